@@ -1,0 +1,37 @@
+using EtcdRemediator.Etcd;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EtcdRemediator.Api;
+
+public static class ClusterEndpoints
+{
+    public sealed record ClusterSummary(string Name, string Backend, IReadOnlyList<string> Endpoints);
+
+    public static RouteGroupBuilder MapClusterEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/clusters").WithTags("Clusters");
+        group.MapGet("/", (EtcdClusterRegistry clusters) =>
+            TypedResults.Ok(clusters.All.Select(c => new ClusterSummary(c.Name, c is EtcdGrpcCluster ? "Etcd" : "Talos", c.Endpoints))));
+        group.MapGet("/{cluster}/status", GetStatusAsync);
+        return group;
+    }
+
+    /// <summary>
+    /// Reads the cluster live. Answers 200 even when members are down: those are rows with their
+    /// error. Ask for text/plain to get the table a terminal shows well.
+    /// </summary>
+    private static async Task<Results<Ok<ClusterStatusView>, ContentHttpResult, ProblemHttpResult>> GetStatusAsync(
+        string cluster, HttpRequest request, EtcdClusterRegistry clusters, ClusterInspector inspector, CancellationToken cancellationToken)
+    {
+        if (clusters.Find(cluster) is not { } target)
+            return Problems.UnknownCluster(cluster);
+        var view = ClusterStatusView.From(await inspector.InspectAsync(target, cancellationToken));
+        return WantsText(request)
+            ? TypedResults.Text(StatusTable.Render(view), "text/plain; charset=utf-8")
+            : TypedResults.Ok(view);
+    }
+
+    private static bool WantsText(HttpRequest request) =>
+        request.Query["format"] == "table"
+        || request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase));
+}

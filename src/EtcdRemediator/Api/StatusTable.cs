@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text;
+
+namespace EtcdRemediator.Api;
+
+/// <summary>The status as a fixed-width table, for `curl` in a terminal during an incident.</summary>
+public static class StatusTable
+{
+    public static string Render(ClusterStatusView view)
+    {
+        string[] header = ["MEMBER", "NAME", "ENDPOINT", "DB SIZE", "IN USE", "LEADER", "RAFT INDEX", "RAFT TERM", "APPLIED", "VERSION", "ERRORS"];
+        var rows = view.Members.Select(m => new[]
+        {
+            m.Id, m.Name, m.Endpoint,
+            Bytes(m.DbSize),
+            m.DbSizeInUse is { } used ? $"{Bytes(used)} ({m.UtilisationPercent?.ToString("0.0", CultureInfo.InvariantCulture)}%)" : "-",
+            m.IsLeader ? "*" : m.IsLearner ? "learner" : "",
+            m.RaftIndex?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            m.RaftTerm?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            m.RaftAppliedIndex?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            m.Version ?? "-",
+            string.Join("; ", new[] { m.Error }.Concat(m.Alarms).Concat(m.Errors).Where(e => !string.IsNullOrEmpty(e))),
+        }).ToList();
+        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"cluster {view.Cluster}   leader {view.Leader ?? "NONE"}   alarms {(view.Alarms.Count == 0 ? "none" : string.Join(", ", view.Alarms))}");
+        foreach (var line in rows.Prepend(header))
+            text.AppendLine(string.Join("  ", line.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+        return text.ToString();
+    }
+
+    public static string Bytes(long? bytes) => bytes switch
+    {
+        null => "-",
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} kB"),
+        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024:0.0} MB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024 / 1024:0.00} GB"),
+    };
+}

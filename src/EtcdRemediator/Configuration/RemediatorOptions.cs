@@ -1,0 +1,48 @@
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.Configuration;
+
+/// <summary>The whole <c>Remediator</c> configuration section (DESIGN section 7).</summary>
+public sealed record RemediatorOptions
+{
+    public const string Section = "Remediator";
+
+    public List<ClusterOptions> Clusters { get; init; } = [];
+    public PolicyOptions Policy { get; init; } = new();
+    public SnapshotOptions Snapshots { get; init; } = new();
+    public StorageOptions Storage { get; init; } = new();
+    public AlertOptions Alerts { get; init; } = new();
+    public AuthOptions Auth { get; init; } = new();
+}
+
+public sealed record SnapshotOptions
+{
+    public string Directory { get; init; } = "data/snapshots";
+    public int Retain { get; init; } = 5;
+    /// <summary>When true (the default) no member is defragmented without a verified snapshot.</summary>
+    public bool Required { get; init; } = true;
+    /// <summary>A snapshot stream that delivers nothing for this long is abandoned.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed record StorageOptions
+{
+    public string Path { get; init; } = "data/remediator.db";
+}
+
+public sealed record AlertOptions
+{
+    public string ClusterLabel { get; init; } = "cluster";
+    /// <summary>alertname -> action, consulted after an alert's own <c>remediation</c> label.</summary>
+    public Dictionary<string, string> Routes { get; init; } = [];
+    public long MaxBodyBytes { get; init; } = 1024 * 1024;
+}
+
+public sealed record AuthOptions
+{
+    public List<string> WebhookTokens { get; init; } = [];
+    public List<string> OperatorTokens { get; init; } = [];
+    public string? WebhookTokensFile { get; init; }
+    public string? OperatorTokensFile { get; init; }
+}

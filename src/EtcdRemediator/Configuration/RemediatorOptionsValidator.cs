@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Configuration;
+
+/// <summary>
+/// Checks the whole configuration at start-up. Every message starts with the full key
+/// (<c>Remediator:Policy:Cooldown</c>), so the operator knows what to fix without reading code.
+/// </summary>
+public sealed partial class RemediatorOptionsValidator : IValidateOptions<RemediatorOptions>
+{
+    private const string Root = RemediatorOptions.Section;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+    private static partial Regex ClusterNamePattern();
+
+    public ValidateOptionsResult Validate(string? name, RemediatorOptions options)
+    {
+        var errors = Collect(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public static IEnumerable<string> Collect(RemediatorOptions o)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < o.Clusters.Count; i++)
+        {
+            foreach (var error in ValidateCluster(o.Clusters[i], $"{Root}:Clusters:{i}"))
+                yield return error;
+            if (!string.IsNullOrWhiteSpace(o.Clusters[i].Name) && !seen.Add(o.Clusters[i].Name))
+                yield return $"{Root}:Clusters:{i}:Name: '{o.Clusters[i].Name}' is configured twice; cluster names must be unique.";
+        }
+
+        var p = o.Policy;
+        var policy = $"{Root}:Policy";
+        if (p.MinFragmentationRatio is < 0 or >= 1)
+            yield return $"{policy}:MinFragmentationRatio: must be at least 0 and below 1 (got {p.MinFragmentationRatio}).";
+        if (p.MinReclaimableBytes < 0)
+            yield return $"{policy}:MinReclaimableBytes: must not be negative.";
+        if (p.DisarmBelowQuotaRatio is <= 0 or > 1)
+            yield return $"{policy}:DisarmBelowQuotaRatio: must be above 0 and at most 1 (got {p.DisarmBelowQuotaRatio}).";
+        foreach (var (key, value) in new[] { ("Cooldown", p.Cooldown), ("PauseBetweenMembers", p.PauseBetweenMembers) })
+            if (value < TimeSpan.Zero) yield return $"{policy}:{key}: must not be negative.";
+        foreach (var (key, value) in new[] { ("DefragTimeout", p.DefragTimeout), ("RequestTimeout", p.RequestTimeout), ("CatchUpTimeout", p.CatchUpTimeout) })
+            if (value <= TimeSpan.Zero) yield return $"{policy}:{key}: must be a positive duration such as 00:10:00.";
+        if (p.CircuitBreakerThreshold < 1)
+            yield return $"{policy}:CircuitBreakerThreshold: must be at least 1.";
+        if (p.MaxConcurrentClusters < 1)
+            yield return $"{policy}:MaxConcurrentClusters: must be at least 1.";
+
+        if (string.IsNullOrWhiteSpace(o.Snapshots.Directory))
+            yield return $"{Root}:Snapshots:Directory: must name a directory.";
+        if (o.Snapshots.Retain < 1)
+            yield return $"{Root}:Snapshots:Retain: must keep at least 1 snapshot.";
+        if (o.Snapshots.StallTimeout <= TimeSpan.Zero)
+            yield return $"{Root}:Snapshots:StallTimeout: must be a positive duration.";
+        if (string.IsNullOrWhiteSpace(o.Storage.Path))
+            yield return $"{Root}:Storage:Path: must name the run database file.";
+
+        if (string.IsNullOrWhiteSpace(o.Alerts.ClusterLabel))
+            yield return $"{Root}:Alerts:ClusterLabel: must name a label.";
+        if (o.Alerts.MaxBodyBytes < 1024)
+            yield return $"{Root}:Alerts:MaxBodyBytes: must be at least 1024.";
+        foreach (var (alert, action) in o.Alerts.Routes)
+            if (!RemediationActions.TryParse(action, out _))
+                yield return $"{Root}:Alerts:Routes:{alert}: '{action}' is not an action; use one of {string.Join(", ", RemediationActions.Names)}.";
+
+        foreach (var (key, file) in new[] { ("WebhookTokensFile", o.Auth.WebhookTokensFile), ("OperatorTokensFile", o.Auth.OperatorTokensFile) })
+            if (file is not null && !File.Exists(file))
+                yield return $"{Root}:Auth:{key}: file '{file}' does not exist.";
+    }
+
+    private static IEnumerable<string> ValidateCluster(ClusterOptions c, string key)
+    {
+        if (string.IsNullOrWhiteSpace(c.Name) || !ClusterNamePattern().IsMatch(c.Name))
+            yield return $"{key}:Name: '{c.Name}' is not a valid cluster name (letters, digits, '.', '_', '-'; at most 63).";
+        if (c.QuotaBackendBytes <= 0)
+            yield return $"{key}:QuotaBackendBytes: must be positive (etcd's default is 2147483648).";
+        if (c.Backend == EtcdBackend.Talos)
+        {
+            yield return $"{key}:Backend: the Talos backend is not available in this build yet; use Etcd.";
+            yield break;
+        }
+        if (c.Endpoints.Count == 0)
+            yield return $"{key}:Endpoints: at least one client URL is required, such as https://10.0.0.1:2379.";
+        for (var i = 0; i < c.Endpoints.Count; i++)
+            if (!EtcdEndpoint.TryNormalize(c.Endpoints[i], out _))
+                yield return $"{key}:Endpoints:{i}: '{c.Endpoints[i]}' is not an http:// or https:// URL with a host and port.";
+        if (c.Tls is { } tls)
+        {
+            if (tls.CertFile is null != (tls.KeyFile is null))
+                yield return $"{key}:Tls: CertFile and KeyFile go together (a client certificate needs its key).";
+            foreach (var (name, file) in new[] { ("CaFile", tls.CaFile), ("CertFile", tls.CertFile), ("KeyFile", tls.KeyFile) })
+                if (file is not null && !File.Exists(file))
+                    yield return $"{key}:Tls:{name}: file '{file}' does not exist.";
+        }
+    }
+}

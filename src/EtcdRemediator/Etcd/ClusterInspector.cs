@@ -1,0 +1,62 @@
+using Polly;
+using Polly.Registry;
+
+namespace EtcdRemediator.Etcd;
+
+/// <summary>
+/// Reads member list, every member's status (in parallel) and the alarm list. Never throws for an
+/// unreachable member: the gate and the status page both need to see that member as a row.
+/// </summary>
+public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipelines, TimeProvider time)
+{
+    public const string ReadPipeline = "etcd-read";
+
+    public async Task<ClusterState> InspectAsync(IEtcdCluster cluster, CancellationToken cancellationToken)
+    {
+        var reads = pipelines.GetPipeline(ReadPipeline);
+        IReadOnlyList<EtcdMember> members;
+        try
+        {
+            members = await reads.ExecuteAsync(async ct => await cluster.ListMembersAsync(ct), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Without a member list, report each configured endpoint so the operator sees what was tried.
+            var unknown = cluster.Endpoints.Select(ep => new MemberState(new EtcdMember(0, "", ep, false), null, EtcdErrors.Describe(e)));
+            return new ClusterState(cluster.Name, [.. unknown], [], EtcdErrors.Describe(e), "member list unavailable", time.GetUtcNow());
+        }
+
+        var statuses = members.Select(m => ReadMemberAsync(cluster, m, reads, cancellationToken));
+        var alarms = ReadAlarmsAsync(cluster, reads, cancellationToken);
+        var states = await Task.WhenAll(statuses);
+        var (alarmList, alarmsError) = await alarms;
+        return new ClusterState(cluster.Name, states, alarmList, null, alarmsError, time.GetUtcNow());
+    }
+
+    public static async Task<MemberState> ReadMemberAsync(IEtcdCluster cluster, EtcdMember member, ResiliencePipeline reads, CancellationToken cancellationToken)
+    {
+        if (member.Endpoint.Length == 0)
+            return new MemberState(member, null, "member has not started (it advertises no client URL)");
+        try
+        {
+            var status = await reads.ExecuteAsync(async ct => await cluster.GetStatusAsync(member, ct), cancellationToken);
+            return new MemberState(member, status, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new MemberState(member, null, EtcdErrors.Describe(e));
+        }
+    }
+
+    private static async Task<(IReadOnlyList<EtcdAlarm>, string?)> ReadAlarmsAsync(IEtcdCluster cluster, ResiliencePipeline reads, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await reads.ExecuteAsync(async ct => await cluster.ListAlarmsAsync(ct), cancellationToken), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return ([], EtcdErrors.Describe(e));
+        }
+    }
+}

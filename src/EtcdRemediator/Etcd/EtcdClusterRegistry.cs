@@ -1,0 +1,29 @@
+using EtcdRemediator.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Etcd;
+
+/// <summary>The configured clusters by name, each with its own channels.</summary>
+public sealed class EtcdClusterRegistry : IAsyncDisposable
+{
+    private readonly Dictionary<string, IEtcdCluster> _clusters;
+
+    public EtcdClusterRegistry(IOptions<RemediatorOptions> options, TimeProvider time)
+    {
+        var o = options.Value;
+        _clusters = o.Clusters.ToDictionary(
+            c => c.Name,
+            c => (IEtcdCluster)new EtcdGrpcCluster(c, o.Policy.RequestTimeout, time),
+            StringComparer.OrdinalIgnoreCase);
+    }
+
+    public IEnumerable<IEtcdCluster> All => _clusters.Values;
+
+    public IEtcdCluster? Find(string name) => _clusters.GetValueOrDefault(name);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var cluster in _clusters.Values)
+            if (cluster is IAsyncDisposable disposable) await disposable.DisposeAsync();
+    }
+}

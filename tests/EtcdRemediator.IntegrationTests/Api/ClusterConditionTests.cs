@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using EtcdRemediator.Api;
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+
+namespace EtcdRemediator.IntegrationTests.Api;
+
+/// <summary>Status in the states an on-call engineer meets: fragmented, a member down, NOSPACE.</summary>
+public sealed class ClusterConditionTests
+{
+    [Fact]
+    public async Task AFragmentedClusterShowsLowUtilisationOnEveryMember()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 16);
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+
+        var view = await app.CreateClient().GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status");
+
+        Assert.All(view!.Members, m =>
+        {
+            Assert.True(m.DbSize > 16 * 1024 * 1024, $"{m.Name} dbSize {m.DbSize}");
+            Assert.True(m.UtilisationPercent < 20, $"{m.Name} utilisation {m.UtilisationPercent}%");
+        });
+    }
+
+    [Fact]
+    public async Task AStoppedMemberIsARowWithItsErrorAndTheOthersStillAnswer()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.StopMemberAsync(2);
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+
+        var view = await app.CreateClient().GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status");
+
+        Assert.Equal(3, view!.Members.Count);
+        var down = Assert.Single(view.Members, m => m.Error is not null);
+        Assert.Equal(cluster.Members[2].ClientUrl, down.Endpoint);
+        Assert.Equal("m2", down.Name);
+        Assert.Null(down.DbSize);
+        Assert.All(view.Members.Where(m => m != down), m => Assert.NotNull(m.DbSize));
+        Assert.NotNull(view.Leader);
+    }
+
+    [Fact]
+    public async Task NoSpaceShowsInTheAlarms()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { QuotaBackendBytes = 8 * 1024 * 1024 });
+        await cluster.FillUntilNoSpaceAsync();
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+
+        var view = await app.CreateClient().GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status");
+
+        Assert.Contains(view!.Alarms, a => a.StartsWith("NOSPACE", StringComparison.Ordinal));
+        Assert.Contains(view.Members, m => m.Alarms.Contains("NOSPACE"));
+    }
+
+    [Fact]
+    public async Task AClusterWithNoReachableEndpointStillAnswersWithOneErrorRowPerEndpoint()
+    {
+        var endpoints = new[] { $"http://127.0.0.1:{FreePorts.Next()}", $"http://127.0.0.1:{FreePorts.Next()}" };
+        await using var app = new RemediatorApp(new Dictionary<string, string?>
+        {
+            ["Remediator:Clusters:0:Name"] = "gone",
+            ["Remediator:Clusters:0:Endpoints:0"] = endpoints[0],
+            ["Remediator:Clusters:0:Endpoints:1"] = endpoints[1],
+        });
+
+        var view = await app.CreateClient().GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/gone/status");
+
+        Assert.NotNull(view!.Error);
+        Assert.Equal(endpoints, view.Members.Select(m => m.Endpoint));
+        Assert.All(view.Members, m => Assert.Contains("refused", m.Error));
+        Assert.Null(view.Leader);
+    }
+}

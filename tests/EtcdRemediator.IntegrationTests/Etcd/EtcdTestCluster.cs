@@ -1,0 +1,210 @@
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.IntegrationTests.Wire;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Maintenance = EtcdRemediator.Etcd.Wire.Maintenance;
+using StatusRequest = EtcdRemediator.Etcd.Wire.StatusRequest;
+using StatusResponse = EtcdRemediator.Etcd.Wire.StatusResponse;
+
+namespace EtcdRemediator.IntegrationTests.Etcd;
+
+public sealed record EtcdTestClusterOptions
+{
+    public int Members { get; init; } = 3;
+    /// <summary>etcd's --quota-backend-bytes; small values make NOSPACE reachable in seconds.</summary>
+    public long? QuotaBackendBytes { get; init; }
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+}
+
+/// <summary>
+/// A real N-member etcd cluster (Debian's etcd, or $ETCD_BIN) on free loopback ports in a temporary
+/// directory. Disposing it kills every member and removes the directory, whatever the test did.
+/// </summary>
+public sealed class EtcdTestCluster : IAsyncDisposable
+{
+    public const string TempPrefix = "etcdrem-it-";
+    public const int ValueSize = 10 * 1024;
+
+    private readonly EtcdTestClusterOptions _options;
+    private readonly Dictionary<string, GrpcChannel> _channels = [];
+    private readonly string _binary;
+
+    private EtcdTestCluster(EtcdTestClusterOptions options)
+    {
+        _options = options;
+        _binary = Environment.GetEnvironmentVariable("ETCD_BIN") is { Length: > 0 } bin ? bin : "etcd";
+        Root = Directory.CreateTempSubdirectory(TempPrefix).FullName;
+        Members = [.. Enumerable.Range(0, options.Members).Select(i =>
+            new EtcdTestMember($"m{i}", FreePorts.Next(), FreePorts.Next(), Path.Combine(Root, $"m{i}")))];
+    }
+
+    public string Root { get; }
+    public IReadOnlyList<EtcdTestMember> Members { get; }
+    public IReadOnlyList<string> Endpoints => [.. Members.Select(m => m.ClientUrl)];
+
+    public static async Task<EtcdTestCluster> StartAsync(EtcdTestClusterOptions? options = null)
+    {
+        var cluster = new EtcdTestCluster(options ?? new EtcdTestClusterOptions());
+        try
+        {
+            for (var i = 0; i < cluster.Members.Count; i++) cluster.StartProcess(i);
+            await cluster.WaitForLeaderAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void StartProcess(int index)
+    {
+        var m = Members[index];
+        var initialCluster = string.Join(",", Members.Select(x => $"{x.Name}={x.PeerUrl}"));
+        List<string> args =
+        [
+            "--name", m.Name, "--data-dir", m.DataDir,
+            "--listen-client-urls", m.ClientUrl, "--advertise-client-urls", m.ClientUrl,
+            "--listen-peer-urls", m.PeerUrl, "--initial-advertise-peer-urls", m.PeerUrl,
+            "--initial-cluster", initialCluster, "--initial-cluster-state", "new",
+            "--initial-cluster-token", Path.GetFileName(Root),
+            "--logger", "zap", "--log-outputs", "stderr",
+        ];
+        if (_options.QuotaBackendBytes is { } quota) args.AddRange(["--quota-backend-bytes", quota.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        args.AddRange(_options.ExtraArguments);
+        m.Start(_binary, args, Path.Combine(Root, $"{m.Name}.log"));
+    }
+
+    /// <summary>Waits until every running member reports the same leader; returns its member id.</summary>
+    public async Task<ulong> WaitForLeaderAsync(TimeSpan? timeout = null)
+    {
+        var running = Members.Select((m, i) => (m, i)).Where(x => x.m.IsRunning).Select(x => x.i).ToList();
+        var leaders = await Poll.UntilAsync(
+            async () => await Task.WhenAll(running.Select(async i => (await StatusAsync(i)).Leader)),
+            ids => ids.All(id => id != 0) && ids.Distinct().Count() == 1,
+            timeout ?? TimeSpan.FromSeconds(30), "an agreed etcd leader");
+        return leaders[0];
+    }
+
+    public async Task<StatusResponse> StatusAsync(int member) =>
+        await new Maintenance.MaintenanceClient(Channel(Members[member].ClientUrl))
+            .StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
+
+    public async Task<int> LeaderIndexAsync()
+    {
+        var leader = await WaitForLeaderAsync();
+        for (var i = 0; i < Members.Count; i++)
+            if (Members[i].IsRunning && (await StatusAsync(i)).Header.MemberId == leader) return i;
+        throw new InvalidOperationException("leader is not one of our members");
+    }
+
+    public Task StopMemberAsync(int index) => Members[index].StopAsync();
+
+    public async Task StartMemberAsync(int index)
+    {
+        StartProcess(index);
+        await WaitForLeaderAsync();
+    }
+
+    public async Task PutAsync(string key, string value) =>
+        await Kv().PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value) }, deadline: DateTime.UtcNow.AddSeconds(10));
+
+    public async Task<string?> GetAsync(string key)
+    {
+        var reply = await Kv().RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(key) }, deadline: DateTime.UtcNow.AddSeconds(10));
+        return reply.Kvs.Count == 0 ? null : reply.Kvs[0].Value.ToStringUtf8();
+    }
+
+    /// <summary>Writes <paramref name="count"/> values of 10 KB under <paramref name="prefix"/>, 100 per transaction.</summary>
+    public async Task WriteAsync(string prefix, int count, int batch = 100)
+    {
+        var value = ByteString.CopyFrom(new byte[ValueSize].Select((_, i) => (byte)('a' + (i % 26))).ToArray());
+        for (var start = 0; start < count; start += batch)
+        {
+            var txn = new TxnRequest();
+            for (var i = start; i < Math.Min(count, start + batch); i++)
+                txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = ByteString.CopyFromUtf8($"{prefix}{i:D7}"), Value = value } });
+            await Kv().TxnAsync(txn, deadline: DateTime.UtcNow.AddSeconds(30));
+        }
+    }
+
+    public async Task<long> DeletePrefixAsync(string prefix)
+    {
+        var reply = await Kv().DeleteRangeAsync(new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(prefix), RangeEnd = PrefixEnd(prefix) },
+            deadline: DateTime.UtcNow.AddSeconds(30));
+        return reply.Deleted;
+    }
+
+    /// <summary>Compacts away all history so deleted values become free pages inside bbolt.</summary>
+    public async Task CompactAsync()
+    {
+        var revision = (await Kv().RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8("\0"), CountOnly = true })).Header.Revision;
+        await Kv().CompactAsync(new CompactionRequest { Revision = revision, Physical = true }, deadline: DateTime.UtcNow.AddSeconds(60));
+    }
+
+    /// <summary>
+    /// Real fragmentation: ~<paramref name="megabytes"/> MB of 10 KB values written, deleted and
+    /// compacted. The files keep their size; what is in use drops to almost nothing.
+    /// </summary>
+    public async Task FragmentAsync(int megabytes = 24, string keep = "keep/")
+    {
+        await WriteAsync(keep, 50);
+        await WriteAsync("frag/", megabytes * 1024 * 1024 / ValueSize);
+        await DeletePrefixAsync("frag/");
+        await CompactAsync();
+    }
+
+    /// <summary>Writes until etcd refuses with "database space exceeded"; returns how many values went in.</summary>
+    public async Task<int> FillUntilNoSpaceAsync(string prefix = "fill/", int maxValues = 100_000)
+    {
+        for (var written = 0; written < maxValues; written += 20)
+        {
+            try
+            {
+                await WriteAsync($"{prefix}{written:D7}-", 20, batch: 20);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
+            {
+                return written;
+            }
+        }
+        throw new InvalidOperationException($"etcd took {maxValues} values without raising NOSPACE; is the quota set?");
+    }
+
+    private KV.KVClient Kv()
+    {
+        var running = Members.First(m => m.IsRunning);
+        return new KV.KVClient(Channel(running.ClientUrl));
+    }
+
+    private GrpcChannel Channel(string url)
+    {
+        lock (_channels)
+        {
+            if (!_channels.TryGetValue(url, out var channel))
+                _channels[url] = channel = GrpcChannel.ForAddress(url);
+            return channel;
+        }
+    }
+
+    private static ByteString PrefixEnd(string prefix)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(prefix);
+        bytes[^1]++;
+        return ByteString.CopyFrom(bytes);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var member in Members) await member.StopAsync();
+        lock (_channels)
+        {
+            foreach (var channel in _channels.Values) channel.Dispose();
+            _channels.Clear();
+        }
+        try { Directory.Delete(Root, recursive: true); }
+        catch (IOException) { }
+    }
+}

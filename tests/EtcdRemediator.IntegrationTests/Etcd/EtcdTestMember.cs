@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+
+namespace EtcdRemediator.IntegrationTests.Etcd;
+
+/// <summary>One real etcd process: its ports, data directory, arguments and captured log.</summary>
+public sealed class EtcdTestMember(string name, int clientPort, int peerPort, string dataDir)
+{
+    private readonly ConcurrentQueue<EtcdLogLine> _log = new();
+    private Process? _process;
+
+    public string Name { get; } = name;
+    public string ClientUrl { get; } = $"http://127.0.0.1:{clientPort}";
+    public string PeerUrl { get; } = $"http://127.0.0.1:{peerPort}";
+    public string DataDir { get; } = dataDir;
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Every JSON log line this member has written, over all its starts.</summary>
+    public IReadOnlyList<EtcdLogLine> Log => [.. _log];
+
+    public void Start(string binary, IEnumerable<string> arguments, string logFile)
+    {
+        var info = new ProcessStartInfo(binary);
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        var writer = TextWriter.Synchronized(new StreamWriter(logFile, append: true) { AutoFlush = true });
+        _process = ChildProcesses.Start(info, line =>
+        {
+            writer.WriteLine(line);
+            if (EtcdLogLine.TryParse(line) is { } parsed) _log.Enqueue(parsed);
+        });
+        _process.Exited += (_, _) => writer.Dispose();
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { } p) await ChildProcesses.KillAsync(p);
+    }
+
+    /// <summary>SIGSTOP / SIGCONT: a member that hangs instead of dying.</summary>
+    public void Signal(string signal)
+    {
+        if (_process is null) return;
+        using var kill = Process.Start("kill", $"-{signal} {_process.Id}");
+        kill.WaitForExit();
+    }
+}

@@ -1,0 +1,46 @@
+using EtcdRemediator.IntegrationTests.Etcd;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace EtcdRemediator.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real service in process (real Kestrel pipeline via the test server, real gRPC to etcd),
+/// configured the way an operator would: keys under Remediator.
+/// </summary>
+public sealed class RemediatorApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public RemediatorApp(Dictionary<string, string?> settings, string? dataDirectory = null)
+    {
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Remediator:Storage:Path"] = Path.Combine(DataDirectory, "remediator.db"),
+            ["Remediator:Snapshots:Directory"] = Path.Combine(DataDirectory, "snapshots"),
+            ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
+            ["Remediator:Policy:Cooldown"] = "00:30:00",
+        };
+        foreach (var (key, value) in settings) _settings[key] = value;
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Settings naming one cluster called <paramref name="name"/> with the fixture's endpoints.</summary>
+    public static Dictionary<string, string?> ForCluster(EtcdTestCluster cluster, string name = "lab", long? quota = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Remediator:Clusters:0:Name"] = name };
+        for (var i = 0; i < cluster.Endpoints.Count; i++)
+            settings[$"Remediator:Clusters:0:Endpoints:{i}"] = cluster.Endpoints[i];
+        if (quota is { } q) settings["Remediator:Clusters:0:QuotaBackendBytes"] = q.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return settings;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+    }
+}
