@@ -1,0 +1,64 @@
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EtcdRemediator.Api;
+
+public static class RemediationEndpoints
+{
+    public const int MaxListLimit = 500;
+
+    /// <summary>Answer to a trigger: the run it started or joined, and where to follow it.</summary>
+    public sealed record TriggerAnswer(string Id, string Disposition, string Cluster, string Action, string Status, bool DryRun);
+
+    public static RouteGroupBuilder MapRemediationEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1").WithTags("Remediations");
+        group.MapPost("/clusters/{cluster}/remediations", TriggerAsync).AddEndpointFilter<ValidationFilter<RemediationRequest>>();
+        group.MapGet("/remediations/{id}", GetAsync);
+        group.MapGet("/remediations", ListAsync);
+        return group;
+    }
+
+    private static async Task<Results<Accepted<TriggerAnswer>, ProblemHttpResult>> TriggerAsync(
+        string cluster, JsonBody<RemediationRequest> body, HttpContext http,
+        EtcdClusterRegistry clusters, RemediationCoordinator coordinator, CancellationToken cancellationToken)
+    {
+        if (clusters.Find(cluster) is not { } target) return Problems.UnknownCluster(cluster);
+        var request = body.Value!;
+        _ = RemediationActions.TryParse(request.Action, out var action); // the validator has checked it
+        var who = $"{http.Connection.RemoteIpAddress} {http.Request.Headers.UserAgent}".Trim();
+        var result = await coordinator.SubmitAsync(
+            new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger("manual", who)), cancellationToken);
+        if (result.Run is not { } run)
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: result.Disposition == Disposition.Cooldown ? "The cluster is in its cooldown" : "The cluster's circuit breaker is open",
+                detail: $"{result.Reason}. Send \"force\": true to run anyway (the safety gate still applies).",
+                extensions: new Dictionary<string, object?> { ["disposition"] = DispositionName(result.Disposition), ["retryAfter"] = result.RetryAfter });
+        return TypedResults.Accepted($"/api/v1/remediations/{run.Id}",
+            new TriggerAnswer(run.Id, DispositionName(result.Disposition), run.Cluster, run.Action, run.Status.ToString(), run.DryRun));
+    }
+
+    private static async Task<Results<Ok<RunRecord>, ProblemHttpResult>> GetAsync(string id, RunStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } run
+            ? TypedResults.Ok(run)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown run", detail: $"No run with id '{id}'.");
+
+    private static async Task<Results<Ok<List<RunRecord>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        string? cluster, string? limit, RunStore store, EtcdClusterRegistry clusters, CancellationToken cancellationToken)
+    {
+        var count = 20;
+        if (limit is not null && (!int.TryParse(limit, out count) || count is < 1 or > MaxListLimit))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"must be a whole number from 1 to {MaxListLimit}"] });
+        if (cluster is not null && clusters.Find(cluster) is null) return Problems.UnknownCluster(cluster);
+        return TypedResults.Ok(await store.ListAsync(cluster, count, cancellationToken));
+    }
+
+    public static string DispositionName(Disposition disposition) => disposition switch
+    {
+        Disposition.CircuitOpen => "circuit-open",
+        _ => disposition.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+using EtcdRemediator.Remediation;
+using FluentValidation;
+
+namespace EtcdRemediator.Api;
+
+/// <summary>Body of POST /api/v1/clusters/{cluster}/remediations. Unknown fields are refused:
+/// a misspelt "dry_run" must not turn a dry run into a real one.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record RemediationRequest(string? Action, bool DryRun = false, bool Force = false);
+
+public sealed class RemediationRequestValidator : AbstractValidator<RemediationRequest>
+{
+    public RemediationRequestValidator()
+    {
+        RuleFor(r => r.Action)
+            .NotEmpty().WithMessage("'action' is required: one of " + string.Join(", ", RemediationActions.Names))
+            .Must(a => RemediationActions.TryParse(a, out _)).When(r => !string.IsNullOrEmpty(r.Action))
+            .WithMessage(r => $"'{r.Action}' is not an action: use one of {string.Join(", ", RemediationActions.Names)}")
+            .OverridePropertyName("action");
+    }
+}

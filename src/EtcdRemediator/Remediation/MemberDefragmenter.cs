@@ -1,0 +1,115 @@
+using EtcdRemediator.Etcd;
+using Grpc.Core;
+using Polly;
+
+namespace EtcdRemediator.Remediation;
+
+/// <summary>
+/// One member's turn, in the order an operator would do it by hand: the gate again, leadership
+/// moved away if it is the leader, defragment, wait until it answers and has caught up, pause.
+/// </summary>
+public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePipeline reads, PolicyOptions policy, TimeProvider time)
+{
+    public async Task DefragmentAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, bool last, CancellationToken cancellationToken)
+    {
+        var member = await steps.RunAsync("gate", planned.Name, async step =>
+        {
+            var state = await inspector.InspectAsync(cluster, cancellationToken);
+            if (SafetyGate.Check(state) is { } reason) throw new RunFailedException($"stopped before {planned.Name}: {reason}");
+            var current = state.Members.FirstOrDefault(m => m.Member.HexId == planned.Id)
+                ?? throw new RunFailedException($"member {planned.Name} ({planned.Id}) is no longer in the member list");
+            step.BytesBefore = current.Status!.DbSize;
+            step.Detail = current.Member.Id == state.AgreedLeader ? "safe; member is the leader" : "safe";
+            return (current, state);
+        }, cancellationToken);
+
+        var (target, before) = member;
+        if (target.Member.Id == before.AgreedLeader && policy.MoveLeader)
+            await MoveLeadershipAwayAsync(cluster, steps, target, before, cancellationToken);
+
+        await steps.RunAsync("defragment", planned.Name, async step =>
+        {
+            step.BytesBefore = target.Status!.DbSize;
+            try
+            {
+                await cluster.DefragmentAsync(target.Member, policy.DefragTimeout, cancellationToken);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
+            {
+                // Never retried blindly: etcd may still be rewriting the file. Say what the member says now.
+                var now = await ClusterInspector.ReadMemberAsync(cluster, target.Member, reads, cancellationToken);
+                step.Detail = $"no answer within {policy.DefragTimeout}; the member now reports " +
+                    (now.Status is { } s ? $"dbSize {s.DbSize}, in use {s.DbSizeInUse}" : $"nothing ({now.Error})");
+                throw;
+            }
+        }, cancellationToken);
+
+        await steps.RunAsync("catch-up", planned.Name, async step =>
+        {
+            var caughtUp = await WaitForCatchUpAsync(cluster, target.Member, cancellationToken);
+            var defrag = steps.Run.Steps.Last(s => s.Name == "defragment");
+            defrag.BytesAfter = step.BytesAfter = caughtUp.DbSize;
+            step.Detail = $"applied index {caughtUp.RaftAppliedIndex}";
+        }, cancellationToken);
+
+        if (!last && policy.PauseBetweenMembers > TimeSpan.Zero)
+            await steps.RunAsync("pause", planned.Name, _ => Task.Delay(policy.PauseBetweenMembers, time, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Hands leadership to the follower furthest ahead, and waits until the cluster agrees.</summary>
+    private async Task MoveLeadershipAwayAsync(IEtcdCluster cluster, StepRecorder steps, MemberState leader, ClusterState state, CancellationToken cancellationToken)
+    {
+        var successor = state.Voting
+            .Where(m => m.Reachable && m.Member.Id != leader.Member.Id)
+            .OrderByDescending(m => m.Status!.RaftAppliedIndex)
+            .ThenBy(m => m.Status!.DbSize)
+            .FirstOrDefault();
+        if (successor is null) return; // a single-member cluster: nobody to hand over to.
+
+        await steps.RunAsync("move-leader", leader.Member.Name, async step =>
+        {
+            await cluster.MoveLeaderAsync(leader.Member, successor.Member.Id, cancellationToken);
+            await PollAsync(async ct => (await inspector.InspectAsync(cluster, ct)).AgreedLeader == successor.Member.Id,
+                policy.CatchUpTimeout, $"leadership to move to {successor.Member.Name}", cancellationToken);
+            step.Detail = $"leader is now {successor.Member.Name} ({successor.Member.HexId})";
+        }, cancellationToken);
+    }
+
+    /// <summary>Until the member answers and has applied what the leader had committed when we started waiting.</summary>
+    private async Task<MemberStatus> WaitForCatchUpAsync(IEtcdCluster cluster, EtcdMember member, CancellationToken cancellationToken)
+    {
+        ulong? target = null;
+        MemberStatus? latest = null;
+        await PollAsync(async ct =>
+        {
+            if (target is null)
+            {
+                var state = await inspector.InspectAsync(cluster, ct);
+                if (state.AgreedLeader is not { } leaderId || state.Find(leaderId)?.Status is not { } leader) return false;
+                target = leader.RaftIndex;
+            }
+            latest = await cluster.GetStatusAsync(member, ct);
+            return latest.RaftAppliedIndex >= target;
+        }, policy.CatchUpTimeout, $"{member.Name} to answer and catch up with the leader", cancellationToken);
+        return latest!;
+    }
+
+    private async Task PollAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        string? lastError = null;
+        while (time.GetUtcNow() < deadline)
+        {
+            try
+            {
+                if (await condition(cancellationToken)) return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                lastError = EtcdErrors.Describe(e);
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+        }
+        throw new RunFailedException($"timed out after {timeout} waiting for {what}{(lastError is null ? "" : $" (last error: {lastError})")}");
+    }
+}

@@ -1,0 +1,37 @@
+using EtcdRemediator.Etcd;
+
+namespace EtcdRemediator.Remediation;
+
+/// <summary>
+/// Pure: cluster state + action + policy -> ordered plan or refusal. Followers most fragmented
+/// first, the leader last; learners are never planned.
+/// </summary>
+public static class Planner
+{
+    public static RemediationPlan Plan(ClusterState state, RemediationAction action, PolicyOptions policy)
+    {
+        if (action is RemediationAction.Snapshot or RemediationAction.Disarm)
+            return new RemediationPlan(PlanVerdict.Proceed, [], null);
+        if (SafetyGate.Check(state) is { } refusal)
+            return RemediationPlan.Refuse(refusal);
+
+        var leader = state.AgreedLeader!.Value;
+        var candidates = state.Voting.Where(m => action == RemediationAction.Recover || Fragmented(m.Status!, policy));
+        var ordered = candidates
+            .OrderBy(m => m.Member.Id == leader)
+            .ThenByDescending(m => m.Status!.FragmentationRatio)
+            .ThenBy(m => m.Member.Name, StringComparer.Ordinal)
+            .Select(m => new PlannedMember(m.Member.HexId, m.Member.Name, m.Member.Endpoint, m.Member.Id == leader,
+                m.Status!.DbSize, m.Status.DbSizeInUse, Math.Round(m.Status.FragmentationRatio, 4)))
+            .ToList();
+        return ordered.Count == 0
+            ? new RemediationPlan(PlanVerdict.NothingToDo, [], $"no member is at least {policy.MinFragmentationRatio:P0} fragmented with {policy.MinReclaimableBytes} bytes to reclaim")
+            : new RemediationPlan(PlanVerdict.Proceed, ordered, null);
+    }
+
+    public static bool Fragmented(MemberStatus status, PolicyOptions policy) =>
+        status.DbSize > 0
+        && status.FragmentationRatio >= policy.MinFragmentationRatio
+        && status.FreeBytes >= policy.MinReclaimableBytes
+        && status.FreeBytes > 0;
+}

@@ -1,0 +1,186 @@
+using System.Threading.Channels;
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Remediation;
+
+/// <summary>
+/// One run at a time per cluster. A trigger for a cluster with a queued or running run joins it
+/// (the stronger action wins while it is queued; a running one is followed by the stronger run).
+/// Alert triggers respect the cooldown after a success and the per-cluster circuit breaker.
+/// Every decision to run is in the store before the caller hears about it.
+/// </summary>
+public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOptions> options, TimeProvider time) : IDisposable
+{
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Dictionary<string, Tracked> _clusters = new(StringComparer.OrdinalIgnoreCase);
+
+    private sealed class Tracked
+    {
+        public RunRecord? Active;
+        public RemediationAction? FollowUp;
+        public DateTimeOffset? LastSuccessAt;
+        public int ConsecutiveFailures;
+    }
+
+    private PolicyOptions Policy => options.Value.Policy;
+
+    public ChannelReader<string> Queue => _queue.Reader;
+
+    public async Task<SubmitResult> SubmitAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            var tracked = Track(request.Cluster);
+            if (!request.DryRun && tracked.Active is { } active)
+                return await JoinAsync(tracked, active, request, cancellationToken);
+            if (!request.DryRun && !request.Force)
+            {
+                var now = time.GetUtcNow();
+                if (tracked.ConsecutiveFailures >= Policy.CircuitBreakerThreshold)
+                    return new SubmitResult(Disposition.CircuitOpen, null,
+                        $"{tracked.ConsecutiveFailures} consecutive runs of '{request.Cluster}' failed; automatic runs stop until a forced run succeeds");
+                if (tracked.LastSuccessAt + Policy.Cooldown is { } until && until > now)
+                    return new SubmitResult(Disposition.Cooldown, null,
+                        $"'{request.Cluster}' was remediated successfully at {tracked.LastSuccessAt:O}; cooldown until {until:O}", until);
+            }
+
+            var run = new RunRecord
+            {
+                Id = NewId(),
+                Cluster = request.Cluster,
+                Action = request.Action.ToName(),
+                DryRun = request.DryRun,
+                Force = request.Force,
+                Trigger = request.Trigger,
+                CreatedAt = time.GetUtcNow(),
+            };
+            await store.SaveAsync(run, cancellationToken);
+            if (!run.DryRun) tracked.Active = run;
+            await _queue.Writer.WriteAsync(run.Id, cancellationToken);
+            return new SubmitResult(Disposition.Started, run);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<SubmitResult> JoinAsync(Tracked tracked, RunRecord active, RunRequest request, CancellationToken cancellationToken)
+    {
+        active.JoinedTriggers.Add(request.Trigger);
+        if (request.Action > active.ActionKind)
+        {
+            if (active.Status == RunStatus.Queued) active.Action = request.Action.ToName();
+            else if (tracked.FollowUp is null || request.Action > tracked.FollowUp) tracked.FollowUp = request.Action;
+        }
+        await store.SaveAsync(active, cancellationToken);
+        return new SubmitResult(Disposition.Joined, active);
+    }
+
+    /// <summary>Queued -> Running, under the same lock that joins triggers, so no join is lost.</summary>
+    public async Task<RunRecord?> BeginAsync(string id, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            var run = await store.GetAsync(id, cancellationToken);
+            if (run is null || run.Status != RunStatus.Queued) return null;
+            if (!run.DryRun && Track(run.Cluster).Active is { Id: var activeId } active && activeId == id) run = active;
+            run.Status = RunStatus.Running;
+            run.StartedAt = time.GetUtcNow();
+            await store.SaveAsync(run, cancellationToken);
+            return run;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task CompleteAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(CancellationToken.None);
+        RemediationAction? followUp;
+        try
+        {
+            if (run.DryRun) return;
+            var tracked = Track(run.Cluster);
+            Account(tracked, run);
+            tracked.Active = null;
+            followUp = tracked.FollowUp;
+            tracked.FollowUp = null;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+        if (followUp is { } stronger && run.Status != RunStatus.Interrupted)
+            await SubmitAsync(new RunRequest(run.Cluster, stronger, false, true,
+                new RunTrigger("follow-up", $"a {stronger.ToName()} trigger joined run {run.Id} while it was running")), cancellationToken);
+    }
+
+    /// <summary>
+    /// At start-up, from the store: runs that were running are Interrupted (the process died under
+    /// them), queued ones are queued again, and cooldown and breaker are derived from history.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        foreach (var run in await store.ListByStatusAsync([RunStatus.Running], cancellationToken))
+        {
+            run.Status = RunStatus.Interrupted;
+            run.Reason = "the service stopped while this run was running; check the cluster and the steps before forcing another run";
+            run.FinishedAt = time.GetUtcNow();
+            await store.SaveAsync(run, cancellationToken);
+        }
+        foreach (var run in await store.ListByStatusAsync([RunStatus.Succeeded, RunStatus.Failed, RunStatus.Interrupted], cancellationToken))
+            if (!run.DryRun) Account(Track(run.Cluster), run);
+        foreach (var run in await store.ListByStatusAsync([RunStatus.Queued], cancellationToken))
+        {
+            if (!run.DryRun) Track(run.Cluster).Active = run;
+            await _queue.Writer.WriteAsync(run.Id, cancellationToken);
+        }
+    }
+
+    public ClusterRunState StateOf(string cluster)
+    {
+        var t = Track(cluster);
+        var until = t.LastSuccessAt + Policy.Cooldown;
+        return new ClusterRunState(t.Active?.Id, t.LastSuccessAt, t.ConsecutiveFailures,
+            until > time.GetUtcNow() ? until : null, t.ConsecutiveFailures >= Policy.CircuitBreakerThreshold);
+    }
+
+    /// <summary>Success resets the breaker and starts the cooldown; a failure counts towards the breaker.</summary>
+    private static void Account(Tracked tracked, RunRecord run)
+    {
+        switch (run.Status)
+        {
+            case RunStatus.Succeeded:
+                tracked.ConsecutiveFailures = 0;
+                if (run.FinishedAt > tracked.LastSuccessAt || tracked.LastSuccessAt is null) tracked.LastSuccessAt = run.FinishedAt;
+                break;
+            case RunStatus.NothingToDo:
+                tracked.ConsecutiveFailures = 0;
+                break;
+            case RunStatus.Failed or RunStatus.Interrupted:
+                tracked.ConsecutiveFailures++;
+                break;
+        }
+    }
+
+    private Tracked Track(string cluster)
+    {
+        lock (_clusters)
+        {
+            if (!_clusters.TryGetValue(cluster, out var tracked)) _clusters[cluster] = tracked = new Tracked();
+            return tracked;
+        }
+    }
+
+    private string NewId() => $"r-{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    public void Dispose() => _lock.Dispose();
+}

@@ -1,0 +1,20 @@
+using EtcdRemediator.Api;
+using EtcdRemediator.Snapshots;
+using EtcdRemediator.Storage;
+using FluentValidation;
+
+namespace EtcdRemediator.Remediation;
+
+public static class RemediationServiceCollectionExtensions
+{
+    public static IServiceCollection AddRemediation(this IServiceCollection services)
+    {
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<RemediationCoordinator>();
+        services.AddSingleton<RunExecutor>();
+        services.AddHostedService<RemediationWorker>();
+        services.AddValidatorsFromAssemblyContaining<RemediationRequestValidator>(ServiceLifetime.Singleton);
+        return services;
+    }
+}

@@ -1,0 +1,83 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Snapshots;
+using EtcdRemediator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Remediation;
+
+/// <summary>
+/// Opens the run store and recovers before the server takes requests (StartAsync runs before
+/// Kestrel listens), then executes queued runs, clusters in parallel up to the configured limit.
+/// </summary>
+public sealed class RemediationWorker(
+    RunStore store,
+    RemediationCoordinator coordinator,
+    RunExecutor executor,
+    SnapshotStore snapshots,
+    IOptions<RemediatorOptions> options,
+    ILogger<RemediationWorker> logger) : BackgroundService
+{
+    private readonly List<Task> _running = [];
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.OpenAsync(cancellationToken);
+        snapshots.RemovePartials();
+        await coordinator.RecoverAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var slots = new SemaphoreSlim(options.Value.Policy.MaxConcurrentClusters);
+        try
+        {
+            await foreach (var id in coordinator.Queue.ReadAllAsync(stoppingToken))
+            {
+                await slots.WaitAsync(stoppingToken);
+                lock (_running)
+                {
+                    _running.RemoveAll(t => t.IsCompleted);
+                    _running.Add(Task.Run(async () =>
+                    {
+                        try { await RunAsync(id, stoppingToken); }
+                        finally { slots.Release(); }
+                    }, CancellationToken.None));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        Task[] pending;
+        lock (_running) pending = [.. _running];
+        await Task.WhenAll(pending);
+    }
+
+    private async Task RunAsync(string id, CancellationToken stoppingToken)
+    {
+        RunRecord? run = null;
+        try
+        {
+            run = await coordinator.BeginAsync(id, stoppingToken);
+            if (run is null) return;
+            using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Id, ["Cluster"] = run.Cluster });
+            await executor.ExecuteAsync(run, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (run is not null)
+        {
+            // A bug or a store failure, not an etcd failure: record it, and free the cluster for the next run.
+            logger.LogError(e, "Run {RunId} failed unexpectedly", run.Id);
+            run.Status = RunStatus.Failed;
+            run.Reason = $"internal error: {e.Message}";
+            await store.SaveAsync(run, CancellationToken.None);
+        }
+        finally
+        {
+            if (run is not null) await coordinator.CompleteAsync(run, CancellationToken.None);
+        }
+    }
+}

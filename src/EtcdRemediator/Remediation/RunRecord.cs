@@ -1,0 +1,77 @@
+using System.Text.Json.Serialization;
+
+namespace EtcdRemediator.Remediation;
+
+[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    /// <summary>The safety gate said no: nothing was touched.</summary>
+    Refused,
+    NothingToDo,
+    /// <summary>A dry run: inspected and planned, nothing touched.</summary>
+    DryRun,
+    /// <summary>The process died while the run was running; what it had done is in its steps.</summary>
+    Interrupted,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<StepOutcome>))]
+public enum StepOutcome
+{
+    Succeeded,
+    Failed,
+    Skipped,
+}
+
+/// <summary>Who or what asked: "manual" (with the caller) or "alert" (with the alert names).</summary>
+public sealed record RunTrigger(string Kind, string Source);
+
+public sealed record PlannedMember(string Id, string Name, string Endpoint, bool IsLeader, long DbSize, long DbSizeInUse, double FragmentationRatio);
+
+public sealed record SnapshotRecord(string Path, string Member, long Revision, long Bytes, string Sha256);
+
+public sealed record StepRecord
+{
+    public required string Name { get; init; }
+    public string? Member { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public StepOutcome Outcome { get; set; } = StepOutcome.Succeeded;
+    public long? BytesBefore { get; set; }
+    public long? BytesAfter { get; set; }
+    public string? Detail { get; set; }
+    public double? DurationSeconds => FinishedAt is { } end ? Math.Round((end - StartedAt).TotalSeconds, 3) : null;
+}
+
+/// <summary>
+/// One remediation, as stored and as served by GET /api/v1/remediations/{id}. Only the executor
+/// running it writes to it (the coordinator only before it starts), and every change is persisted.
+/// </summary>
+public sealed class RunRecord
+{
+    public required string Id { get; init; }
+    public required string Cluster { get; init; }
+    public required string Action { get; set; }
+    public bool DryRun { get; init; }
+    public bool Force { get; init; }
+    public required RunTrigger Trigger { get; init; }
+    public List<RunTrigger> JoinedTriggers { get; init; } = [];
+    public RunStatus Status { get; set; } = RunStatus.Queued;
+    public string? Reason { get; set; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public List<PlannedMember> Plan { get; set; } = [];
+    public List<StepRecord> Steps { get; init; } = [];
+    public SnapshotRecord? Snapshot { get; set; }
+    public long ReclaimedBytes { get; set; }
+
+    [JsonIgnore]
+    public bool IsActive => Status is RunStatus.Queued or RunStatus.Running;
+
+    [JsonIgnore]
+    public RemediationAction ActionKind => RemediationActions.TryParse(Action, out var a) ? a : RemediationAction.Snapshot;
+}

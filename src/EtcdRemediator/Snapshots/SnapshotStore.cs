@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Snapshots;
+
+public sealed class SnapshotException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Snapshots in <c>&lt;dir&gt;/&lt;cluster&gt;/</c>: streamed to a <c>.part</c> file, verified against
+/// etcd's sha256 trailer, fsynced, renamed, described by a JSON sidecar, the newest N kept.
+/// A file without <c>.part</c> is always a complete, verified snapshot.
+/// </summary>
+public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvider time, ILogger<SnapshotStore> logger)
+{
+    private const string Extension = ".db";
+    private const string Partial = ".part";
+    private static readonly JsonSerializerOptions SidecarJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private SnapshotOptions Settings => options.Value.Snapshots;
+
+    public string DirectoryFor(string cluster) => Path.GetFullPath(Path.Combine(Settings.Directory, cluster));
+
+    public async Task<SnapshotRecord> SaveAsync(IEtcdCluster cluster, EtcdMember member, long expectedBytes, CancellationToken cancellationToken)
+    {
+        var directory = DirectoryFor(cluster.Name);
+        Directory.CreateDirectory(directory);
+        EnsureRoom(directory, expectedBytes);
+
+        var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'.'fff'Z'", CultureInfo.InvariantCulture);
+        var final = Path.Combine(directory, $"{cluster.Name}-{stamp}-{member.HexId}{Extension}");
+        var part = final + Partial;
+        try
+        {
+            // etcd 3.5+ puts the snapshot's revision in the stream's first header; 3.4 does not, so
+            // the revision read just before streaming stands in (the snapshot holds at least that).
+            var revisionBefore = await cluster.GetRevisionAsync(cancellationToken);
+            SnapshotStreamInfo info;
+            string sha256;
+            await using (var file = new FileStream(part, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            await using (var verifying = new TrailerVerifyingStream(file))
+            {
+                info = await cluster.SnapshotAsync(member, verifying, Settings.StallTimeout, cancellationToken);
+                if (!verifying.Verify(out sha256))
+                    throw new SnapshotException($"snapshot from member {member.HexId} failed verification: {verifying.BytesWritten} bytes whose last 32 are not the sha256 of the rest (truncated or corrupted stream)");
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(part, final);
+            var revision = info.Revision > 0 ? info.Revision : revisionBefore;
+            var record = new SnapshotRecord(final, member.HexId, revision, new FileInfo(final).Length, sha256);
+            await File.WriteAllTextAsync(final + ".json", JsonSerializer.Serialize(new
+            {
+                cluster = cluster.Name, member = member.HexId, memberName = member.Name, endpoint = member.Endpoint,
+                revision, size = record.Bytes, sha256, etcdVersion = info.Version, time = time.GetUtcNow(),
+            }, SidecarJson), cancellationToken);
+            Prune(directory);
+            return record;
+        }
+        catch (Exception e)
+        {
+            TryDelete(part);
+            if (e is SnapshotException or OperationCanceledException) throw;
+            throw new SnapshotException($"snapshot from member {member.HexId} failed: {EtcdErrors.Describe(e)}", e);
+        }
+    }
+
+    /// <summary>Left over by a process that died mid-stream: never a snapshot, so removed at start-up.</summary>
+    public int RemovePartials()
+    {
+        if (!Directory.Exists(Settings.Directory)) return 0;
+        var partials = Directory.GetFiles(Settings.Directory, "*" + Partial, SearchOption.AllDirectories);
+        foreach (var partial in partials)
+        {
+            logger.LogWarning("Removing incomplete snapshot {Path} left by an interrupted run", partial);
+            TryDelete(partial);
+        }
+        return partials.Length;
+    }
+
+    public IReadOnlyList<string> List(string cluster) =>
+        Directory.Exists(DirectoryFor(cluster))
+            ? [.. Directory.GetFiles(DirectoryFor(cluster), "*" + Extension).Order(StringComparer.Ordinal)]
+            : [];
+
+    private void EnsureRoom(string directory, long expectedBytes)
+    {
+        // The member's dbSize bounds the stream; 10% and 16 MiB of headroom keep the disk usable after.
+        var needed = expectedBytes + expectedBytes / 10 + (16L << 20);
+        var available = new DriveInfo(directory).AvailableFreeSpace;
+        if (available < needed)
+            throw new SnapshotException($"not enough free space in {directory} for a snapshot: {available} bytes free, {needed} needed");
+    }
+
+    private void Prune(string directory)
+    {
+        var snapshots = Directory.GetFiles(directory, "*" + Extension).OrderDescending(StringComparer.Ordinal).ToList();
+        foreach (var old in snapshots.Skip(Settings.Retain))
+        {
+            logger.LogInformation("Retention: removing snapshot {Path}", old);
+            TryDelete(old);
+            TryDelete(old + ".json");
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+
+namespace EtcdRemediator.Snapshots;
+
+/// <summary>
+/// Writes through to a file while hashing everything but the last 32 bytes, which etcd appends as
+/// the sha256 of the rest. Verifies in the same pass as the write: a 1 GB snapshot is read once.
+/// </summary>
+public sealed class TrailerVerifyingStream(Stream inner) : Stream
+{
+    public const int TrailerLength = 32;
+
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly byte[] _tail = new byte[TrailerLength];
+    private int _tailLength;
+
+    public long BytesWritten { get; private set; }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Track(buffer.Span);
+        await inner.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        Track(buffer.AsSpan(offset, count));
+        inner.Write(buffer, offset, count);
+    }
+
+    /// <summary>Everything except the newest 32 bytes goes into the hash; those 32 wait in the tail.</summary>
+    private void Track(ReadOnlySpan<byte> data)
+    {
+        BytesWritten += data.Length;
+        if (data.Length >= TrailerLength)
+        {
+            _hash.AppendData(_tail.AsSpan(0, _tailLength));
+            _hash.AppendData(data[..^TrailerLength]);
+            data[^TrailerLength..].CopyTo(_tail);
+            _tailLength = TrailerLength;
+            return;
+        }
+        var overflow = _tailLength + data.Length - TrailerLength;
+        if (overflow > 0)
+        {
+            _hash.AppendData(_tail.AsSpan(0, overflow));
+            _tail.AsSpan(overflow, _tailLength - overflow).CopyTo(_tail);
+            _tailLength -= overflow;
+        }
+        data.CopyTo(_tail.AsSpan(_tailLength));
+        _tailLength += data.Length;
+    }
+
+    /// <summary>True when the stream ended with the sha256 of everything before it. Returns that hash.</summary>
+    public bool Verify(out string sha256Hex)
+    {
+        var computed = _hash.GetHashAndReset();
+        sha256Hex = Convert.ToHexStringLower(computed);
+        return _tailLength == TrailerLength && CryptographicOperations.FixedTimeEquals(computed, _tail);
+    }
+
+    public override void Flush() => inner.Flush();
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => BytesWritten;
+    public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _hash.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.IntegrationTests.Infrastructure;
+
+public static class SnapshotAssertions
+{
+    /// <summary>The file ends with the sha256 of the rest, has its sidecar, and etcdctl accepts it.</summary>
+    public static async Task AssertVerifiedAsync(RunRecord run, string dataDirectory)
+    {
+        var snapshot = run.Snapshot ?? throw new Xunit.Sdk.XunitException("the run took no snapshot");
+        Assert.StartsWith(Path.Combine(dataDirectory, "snapshots", "lab"), snapshot.Path);
+        var bytes = await File.ReadAllBytesAsync(snapshot.Path);
+        Assert.Equal(bytes[^32..], SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)));
+        Assert.Equal(Convert.ToHexStringLower(bytes[^32..]), snapshot.Sha256);
+        Assert.True(File.Exists(snapshot.Path + ".json"));
+        Assert.True(snapshot.Revision > 0, "the snapshot names its revision");
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(snapshot.Path)!, "*.part"));
+
+        var info = new ProcessStartInfo("etcdctl", ["snapshot", "status", snapshot.Path, "-w", "json"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, Environment = { ["ETCDCTL_API"] = "3" },
+        };
+        using var etcdctl = Process.Start(info)!;
+        var output = await etcdctl.StandardOutput.ReadToEndAsync() + await etcdctl.StandardError.ReadToEndAsync();
+        await etcdctl.WaitForExitAsync();
+        Assert.True(etcdctl.ExitCode == 0, $"etcdctl snapshot status: {output}");
+        Assert.Contains("\"revision\":", output);
+    }
+}

@@ -1,0 +1,140 @@
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation;
+using Xunit.Abstractions;
+
+namespace EtcdRemediator.IntegrationTests.Remediation;
+
+/// <summary>The routine end to end on a really fragmented 3-member cluster; etcd's own logs are the witness.</summary>
+public sealed class DefragRunTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AFragmentedClusterIsDefragmentedOneMemberAtATimeLeaderLast(bool moveLeader)
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 24);
+        var leaderAtStart = cluster.Members[await cluster.LeaderIndexAsync()].Name;
+        var settings = RemediatorApp.ForCluster(cluster);
+        settings["Remediator:Policy:MoveLeader"] = moveLeader.ToString();
+        await using var app = new RemediatorApp(settings);
+        var client = app.CreateClient();
+
+        var run = await client.RunToEndAsync("lab", "defrag");
+
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+        Assert.Equal(3, run.Plan.Count);
+        Assert.Equal(leaderAtStart, run.Plan[^1].Name);
+        Assert.True(run.Plan[^1].IsLeader);
+
+        // etcd's logs: exactly one defragment per member, never overlapping, in plan order, old leader last.
+        var windows = DefragEvidence.Windows(cluster);
+        output.WriteLine(System.Text.Json.JsonSerializer.Serialize(run, EtcdRemediator.Storage.RunStore.Json));
+        foreach (var w in windows) output.WriteLine($"etcd log: {w.Member} defragment {w.Started:HH:mm:ss.fff} .. {w.Finished:HH:mm:ss.fff}");
+        Assert.Equal(run.Plan.Select(p => p.Name), windows.Select(w => w.Member));
+        DefragEvidence.AssertSequential(windows);
+        Assert.Equal(leaderAtStart, windows[^1].Member);
+
+        var moves = run.Steps.Where(s => s.Name == "move-leader").ToList();
+        if (moveLeader)
+        {
+            var move = Assert.Single(moves);
+            Assert.Equal(leaderAtStart, move.Member);
+            var leaderDefrag = run.Steps.Single(s => s.Name == "defragment" && s.Member == leaderAtStart);
+            Assert.True(move.FinishedAt <= leaderDefrag.StartedAt);
+            Assert.NotEqual(leaderAtStart, cluster.Members[await cluster.LeaderIndexAsync()].Name);
+        }
+        else
+        {
+            Assert.Empty(moves);
+        }
+
+        // Every member's file shrank to about what is in use.
+        for (var i = 0; i < 3; i++)
+        {
+            var status = await cluster.StatusAsync(i);
+            Assert.True(status.DbSize < 4 * 1024 * 1024, $"{cluster.Members[i].Name} dbSize {status.DbSize} after defrag");
+            Assert.True(status.DbSizeInUse >= status.DbSize * 0.5, $"{cluster.Members[i].Name} {status.DbSizeInUse}/{status.DbSize}");
+        }
+        var defrags = run.Steps.Where(s => s.Name == "defragment").ToList();
+        Assert.All(defrags, d => Assert.True(d.BytesBefore > 24 * 1024 * 1024 && d.BytesAfter < 4 * 1024 * 1024, $"{d.Member}: {d.BytesBefore} -> {d.BytesAfter}"));
+        Assert.Equal(defrags.Sum(d => d.BytesBefore!.Value - d.BytesAfter!.Value), run.ReclaimedBytes);
+
+        await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory);
+        Assert.Equal("v", await PutThenGet(cluster));
+    }
+
+    [Fact]
+    public async Task AnAlreadyCompactClusterIsNothingToDoAndNoSnapshotIsTaken()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.WriteAsync("data/", 50);
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "defrag");
+
+        Assert.Equal(RunStatus.NothingToDo, run.Status);
+        Assert.Null(run.Snapshot);
+        Assert.False(Directory.Exists(Path.Combine(app.DataDirectory, "snapshots", "lab")) &&
+                     Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "snapshots", "lab")).Any());
+        Assert.Empty(DefragEvidence.Windows(cluster));
+    }
+
+    [Fact]
+    public async Task ADryRunReportsThePlanAndTouchesNothing()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 12);
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "defrag", dryRun: true);
+
+        Assert.Equal(RunStatus.DryRun, run.Status);
+        Assert.Equal(3, run.Plan.Count);
+        Assert.True(run.Plan[^1].IsLeader);
+        Assert.Equal(["inspect", "plan"], run.Steps.Select(s => s.Name));
+        Assert.Null(run.Snapshot);
+        Assert.Empty(DefragEvidence.Windows(cluster));
+        Assert.True((await cluster.StatusAsync(0)).DbSize > 12 * 1024 * 1024);
+    }
+
+    [Fact]
+    public async Task AClusterWithAStoppedMemberIsRefusedNamingItAndNothingIsDefragmented()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 12);
+        var stopped = (await cluster.LeaderIndexAsync() + 1) % 3;
+        await cluster.StopMemberAsync(stopped);
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "defrag", force: true);
+
+        Assert.Equal(RunStatus.Refused, run.Status);
+        Assert.Contains(cluster.Members[stopped].Name, run.Reason);
+        Assert.Contains("unreachable", run.Reason);
+        Assert.Empty(run.Plan);
+        Assert.Null(run.Snapshot);
+        Assert.Empty(DefragEvidence.Windows(cluster));
+    }
+
+    [Fact]
+    public async Task ASnapshotRunWritesAVerifiedSnapshotAndItsSidecar()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.WriteAsync("data/", 200);
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "snapshot");
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory);
+        Assert.Empty(DefragEvidence.Windows(cluster));
+    }
+
+    private static async Task<string?> PutThenGet(EtcdTestCluster cluster)
+    {
+        await cluster.PutAsync("after-defrag", "v");
+        return await cluster.GetAsync("after-defrag");
+    }
+}

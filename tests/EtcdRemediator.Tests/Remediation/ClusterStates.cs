@@ -1,0 +1,48 @@
+using EtcdRemediator.Etcd;
+
+namespace EtcdRemediator.Tests.Remediation;
+
+/// <summary>Builds cluster states for the planner's table tests: members 1..n, sizes in MB.</summary>
+public sealed class ClusterStates
+{
+    private readonly List<MemberState> _members = [];
+    private readonly List<EtcdAlarm> _alarms = [];
+    private ulong _leader = 1;
+    private string? _alarmsError;
+
+    public static ClusterStates Cluster() => new();
+
+    public ClusterStates Member(ulong id, long sizeMb, long inUseMb, bool learner = false, ulong? seesLeader = null)
+    {
+        var member = new EtcdMember(id, $"m{id}", $"http://127.0.0.1:{2378 + (int)id}", learner);
+        var status = new MemberStatus(id, "3.4.23", sizeMb << 20, inUseMb << 20, seesLeader ?? _leader, 2, 100, 100, learner, [], 0);
+        _members.Add(new MemberState(member, status, null));
+        return this;
+    }
+
+    public ClusterStates Down(ulong id, bool learner = false)
+    {
+        _members.Add(new MemberState(new EtcdMember(id, $"m{id}", $"http://127.0.0.1:{2378 + (int)id}", learner), null, "unavailable: connection refused"));
+        return this;
+    }
+
+    public ClusterStates Leader(ulong id)
+    {
+        _leader = id;
+        return this;
+    }
+
+    public ClusterStates Alarm(ulong member, AlarmKind kind)
+    {
+        _alarms.Add(new EtcdAlarm(member, kind));
+        return this;
+    }
+
+    public ClusterStates AlarmsUnreadable()
+    {
+        _alarmsError = "timed out";
+        return this;
+    }
+
+    public ClusterState Build() => new("lab", _members, _alarms, null, _alarmsError, DateTimeOffset.UnixEpoch);
+}
