@@ -53,7 +53,7 @@ public sealed class JsonBody<T> where T : class
     private static string Explain(JsonException e)
     {
         if (e.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
-            return "unknown field " + e.Message.Split('\'')[1] + "; check its spelling";
+            return $"unknown field '{e.Message.Split('\'')[1]}'; check its spelling";
         if (e.Message.Contains("could not be converted", StringComparison.Ordinal))
             return "has the wrong type";
         return "is not valid JSON" + (e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "");

@@ -15,7 +15,7 @@ public sealed class RemediationRequestValidator : AbstractValidator<RemediationR
     {
         RuleFor(r => r.Action)
             .NotEmpty().WithMessage("'action' is required: one of " + string.Join(", ", RemediationActions.Names))
-            .Must(a => RemediationActions.TryParse(a, out _)).When(r => !string.IsNullOrEmpty(r.Action))
+            .Must(a => RemediationActions.TryParse(a, out _)).When(r => !string.IsNullOrEmpty(r.Action), ApplyConditionTo.CurrentValidator)
             .WithMessage(r => $"'{r.Action}' is not an action: use one of {string.Join(", ", RemediationActions.Names)}")
             .OverridePropertyName("action");
     }

@@ -1,0 +1,56 @@
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.IntegrationTests.Remediation;
+
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task AfterAKillTheRunningRunIsInterruptedAndTheQueuedRunCompletes()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 8);
+        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
+        // Two names for the one etcd cluster; one worker slot, so the second cluster's run must queue
+        // while the first pauses (for a minute) after its first member.
+        var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster, "lab"))
+        {
+            ["Remediator:Clusters:1:Name"] = "lab2",
+            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
+            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
+            ["Remediator:Policy:MaxConcurrentClusters"] = "1",
+            ["Remediator:Policy:PauseBetweenMembers"] = "00:01:00",
+        };
+        for (var i = 0; i < cluster.Endpoints.Count; i++) settings[$"Remediator:Clusters:1:Endpoints:{i}"] = cluster.Endpoints[i];
+
+        string running, queued;
+        await using (var service = await ServiceProcess.StartAsync(settings))
+        {
+            running = (await service.Client.TriggerAsync("lab", "defrag")).Id;
+            await Poll.UntilAsync(async () => (await service.Client.GetRunAsync(running)).Steps.Any(s => s.Name == "pause"),
+                TimeSpan.FromSeconds(60), "the first run to pause after its first member");
+            queued = (await service.Client.TriggerAsync("lab2", "snapshot")).Id;
+            Assert.Equal(RunStatus.Queued, (await service.Client.GetRunAsync(queued)).Status);
+
+            await service.KillAsync();
+        }
+
+        settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:00";
+        await using (var restarted = await ServiceProcess.StartAsync(settings))
+        {
+            var interrupted = await restarted.Client.GetRunAsync(running);
+            Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+            Assert.Contains("stopped while this run was running", interrupted.Reason);
+            Assert.Equal(1, interrupted.Steps.Count(s => s.Name == "defragment"));
+
+            var completed = await restarted.Client.WaitForRunAsync(queued);
+            Assert.Equal(RunStatus.Succeeded, completed.Status);
+            Assert.NotNull(completed.Snapshot);
+        }
+
+        // etcd saw exactly the one defragmentation the killed run had done.
+        Assert.Single(DefragEvidence.Windows(cluster));
+        Directory.Delete(data, recursive: true);
+    }
+}

@@ -1,0 +1,141 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Storage;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EtcdRemediator.Tests.Remediation;
+
+/// <summary>Cooldown, breaker and joining, on a real SQLite file and fake time.</summary>
+public sealed class CoordinatorTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+    private readonly IOptions<RemediatorOptions> _options;
+    private readonly RunStore _store;
+    private RemediationCoordinator _coordinator;
+
+    public CoordinatorTests()
+    {
+        _options = Options.Create(new RemediatorOptions
+        {
+            Storage = new StorageOptions { Path = Path.Combine(_dir, "runs.db") },
+            Policy = new PolicyOptions { Cooldown = TimeSpan.FromMinutes(30), CircuitBreakerThreshold = 3 },
+        });
+        _store = new RunStore(_options);
+        _coordinator = new RemediationCoordinator(_store, _options, _time);
+    }
+
+    public Task InitializeAsync() => _store.OpenAsync(CancellationToken.None);
+
+    public Task DisposeAsync()
+    {
+        _coordinator.Dispose();
+        _store.Dispose();
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private static RunRequest Alert(RemediationAction action = RemediationAction.Defrag, bool force = false) =>
+        new("lab", action, DryRun: false, force, new RunTrigger("alert", "etcdDatabaseHighFragmentationRatio"));
+
+    private async Task<RunRecord> RunAsync(RunStatus outcome, bool force = false)
+    {
+        var submitted = await _coordinator.SubmitAsync(Alert(force: force), CancellationToken.None);
+        Assert.Equal(Disposition.Started, submitted.Disposition);
+        var run = (await _coordinator.BeginAsync(submitted.Run!.Id, CancellationToken.None))!;
+        run.Status = outcome;
+        run.FinishedAt = _time.GetUtcNow();
+        await _store.SaveAsync(run, CancellationToken.None);
+        await _coordinator.CompleteAsync(run, CancellationToken.None);
+        return run;
+    }
+
+    [Fact]
+    public async Task ASuccessStartsACooldownThatEndsOnTime()
+    {
+        await RunAsync(RunStatus.Succeeded);
+
+        var during = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        Assert.Equal(Disposition.Cooldown, during.Disposition);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMinutes(30), during.RetryAfter);
+
+        _time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
+    }
+
+    [Fact]
+    public async Task ForceAndDryRunSkipTheCooldown()
+    {
+        await RunAsync(RunStatus.Succeeded);
+
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert() with { DryRun = true }, CancellationToken.None)).Disposition);
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(force: true), CancellationToken.None)).Disposition);
+    }
+
+    [Fact]
+    public async Task NothingToDoStartsNoCooldown()
+    {
+        await RunAsync(RunStatus.NothingToDo);
+
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
+    }
+
+    [Fact]
+    public async Task ThreeFailuresOpenTheBreakerUntilAForcedRunSucceeds()
+    {
+        for (var i = 0; i < 3; i++) await RunAsync(RunStatus.Failed);
+
+        var blocked = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        Assert.Equal(Disposition.CircuitOpen, blocked.Disposition);
+        Assert.True(_coordinator.StateOf("lab").CircuitOpen);
+
+        await RunAsync(RunStatus.Succeeded, force: true);
+
+        Assert.False(_coordinator.StateOf("lab").CircuitOpen);
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
+    }
+
+    [Fact]
+    public async Task RefusalsDoNotOpenTheBreaker()
+    {
+        for (var i = 0; i < 5; i++) await RunAsync(RunStatus.Refused);
+
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
+    }
+
+    [Fact]
+    public async Task ATriggerJoiningAQueuedRunSharesItsIdAndTheStrongerActionWins()
+    {
+        var first = await _coordinator.SubmitAsync(Alert(RemediationAction.Defrag), CancellationToken.None);
+        var second = await _coordinator.SubmitAsync(Alert(RemediationAction.Recover), CancellationToken.None);
+        var third = await _coordinator.SubmitAsync(Alert(RemediationAction.Snapshot), CancellationToken.None);
+
+        Assert.Equal(Disposition.Joined, second.Disposition);
+        Assert.Equal(first.Run!.Id, second.Run!.Id);
+        Assert.Equal(first.Run.Id, third.Run!.Id);
+        var stored = await _store.GetAsync(first.Run.Id, CancellationToken.None);
+        Assert.Equal("recover", stored!.Action);
+        Assert.Equal(2, stored.JoinedTriggers.Count);
+    }
+
+    [Fact]
+    public async Task AfterARestartRunningRunsAreInterruptedQueuedOnesQueueAgainAndTheBreakerIsRemembered()
+    {
+        for (var i = 0; i < 3; i++) await RunAsync(RunStatus.Failed);
+        var queued = await _coordinator.SubmitAsync(Alert(force: true), CancellationToken.None);
+        var other = await _coordinator.SubmitAsync(Alert(force: true) with { Cluster = "other" }, CancellationToken.None);
+        await _coordinator.BeginAsync(other.Run!.Id, CancellationToken.None);
+
+        _coordinator.Dispose();
+        _coordinator = new RemediationCoordinator(_store, _options, _time);
+        await _coordinator.RecoverAsync(CancellationToken.None);
+
+        Assert.Equal(RunStatus.Interrupted, (await _store.GetAsync(other.Run.Id, CancellationToken.None))!.Status);
+        Assert.True(_coordinator.Queue.TryRead(out var requeued));
+        Assert.Equal(queued.Run!.Id, requeued);
+        Assert.Equal(queued.Run.Id, _coordinator.StateOf("lab").ActiveRunId);
+        Assert.Equal(3, _coordinator.StateOf("lab").ConsecutiveFailures);
+    }
+}
