@@ -1,4 +1,6 @@
+using EtcdRemediator.Alerts;
 using EtcdRemediator.Api;
+using EtcdRemediator.Auth;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
@@ -8,12 +10,16 @@ builder.AddRemediatorConfiguration();
 builder.Services.AddProblemDetails();
 builder.Services.AddEtcdClusters();
 builder.Services.AddRemediation();
+builder.Services.AddAlerts();
+builder.Services.AddRemediatorAuth();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRemediatorAuth();
 app.MapClusterEndpoints();
 app.MapRemediationEndpoints();
+app.MapAlertEndpoints();
 
 return await app.RunOrExplainAsync();
 

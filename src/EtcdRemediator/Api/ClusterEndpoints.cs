@@ -9,7 +9,7 @@ public static class ClusterEndpoints
 
     public static RouteGroupBuilder MapClusterEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/clusters").WithTags("Clusters");
+        var group = routes.MapGroup("/api/v1/clusters").WithTags("Clusters").RequireAuthorization(Auth.AuthPolicies.Operator);
         group.MapGet("/", (EtcdClusterRegistry clusters) =>
             TypedResults.Ok(clusters.All.Select(c => new ClusterSummary(c.Name, c is EtcdGrpcCluster ? "Etcd" : "Talos", c.Endpoints))));
         group.MapGet("/{cluster}/status", GetStatusAsync);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EtcdRemediator.Configuration;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
@@ -11,41 +12,72 @@ namespace EtcdRemediator.Api;
 /// </summary>
 public sealed class JsonBody<T> where T : class
 {
-    private JsonBody(T? value, int status, Dictionary<string, string[]> errors)
+    private JsonBody(T? value, int status, Dictionary<string, string[]> errors, ReadOnlyMemory<byte> raw)
     {
         Value = value;
         Status = status;
         Errors = errors;
+        Raw = raw;
     }
 
     public T? Value { get; }
     public int Status { get; }
     public Dictionary<string, string[]> Errors { get; }
 
+    /// <summary>The bytes received (at most the body limit), for the audit trail.</summary>
+    public ReadOnlyMemory<byte> Raw { get; }
+
     public static async ValueTask<JsonBody<T>> BindAsync(HttpContext context)
     {
+        var limit = context.RequestServices.GetRequiredService<IOptions<RemediatorOptions>>().Value.Alerts.MaxBodyBytes;
         if (!context.Request.HasJsonContentType())
-            return Fail(StatusCodes.Status415UnsupportedMediaType, "body", "the body must be JSON with Content-Type: application/json");
+            return Fail(StatusCodes.Status415UnsupportedMediaType, "body", "the body must be JSON with Content-Type: application/json", default);
+        if (context.Request.ContentLength > limit)
+            return Fail(StatusCodes.Status413PayloadTooLarge, "body", $"the body is larger than the {limit}-byte limit", default);
+        var raw = await ReadAtMostAsync(context, limit + 1);
+        if (raw is null)
+            return Fail(StatusCodes.Status400BadRequest, "body", "the body ended before Content-Length bytes arrived", default);
+        if (raw.Length > limit)
+            return Fail(StatusCodes.Status413PayloadTooLarge, "body", $"the body is larger than the {limit}-byte limit", default);
+
         var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(context.Request.Body, json, context.RequestAborted);
+            var value = JsonSerializer.Deserialize<T>(raw, json);
             return value is null
-                ? Fail(StatusCodes.Status400BadRequest, "body", "the body must be a JSON object")
-                : new JsonBody<T>(value, StatusCodes.Status200OK, []);
+                ? Fail(StatusCodes.Status400BadRequest, "body", "the body must be a JSON object", raw)
+                : new JsonBody<T>(value, StatusCodes.Status200OK, [], raw);
         }
         catch (JsonException e)
         {
-            return Fail(StatusCodes.Status400BadRequest, FieldOf(e), Explain(e));
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return Fail(StatusCodes.Status413PayloadTooLarge, "body", "the body is larger than this endpoint accepts");
+            return Fail(StatusCodes.Status400BadRequest, FieldOf(e), Explain(e), raw);
         }
     }
 
-    private static JsonBody<T> Fail(int status, string field, string message) => new(null, status, new() { [field] = [message] });
+    /// <summary>Reads the body into memory, never more than <paramref name="max"/> bytes; null if the client gave up.</summary>
+    private static async Task<byte[]?> ReadAtMostAsync(HttpContext context, long max)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while (buffer.Length < max && (read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+                buffer.Write(chunk, 0, (int)Math.Min(read, max - buffer.Length));
+        }
+        catch (BadHttpRequestException)
+        {
+            return null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        return buffer.ToArray();
+    }
 
+    private static JsonBody<T> Fail(int status, string field, string message, ReadOnlyMemory<byte> raw) =>
+        new(null, status, new() { [field] = [message] }, raw);
     /// <summary>"$.alerts[0].labels" -> "alerts[0].labels": the path as the caller wrote it.</summary>
     private static string FieldOf(JsonException e) =>
         e.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : "body";

@@ -14,7 +14,7 @@ public static class RemediationEndpoints
 
     public static RouteGroupBuilder MapRemediationEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1").WithTags("Remediations");
+        var group = routes.MapGroup("/api/v1").WithTags("Remediations").RequireAuthorization(Auth.AuthPolicies.Operator);
         group.MapPost("/clusters/{cluster}/remediations", TriggerAsync).AddEndpointFilter<ValidationFilter<RemediationRequest>>();
         group.MapGet("/remediations/{id}", GetAsync);
         group.MapGet("/remediations", ListAsync);

@@ -9,7 +9,9 @@ public static class RemediationServiceCollectionExtensions
 {
     public static IServiceCollection AddRemediation(this IServiceCollection services)
     {
+        services.AddSingleton<RemediatorDatabase>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<AlertAuditStore>();
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<RemediationCoordinator>();
         services.AddSingleton<RunExecutor>();

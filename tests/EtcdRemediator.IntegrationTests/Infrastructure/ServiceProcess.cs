@@ -36,7 +36,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         var service = new ServiceProcess(process, url, output);
         try
         {
-            await Poll.UntilAsync(async () => (await service.Client.GetAsync("/api/v1/clusters")).IsSuccessStatusCode || process.HasExited,
+            // Any HTTP answer (401 included, when tokens are configured) means it is up.
+            await Poll.UntilAsync(async () => (int)(await service.Client.GetAsync("/api/v1/clusters")).StatusCode < 500 || process.HasExited,
                 TimeSpan.FromSeconds(30), "the service to answer");
             if (process.HasExited) throw new InvalidOperationException($"the service exited: {service.Output}");
             return service;

@@ -12,6 +12,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
     private readonly IOptions<RemediatorOptions> _options;
+    private readonly RemediatorDatabase _database;
     private readonly RunStore _store;
     private RemediationCoordinator _coordinator;
 
@@ -22,7 +23,8 @@ public sealed class CoordinatorTests : IAsyncLifetime
             Storage = new StorageOptions { Path = Path.Combine(_dir, "runs.db") },
             Policy = new PolicyOptions { Cooldown = TimeSpan.FromMinutes(30), CircuitBreakerThreshold = 3 },
         });
-        _store = new RunStore(_options);
+        _database = new RemediatorDatabase(_options);
+        _store = new RunStore(_database);
         _coordinator = new RemediationCoordinator(_store, _options, _time);
     }
 
@@ -31,7 +33,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
     public Task DisposeAsync()
     {
         _coordinator.Dispose();
-        _store.Dispose();
+        _database.Dispose();
         Directory.Delete(_dir, recursive: true);
         return Task.CompletedTask;
     }

@@ -1,0 +1,88 @@
+using System.Text;
+using EtcdRemediator.Api;
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Alerts;
+
+/// <summary>The store cannot take the work: Alertmanager must retry (503), not drop it.</summary>
+public sealed class IntakeUnavailableException(Exception inner) : Exception("the run store cannot take the alert", inner);
+
+/// <summary>
+/// Turns one Alertmanager delivery into at most one run per cluster (the strongest action of its
+/// alerts) and an audit entry, both durable before the answer. Duplicates join the same run.
+/// </summary>
+public sealed class AlertIntake(
+    RemediationCoordinator coordinator,
+    AlertAuditStore audit,
+    EtcdClusterRegistry clusters,
+    IOptions<RemediatorOptions> options,
+    TimeProvider time)
+{
+    public const int AuditPayloadCap = 64 * 1024;
+
+    public async Task<AlertAuditEntry> AcceptAsync(AlertmanagerPayload payload, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
+    {
+        var names = clusters.All.Select(c => c.Name).ToList();
+        var routed = payload.Alerts!.Select(a => (Alert: a, Route: AlertRouter.Route(a, options.Value.Alerts, names))).ToList();
+
+        var results = new Dictionary<string, SubmitResult>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            foreach (var group in routed.Where(r => r.Route.Kind == RouteKind.Remediate).GroupBy(r => r.Route.Cluster!, StringComparer.OrdinalIgnoreCase))
+            {
+                var action = group.Max(r => r.Route.Action!.Value);
+                var alertNames = string.Join(", ", group.Select(r => r.Alert.AlertName).Distinct());
+                var trigger = new RunTrigger("alert", $"{alertNames} via {payload.Receiver ?? "alertmanager"} (group {payload.GroupKey})");
+                results[group.Key] = await coordinator.SubmitAsync(new RunRequest(group.Key, action, false, false, trigger), cancellationToken);
+            }
+
+            var dispositions = routed.Select(r => Describe(r.Alert, r.Route, results)).ToList();
+            var status = routed.Any(r => r.Route.Kind == RouteKind.UnknownCluster) ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status202Accepted;
+            var entry = Entry(status, payload, dispositions, status == StatusCodes.Status202Accepted ? null : "an alert names a cluster that is not configured", raw);
+            await audit.SaveAsync(entry, cancellationToken);
+            return entry;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new IntakeUnavailableException(e);
+        }
+    }
+
+    /// <summary>Rejected deliveries are audited too (best effort: the answer is already a 4xx).</summary>
+    public async Task AuditRejectionAsync(int status, AlertmanagerPayload? payload, string error, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await audit.SaveAsync(Entry(status, payload, [], error, raw), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing to add: the caller already gets the 4xx, and the store being down is reported by /readyz.
+            _ = e;
+        }
+    }
+
+    private AlertAuditEntry Entry(int status, AlertmanagerPayload? payload, IReadOnlyList<AlertDisposition> dispositions, string? error, ReadOnlyMemory<byte> raw)
+    {
+        var truncated = raw.Length > AuditPayloadCap;
+        var text = Encoding.UTF8.GetString(raw.Span[..Math.Min(raw.Length, AuditPayloadCap)]);
+        return new AlertAuditEntry($"a-{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}", time.GetUtcNow(), status,
+            payload?.Receiver, payload?.GroupKey, dispositions, error, text, truncated);
+    }
+
+    private static AlertDisposition Describe(AlertmanagerAlert alert, AlertRoute route, Dictionary<string, SubmitResult> results)
+    {
+        if (route.Kind != RouteKind.Remediate)
+        {
+            var kind = route.Kind switch { RouteKind.Resolved => "resolved", RouteKind.UnknownCluster => "unknown-cluster", _ => "ignored" };
+            return new AlertDisposition(alert.Fingerprint, alert.AlertName, route.Cluster, null, kind, null, route.Reason);
+        }
+        var result = results[route.Cluster!];
+        return new AlertDisposition(alert.Fingerprint, alert.AlertName, route.Cluster, route.Action!.Value.ToName(),
+            RemediationEndpoints.DispositionName(result.Disposition), result.Run?.Id, result.Reason ?? route.Reason);
+    }
+}

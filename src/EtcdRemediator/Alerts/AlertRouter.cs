@@ -1,0 +1,53 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.Alerts;
+
+public enum RouteKind
+{
+    Remediate,
+    Resolved,
+    Ignored,
+    UnknownCluster,
+}
+
+/// <summary>Where one alert goes: a cluster and an action, or why nowhere.</summary>
+public sealed record AlertRoute(RouteKind Kind, string? Cluster, RemediationAction? Action, string? Reason);
+
+/// <summary>
+/// Pure routing (DESIGN section 6): cluster from the configured label, or the only cluster; action
+/// from the alert's own `remediation` label, then Alerts:Routes, then the etcd-mixin defaults.
+/// </summary>
+public static class AlertRouter
+{
+    public static readonly IReadOnlyDictionary<string, RemediationAction> DefaultRoutes = new Dictionary<string, RemediationAction>
+    {
+        ["etcdDatabaseHighFragmentationRatio"] = RemediationAction.Defrag,
+        ["etcdDatabaseQuotaLowSpace"] = RemediationAction.Recover,
+        ["etcdBackendQuotaLowSpace"] = RemediationAction.Recover,
+        ["etcdNoSpaceAlarm"] = RemediationAction.Recover,
+    };
+
+    public static AlertRoute Route(AlertmanagerAlert alert, AlertOptions options, IReadOnlyCollection<string> clusters)
+    {
+        var labels = alert.Labels ?? [];
+        var cluster = labels.TryGetValue(options.ClusterLabel, out var named) && !string.IsNullOrWhiteSpace(named)
+            ? clusters.FirstOrDefault(c => c.Equals(named, StringComparison.OrdinalIgnoreCase))
+            : clusters.Count == 1 ? clusters.First() : null;
+        if (!alert.IsFiring) return new AlertRoute(RouteKind.Resolved, cluster ?? named, null, "resolved alerts start nothing");
+        if (cluster is null)
+            return new AlertRoute(RouteKind.UnknownCluster, named, null, named is null
+                ? $"the alert has no '{options.ClusterLabel}' label and {clusters.Count} clusters are configured"
+                : $"no cluster named '{named}' is configured");
+
+        if (labels.TryGetValue("remediation", out var requested))
+            return RemediationActions.TryParse(requested, out var labelled)
+                ? new AlertRoute(RouteKind.Remediate, cluster, labelled, "remediation label")
+                : new AlertRoute(RouteKind.Ignored, cluster, null, $"remediation label '{requested}' is not an action");
+        if (options.Routes.TryGetValue(alert.AlertName, out var configured) && RemediationActions.TryParse(configured, out var routed))
+            return new AlertRoute(RouteKind.Remediate, cluster, routed, "Alerts:Routes");
+        if (DefaultRoutes.TryGetValue(alert.AlertName, out var byDefault))
+            return new AlertRoute(RouteKind.Remediate, cluster, byDefault, "default route");
+        return new AlertRoute(RouteKind.Ignored, cluster, null, $"no route for alert '{alert.AlertName}'");
+    }
+}

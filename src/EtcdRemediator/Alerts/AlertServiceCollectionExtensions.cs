@@ -1,0 +1,6 @@
+namespace EtcdRemediator.Alerts;
+
+public static class AlertServiceCollectionExtensions
+{
+    public static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddSingleton<AlertIntake>();
+}

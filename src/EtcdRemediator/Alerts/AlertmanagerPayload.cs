@@ -1,0 +1,27 @@
+namespace EtcdRemediator.Alerts;
+
+/// <summary>Alertmanager's webhook body, version "4". Unknown fields are tolerated: Alertmanager adds them over time.</summary>
+public sealed record AlertmanagerPayload(
+    string? Version,
+    string? GroupKey,
+    int TruncatedAlerts,
+    string? Status,
+    string? Receiver,
+    Dictionary<string, string>? GroupLabels,
+    Dictionary<string, string>? CommonLabels,
+    Dictionary<string, string>? CommonAnnotations,
+    string? ExternalURL,
+    List<AlertmanagerAlert>? Alerts);
+
+public sealed record AlertmanagerAlert(
+    string? Status,
+    Dictionary<string, string>? Labels,
+    Dictionary<string, string>? Annotations,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    string? GeneratorURL,
+    string? Fingerprint)
+{
+    public string AlertName => Labels?.GetValueOrDefault("alertname") ?? "";
+    public bool IsFiring => Status == "firing";
+}

@@ -1,0 +1,40 @@
+using FluentValidation;
+
+namespace EtcdRemediator.Alerts;
+
+/// <summary>
+/// What can never be valid, so Alertmanager should not retry it (400). Limits keep one payload
+/// from costing more than it is worth: Alertmanager sends a group, not a data set.
+/// </summary>
+public sealed class AlertmanagerPayloadValidator : AbstractValidator<AlertmanagerPayload>
+{
+    public const int MaxAlerts = 1000;
+    public const int MaxLabels = 64;
+    public const int MaxLabelLength = 1024;
+
+    private static readonly string[] Statuses = ["firing", "resolved"];
+
+    public AlertmanagerPayloadValidator()
+    {
+        RuleFor(p => p.Version).Equal("4").WithMessage(p => $"version '{p.Version}' is not supported; Alertmanager's webhook version is \"4\"")
+            .OverridePropertyName("version");
+        RuleFor(p => p.Status).Must(s => Statuses.Contains(s)).WithMessage("status must be \"firing\" or \"resolved\"")
+            .OverridePropertyName("status");
+        RuleFor(p => p.Alerts).NotEmpty().WithMessage("alerts must list at least one alert")
+            .Must(a => a is null || a.Count <= MaxAlerts).WithMessage($"at most {MaxAlerts} alerts per payload")
+            .OverridePropertyName("alerts");
+        RuleForEach(p => p.Alerts).ChildRules(alert =>
+        {
+            alert.RuleFor(a => a).NotNull().WithMessage("an alert must be an object").OverridePropertyName("");
+            alert.RuleFor(a => a!.Status).Must(s => Statuses.Contains(s)).When(a => a is not null)
+                .WithMessage("status must be \"firing\" or \"resolved\"").OverridePropertyName("status");
+            alert.RuleFor(a => a!.Labels).NotNull().When(a => a is not null).WithMessage("labels are required").OverridePropertyName("labels");
+            alert.RuleFor(a => a!.Labels).Must(l => l!.ContainsKey("alertname") && !string.IsNullOrWhiteSpace(l["alertname"]))
+                .When(a => a?.Labels is not null).WithMessage("labels must include a non-empty alertname").OverridePropertyName("labels");
+            alert.RuleFor(a => a!.Labels).Must(l => l!.Count <= MaxLabels)
+                .When(a => a?.Labels is not null).WithMessage($"at most {MaxLabels} labels").OverridePropertyName("labels");
+            alert.RuleFor(a => a!.Labels).Must(l => l!.All(kv => kv.Key.Length <= MaxLabelLength && (kv.Value?.Length ?? 0) <= MaxLabelLength))
+                .When(a => a?.Labels is not null).WithMessage($"label names and values are at most {MaxLabelLength} characters").OverridePropertyName("labels");
+        }).OverridePropertyName("alerts");
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Auth;
+
+/// <summary>Two roles: webhook tokens may only post alerts; operator tokens may do everything.</summary>
+public static class AuthPolicies
+{
+    public const string Webhook = "webhook";
+    public const string Operator = "operator";
+
+    public static IServiceCollection AddRemediatorAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<TokenSet>();
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Webhook, p => p.RequireRole(Webhook, Operator))
+            .AddPolicy(Operator, p => p.RequireRole(Operator));
+        return services;
+    }
+
+    public static WebApplication UseRemediatorAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // After start-up, so that a configuration error is reported as one, not as a crash here.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (app.Services.GetRequiredService<TokenSet>().IsEmpty)
+                app.Logger.LogWarning("No API tokens are configured (Remediator:Auth): only loopback clients are served");
+        });
+        return app;
+    }
+}
