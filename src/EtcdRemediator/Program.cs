@@ -3,10 +3,12 @@ using EtcdRemediator.Api;
 using EtcdRemediator.Auth;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRemediatorConfiguration();
+builder.AddObservability();
 builder.Services.AddProblemDetails();
 builder.Services.AddEtcdClusters();
 builder.Services.AddRemediation();
@@ -20,6 +22,7 @@ app.UseRemediatorAuth();
 app.MapClusterEndpoints();
 app.MapRemediationEndpoints();
 app.MapAlertEndpoints();
+app.MapObservability();
 
 return await app.RunOrExplainAsync();
 

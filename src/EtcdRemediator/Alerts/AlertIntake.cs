@@ -2,6 +2,7 @@ using System.Text;
 using EtcdRemediator.Api;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ public sealed class AlertIntake(
     AlertAuditStore audit,
     EtcdClusterRegistry clusters,
     IOptions<RemediatorOptions> options,
+    RemediatorTelemetry telemetry,
     TimeProvider time)
 {
     public const int AuditPayloadCap = 64 * 1024;
@@ -44,6 +46,8 @@ public sealed class AlertIntake(
             var status = routed.Any(r => r.Route.Kind == RouteKind.UnknownCluster) ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status202Accepted;
             var entry = Entry(status, payload, dispositions, status == StatusCodes.Status202Accepted ? null : "an alert names a cluster that is not configured", raw);
             await audit.SaveAsync(entry, cancellationToken);
+            foreach (var d in dispositions)
+                telemetry.Alerts.Add(1, new("alertname", MetricAlertName(d.AlertName)), new("disposition", d.Disposition));
             return entry;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -73,6 +77,10 @@ public sealed class AlertIntake(
         return new AlertAuditEntry($"a-{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}", time.GetUtcNow(), status,
             payload?.Receiver, payload?.GroupKey, dispositions, error, text, truncated);
     }
+
+    /// <summary>Alert names come from outside: only the routed ones become label values, so the series stay few.</summary>
+    private string MetricAlertName(string alertname) =>
+        AlertRouter.DefaultRoutes.ContainsKey(alertname) || options.Value.Alerts.Routes.ContainsKey(alertname) ? alertname : "other";
 
     private static AlertDisposition Describe(AlertmanagerAlert alert, AlertRoute route, Dictionary<string, SubmitResult> results)
     {

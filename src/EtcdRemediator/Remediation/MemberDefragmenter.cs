@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Observability;
 using Grpc.Core;
 using Polly;
 
@@ -8,9 +10,29 @@ namespace EtcdRemediator.Remediation;
 /// One member's turn, in the order an operator would do it by hand: the gate again, leadership
 /// moved away if it is the leader, defragment, wait until it answers and has caught up, pause.
 /// </summary>
-public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePipeline reads, PolicyOptions policy, TimeProvider time)
+public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePipeline reads, PolicyOptions policy, TimeProvider time, RemediatorTelemetry telemetry)
 {
     public async Task DefragmentAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, bool last, CancellationToken cancellationToken)
+    {
+        using var span = RemediatorTelemetry.Source.StartActivity($"member {planned.Name}");
+        span?.SetTag("etcd.member.id", planned.Id);
+        span?.SetTag("etcd.member.name", planned.Name);
+        span?.SetTag("etcd.member.planned_as_leader", planned.IsLeader);
+        try
+        {
+            await DefragmentMemberAsync(cluster, steps, planned, last, cancellationToken);
+            var defrag = steps.Run.Steps.Last(s => s.Name == "defragment");
+            span?.SetTag("etcd.db_size.before", defrag.BytesBefore);
+            span?.SetTag("etcd.db_size.after", defrag.BytesAfter);
+        }
+        catch (Exception e)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+
+    private async Task DefragmentMemberAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, bool last, CancellationToken cancellationToken)
     {
         var member = await steps.RunAsync("gate", planned.Name, async step =>
         {
@@ -30,9 +52,11 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
         await steps.RunAsync("defragment", planned.Name, async step =>
         {
             step.BytesBefore = target.Status!.DbSize;
+            var started = time.GetTimestamp();
             try
             {
                 await cluster.DefragmentAsync(target.Member, policy.DefragTimeout, cancellationToken);
+                telemetry.DefragDuration.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("cluster", cluster.Name));
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
             {
@@ -49,6 +73,7 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
             var caughtUp = await WaitForCatchUpAsync(cluster, target.Member, cancellationToken);
             var defrag = steps.Run.Steps.Last(s => s.Name == "defragment");
             defrag.BytesAfter = step.BytesAfter = caughtUp.DbSize;
+            telemetry.ReclaimedBytes.Add(Math.Max(0, defrag.BytesBefore!.Value - caughtUp.DbSize), new KeyValuePair<string, object?>("cluster", cluster.Name));
             step.Detail = $"applied index {caughtUp.RaftAppliedIndex}";
         }, cancellationToken);
 

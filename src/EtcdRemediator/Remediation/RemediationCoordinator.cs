@@ -149,7 +149,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     {
         var t = Track(cluster);
         var until = t.LastSuccessAt + Policy.Cooldown;
-        return new ClusterRunState(t.Active?.Id, t.LastSuccessAt, t.ConsecutiveFailures,
+        return new ClusterRunState(t.Active?.Id, t.Active?.Status == RunStatus.Running ? t.Active.StartedAt : null, t.LastSuccessAt, t.ConsecutiveFailures,
             until > time.GetUtcNow() ? until : null, t.ConsecutiveFailures >= Policy.CircuitBreakerThreshold);
     }
 

@@ -1,5 +1,7 @@
 using EtcdRemediator.Configuration;
+using System.Diagnostics;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Snapshots;
 using EtcdRemediator.Storage;
 using Grpc.Core;
@@ -20,12 +22,19 @@ public sealed class RunExecutor(
     IOptions<RemediatorOptions> options,
     ResiliencePipelineProvider<string> pipelines,
     TimeProvider time,
+    RemediatorTelemetry telemetry,
     ILogger<RunExecutor> logger)
 {
     private PolicyOptions Policy => options.Value.Policy;
 
     public async Task ExecuteAsync(RunRecord run, CancellationToken cancellationToken)
     {
+        using var span = RemediatorTelemetry.Source.StartActivity("remediation run", ActivityKind.Internal);
+        span?.SetTag("etcd.cluster", run.Cluster);
+        span?.SetTag("remediation.action", run.Action);
+        span?.SetTag("remediation.run_id", run.Id);
+        span?.SetTag("remediation.dry_run", run.DryRun);
+        span?.SetTag("remediation.trigger", $"{run.Trigger.Kind}: {run.Trigger.Source}");
         var steps = new StepRecorder(run, store, time);
         try
         {
@@ -42,6 +51,10 @@ public sealed class RunExecutor(
             Finish(run, RunStatus.Interrupted, "the service stopped while the run was in progress");
         }
         await steps.SaveAsync();
+        span?.SetTag("remediation.outcome", run.Status.ToString());
+        span?.SetTag("remediation.reclaimed_bytes", run.ReclaimedBytes);
+        if (run.Status is RunStatus.Failed or RunStatus.Interrupted) span?.SetStatus(ActivityStatusCode.Error, run.Reason);
+        telemetry.Runs.Add(1, new("cluster", run.Cluster), new("action", run.Action), new("outcome", run.Status.ToString().ToLowerInvariant()));
         logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}: {Reason}", run.Id, run.Cluster, run.Action, run.Status, run.Reason);
     }
 
@@ -91,9 +104,13 @@ public sealed class RunExecutor(
                 }
             }, ct);
 
-        var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time);
-        for (var i = 0; i < plan.Members.Count; i++)
-            await defragmenter.DefragmentAsync(cluster, steps, plan.Members[i], last: i == plan.Members.Count - 1, ct);
+        if (plan.Members.Count > 0)
+        {
+            using var members = RemediatorTelemetry.Source.StartActivity("defragment members");
+            var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time, telemetry);
+            for (var i = 0; i < plan.Members.Count; i++)
+                await defragmenter.DefragmentAsync(cluster, steps, plan.Members[i], last: i == plan.Members.Count - 1, ct);
+        }
 
         var after = await steps.RunAsync("verify", null, async step =>
         {
@@ -129,6 +146,7 @@ public sealed class RunExecutor(
             {
                 var snapshot = await snapshots.SaveAsync(cluster, source.Member, source.Status!.DbSize, ct);
                 steps.Run.Snapshot = snapshot;
+                telemetry.SnapshotBytes.Record(snapshot.Bytes, new KeyValuePair<string, object?>("cluster", cluster.Name));
                 step.BytesAfter = snapshot.Bytes;
                 step.Detail = $"{snapshot.Path} (revision {snapshot.Revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
             }, ct);

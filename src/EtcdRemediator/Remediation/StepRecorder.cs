@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.Remediation;
@@ -18,23 +20,32 @@ public sealed class StepRecorder(RunRecord run, RunStore store, TimeProvider tim
 
     public async Task<T> RunAsync<T>(string name, string? member, Func<StepRecord, Task<T>> body, CancellationToken cancellationToken)
     {
+        using var activity = RemediatorTelemetry.Source.StartActivity(member is null ? name : $"{name} {member}");
+        activity?.SetTag("remediation.step", name);
+        activity?.SetTag("etcd.member.name", member);
         var step = new StepRecord { Name = name, Member = member, StartedAt = time.GetUtcNow() };
         run.Steps.Add(step);
         await store.SaveAsync(run, CancellationToken.None);
         try
         {
             var result = await body(step);
+            if (step.Outcome == StepOutcome.Failed) activity?.SetStatus(ActivityStatusCode.Error, step.Detail);
             return result;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             step.Outcome = StepOutcome.Failed;
             step.Detail ??= EtcdErrors.Describe(e);
+            activity?.SetStatus(ActivityStatusCode.Error, step.Detail);
+            activity?.AddException(e);
             throw e as RunFailedException ?? new RunFailedException($"{name}{(member is null ? "" : $" of {member}")} failed: {step.Detail}", e);
         }
         finally
         {
             step.FinishedAt = time.GetUtcNow();
+            activity?.SetTag("etcd.db_size.before", step.BytesBefore);
+            activity?.SetTag("etcd.db_size.after", step.BytesAfter);
+            activity?.SetTag("remediation.step.detail", step.Detail);
             await store.SaveAsync(run, CancellationToken.None);
         }
     }

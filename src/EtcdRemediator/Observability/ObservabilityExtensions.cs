@@ -1,0 +1,72 @@
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace EtcdRemediator.Observability;
+
+public static class ObservabilityExtensions
+{
+    /// <summary>
+    /// Traces (ASP.NET Core, gRPC client, our runs), metrics (ours, ASP.NET Core, runtime) and logs
+    /// with scopes (the run id). /metrics always; OTLP for all three when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    /// </summary>
+    public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<RemediatorTelemetry>();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(RemediatorTelemetry.Name))
+            .WithTracing(t => t
+                .AddSource(RemediatorTelemetry.Name)
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsProbe(http.Request.Path))
+                .AddGrpcClientInstrumentation())
+            .WithMetrics(m => m
+                .AddMeter(RemediatorTelemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeScopes = true;
+            o.IncludeFormattedMessage = true;
+        });
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.UseOtlpExporter();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<RunStoreHealthCheck>("run-store", tags: ["ready"])
+            .AddCheck<EtcdClustersHealthCheck>("etcd-clusters", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication MapObservability(this WebApplication app)
+    {
+        // Gauges read the coordinator at scrape time. Resolved lazily: the cluster registry reads the
+        // configuration, whose errors must surface at start-up as messages, not here as a crash.
+        var services = app.Services;
+        services.GetRequiredService<RemediatorTelemetry>().ObserveClusters(() => services.GetRequiredService<EtcdClusterRegistry>().All.Select(c =>
+        {
+            var state = services.GetRequiredService<RemediationCoordinator>().StateOf(c.Name);
+            var time = services.GetRequiredService<TimeProvider>();
+            var running = state.RunningSince is { } since ? (time.GetUtcNow() - since).TotalSeconds : 0;
+            return (c.Name, state.CircuitOpen, running);
+        }));
+
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
+        return app;
+    }
+
+    private static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/metrics") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
+}

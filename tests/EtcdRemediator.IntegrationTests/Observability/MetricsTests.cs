@@ -1,0 +1,53 @@
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.IntegrationTests.Observability;
+
+[Collection(TelemetryCollection.Name)]
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task ARealRemediationShowsInTheMetrics()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 12);
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+        var client = app.CreateClient();
+        var before = await client.GetStringAsync("/metrics");
+
+        var run = await client.RunToEndAsync("lab", "defrag");
+        var after = await client.GetStringAsync("/metrics");
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        double Delta(string name, params string[] labels) => PrometheusText.Value(after, name, labels) - PrometheusText.Value(before, name, labels);
+        Assert.Equal(1, Delta("etcd_remediator_runs_total", "cluster=\"lab\"", "outcome=\"succeeded\"", "action=\"defrag\""));
+        Assert.Equal(3, Delta("etcd_remediator_defrag_duration_seconds_count", "cluster=\"lab\""));
+        var drops = run.Steps.Where(s => s.Name == "defragment").Sum(s => s.BytesBefore!.Value - s.BytesAfter!.Value);
+        Assert.True(drops > 30 * 1024 * 1024);
+        Assert.Equal(drops, Delta("etcd_remediator_reclaimed_bytes_total", "cluster=\"lab\""));
+        Assert.Equal(run.Snapshot!.Bytes, PrometheusText.Value(after, "etcd_remediator_snapshot_bytes", "cluster=\"lab\""));
+        Assert.Equal(0, PrometheusText.Value(after, "etcd_remediator_circuit_open", "cluster=\"lab\""));
+        Assert.Contains("http_server_request_duration_seconds", after);
+    }
+
+    [Fact]
+    public async Task ReadinessIsDegradedNotFailingWhenAClusterIsDownAndLivenessStaysUp()
+    {
+        await using var app = new RemediatorApp(new Dictionary<string, string?>
+        {
+            ["Remediator:Clusters:0:Name"] = "gone",
+            ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
+        });
+        var client = app.CreateClient();
+
+        var ready = await client.GetAsync("/readyz");
+        var body = await ready.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("\"status\":\"Degraded\"", body);
+        Assert.Contains("unreachable: gone", body);
+        Assert.Contains("\"run-store\":{\"status\":\"Healthy\"", body);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+    }
+}

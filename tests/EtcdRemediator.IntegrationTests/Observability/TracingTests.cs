@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace EtcdRemediator.IntegrationTests.Observability;
+
+[Collection(TelemetryCollection.Name)]
+public sealed class TracingTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task ARunIsOneSpanWithStepsAndMembersAndTheLeadersDefragLast()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 8);
+        var leader = cluster.Members[await cluster.LeaderIndexAsync()].Name;
+        var spans = new List<Activity>();
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+        var client = app.WithWebHostBuilder(b => b.ConfigureServices(s =>
+            s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(spans)))).CreateClient();
+
+        var run = await client.RunToEndAsync("lab", "defrag");
+
+        List<Activity> Snapshot() { lock (spans) return [.. spans]; }
+        var all = await Poll.UntilAsync(() => Task.FromResult(Snapshot()),
+            s => s.Any(a => a.DisplayName == "remediation run"), TimeSpan.FromSeconds(10), "the run span to be exported");
+        var root = Assert.Single(all, a => a.DisplayName == "remediation run");
+        Assert.Equal(run.Id, root.GetTagItem("remediation.run_id"));
+        Assert.Equal("Succeeded", root.GetTagItem("remediation.outcome"));
+        List<Activity> Children(Activity parent) => [.. all.Where(a => a.ParentSpanId == parent.SpanId).OrderBy(a => a.StartTimeUtc)];
+
+        foreach (var a in all.OrderBy(a => a.StartTimeUtc)) output.WriteLine($"{a.TraceId} {a.SpanId} <- {a.ParentSpanId} {a.DisplayName} {a.StartTimeUtc:HH:mm:ss.fff}-{a.StartTimeUtc + a.Duration:HH:mm:ss.fff}");
+        var steps = Children(root);
+        Assert.Equal(["inspect", "plan", "snapshot m", "defragment members", "verify"], steps.Select(s => s.DisplayName.StartsWith("snapshot", StringComparison.Ordinal) ? "snapshot m" : s.DisplayName));
+        var members = Children(steps.Single(s => s.DisplayName == "defragment members"));
+        Assert.Equal(3, members.Count);
+        Assert.Equal($"member {leader}", members[^1].DisplayName);
+        Assert.All(members, m => Assert.NotNull(m.GetTagItem("etcd.member.id")));
+
+        var leaderSteps = Children(members[^1]).Select(s => s.GetTagItem("remediation.step")).ToList();
+        Assert.Equal(["gate", "move-leader", "defragment", "catch-up"], leaderSteps);
+        var lastDefrag = all.Where(a => (string?)a.GetTagItem("remediation.step") == "defragment").MaxBy(a => a.StartTimeUtc)!;
+        Assert.Equal(leader, lastDefrag.GetTagItem("etcd.member.name"));
+        Assert.All(members, m => Assert.True((long)m.GetTagItem("etcd.db_size.before")! > (long)m.GetTagItem("etcd.db_size.after")!, m.DisplayName));
+        // The gRPC client instrumentation sees the Defragment calls under the member spans.
+        Assert.Contains(all, a => a.DisplayName.Contains("Defragment", StringComparison.Ordinal) && a.ParentSpanId == Children(members[^1]).Single(s => (string?)s.GetTagItem("remediation.step") == "defragment").SpanId);
+    }
+}
