@@ -1,61 +1,127 @@
 #!/usr/bin/env bash
-# The README's run command: a local 3-member etcd cluster on loopback, the service pointed at it,
-# and the live status table. Ctrl-C stops everything this script started.
-#   scripts/run.sh [--port 8080] [--etcd-base-port 23790]
+# The README's run command. On loopback: a 3-member etcd cluster, Prometheus scraping it with the
+# shipped rules, Alertmanager routing to the service (alertmanager.example.yml), and the service.
+# Then it fragments the cluster for real and shows the alert firing, the run, and before/after.
+#   scripts/run.sh [--no-fragment] [--once] [--port 8080]
+#     --no-fragment  start the stack and leave the cluster alone (point your own tools at it)
+#     --once         exit (stopping everything) when the remediation has finished
+# Ctrl-C stops everything this script started.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
 source scripts/lib/local-etcd.sh
+source scripts/lib/stack.sh
 
-port=8080 base=23790
+port=8080 etcd_base=23790 prom_port=19090 am_port=19093 fragment=1 once=0
 while [ $# -gt 0 ]; do
   case $1 in
     --port) port=$2; shift 2 ;;
-    --etcd-base-port) base=$2; shift 2 ;;
-    *) echo "usage: $0 [--port N] [--etcd-base-port N]" >&2; exit 2 ;;
+    --no-fragment) fragment=0; shift ;;
+    --once) once=1; shift ;;
+    *) echo "usage: $0 [--no-fragment] [--once] [--port N]" >&2; exit 2 ;;
   esac
 done
 
 ensure_dotnet
-ensure_packages etcd-server etcd-client curl || exit 1
+ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager curl jq || exit 1
 
 work=$(mktemp -d /tmp/etcdrem-run-XXXXXX)
-service_pid=""
+mkdir -p "$work/config" "$work/data"
 cleanup() {
   trap - EXIT INT TERM
-  [ -n "$service_pid" ] && stop_pids "$service_pid"
+  echo
+  echo "stopping..."
+  stop_stack
   stop_local_etcd
-  echo "stopped; logs, snapshots and the run database are kept in $work"
+  echo "stopped; nothing is left running. Logs, snapshots and the run database stay in $work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "building..."
+echo "building the service..."
 dotnet build src/EtcdRemediator -c Release -nologo -clp:ErrorsOnly -v quiet || exit 1
 
-echo "starting etcd x3 on 127.0.0.1:$((base + 1))-$((base + 3))..."
-start_local_etcd "$work/etcd" "$base" 3 || exit 1
-IFS=, read -r -a endpoints <<<"$(local_etcd_endpoints "$base" 3)"
+operator_token=$(random_token)
+random_token >"$work/config/webhook.token"
+cluster=local url="http://127.0.0.1:$port"
+auth=(-H "Authorization: Bearer $operator_token")
 
-export Remediator__Clusters__0__Name=local
-for i in "${!endpoints[@]}"; do export "Remediator__Clusters__0__Endpoints__${i}=${endpoints[$i]}"; done
-export Remediator__Storage__Path="$work/data/remediator.db"
-export Remediator__Snapshots__Directory="$work/data/snapshots"
-dotnet src/EtcdRemediator/bin/Release/net10.0/EtcdRemediator.dll --urls "http://127.0.0.1:$port" >"$work/service.log" 2>&1 &
-service_pid=$!
+echo "starting etcd x3 on 127.0.0.1:$((etcd_base + 1))-$((etcd_base + 3))..."
+start_local_etcd "$work/etcd" "$etcd_base" 3 || exit 1
+endpoints=$(local_etcd_endpoints "$etcd_base" 3)
 
-url="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do
-  curl -fsS "$url/api/v1/clusters" >/dev/null 2>&1 && break
-  kill -0 "$service_pid" 2>/dev/null || { echo "the service exited; see $work/service.log" >&2; cat "$work/service.log" >&2; exit 1; }
-  sleep 0.2
-done
+echo "starting EtcdRemediator on $url..."
+IFS=, read -r -a eps <<<"$endpoints"
+service_env=(Remediator__Clusters__0__Name=$cluster
+  Remediator__Storage__Path="$work/data/remediator.db" Remediator__Snapshots__Directory="$work/data/snapshots"
+  Remediator__Auth__WebhookTokensFile="$work/config/webhook.token" Remediator__Auth__OperatorTokens__0="$operator_token"
+  Remediator__Policy__PauseBetweenMembers=00:00:02)
+for i in "${!eps[@]}"; do service_env+=("Remediator__Clusters__0__Endpoints__${i}=${eps[$i]}"); done
+start_bg "$work/service.log" env "${service_env[@]}" dotnet src/EtcdRemediator/bin/Release/net10.0/EtcdRemediator.dll --urls "$url"
+wait_http "$url/healthz" 60 || { cat "$work/service.log" >&2; exit 1; }
+
+echo "starting Alertmanager on 127.0.0.1:$am_port and Prometheus on 127.0.0.1:$prom_port..."
+local_alertmanager_config "$port" "$work/config/webhook.token" >"$work/config/alertmanager.yml"
+start_bg "$work/alertmanager.log" prometheus-alertmanager --config.file="$work/config/alertmanager.yml" \
+  --storage.path="$work/alertmanager" --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address=
+local_prometheus_config "$etcd_base" "$am_port" "$port" "$cluster" 2s >"$work/config/prometheus.yml"
+demo_etcd_rules >"$work/config/etcd-rules.yml"
+cp docker/prometheus/remediator-rules.yml "$work/config/"
+start_bg "$work/prometheus.log" prometheus --config.file="$work/config/prometheus.yml" \
+  --storage.tsdb.path="$work/prometheus" --web.listen-address="127.0.0.1:$prom_port"
+wait_http "http://127.0.0.1:$am_port/-/ready" 30 || exit 1
+wait_http "http://127.0.0.1:$prom_port/-/ready" 30 || exit 1
+
+status_table() { curl -fsS "${auth[@]}" -H 'Accept: text/plain' "$url/api/v1/clusters/$cluster/status"; }
+
+cat <<INFO
+
+The stack is up (all on loopback):
+  EtcdRemediator  $url          operator token: $operator_token
+  Prometheus      http://127.0.0.1:$prom_port   (rules: $work/config/etcd-rules.yml, demo thresholds)
+  Alertmanager    http://127.0.0.1:$am_port
+  etcd            $endpoints
+  status:  curl -H 'Authorization: Bearer $operator_token' -H 'Accept: text/plain' $url/api/v1/clusters/$cluster/status
+INFO
+
+if [ "$fragment" -eq 1 ]; then
+  echo
+  echo "making the cluster fragmented for real (40 MB written, deleted, compacted)..."
+  make_fragmentation "${eps[0]}" 40 || exit 1
+  echo
+  echo "BEFORE:"
+  status_table
+  echo
+  echo "waiting for Prometheus -> Alertmanager -> EtcdRemediator (rule: in use < 50% of the file for 10 s)..."
+  start=$(date +%s) run_id="" last=""
+  while :; do
+    elapsed=$(($(date +%s) - start))
+    [ "$elapsed" -gt 180 ] && { echo "no remediation within 180 s; see $work/*.log" >&2; exit 1; }
+    alert=$(curl -fsS "http://127.0.0.1:$prom_port/api/v1/alerts" | jq -r '[.data.alerts[] | select(.labels.alertname=="etcdDatabaseHighFragmentationRatio") | .state] | if length == 0 then "inactive" else "\(length) x \(unique | join("/"))" end')
+    run=$(curl -fsS "${auth[@]}" "$url/api/v1/remediations?cluster=$cluster&limit=1" | jq -r '.[0] // empty | "\(.id) \(.status) \(.steps | last | if . then "\(.name) \(.member // "")" else "" end)"')
+    line="[+${elapsed}s] alert etcdDatabaseHighFragmentationRatio: $alert | run: ${run:-none yet}"
+    [ "$line" != "$last" ] && echo "$line" && last=$line
+    run_id=${run%% *}
+    status=$(echo "$run" | awk '{print $2}')
+    case $status in Succeeded|Failed|Refused|NothingToDo|Interrupted) break ;; esac
+    sleep 1
+  done
+  echo
+  echo "run $run_id ended $status:"
+  curl -fsS "${auth[@]}" "$url/api/v1/remediations/$run_id" | jq -r '.steps[] | "  \(.name | . + " " * (11 - length)) \(.member // "" | . + " " * (4 - length)) \(.outcome) \(.durationSeconds)s  \(.detail // "")"'
+  echo
+  echo "AFTER:"
+  status_table
+  echo
+  reclaimed=$(curl -fsS "${auth[@]}" "$url/api/v1/remediations/$run_id" | jq -r '.reclaimedBytes')
+  snapshot=$(curl -fsS "${auth[@]}" "$url/api/v1/remediations/$run_id" | jq -r '.snapshot.path // "none"')
+  echo "reclaimed $reclaimed bytes in total"
+  echo "snapshot (verified):  $snapshot  (+ .json sidecar)"
+  echo "run record:           curl -H 'Authorization: Bearer $operator_token' $url/api/v1/remediations/$run_id"
+  echo "run database:         $work/data/remediator.db"
+  [ "$once" -eq 1 ] && { [ "$status" = Succeeded ]; exit $?; }
+fi
 
 echo
-curl -fsS -H 'Accept: text/plain' "$url/api/v1/clusters/local/status"
-echo
-echo "EtcdRemediator is listening on $url (log: $work/service.log)"
-echo "  status:  curl -H 'Accept: text/plain' $url/api/v1/clusters/local/status"
-echo "  json:    curl $url/api/v1/clusters/local/status"
-echo "Ctrl-C stops the service and the etcd members."
-wait "$service_pid"
+echo "The stack keeps running. Ctrl-C stops everything."
+wait "${STACK_PIDS[0]}"

@@ -6,6 +6,8 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
 
+if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRemediatorConfiguration();
 builder.AddObservability();

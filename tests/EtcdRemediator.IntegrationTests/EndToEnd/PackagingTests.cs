@@ -1,0 +1,92 @@
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using YamlDotNet.RepresentationModel;
+
+namespace EtcdRemediator.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// No Docker engine runs here, so the compose stack is checked through its parts: the files it
+/// mounts are the ones the local stack and these tests run, and it names every piece it needs.
+/// </summary>
+public sealed class PackagingTests
+{
+    private static YamlMappingNode Load(params string[] path)
+    {
+        var yaml = new YamlStream();
+        using var reader = new StreamReader(RepoFiles.Path(path));
+        yaml.Load(reader);
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
+    }
+
+    private static YamlMappingNode Map(YamlMappingNode node, string key) => (YamlMappingNode)node[key];
+
+    [Fact]
+    public void ComposeHasTheSameTopologyAsTheLocalStack()
+    {
+        var compose = Load("docker-compose.yml");
+        var services = Map(compose, "services");
+
+        Assert.Equal(["etcd-1", "etcd-2", "etcd-3", "prometheus", "alertmanager", "remediator"],
+            services.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+        var remediator = Map(services, "remediator");
+        Assert.Equal("docker/Dockerfile", ((YamlScalarNode)Map(remediator, "build")["dockerfile"]).Value);
+        Assert.Contains("remediator-data:/data", ((YamlSequenceNode)remediator["volumes"]).Children.Select(v => v.ToString()));
+        var environment = Map(remediator, "environment");
+        for (var i = 0; i < 3; i++)
+            Assert.Equal($"http://etcd-{i + 1}:2379", environment[$"Remediator__Clusters__0__Endpoints__{i}"].ToString());
+        foreach (var secret in Map(compose, "secrets").Children.Values)
+            Assert.True(File.Exists(RepoFiles.Path(((YamlMappingNode)secret)["file"].ToString())), secret.ToString());
+        Assert.Contains("./docker/prometheus:/etc/prometheus:ro", ((YamlSequenceNode)Map(services, "prometheus")["volumes"]).Children.Select(v => v.ToString()));
+    }
+
+    [Fact]
+    public async Task TheComposeAlertmanagerConfigIsTheExampleWithTheComposeAddresses()
+    {
+        var example = await File.ReadAllLinesAsync(RepoFiles.Path("alertmanager.example.yml"));
+        var compose = await File.ReadAllLinesAsync(RepoFiles.Path("docker", "alertmanager", "alertmanager.yml"));
+
+        var differing = example.Zip(compose).Where(p => p.First != p.Second).Select(p => p.Second.Trim()).ToList();
+        Assert.Equal(example.Length, compose.Length);
+        Assert.Equal(3, differing.Count);
+        Assert.Contains("- url: http://remediator:8080/api/v1/alerts", differing);
+        Assert.Contains("credentials_file: /run/secrets/webhook_token", differing);
+        var (exit, output) = await Tools.RunAsync("amtool", "check-config", RepoFiles.Path("docker", "alertmanager", "alertmanager.yml"));
+        Assert.True(exit == 0, output);
+    }
+
+    [Fact]
+    public async Task TheComposePrometheusConfigIsValidWithItsRules()
+    {
+        var (exit, output) = await Tools.RunAsync("promtool", "check", "config", RepoFiles.Path("docker", "prometheus", "prometheus.yml"));
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("SUCCESS: 2 rule files found", output);
+    }
+
+    [Fact]
+    public void TheDockerfileBuildsTheServiceAndRunsItAsNonRootWithAHealthCheck()
+    {
+        var dockerfile = File.ReadAllText(RepoFiles.Path("docker", "Dockerfile"));
+
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", dockerfile);
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime", dockerfile);
+        Assert.Contains("USER $APP_UID", dockerfile);
+        Assert.Contains("HEALTHCHECK", dockerfile);
+        foreach (var copied in new[] { "global.json", "Directory.Build.props", "Directory.Packages.props", "proto/", "src/" })
+            Assert.True(File.Exists(RepoFiles.Path(copied.TrimEnd('/'))) || Directory.Exists(RepoFiles.Path(copied.TrimEnd('/'))), copied);
+    }
+
+    [Fact]
+    public async Task TheContainerHealthProbeExitsZeroOnlyWhenTheServiceAnswers()
+    {
+        var data = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "svc-").FullName;
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?> { ["Remediator:Storage:Path"] = Path.Combine(data, "r.db") });
+        var dll = Path.Combine(AppContext.BaseDirectory, "EtcdRemediator.dll");
+
+        var up = await Tools.RunAsync("dotnet", dll, "healthcheck", $"{service.Url}/healthz");
+        var down = await Tools.RunAsync("dotnet", dll, "healthcheck", $"http://127.0.0.1:{FreePorts.Next()}/healthz");
+
+        Assert.True(up.ExitCode == 0, up.Output);
+        Assert.Equal(1, down.ExitCode);
+        Directory.Delete(data, recursive: true);
+    }
+}
