@@ -11,7 +11,7 @@ public static class ClusterEndpoints
     {
         var group = routes.MapGroup("/api/v1/clusters").WithTags("Clusters").RequireAuthorization(Auth.AuthPolicies.Operator);
         group.MapGet("/", (EtcdClusterRegistry clusters) =>
-            TypedResults.Ok(clusters.All.Select(c => new ClusterSummary(c.Name, c is EtcdGrpcCluster ? "Etcd" : "Talos", c.Endpoints))));
+            TypedResults.Ok(clusters.All.Select(c => new ClusterSummary(c.Name, c.HasKeyValueAccess ? "Etcd" : "Talos", c.Endpoints))));
         group.MapGet("/{cluster}/status", GetStatusAsync);
         return group;
     }

@@ -72,6 +72,25 @@ public sealed partial class RemediatorOptionsValidator : IValidateOptions<Remedi
                 yield return $"{Root}:Auth:{key}: file '{file}' does not exist.";
     }
 
+    private static IEnumerable<string> ValidateTalos(ClusterOptions c, string key)
+    {
+        if (c.Talos?.ConfigFile is { } file && !File.Exists(file))
+        {
+            yield return $"{key}:Talos:ConfigFile: file '{file}' does not exist.";
+            yield break;
+        }
+        string? problem = null;
+        try
+        {
+            Etcd.Talos.TalosConnection.Resolve(c);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or YamlDotNet.Core.YamlException or FormatException)
+        {
+            problem = e.Message;
+        }
+        if (problem is not null) yield return $"{key}:Talos: {problem}.";
+    }
+
     private static IEnumerable<string> ValidateCluster(ClusterOptions c, string key)
     {
         if (string.IsNullOrWhiteSpace(c.Name) || !ClusterNamePattern().IsMatch(c.Name))
@@ -80,7 +99,7 @@ public sealed partial class RemediatorOptionsValidator : IValidateOptions<Remedi
             yield return $"{key}:QuotaBackendBytes: must be positive (etcd's default is 2147483648).";
         if (c.Backend == EtcdBackend.Talos)
         {
-            yield return $"{key}:Backend: the Talos backend is not available in this build yet; use Etcd.";
+            foreach (var error in ValidateTalos(c, key)) yield return error;
             yield break;
         }
         if (c.Endpoints.Count == 0)

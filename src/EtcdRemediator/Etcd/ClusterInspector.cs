@@ -36,7 +36,7 @@ public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipeline
     public static async Task<MemberState> ReadMemberAsync(IEtcdCluster cluster, EtcdMember member, ResiliencePipeline reads, CancellationToken cancellationToken)
     {
         if (member.Endpoint.Length == 0)
-            return new MemberState(member, null, "member has not started (it advertises no client URL)");
+            return new MemberState(member, null, "no endpoint for this member: it has not started, or no configured node serves it");
         try
         {
             var status = await reads.ExecuteAsync(async ct => await cluster.GetStatusAsync(member, ct), cancellationToken);

@@ -14,6 +14,8 @@ public sealed record ClusterOptions
     /// <summary>Client URLs (http or https). Members are found through the member list; these seed it.</summary>
     public List<string> Endpoints { get; init; } = [];
     public TlsOptions? Tls { get; init; }
+    /// <summary>For <c>Backend: Talos</c>: where the talosconfig is and which nodes run etcd.</summary>
+    public TalosOptions? Talos { get; init; }
     /// <summary>The members' <c>--quota-backend-bytes</c>; etcd 3.6 reports its own and that wins.</summary>
     public long QuotaBackendBytes { get; init; } = 2L * 1024 * 1024 * 1024;
 }
@@ -24,4 +26,17 @@ public sealed record TlsOptions
     public string? CaFile { get; init; }
     public string? CertFile { get; init; }
     public string? KeyFile { get; init; }
+}
+
+/// <summary>
+/// Reaching etcd through Talos' apid. Endpoints (apid addresses) and credentials come from the
+/// talosconfig, or from the cluster's Endpoints and Tls PEM files; Nodes are the control-plane nodes.
+/// </summary>
+public sealed record TalosOptions
+{
+    public string? ConfigFile { get; init; }
+    /// <summary>The talosconfig context; its own current context when empty.</summary>
+    public string? Context { get; init; }
+    /// <summary>Control-plane node addresses (as `talosctl -n` takes them); the context's nodes when empty.</summary>
+    public List<string> Nodes { get; init; } = [];
 }

@@ -6,15 +6,14 @@ using Grpc.Net.Client;
 namespace EtcdRemediator.Etcd;
 
 /// <summary>
-/// One gRPC channel per member endpoint, so that status, defragment and move-leader reach the
-/// member they name. Channels get a handler, not an HttpClient: HttpClient's 100 s timeout would
-/// cut a long defragment short; our deadlines are per call instead.
+/// One gRPC channel per endpoint, so that status, defragment and move-leader reach the member they
+/// name. Channels get a handler, not an HttpClient: HttpClient's 100 s timeout would cut a long
+/// defragment short; our deadlines are per call instead. Shared by the etcd and Talos backends.
 /// </summary>
-public sealed class EtcdChannelPool(TlsOptions? tls) : IAsyncDisposable
+public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
-    private readonly Lazy<X509Certificate2?> _clientCertificate = new(() => LoadClientCertificate(tls));
-    private readonly Lazy<X509Certificate2?> _ca = new(() => tls?.CaFile is { } ca ? X509CertificateLoader.LoadCertificateFromFile(ca) : null);
+    private readonly Lazy<TlsMaterial> _tls = new(loadTls);
 
     public GrpcChannel For(string endpoint) =>
         _channels.GetOrAdd(EtcdEndpoint.Normalize(endpoint), Create);
@@ -32,8 +31,8 @@ public sealed class EtcdChannelPool(TlsOptions? tls) : IAsyncDisposable
         if (endpoint.StartsWith("https://", StringComparison.Ordinal))
             handler.SslOptions = new SslClientAuthenticationOptions
             {
-                ClientCertificates = _clientCertificate.Value is { } cert ? [cert] : null,
-                RemoteCertificateValidationCallback = _ca.Value is { } ca ? (_, cert, _, errors) => TrustedBy(ca, cert, errors) : null,
+                ClientCertificates = _tls.Value.ClientCertificate is { } cert ? [cert] : null,
+                RemoteCertificateValidationCallback = _tls.Value.Ca is { } ca ? (_, cert, _, errors) => TrustedBy(ca, cert, errors) : null,
             };
         return GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
         {
@@ -41,14 +40,6 @@ public sealed class EtcdChannelPool(TlsOptions? tls) : IAsyncDisposable
             DisposeHttpClient = true,
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         });
-    }
-
-    private static X509Certificate2? LoadClientCertificate(TlsOptions? tls)
-    {
-        if (tls?.CertFile is null || tls.KeyFile is null) return null;
-        using var pem = X509Certificate2.CreateFromPemFile(tls.CertFile, tls.KeyFile);
-        // SslStream on Linux wants a certificate whose key is not ephemeral; a PKCS#12 round trip gives that.
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
 
     /// <summary>Server certificate must chain to the configured CA (the cluster's own PKI) and match the host.</summary>
@@ -67,8 +58,7 @@ public sealed class EtcdChannelPool(TlsOptions? tls) : IAsyncDisposable
     {
         foreach (var channel in _channels.Values) channel.Dispose();
         _channels.Clear();
-        if (_clientCertificate.IsValueCreated) _clientCertificate.Value?.Dispose();
-        if (_ca.IsValueCreated) _ca.Value?.Dispose();
+        if (_tls.IsValueCreated) _tls.Value.Dispose();
         await ValueTask.CompletedTask;
     }
 }

@@ -1,4 +1,5 @@
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd.Talos;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Etcd;
@@ -13,7 +14,9 @@ public sealed class EtcdClusterRegistry : IAsyncDisposable
         var o = options.Value;
         _clusters = o.Clusters.ToDictionary(
             c => c.Name,
-            c => (IEtcdCluster)new EtcdGrpcCluster(c, o.Policy.RequestTimeout, time),
+            c => c.Backend == EtcdBackend.Talos
+                ? (IEtcdCluster)new TalosCluster(c, TalosConnection.Resolve(c), o.Policy.RequestTimeout, time)
+                : new EtcdGrpcCluster(c, o.Policy.RequestTimeout, time),
             StringComparer.OrdinalIgnoreCase);
     }
 

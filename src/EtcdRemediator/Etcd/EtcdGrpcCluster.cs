@@ -11,12 +11,14 @@ namespace EtcdRemediator.Etcd;
 /// </summary>
 public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time) : IEtcdCluster, IAsyncDisposable
 {
-    private readonly EtcdChannelPool _channels = new(options.Tls);
+    private readonly EtcdChannelPool _channels = new(() => TlsMaterial.FromFiles(options.Tls));
     private readonly List<string> _endpoints = [.. options.Endpoints.Select(EtcdEndpoint.Normalize)];
 
     public string Name => options.Name;
 
     public IReadOnlyList<string> Endpoints => _endpoints;
+
+    public bool HasKeyValueAccess => true;
 
     public async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken)
     {

@@ -11,6 +11,9 @@ public interface IEtcdCluster
     /// <summary>The configured endpoints, for reporting when no member list can be had.</summary>
     IReadOnlyList<string> Endpoints { get; }
 
+    /// <summary>False for Talos: no revision to read and no compaction through its API.</summary>
+    bool HasKeyValueAccess { get; }
+
     Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken);
 
     Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken);

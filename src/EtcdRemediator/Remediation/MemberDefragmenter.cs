@@ -94,9 +94,16 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
         await steps.RunAsync("move-leader", leader.Member.Name, async step =>
         {
             await cluster.MoveLeaderAsync(leader.Member, successor.Member.Id, cancellationToken);
-            await PollAsync(async ct => (await inspector.InspectAsync(cluster, ct)).AgreedLeader == successor.Member.Id,
-                policy.CatchUpTimeout, $"leadership to move to {successor.Member.Name}", cancellationToken);
-            step.Detail = $"leader is now {successor.Member.Name} ({successor.Member.HexId})";
+            // Etcd hands over to the member we name; Talos' forfeit lets etcd choose. Either way: any other leader.
+            ClusterState? now = null;
+            await PollAsync(async ct =>
+                {
+                    now = await inspector.InspectAsync(cluster, ct);
+                    return now.AgreedLeader is { } l && l != leader.Member.Id;
+                },
+                policy.CatchUpTimeout, $"leadership to move away from {leader.Member.Name}", cancellationToken);
+            var newLeader = now!.Find(now.AgreedLeader!.Value)!.Member;
+            step.Detail = $"leader is now {newLeader.Name} ({newLeader.HexId})";
         }, cancellationToken);
     }
 

@@ -92,6 +92,12 @@ public sealed class RunExecutor(
         if (plan.Members.Count > 0 && ShouldCompact(action))
             await steps.RunAsync("compact", null, async step =>
             {
+                if (!cluster.HasKeyValueAccess)
+                {
+                    step.Outcome = StepOutcome.Skipped;
+                    step.Detail = "the Talos API offers no compaction; the Kubernetes API server compacts every few minutes";
+                    return;
+                }
                 var revision = await cluster.GetRevisionAsync(ct);
                 try
                 {

@@ -37,7 +37,8 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
         {
             // etcd 3.5+ puts the snapshot's revision in the stream's first header; 3.4 does not, so
             // the revision read just before streaming stands in (the snapshot holds at least that).
-            var revisionBefore = await cluster.GetRevisionAsync(cancellationToken);
+            // Through Talos there is no revision to read: 0 stands for unknown.
+            var revisionBefore = cluster.HasKeyValueAccess ? await cluster.GetRevisionAsync(cancellationToken) : 0;
             SnapshotStreamInfo info;
             string sha256;
             await using (var file = new FileStream(part, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))

@@ -1,6 +1,7 @@
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.IntegrationTests.Talos;
 using Xunit.Abstractions;
 
 namespace EtcdRemediator.IntegrationTests.Remediation;
@@ -9,14 +10,16 @@ namespace EtcdRemediator.IntegrationTests.Remediation;
 public sealed class DefragRunTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task AFragmentedClusterIsDefragmentedOneMemberAtATimeLeaderLast(bool moveLeader)
+    [InlineData(Backend.Etcd, true)]
+    [InlineData(Backend.Etcd, false)]
+    [InlineData(Backend.Talos, true)]
+    public async Task AFragmentedClusterIsDefragmentedOneMemberAtATimeLeaderLast(Backend backend, bool moveLeader)
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
+        await using var harness = await BackendHarness.StartAsync(backend, cluster);
         await cluster.FragmentAsync(megabytes: 24);
         var leaderAtStart = cluster.Members[await cluster.LeaderIndexAsync()].Name;
-        var settings = RemediatorApp.ForCluster(cluster);
+        var settings = harness.Settings();
         settings["Remediator:Policy:MoveLeader"] = moveLeader.ToString();
         await using var app = new RemediatorApp(settings);
         var client = app.CreateClient();
@@ -61,8 +64,15 @@ public sealed class DefragRunTests(ITestOutputHelper output)
         Assert.All(defrags, d => Assert.True(d.BytesBefore > 24 * 1024 * 1024 && d.BytesAfter < 4 * 1024 * 1024, $"{d.Member}: {d.BytesBefore} -> {d.BytesAfter}"));
         Assert.Equal(defrags.Sum(d => d.BytesBefore!.Value - d.BytesAfter!.Value), run.ReclaimedBytes);
 
-        await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory);
+        await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory, revisionKnown: backend == Backend.Etcd);
         Assert.Equal("v", await PutThenGet(cluster));
+        if (harness.Apid is { } apid)
+        {
+            // Through apid, every defragment named exactly one node: each member's own.
+            var defragNodes = apid.Nodes.Calls.Where(c => c.Method.EndsWith("/EtcdDefragment", StringComparison.Ordinal)).Select(c => c.Node).ToList();
+            Assert.Equal(apid.Nodes.Names.Order(), defragNodes.Order());
+            Assert.Contains(apid.Nodes.Calls, c => c.Method.EndsWith("/EtcdForfeitLeadership", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -99,14 +109,17 @@ public sealed class DefragRunTests(ITestOutputHelper output)
         Assert.True((await cluster.StatusAsync(0)).DbSize > 12 * 1024 * 1024);
     }
 
-    [Fact]
-    public async Task AClusterWithAStoppedMemberIsRefusedNamingItAndNothingIsDefragmented()
+    [Theory]
+    [InlineData(Backend.Etcd)]
+    [InlineData(Backend.Talos)]
+    public async Task AClusterWithAStoppedMemberIsRefusedNamingItAndNothingIsDefragmented(Backend backend)
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
+        await using var harness = await BackendHarness.StartAsync(backend, cluster);
         await cluster.FragmentAsync(megabytes: 12);
         var stopped = (await cluster.LeaderIndexAsync() + 1) % 3;
         await cluster.StopMemberAsync(stopped);
-        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+        await using var app = new RemediatorApp(harness.Settings());
 
         var run = await app.CreateClient().RunToEndAsync("lab", "defrag", force: true);
 
@@ -118,17 +131,20 @@ public sealed class DefragRunTests(ITestOutputHelper output)
         Assert.Empty(DefragEvidence.Windows(cluster));
     }
 
-    [Fact]
-    public async Task ASnapshotRunWritesAVerifiedSnapshotAndItsSidecar()
+    [Theory]
+    [InlineData(Backend.Etcd)]
+    [InlineData(Backend.Talos)]
+    public async Task ASnapshotRunWritesAVerifiedSnapshotAndItsSidecar(Backend backend)
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
+        await using var harness = await BackendHarness.StartAsync(backend, cluster);
         await cluster.WriteAsync("data/", 200);
-        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+        await using var app = new RemediatorApp(harness.Settings());
 
         var run = await app.CreateClient().RunToEndAsync("lab", "snapshot");
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
-        await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory);
+        await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory, revisionKnown: backend == Backend.Etcd);
         Assert.Empty(DefragEvidence.Windows(cluster));
     }
 

@@ -1,0 +1,176 @@
+using EtcdRemediator.Etcd.Talos.Wire;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace EtcdRemediator.Etcd.Talos;
+
+/// <summary>
+/// <see cref="IEtcdCluster"/> through Talos' apid, as `talosctl etcd ...` does: every call names
+/// one node in the `nodes` metadata, and the reply's per-node message is unwrapped; a node's
+/// `metadata.error` becomes an error that names the node. A member's "endpoint" is its node.
+/// The Talos API has no key-value access: no compaction and no revision (the Kubernetes API server
+/// compacts on its own every few minutes).
+/// </summary>
+public sealed class TalosCluster(ClusterOptions options, TalosConnection connection, TimeSpan requestTimeout, TimeProvider time)
+    : IEtcdCluster, IAsyncDisposable
+{
+    private readonly EtcdChannelPool _channels = new(connection.Tls);
+    private readonly Dictionary<ulong, string> _nodeByMember = [];
+
+    public string Name => options.Name;
+
+    public IReadOnlyList<string> Endpoints => connection.Nodes;
+
+    public bool HasKeyValueAccess => false;
+
+    public async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken)
+    {
+        var failures = new List<string>();
+        foreach (var node in connection.Nodes)
+        {
+            try
+            {
+                var reply = await CallAsync(node, (client, call) => client.EtcdMemberListAsync(new EtcdMemberListRequest(), call).ResponseAsync, cancellationToken);
+                var members = Unwrap(node, reply.Messages, m => m.Metadata).Members;
+                var result = members.Select(m => new EtcdMember(m.Id, m.Hostname, NodeOf(m), m.IsLearner)).ToList();
+                lock (_nodeByMember) foreach (var m in result.Where(m => m.Endpoint.Length > 0)) _nodeByMember[m.Id] = m.Endpoint;
+                return result;
+            }
+            catch (RpcException e) when (EtcdErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                failures.Add(EtcdErrors.Describe(e));
+            }
+        }
+        throw new EtcdClusterUnavailableException(Name, failures);
+    }
+
+    public async Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(member.Endpoint, (client, call) => client.EtcdStatusAsync(new Empty(), call).ResponseAsync, cancellationToken);
+        var s = Unwrap(member.Endpoint, reply.Messages, m => m.Metadata).MemberStatus;
+        return new MemberStatus(s.MemberId, s.ProtocolVersion, s.DbSize, s.DbSizeInUse, s.Leader, s.RaftTerm, s.RaftIndex,
+            s.RaftAppliedIndex, s.IsLearner, [.. s.Errors], 0);
+    }
+
+    public async Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken)
+    {
+        var failures = new List<string>();
+        foreach (var node in connection.Nodes)
+        {
+            try
+            {
+                var reply = await CallAsync(node, (client, call) => client.EtcdAlarmListAsync(new Empty(), call).ResponseAsync, cancellationToken);
+                return [.. Unwrap(node, reply.Messages, m => m.Metadata).MemberAlarms
+                    .Where(a => a.Alarm != EtcdMemberAlarm.Types.AlarmType.None)
+                    .Select(a => new EtcdAlarm(a.MemberId, (AlarmKind)(int)a.Alarm))];
+            }
+            catch (RpcException e) when (EtcdErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                failures.Add(EtcdErrors.Describe(e));
+            }
+        }
+        throw new EtcdClusterUnavailableException(Name, failures);
+    }
+
+    /// <summary>Talos disarms the alarms of the node it is called on: call the node of the alarm's member.</summary>
+    public async Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken)
+    {
+        var node = await NodeOfMemberAsync(alarm.MemberId, cancellationToken);
+        var reply = await CallAsync(node, (client, call) => client.EtcdAlarmDisarmAsync(new Empty(), call).ResponseAsync, cancellationToken);
+        Unwrap(node, reply.Messages, m => m.Metadata);
+    }
+
+    public Task<long> GetRevisionAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the Talos API has no key-value access, so no revision");
+
+    public Task CompactAsync(long revision, bool physical, TimeSpan timeout, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the Talos API offers no compaction");
+
+    public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
+    {
+        using var stall = new CancellationTokenSource(stallTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
+        long bytes = 0;
+        try
+        {
+            using var call = Client().EtcdSnapshot(new EtcdSnapshotRequest(), For(member.Endpoint, null, linked.Token));
+            while (await call.ResponseStream.MoveNext(linked.Token))
+            {
+                stall.CancelAfter(stallTimeout);
+                var chunk = call.ResponseStream.Current;
+                if (!string.IsNullOrEmpty(chunk.Metadata?.Error)) throw NodeError(member.Endpoint, chunk.Metadata.Error);
+                await destination.WriteAsync(chunk.Bytes.Memory, linked.Token);
+                bytes += chunk.Bytes.Length;
+            }
+        }
+        catch (Exception e) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
+        {
+            throw new TimeoutException($"snapshot stream from node {member.Endpoint} sent nothing for {stallTimeout.TotalSeconds:0} s", e);
+        }
+        return new SnapshotStreamInfo(member.Id, 0, bytes, null);
+    }
+
+    public async Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(member.Endpoint, (client, call) => client.EtcdDefragmentAsync(new Empty(), call).ResponseAsync, cancellationToken, timeout);
+        Unwrap(member.Endpoint, reply.Messages, m => m.Metadata);
+    }
+
+    /// <summary>EtcdForfeitLeadership: the node steps down and etcd elects another; the target is etcd's choice.</summary>
+    public async Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(leader.Endpoint, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
+        Unwrap(leader.Endpoint, reply.Messages, m => m.Metadata);
+    }
+
+    private MachineService.MachineServiceClient Client() => new(_channels.For(connection.Endpoints[0]));
+
+    /// <summary>A snapshot has no deadline (it is bounded by progress); every other call has one.</summary>
+    private static CallOptions For(string node, DateTime? deadline, CancellationToken cancellationToken) =>
+        new(new Grpc.Core.Metadata { { "nodes", node } }, deadline, cancellationToken);
+
+    /// <summary>Tries each apid endpoint in turn while they are unreachable; the node is named in the metadata.</summary>
+    private async Task<T> CallAsync<T>(string node, Func<MachineService.MachineServiceClient, CallOptions, Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        if (node.Length == 0) throw NodeError("(none)", "no configured Talos node serves this member");
+        RpcException? last = null;
+        foreach (var endpoint in connection.Endpoints)
+        {
+            try
+            {
+                return await call(new MachineService.MachineServiceClient(_channels.For(endpoint)),
+                    For(node, time.GetUtcNow().UtcDateTime + (timeout ?? requestTimeout), cancellationToken));
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && !cancellationToken.IsCancellationRequested)
+            {
+                last = e;
+            }
+        }
+        throw last!;
+    }
+
+    /// <summary>The node's own message, or its error (apid reports a node's failure inside a successful reply).</summary>
+    private static T Unwrap<T>(string node, IEnumerable<T> messages, Func<T, Wire.Metadata?> metadata)
+    {
+        var message = messages.FirstOrDefault() ?? throw NodeError(node, "apid returned no message for the node");
+        if (metadata(message) is { Error.Length: > 0 } m) throw NodeError(node, m.Error);
+        return message;
+    }
+
+    private static RpcException NodeError(string node, string error) => new(new Status(StatusCode.Unavailable, $"node {node}: {error}"));
+
+    /// <summary>The configured node whose address is the host (or host:port) of one of the member's client URLs.</summary>
+    private string NodeOf(Wire.EtcdMember member) =>
+        connection.Nodes.FirstOrDefault(node => member.ClientUrls.Any(url =>
+            Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Authority == node || u.Host == node))) ?? "";
+
+    private async Task<string> NodeOfMemberAsync(ulong memberId, CancellationToken cancellationToken)
+    {
+        lock (_nodeByMember) if (_nodeByMember.TryGetValue(memberId, out var known)) return known;
+        await ListMembersAsync(cancellationToken);
+        lock (_nodeByMember) return _nodeByMember.GetValueOrDefault(memberId) ?? throw NodeError("(none)", $"no configured node serves member {MemberId.ToHex(memberId)}");
+    }
+
+    public ValueTask DisposeAsync() => _channels.DisposeAsync();
+}

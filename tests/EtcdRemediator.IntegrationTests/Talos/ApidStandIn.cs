@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Runtime.CompilerServices;
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EtcdRemediator.IntegrationTests.Talos;
+
+/// <summary>The nodes the stand-in serves: "127.0.0.1:PORT" (a member's client URL authority) -> that member.</summary>
+public sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
+
+    public IReadOnlyList<string> Names { get; } = [.. cluster.Members.Select(m => new Uri(m.ClientUrl).Authority)];
+
+    /// <summary>Every call: method and the node it named, for asserting what reached which node.</summary>
+    public ConcurrentBag<(string Method, string Node)> Calls { get; } = [];
+
+    /// <summary>The node named by the `nodes` metadata; apid's own node when none is named.</summary>
+    public string Resolve(ServerCallContext context) => context.RequestHeaders.GetValue("nodes") ?? Names[0];
+
+    public GrpcChannel? ChannelFor(string node) =>
+        Names.Contains(node) ? _channels.GetOrAdd(node, n => GrpcChannel.ForAddress($"http://{n}")) : null;
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values) channel.Dispose();
+    }
+}
+
+/// <summary>
+/// A stand-in for Talos' apid on loopback: gRPC over TLS with the test CA's server certificate,
+/// client certificates required and checked against the same CA, as apid does.
+/// </summary>
+public sealed class ApidStandIn : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private readonly StrongBox<int> _rejected;
+
+    private ApidStandIn(WebApplication app, StandInNodes nodes, int port, StrongBox<int> rejected)
+    {
+        _app = app;
+        Nodes = nodes;
+        Endpoint = $"127.0.0.1:{port}";
+        _rejected = rejected;
+    }
+
+    /// <summary>As a talosconfig lists it: host:port.</summary>
+    public string Endpoint { get; }
+    public StandInNodes Nodes { get; }
+    /// <summary>Client certificates the stand-in refused (not issued by the test CA).</summary>
+    public int RejectedHandshakes => Volatile.Read(ref _rejected.Value);
+
+    public static async Task<ApidStandIn> StartAsync(EtcdTestCluster cluster, TestPki pki)
+    {
+        var port = FreePorts.Next();
+        var nodes = new StandInNodes(cluster);
+        var rejected = new StrongBox<int>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(nodes);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(https =>
+            {
+                https.ServerCertificate = pki.Server;
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                https.ClientCertificateValidation = (certificate, _, _) =>
+                {
+                    var ok = pki.Issued(certificate);
+                    if (!ok) Interlocked.Increment(ref rejected.Value);
+                    return ok;
+                };
+            });
+        }));
+        var app = builder.Build();
+        app.MapGrpcService<StandInMachineService>();
+        await app.StartAsync();
+        return new ApidStandIn(app, nodes, port, rejected);
+    }
+
+    /// <summary>A talosconfig for this stand-in, as `talosctl config` writes one (base64 PEMs).</summary>
+    public string WriteTalosconfig(string dir, TestPki pki, string context = "lab")
+    {
+        static string B64(string pem) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pem));
+        var path = Path.Combine(dir, "talosconfig");
+        File.WriteAllText(path, $"""
+            context: {context}
+            contexts:
+              {context}:
+                endpoints:
+                  - {Endpoint}
+                nodes:
+            {string.Join("\n", Nodes.Names.Select(n => $"      - {n}"))}
+                ca: {B64(TestPki.CertificatePem(pki.Ca))}
+                crt: {B64(TestPki.CertificatePem(pki.Client))}
+                key: {B64(TestPki.KeyPem(pki.Client))}
+            """);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Nodes.Dispose();
+    }
+}

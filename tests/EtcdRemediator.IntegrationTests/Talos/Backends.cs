@@ -1,0 +1,62 @@
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+
+namespace EtcdRemediator.IntegrationTests.Talos;
+
+public enum Backend
+{
+    Etcd,
+    Talos,
+}
+
+/// <summary>
+/// One real etcd cluster, reached the way the backend reaches it: directly, or through the apid
+/// stand-in with a talosconfig and mTLS. The pipeline tests take a backend and run unchanged.
+/// </summary>
+public sealed class BackendHarness : IAsyncDisposable
+{
+    private readonly EtcdTestCluster _cluster;
+    private readonly TestPki? _pki;
+    private readonly string? _dir;
+
+    private BackendHarness(Backend backend, EtcdTestCluster cluster, ApidStandIn? apid, TestPki? pki, string? dir)
+    {
+        Backend = backend;
+        _cluster = cluster;
+        Apid = apid;
+        _pki = pki;
+        _dir = dir;
+    }
+
+    public Backend Backend { get; }
+    public ApidStandIn? Apid { get; }
+
+    public static async Task<BackendHarness> StartAsync(Backend backend, EtcdTestCluster cluster)
+    {
+        if (backend == Backend.Etcd) return new BackendHarness(backend, cluster, null, null, null);
+        var pki = new TestPki("talos-test-ca");
+        var apid = await ApidStandIn.StartAsync(cluster, pki);
+        var dir = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "talos-").FullName;
+        return new BackendHarness(backend, cluster, apid, pki, dir);
+    }
+
+    public Dictionary<string, string?> Settings(string name = "lab", long? quota = null)
+    {
+        if (Backend == Backend.Etcd) return RemediatorApp.ForCluster(_cluster, name, quota);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Remediator:Clusters:0:Name"] = name,
+            ["Remediator:Clusters:0:Backend"] = "Talos",
+            ["Remediator:Clusters:0:Talos:ConfigFile"] = Apid!.WriteTalosconfig(_dir!, _pki!),
+        };
+        if (quota is { } q) settings["Remediator:Clusters:0:QuotaBackendBytes"] = q.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return settings;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Apid is not null) await Apid.DisposeAsync();
+        _pki?.Dispose();
+        if (_dir is not null) Directory.Delete(_dir, recursive: true);
+    }
+}

@@ -1,0 +1,132 @@
+using EtcdRemediator.Etcd.Talos.Wire;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using EtcdWire = EtcdRemediator.Etcd.Wire;
+using Metadata = EtcdRemediator.Etcd.Talos.Wire.Metadata;
+
+namespace EtcdRemediator.IntegrationTests.Talos;
+
+/// <summary>
+/// Talos' machine service as apid presents it, each node backed by one real etcd member: the
+/// `nodes` metadata picks the member, replies carry one message per node with its hostname, and a
+/// node that cannot be reached is reported in `metadata.error`, as apid does, not as a failed call.
+/// </summary>
+public sealed class StandInMachineService(StandInNodes nodes) : MachineService.MachineServiceBase
+{
+    public override Task<EtcdMemberListResponse> EtcdMemberList(EtcdMemberListRequest request, ServerCallContext context) =>
+        OnNode(context, async (node, channel) =>
+        {
+            var list = await new EtcdWire.Cluster.ClusterClient(channel).MemberListAsync(new EtcdWire.MemberListRequest(), deadline: Deadline());
+            var members = new EtcdMembers { Metadata = new Metadata { Hostname = node } };
+            members.Members.AddRange(list.Members.Select(m => new EtcdMember
+            {
+                Id = m.ID, Hostname = m.Name, IsLearner = m.IsLearner, PeerUrls = { m.PeerURLs }, ClientUrls = { m.ClientURLs },
+            }));
+            return new EtcdMemberListResponse { Messages = { members } };
+        }, (node, error) => new EtcdMemberListResponse { Messages = { new EtcdMembers { Metadata = Failed(node, error) } } });
+
+    public override Task<EtcdStatusResponse> EtcdStatus(Empty request, ServerCallContext context) =>
+        OnNode(context, async (node, channel) =>
+        {
+            var s = await Maintenance(channel).StatusAsync(new EtcdWire.StatusRequest(), deadline: Deadline());
+            return new EtcdStatusResponse
+            {
+                Messages =
+                {
+                    new EtcdStatus
+                    {
+                        Metadata = new Metadata { Hostname = node },
+                        MemberStatus = new EtcdMemberStatus
+                        {
+                            MemberId = s.Header.MemberId, ProtocolVersion = s.Version, DbSize = s.DbSize, DbSizeInUse = s.DbSizeInUse,
+                            Leader = s.Leader, RaftIndex = s.RaftIndex, RaftTerm = s.RaftTerm, RaftAppliedIndex = s.RaftAppliedIndex,
+                            IsLearner = s.IsLearner, Errors = { s.Errors },
+                        },
+                    },
+                },
+            };
+        }, (node, error) => new EtcdStatusResponse { Messages = { new EtcdStatus { Metadata = Failed(node, error) } } });
+
+    public override Task<EtcdAlarmListResponse> EtcdAlarmList(Empty request, ServerCallContext context) =>
+        OnNode(context, async (node, channel) =>
+        {
+            var alarms = await Maintenance(channel).AlarmAsync(new EtcdWire.AlarmRequest { Action = EtcdWire.AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline());
+            var message = new EtcdAlarm { Metadata = new Metadata { Hostname = node } };
+            message.MemberAlarms.AddRange(alarms.Alarms.Select(a => new EtcdMemberAlarm { MemberId = a.MemberID, Alarm = (EtcdMemberAlarm.Types.AlarmType)(int)a.Alarm }));
+            return new EtcdAlarmListResponse { Messages = { message } };
+        }, (node, error) => new EtcdAlarmListResponse { Messages = { new EtcdAlarm { Metadata = Failed(node, error) } } });
+
+    /// <summary>Disarms the alarms of the node's own member, as Talos does.</summary>
+    public override Task<EtcdAlarmDisarmResponse> EtcdAlarmDisarm(Empty request, ServerCallContext context) =>
+        OnNode(context, async (node, channel) =>
+        {
+            var maintenance = Maintenance(channel);
+            var self = (await maintenance.StatusAsync(new EtcdWire.StatusRequest(), deadline: Deadline())).Header.MemberId;
+            var alarms = await maintenance.AlarmAsync(new EtcdWire.AlarmRequest { Action = EtcdWire.AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline());
+            var message = new EtcdAlarmDisarm { Metadata = new Metadata { Hostname = node } };
+            foreach (var alarm in alarms.Alarms.Where(a => a.MemberID == self))
+            {
+                await maintenance.AlarmAsync(new EtcdWire.AlarmRequest { Action = EtcdWire.AlarmRequest.Types.AlarmAction.Deactivate, MemberID = self, Alarm = alarm.Alarm },
+                    deadline: Deadline());
+                message.MemberAlarms.Add(new EtcdMemberAlarm { MemberId = self, Alarm = (EtcdMemberAlarm.Types.AlarmType)(int)alarm.Alarm });
+            }
+            return new EtcdAlarmDisarmResponse { Messages = { message } };
+        }, (node, error) => new EtcdAlarmDisarmResponse { Messages = { new EtcdAlarmDisarm { Metadata = Failed(node, error) } } });
+
+    public override Task<EtcdDefragmentResponse> EtcdDefragment(Empty request, ServerCallContext context) =>
+        OnNode(context, async (node, channel) =>
+        {
+            await Maintenance(channel).DefragmentAsync(new EtcdWire.DefragmentRequest(), deadline: context.Deadline);
+            return new EtcdDefragmentResponse { Messages = { new EtcdDefragment { Metadata = new Metadata { Hostname = node } } } };
+        }, (node, error) => new EtcdDefragmentResponse { Messages = { new EtcdDefragment { Metadata = Failed(node, error) } } });
+
+    /// <summary>The leader hands over to another voting member (etcd's choice in Talos; the first other here).</summary>
+    public override Task<EtcdForfeitLeadershipResponse> EtcdForfeitLeadership(EtcdForfeitLeadershipRequest request, ServerCallContext context) =>
+        OnNode(context, async (node, channel) =>
+        {
+            var maintenance = Maintenance(channel);
+            var status = await maintenance.StatusAsync(new EtcdWire.StatusRequest(), deadline: Deadline());
+            var reply = new EtcdForfeitLeadership { Metadata = new Metadata { Hostname = node } };
+            if (status.Leader != status.Header.MemberId) return new EtcdForfeitLeadershipResponse { Messages = { reply } };
+            var members = await new EtcdWire.Cluster.ClusterClient(channel).MemberListAsync(new EtcdWire.MemberListRequest(), deadline: Deadline());
+            var target = members.Members.First(m => m.ID != status.Header.MemberId && !m.IsLearner);
+            await maintenance.MoveLeaderAsync(new EtcdWire.MoveLeaderRequest { TargetID = target.ID }, deadline: Deadline());
+            reply.Member = target.Name;
+            return new EtcdForfeitLeadershipResponse { Messages = { reply } };
+        }, (node, error) => new EtcdForfeitLeadershipResponse { Messages = { new EtcdForfeitLeadership { Metadata = Failed(node, error) } } });
+
+    public override async Task EtcdSnapshot(EtcdSnapshotRequest request, IServerStreamWriter<Data> responseStream, ServerCallContext context)
+    {
+        var node = nodes.Resolve(context);
+        if (nodes.ChannelFor(node) is not { } channel)
+        {
+            await responseStream.WriteAsync(new Data { Metadata = Failed(node, "unknown node") });
+            return;
+        }
+        using var call = Maintenance(channel).Snapshot(new EtcdWire.SnapshotRequest(), cancellationToken: context.CancellationToken);
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync(context.CancellationToken))
+            await responseStream.WriteAsync(new Data { Metadata = new Metadata { Hostname = node }, Bytes = chunk.Blob });
+    }
+
+    private async Task<T> OnNode<T>(ServerCallContext context, Func<string, GrpcChannel, Task<T>> call, Func<string, string, T> failed)
+    {
+        nodes.Calls.Add((context.Method, nodes.Resolve(context)));
+        var node = nodes.Resolve(context);
+        if (nodes.ChannelFor(node) is not { } channel) return failed(node, $"rpc error: code = Unavailable desc = unknown node {node}");
+        try
+        {
+            return await call(node, channel);
+        }
+        catch (RpcException e)
+        {
+            return failed(node, $"rpc error: code = {e.StatusCode} desc = {e.Status.Detail}");
+        }
+    }
+
+    private static EtcdWire.Maintenance.MaintenanceClient Maintenance(GrpcChannel channel) => new(channel);
+
+    private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(10);
+
+    private static Metadata Failed(string node, string error) => new() { Hostname = node, Error = error };
+}

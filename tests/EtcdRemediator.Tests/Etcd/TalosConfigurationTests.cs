@@ -1,0 +1,100 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Etcd.Talos;
+
+namespace EtcdRemediator.Tests.Etcd;
+
+public sealed class TalosConfigurationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-talos-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Talosconfig(string text)
+    {
+        var path = Path.Combine(_dir, "talosconfig");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private const string TwoContexts = """
+        context: prod
+        contexts:
+          prod:
+            endpoints: [10.0.0.10, "10.0.0.11:50001"]
+            nodes: [10.0.0.1, 10.0.0.2, 10.0.0.3]
+            ca: Y2E=
+            crt: Y3J0
+            key: a2V5
+          lab:
+            endpoints: [192.0.2.1]
+            nodes: [192.0.2.1]
+        """;
+
+    [Fact]
+    public void TheCurrentContextGivesApidEndpointsOnPort50000AndNodes()
+    {
+        var connection = TalosConnection.Resolve(new ClusterOptions
+        {
+            Name = "prod", Backend = EtcdBackend.Talos, Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts) },
+        });
+
+        Assert.Equal(["https://10.0.0.10:50000", "https://10.0.0.11:50001"], connection.Endpoints);
+        Assert.Equal(["10.0.0.1", "10.0.0.2", "10.0.0.3"], connection.Nodes);
+    }
+
+    [Fact]
+    public void ConfiguredNodesAndContextWin()
+    {
+        var connection = TalosConnection.Resolve(new ClusterOptions
+        {
+            Name = "lab", Backend = EtcdBackend.Talos,
+            Tls = new TlsOptions { CaFile = "ca", CertFile = "crt", KeyFile = "key" },
+            Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts), Context = "lab", Nodes = ["192.0.2.7"] },
+        });
+
+        Assert.Equal(["https://192.0.2.1:50000"], connection.Endpoints);
+        Assert.Equal(["192.0.2.7"], connection.Nodes);
+    }
+
+    [Theory]
+    [InlineData("missing", "no context 'missing'")]
+    public void AnUnknownContextIsAConfigurationErrorNamingIt(string context, string message)
+    {
+        var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
+        {
+            Clusters = [new ClusterOptions { Name = "prod", Backend = EtcdBackend.Talos, Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts), Context = context } }],
+        }).ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("Remediator:Clusters:0:Talos:", StringComparison.Ordinal) && e.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WithoutATalosconfigPemFilesAndEndpointsAreNeeded()
+    {
+        var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
+        {
+            Clusters = [new ClusterOptions { Name = "prod", Backend = EtcdBackend.Talos, Endpoints = ["https://10.0.0.10:50000"], Talos = new TalosOptions { Nodes = ["10.0.0.1"] } }],
+        }).ToList();
+
+        Assert.Contains(errors, e => e.Contains("no client certificate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AMissingTalosconfigFileIsNamed()
+    {
+        var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
+        {
+            Clusters = [new ClusterOptions { Name = "prod", Backend = EtcdBackend.Talos, Talos = new TalosOptions { ConfigFile = "/nonexistent/talosconfig" } }],
+        }).ToList();
+
+        Assert.Contains("Remediator:Clusters:0:Talos:ConfigFile: file '/nonexistent/talosconfig' does not exist.", errors);
+    }
+
+    [Fact]
+    public void Ed25519ClientKeysAreRefusedWithAnExplanation()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => TlsMaterial.FromPem("-----BEGIN CERTIFICATE-----", "-----BEGIN ED25519 PRIVATE KEY-----\nx\n-----END ED25519 PRIVATE KEY-----"));
+        Assert.Contains("ECDSA", e.Message);
+    }
+}
