@@ -16,9 +16,9 @@ public sealed class WholeChainTests(Xunit.Abstractions.ITestOutputHelper output)
     private sealed class Chain : IAsyncDisposable
     {
         public required EtcdTestCluster Cluster { get; init; }
-        public required ServiceProcess Service { get; init; }
-        public required AlertmanagerProcess Alertmanager { get; init; }
-        public required PrometheusProcess Prometheus { get; init; }
+        public required ManagedProcess Service { get; init; }
+        public required ManagedProcess Alertmanager { get; init; }
+        public required ManagedProcess Prometheus { get; init; }
         public required string Data { get; init; }
 
         public async ValueTask DisposeAsync()

@@ -23,7 +23,7 @@ public sealed class PrometheusTests
                 static_configs: [ { targets: ["{{target}}"] } ]
             """);
 
-        var health = await Poll.UntilAsync(prometheus.TargetHealthAsync, h => h.GetValueOrDefault("etcd-remediator") == "up",
+        var health = await Poll.UntilAsync(() => prometheus.TargetHealthAsync(), h => h.GetValueOrDefault("etcd-remediator") == "up",
             TimeSpan.FromSeconds(30), "the scrape of the service to be up");
 
         Assert.Equal("up", health["etcd-remediator"]);
