@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
 
 ensure_dotnet
-ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager || { echo "could not install test dependencies" >&2; exit 1; }
+ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq || { echo "could not install test dependencies" >&2; exit 1; }
 
 results=$(mktemp -d)
 cleanup() {

@@ -5,6 +5,7 @@ using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.StatusPage;
 
 if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 
@@ -25,6 +26,7 @@ app.MapClusterEndpoints();
 app.MapRemediationEndpoints();
 app.MapAlertEndpoints();
 app.MapObservability();
+app.MapStatusPage();
 
 return await app.RunOrExplainAsync();
 

@@ -1,17 +1,19 @@
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EtcdRemediator.Api;
 
 public static class ClusterEndpoints
 {
-    public sealed record ClusterSummary(string Name, string Backend, IReadOnlyList<string> Endpoints);
+    /// <summary>A configured cluster and what the coordinator knows of it: active run, cooldown, breaker.</summary>
+    public sealed record ClusterSummary(string Name, string Backend, IReadOnlyList<string> Endpoints, ClusterRunState State);
 
     public static RouteGroupBuilder MapClusterEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/clusters").WithTags("Clusters").RequireAuthorization(Auth.AuthPolicies.Operator);
-        group.MapGet("/", (EtcdClusterRegistry clusters) =>
-            TypedResults.Ok(clusters.All.Select(c => new ClusterSummary(c.Name, c.HasKeyValueAccess ? "Etcd" : "Talos", c.Endpoints))));
+        group.MapGet("/", (EtcdClusterRegistry clusters, RemediationCoordinator coordinator) =>
+            TypedResults.Ok(clusters.All.Select(c => new ClusterSummary(c.Name, c.HasKeyValueAccess ? "Etcd" : "Talos", c.Endpoints, coordinator.StateOf(c.Name)))));
         group.MapGet("/{cluster}/status", GetStatusAsync);
         return group;
     }

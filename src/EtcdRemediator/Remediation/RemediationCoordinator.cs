@@ -43,7 +43,9 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 if (tracked.ConsecutiveFailures >= Policy.CircuitBreakerThreshold)
                     return new SubmitResult(Disposition.CircuitOpen, null,
                         $"{tracked.ConsecutiveFailures} consecutive runs of '{request.Cluster}' failed; automatic runs stop until a forced run succeeds");
-                if (tracked.LastSuccessAt + Policy.Cooldown is { } until && until > now)
+                // The cooldown guards against repeated defragmentation; a snapshot or a disarm is no such risk.
+                if (request.Action is RemediationAction.Defrag or RemediationAction.Recover
+                    && tracked.LastSuccessAt + Policy.Cooldown is { } until && until > now)
                     return new SubmitResult(Disposition.Cooldown, null,
                         $"'{request.Cluster}' was remediated successfully at {tracked.LastSuccessAt:O}; cooldown until {until:O}", until);
             }

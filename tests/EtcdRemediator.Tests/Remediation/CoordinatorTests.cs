@@ -76,6 +76,16 @@ public sealed class CoordinatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheCooldownDoesNotHoldBackASnapshotOrADisarm()
+    {
+        await RunAsync(RunStatus.Succeeded);
+
+        Assert.Equal(Disposition.Cooldown, (await _coordinator.SubmitAsync(Alert(RemediationAction.Recover), CancellationToken.None)).Disposition);
+        var snapshot = await _coordinator.SubmitAsync(Alert(RemediationAction.Snapshot), CancellationToken.None);
+        Assert.Equal(Disposition.Started, snapshot.Disposition);
+    }
+
+    [Fact]
     public async Task NothingToDoStartsNoCooldown()
     {
         await RunAsync(RunStatus.NothingToDo);
