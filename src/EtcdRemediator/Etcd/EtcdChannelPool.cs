@@ -43,7 +43,7 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposabl
     }
 
     /// <summary>Server certificate must chain to the configured CA (the cluster's own PKI) and match the host.</summary>
-    private static bool TrustedBy(X509Certificate2 ca, X509Certificate? presented, SslPolicyErrors errors)
+    internal static bool TrustedBy(X509Certificate2 ca, X509Certificate? presented, SslPolicyErrors errors)
     {
         if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) return false;
         using var chain = new X509Chain();

@@ -15,6 +15,8 @@ public sealed record EtcdTestClusterOptions
     /// <summary>etcd's --quota-backend-bytes; small values make NOSPACE reachable in seconds.</summary>
     public long? QuotaBackendBytes { get; init; }
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+    /// <summary>Serve clients over https with these PEM files, requiring client certificates from the CA.</summary>
+    public (string Ca, string Cert, string Key)? ClientTls { get; init; }
 }
 
 /// <summary>
@@ -36,7 +38,7 @@ public sealed class EtcdTestCluster : IAsyncDisposable
         _binary = Environment.GetEnvironmentVariable("ETCD_BIN") is { Length: > 0 } bin ? bin : "etcd";
         Root = Directory.CreateTempSubdirectory(TempPrefix).FullName;
         Members = [.. Enumerable.Range(0, options.Members).Select(i =>
-            new EtcdTestMember($"m{i}", FreePorts.Next(), FreePorts.Next(), Path.Combine(Root, $"m{i}")))];
+            new EtcdTestMember($"m{i}", FreePorts.Next(), FreePorts.Next(), Path.Combine(Root, $"m{i}"), options.ClientTls is null ? "http" : "https"))];
     }
 
     public string Root { get; }
@@ -73,6 +75,8 @@ public sealed class EtcdTestCluster : IAsyncDisposable
             "--logger", "zap", "--log-outputs", "stderr",
         ];
         if (_options.QuotaBackendBytes is { } quota) args.AddRange(["--quota-backend-bytes", quota.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (_options.ClientTls is { } tls)
+            args.AddRange(["--client-cert-auth", "--trusted-ca-file", tls.Ca, "--cert-file", tls.Cert, "--key-file", tls.Key]);
         args.AddRange(_options.ExtraArguments);
         m.Start(_binary, args, Path.Combine(Root, $"{m.Name}.log"));
     }
@@ -184,9 +188,24 @@ public sealed class EtcdTestCluster : IAsyncDisposable
         lock (_channels)
         {
             if (!_channels.TryGetValue(url, out var channel))
-                _channels[url] = channel = GrpcChannel.ForAddress(url);
+                _channels[url] = channel = _options.ClientTls is { } tls ? TlsChannel(url, tls) : GrpcChannel.ForAddress(url);
             return channel;
         }
+    }
+
+    /// <summary>The fixture's own client for an mTLS cluster: the same certificate the service is given.</summary>
+    private static GrpcChannel TlsChannel(string url, (string Ca, string Cert, string Key) tls)
+    {
+        var material = EtcdRemediator.Etcd.TlsMaterial.FromFiles(new EtcdRemediator.Etcd.TlsOptions { CaFile = tls.Ca, CertFile = tls.Cert, KeyFile = tls.Key });
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                ClientCertificates = [material.ClientCertificate!],
+                RemoteCertificateValidationCallback = (_, cert, _, errors) => EtcdRemediator.Etcd.EtcdChannelPool.TrustedBy(material.Ca!, cert, errors),
+            },
+        };
+        return GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler });
     }
 
     private static ByteString PrefixEnd(string prefix)

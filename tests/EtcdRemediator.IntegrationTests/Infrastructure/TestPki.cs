@@ -28,8 +28,9 @@ public sealed class TestPki : IDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [server ? new Oid("1.3.6.1.5.5.7.3.1") : new Oid("1.3.6.1.5.5.7.3.2")], false));
+        // Server certificates may also authenticate as clients, as etcd's peer/server certificates do.
+        OidCollection usages = server ? [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")] : [new Oid("1.3.6.1.5.5.7.3.2")];
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
         if (server)
         {
             var san = new SubjectAlternativeNameBuilder();

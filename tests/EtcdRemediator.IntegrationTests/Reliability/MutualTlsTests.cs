@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using EtcdRemediator.Api;
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.IntegrationTests.Reliability;
+
+/// <summary>A real etcd with --client-cert-auth and certificates made by the test, as in the Kubernetes PKI.</summary>
+public sealed class MutualTlsTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "tls-").FullName;
+    private readonly TestPki _pki = new("etcd-ca");
+
+    public void Dispose()
+    {
+        _pki.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<EtcdTestCluster> StartTlsClusterAsync()
+    {
+        var server = _pki.WritePem(_dir, _pki.Server, "server");
+        return await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { ClientTls = server });
+    }
+
+    private static Dictionary<string, string?> WithTls(EtcdTestCluster cluster, (string Ca, string Cert, string Key)? client, string ca)
+    {
+        var settings = RemediatorApp.ForCluster(cluster);
+        settings["Remediator:Clusters:0:Tls:CaFile"] = ca;
+        if (client is { } c)
+        {
+            settings["Remediator:Clusters:0:Tls:CertFile"] = c.Cert;
+            settings["Remediator:Clusters:0:Tls:KeyFile"] = c.Key;
+        }
+        settings["Remediator:Policy:RequestTimeout"] = "00:00:05";
+        return settings;
+    }
+
+    [Fact]
+    public async Task WithTheRightClientCertificateTheWholePipelineWorks()
+    {
+        await using var cluster = await StartTlsClusterAsync();
+        await cluster.FragmentAsync(megabytes: 12);
+        var client = _pki.WritePem(_dir, _pki.Client, "client");
+        await using var app = new RemediatorApp(WithTls(cluster, client, client.Ca));
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "defrag");
+
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+        Assert.StartsWith("https://", run.Plan[0].Endpoint);
+        Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
+        await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory);
+    }
+
+    [Fact]
+    public async Task WithoutAClientCertificateOrWithTheWrongCaItFailsClearlyAndQuickly()
+    {
+        await using var cluster = await StartTlsClusterAsync();
+        using var otherPki = new TestPki("someone-elses-ca");
+        var otherDir = Directory.CreateDirectory(Path.Combine(_dir, "other")).FullName;
+        var wrong = otherPki.WritePem(otherDir, otherPki.Client, "client");
+        var right = _pki.WritePem(_dir, _pki.Client, "client");
+
+        foreach (var (name, settings) in new[]
+        {
+            ("no client certificate", WithTls(cluster, null, right.Ca)),
+            ("client certificate from another CA", WithTls(cluster, wrong, right.Ca)),
+            ("server not trusted (wrong CA file)", WithTls(cluster, right, wrong.Ca)),
+        })
+        {
+            await using var app = new RemediatorApp(settings);
+            var clock = Stopwatch.StartNew();
+            var view = await app.CreateClient().GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status");
+            var run = await app.CreateClient().RunToEndAsync("lab", "defrag", force: true);
+            output.WriteLine($"{name}: status and run answered in {clock.ElapsedMilliseconds} ms; error: {view!.Error}; run {run.Status}: {run.Reason}");
+
+            Assert.NotNull(view.Error);
+            Assert.Equal(RunStatus.Refused, run.Status);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{name} took {clock.Elapsed}");
+        }
+        Assert.Empty(DefragEvidence.Windows(cluster));
+    }
+}
