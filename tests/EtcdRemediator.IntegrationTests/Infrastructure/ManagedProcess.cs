@@ -23,6 +23,15 @@ public sealed class ManagedProcess : IAsyncDisposable
 
     public string Url { get; }
     public HttpClient Client { get; }
+    public int ProcessId => _process.Id;
+
+    /// <summary>Peak resident memory (VmHWM) of the process so far, in bytes.</summary>
+    public long PeakResidentBytes =>
+        File.ReadLines($"/proc/{_process.Id}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024)
+            .Single();
+
+    public bool HasExited => _process.HasExited;
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
 
     /// <summary>Starts <paramref name="info"/> and waits until GET <paramref name="readyPath"/> passes <paramref name="ready"/>.</summary>

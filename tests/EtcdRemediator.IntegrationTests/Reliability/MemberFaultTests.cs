@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.IntegrationTests.Reliability;
+
+/// <summary>Members that die or freeze while a run is under way: the run stops and touches nothing more.</summary>
+public sealed class MemberFaultTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static async Task<(EtcdTestCluster Cluster, RemediatorApp App, HttpClient Client)> StartAsync(string pause)
+    {
+        var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 12);
+        var settings = RemediatorApp.ForCluster(cluster);
+        settings["Remediator:Policy:PauseBetweenMembers"] = pause;
+        settings["Remediator:Policy:RequestTimeout"] = "00:00:02";
+        var app = new RemediatorApp(settings);
+        return (cluster, app, app.CreateClient());
+    }
+
+    /// <summary>Waits for the first member's pause, then returns the member the plan does next.</summary>
+    private static async Task<(string RunId, int NextIndex)> RunUntilFirstPauseAsync(EtcdTestCluster cluster, HttpClient client)
+    {
+        var id = (await client.TriggerAsync("lab", "defrag")).Id;
+        var run = await Poll.UntilAsync(() => client.GetRunAsync(id), r => r.Steps.Any(s => s.Name == "pause") || !r.IsActive,
+            TimeSpan.FromSeconds(60), "the pause after the first member");
+        Assert.True(run.IsActive, $"{run.Status}: {run.Reason}");
+        var next = run.Plan[1].Name;
+        return (id, cluster.Members.Select((m, i) => (m, i)).Single(x => x.m.Name == next).i);
+    }
+
+    [Fact]
+    public async Task AMemberKilledDuringTheRunStopsItAndTheBreakerCountsIt()
+    {
+        var (cluster, app, client) = await StartAsync("00:00:03");
+        await using var _ = cluster;
+        await using var __ = app;
+        var (id, next) = await RunUntilFirstPauseAsync(cluster, client);
+
+        await cluster.StopMemberAsync(next);
+        var clock = Stopwatch.StartNew();
+        var run = await client.WaitForRunAsync(id);
+        output.WriteLine($"member {cluster.Members[next].Name} killed during the pause; run ended {run.Status} {clock.ElapsedMilliseconds} ms later: {run.Reason}");
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Contains(cluster.Members[next].Name, run.Reason);
+        Assert.Single(DefragEvidence.Windows(cluster));
+        using var clusters = JsonDocument.Parse(await client.GetStringAsync("/api/v1/clusters"));
+        Assert.Equal(1, clusters.RootElement[0].GetProperty("state").GetProperty("consecutiveFailures").GetInt32());
+
+        await cluster.StartMemberAsync(next);
+        var forced = await client.RunToEndAsync("lab", "defrag", force: true);
+
+        Assert.True(forced.Status == RunStatus.Succeeded, $"{forced.Status}: {forced.Reason}");
+        Assert.Equal(2, forced.Plan.Count);
+        Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
+        DefragEvidence.AssertSequential(DefragEvidence.Windows(cluster));
+    }
+
+    [Fact]
+    public async Task AFrozenMemberMakesTheRunFailWithinItsTimeoutsAndTheClusterRecoversAfterwards()
+    {
+        var (cluster, app, client) = await StartAsync("00:00:03");
+        await using var _ = cluster;
+        await using var __ = app;
+        var (id, next) = await RunUntilFirstPauseAsync(cluster, client);
+
+        cluster.Members[next].Signal("STOP");
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var run = await client.WaitForRunAsync(id);
+            output.WriteLine($"member {cluster.Members[next].Name} frozen (SIGSTOP) during the pause; run ended {run.Status} {clock.ElapsedMilliseconds} ms later: {run.Reason}");
+
+            Assert.Equal(RunStatus.Failed, run.Status);
+            Assert.Contains(cluster.Members[next].Name, run.Reason);
+            Assert.Contains("timed out", run.Reason);
+            // Pause (3 s) + three status attempts of 2 s with backoff: well under 20 s.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+            Assert.Single(DefragEvidence.Windows(cluster));
+        }
+        finally
+        {
+            cluster.Members[next].Signal("CONT");
+        }
+        var leader = await cluster.WaitForLeaderAsync();
+        Assert.NotEqual(0UL, leader);
+        await cluster.PutAsync("after-sigcont", "ok");
+        Assert.Equal("ok", await cluster.GetAsync("after-sigcont"));
+    }
+}
