@@ -115,6 +115,19 @@ public sealed class EtcdTestCluster : IAsyncDisposable
     public async Task PutAsync(string key, string value) =>
         await Kv().PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value) }, deadline: DateTime.UtcNow.AddSeconds(10));
 
+    /// <summary>A put to one member's endpoint, with its own deadline: for writers that fail over themselves.</summary>
+    public async Task PutAtAsync(int member, string key, string value, TimeSpan deadline) =>
+        await new KV.KVClient(Channel(Members[member].ClientUrl)).PutAsync(
+            new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value) }, deadline: DateTime.UtcNow + deadline);
+
+    /// <summary>Every key under <paramref name="prefix"/> (keys only), read linearizably.</summary>
+    public async Task<HashSet<string>> KeysAsync(string prefix)
+    {
+        var reply = await Kv().RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(prefix), RangeEnd = PrefixEnd(prefix) },
+            deadline: DateTime.UtcNow.AddSeconds(30));
+        return [.. reply.Kvs.Select(kv => kv.Key.ToStringUtf8())];
+    }
+
     public async Task<string?> GetAsync(string key)
     {
         var reply = await Kv().RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(key) }, deadline: DateTime.UtcNow.AddSeconds(10));

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.IntegrationTests.Reliability;
+
+/// <summary>No verified snapshot, no defrag: a full disk, an unusable directory, a service killed mid-stream.</summary>
+public sealed class SnapshotFaultTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task WithNoRoomForTheSnapshotNothingIsDefragmentedAndTheRunSaysWhy()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 12);
+        var small = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "full-").FullName;
+        var mounted = (await Tools.RunAsync("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small)).ExitCode == 0;
+        try
+        {
+            // Without permission to mount, a directory that cannot be created is the fault instead.
+            var directory = mounted ? small : Path.Combine(small, "a-file", "snapshots");
+            if (!mounted) await File.WriteAllTextAsync(Path.Combine(small, "a-file"), "");
+            output.WriteLine(mounted ? "snapshot directory: a 1 MiB tmpfs" : "mount not permitted: snapshot directory under a regular file");
+            var settings = RemediatorApp.ForCluster(cluster);
+            settings["Remediator:Snapshots:Directory"] = directory;
+            await using var app = new RemediatorApp(settings);
+
+            var run = await app.CreateClient().RunToEndAsync("lab", "defrag");
+            output.WriteLine($"run {run.Status}: {run.Reason}");
+
+            Assert.Equal(RunStatus.Failed, run.Status);
+            Assert.Contains(mounted ? "not enough free space" : "snapshot", run.Reason);
+            Assert.Equal(StepOutcome.Failed, run.Steps.Single(s => s.Name.StartsWith("snapshot", StringComparison.Ordinal)).Outcome);
+            Assert.DoesNotContain(run.Steps, s => s.Name == "defragment");
+            Assert.Empty(DefragEvidence.Windows(cluster));
+            if (mounted) Assert.Empty(Directory.EnumerateFiles(small, "*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            if (mounted) await Tools.RunAsync("umount", small);
+            Directory.Delete(small, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AServiceKilledDuringASnapshotLeavesNoPartFileAndTheRunIsInterrupted()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 120);
+        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
+        var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
+        {
+            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
+            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
+        };
+        string id;
+        bool partSeen;
+        await using (var service = await ServiceProcess.StartAsync(settings))
+        {
+            id = (await service.Client.TriggerAsync("lab", "defrag")).Id;
+            // The .part file appears as soon as the stream starts: kill the service right then.
+            var parts = Path.Combine(data, "snapshots", "lab");
+            partSeen = await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(parts) && Directory.EnumerateFiles(parts, "*.part").Any()),
+                found => found, TimeSpan.FromSeconds(60), "the snapshot stream to start");
+            await service.KillAsync();
+        }
+        Assert.True(partSeen);
+        output.WriteLine($"killed with {string.Join(", ", Directory.EnumerateFiles(Path.Combine(data, "snapshots", "lab")).Select(f => $"{Path.GetFileName(f)} ({new FileInfo(f).Length} bytes)"))}");
+
+        await using (var restarted = await ServiceProcess.StartAsync(settings))
+        {
+            var run = await restarted.Client.GetRunAsync(id);
+            Assert.Equal(RunStatus.Interrupted, run.Status);
+            Assert.Null(run.Snapshot);
+        }
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(data, "snapshots", "lab"), "*.part"));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(data, "snapshots", "lab"), "*.db"));
+        Assert.Empty(DefragEvidence.Windows(cluster));
+        await cluster.PutAsync("after-kill", "ok");
+        Assert.Equal("ok", await cluster.GetAsync("after-kill"));
+        Directory.Delete(data, recursive: true);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Snapshots;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Tests.Snapshots;
+
+/// <summary>The store's own logic on streams we shape: verification, no partial files, retention.</summary>
+public sealed class SnapshotStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-snap-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private SnapshotStore Store(int retain = 5) => new(
+        Options.Create(new RemediatorOptions { Snapshots = new SnapshotOptions { Directory = _dir, Retain = retain } }),
+        TimeProvider.System, NullLogger<SnapshotStore>.Instance);
+
+    /// <summary>etcd's format: the database bytes followed by their sha256; <paramref name="cut"/> drops bytes from the end.</summary>
+    private static byte[] EtcdStream(int size, int cut = 0, bool corrupt = false)
+    {
+        var db = RandomNumberGenerator.GetBytes(size);
+        var stream = db.Concat(SHA256.HashData(db)).ToArray();
+        if (corrupt) stream[size / 2] ^= 0xFF;
+        return stream[..^cut];
+    }
+
+    private sealed class StreamingCluster(byte[] stream, int chunk = 32 * 1024) : IEtcdCluster
+    {
+        public string Name => "lab";
+        public IReadOnlyList<string> Endpoints => [];
+        public bool HasKeyValueAccess => false;
+
+        public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
+        {
+            for (var offset = 0; offset < stream.Length; offset += chunk)
+                await destination.WriteAsync(stream.AsMemory(offset, Math.Min(chunk, stream.Length - offset)), cancellationToken);
+            return new SnapshotStreamInfo(member.Id, 0, stream.Length, null);
+        }
+
+        public Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<long> GetRevisionAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task CompactAsync(long revision, bool physical, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    private static readonly EtcdMember Member = new(0xabc, "m1", "http://127.0.0.1:2379", false);
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(32, false)]
+    [InlineData(100_000, false)]
+    [InlineData(0, true)]
+    public async Task ATruncatedOrCorruptedStreamIsRefusedAndLeavesNoFile(int cut, bool corrupt)
+    {
+        var store = Store();
+
+        var e = await Assert.ThrowsAsync<SnapshotException>(() =>
+            store.SaveAsync(new StreamingCluster(EtcdStream(300_000, cut, corrupt)), Member, 300_000, CancellationToken.None));
+
+        Assert.Contains("failed verification", e.Message);
+        Assert.Empty(Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(31)]
+    [InlineData(7_777)]
+    public async Task AnIntactStreamVerifiesWhateverItsChunkSize(int chunk)
+    {
+        var record = await Store().SaveAsync(new StreamingCluster(EtcdStream(100_000), chunk), Member, 100_000, CancellationToken.None);
+
+        Assert.Equal(100_032, record.Bytes);
+        Assert.True(File.Exists(record.Path + ".json"));
+        Assert.Empty(Directory.EnumerateFiles(_dir, "*.part", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task OnlyTheNewestSnapshotsAreKept()
+    {
+        var store = Store(retain: 2);
+        for (var i = 0; i < 4; i++)
+        {
+            await store.SaveAsync(new StreamingCluster(EtcdStream(1_000)), Member, 1_000, CancellationToken.None);
+            await Task.Delay(5); // names carry milliseconds; keep them distinct
+        }
+
+        Assert.Equal(2, store.List("lab").Count);
+        Assert.Equal(2, Directory.EnumerateFiles(store.DirectoryFor("lab"), "*.json").Count());
+    }
+}
