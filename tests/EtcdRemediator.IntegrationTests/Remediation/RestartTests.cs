@@ -53,4 +53,42 @@ public sealed class RestartTests
         Assert.Single(DefragEvidence.Windows(cluster));
         Directory.Delete(data, recursive: true);
     }
+
+    [Fact]
+    public async Task AServiceKilledDuringADefragmentLeavesTheRunInterruptedAndTheClusterHealthy()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        // ~60 MB in use: each member's defragment takes about a second, long enough to be killed in.
+        await cluster.WriteAsync("live/", 6_000);
+        await cluster.FragmentAsync(megabytes: 60);
+        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
+        var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
+        {
+            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
+            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
+            ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
+        };
+        string id;
+        await using (var service = await ServiceProcess.StartAsync(settings))
+        {
+            id = (await service.Client.TriggerAsync("lab", "defrag")).Id;
+            await Poll.UntilAsync(() => Task.FromResult(cluster.Members.Any(m => m.Log.Any(l => l.Message == "starting defragment"))),
+                TimeSpan.FromSeconds(90), "etcd to start defragmenting");
+            await service.KillAsync();
+        }
+
+        await using (var restarted = await ServiceProcess.StartAsync(settings))
+        {
+            var run = await restarted.Client.GetRunAsync(id);
+            Assert.Equal(RunStatus.Interrupted, run.Status);
+            Assert.Contains(run.Steps, s => s.Name == "defragment" && s.FinishedAt is null);
+        }
+        // etcd finishes the defragment it was asked for on its own; nobody starts another.
+        var windows = await Poll.UntilAsync(() => Task.FromResult(DefragEvidence.Windows(cluster)), w => w.Count == 1, TimeSpan.FromSeconds(30), "etcd to finish that defragment");
+        Assert.Single(windows);
+        await cluster.WaitForLeaderAsync();
+        await cluster.PutAsync("after-kill", "ok");
+        Assert.Equal("ok", await cluster.GetAsync("after-kill"));
+        Directory.Delete(data, recursive: true);
+    }
 }
