@@ -21,6 +21,9 @@ public sealed class BlackHole : IDisposable
 
     public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
+    /// <summary>Stopwatch timestamp of the first connection: when a client first reached this "member".</summary>
+    public long? FirstConnectionAt { get; private set; }
+
     private async Task AcceptAsync()
     {
         try
@@ -28,6 +31,7 @@ public sealed class BlackHole : IDisposable
             while (!_stop.IsCancellationRequested)
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                FirstConnectionAt ??= System.Diagnostics.Stopwatch.GetTimestamp();
                 lock (_held) _held.Add(client);
             }
         }

@@ -1,0 +1,28 @@
+using EtcdRemediator.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/EtcdRemediator.Benchmarks -- <scenario> [options]
+//   remediation [--mb-live 100] [--mb-free 200] [--rounds 3]   service run vs. the etcdctl routine
+//   snapshot [--mb 1024]                                       service snapshot vs. etcdctl snapshot save
+//   intake [--clusters 50] [--deliveries 20000] [--concurrency 32]  webhook intake; alert -> first etcd call
+//   micro                                                      BenchmarkDotNet: parsing, validation, routing, planning, verification
+//   all                                                        everything, with the defaults
+var scenario = args.FirstOrDefault() ?? "all";
+var options = Options.Parse(args.Skip(1).ToArray());
+Console.WriteLine(Report.Machine());
+switch (scenario)
+{
+    case "remediation": await RemediationVsEtcdctl.RunAsync(options); break;
+    case "snapshot": await SnapshotStreaming.RunAsync(options); break;
+    case "intake": await WebhookIntake.RunAsync(options); break;
+    case "micro": Micro.Run(args.Skip(1).ToArray()); break;
+    case "all":
+        await RemediationVsEtcdctl.RunAsync(options);
+        await SnapshotStreaming.RunAsync(options);
+        await WebhookIntake.RunAsync(options);
+        Micro.Run([]);
+        break;
+    default:
+        Console.Error.WriteLine($"unknown scenario '{scenario}': remediation, snapshot, intake, micro or all");
+        return 2;
+}
+return 0;
