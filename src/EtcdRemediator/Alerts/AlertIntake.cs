@@ -65,8 +65,7 @@ public sealed class AlertIntake(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Nothing to add: the caller already gets the 4xx, and the store being down is reported by /readyz.
-            _ = e;
+            // Best effort: the caller already gets its 4xx, and a store that is down shows in /readyz.
         }
     }
 

@@ -71,15 +71,26 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         }
     }
 
+    /// <summary>
+    /// A join is written only when it changes what the run will do (a stronger action while queued);
+    /// otherwise the run is already durable and the caller's own record (the alert audit) says it joined.
+    /// </summary>
     private async Task<SubmitResult> JoinAsync(Tracked tracked, RunRecord active, RunRequest request, CancellationToken cancellationToken)
     {
-        active.JoinedTriggers.Add(request.Trigger);
+        active.JoinedCount++;
+        if (active.JoinedTriggers.Count < RunRecord.MaxJoinedKept) active.JoinedTriggers = [.. active.JoinedTriggers, request.Trigger];
         if (request.Action > active.ActionKind)
         {
-            if (active.Status == RunStatus.Queued) active.Action = request.Action.ToName();
-            else if (tracked.FollowUp is null || request.Action > tracked.FollowUp) tracked.FollowUp = request.Action;
+            if (active.Status == RunStatus.Queued)
+            {
+                active.Action = request.Action.ToName();
+                await store.SaveAsync(active, cancellationToken);
+            }
+            else if (tracked.FollowUp is null || request.Action > tracked.FollowUp)
+            {
+                tracked.FollowUp = request.Action;
+            }
         }
-        await store.SaveAsync(active, cancellationToken);
         return new SubmitResult(Disposition.Joined, active);
     }
 

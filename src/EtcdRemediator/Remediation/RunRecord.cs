@@ -58,7 +58,14 @@ public sealed class RunRecord
     public bool DryRun { get; init; }
     public bool Force { get; init; }
     public required RunTrigger Trigger { get; init; }
-    public List<RunTrigger> JoinedTriggers { get; init; } = [];
+    /// <summary>The first triggers that joined this run (at most <see cref="MaxJoinedKept"/>), replaced, never
+    /// changed in place, so the executor can serialize the run while a trigger joins.</summary>
+    public IReadOnlyList<RunTrigger> JoinedTriggers { get; set; } = [];
+
+    /// <summary>How many triggers joined in all: an alert storm can bring thousands.</summary>
+    public int JoinedCount { get; set; }
+
+    public const int MaxJoinedKept = 20;
     public RunStatus Status { get; set; } = RunStatus.Queued;
     public string? Reason { get; set; }
     public required DateTimeOffset CreatedAt { get; init; }

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using EtcdRemediator.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -6,10 +7,19 @@ namespace EtcdRemediator.Storage;
 
 /// <summary>
 /// The embedded SQLite file behind the run store and the alert audit. WAL with synchronous=FULL:
-/// a write has reached the disk before the caller is told 2xx. One writer at a time.
+/// a write has reached the disk before its caller is answered. One writer, with group commit:
+/// writes that arrive together share one transaction (one fsync), and each caller is released only
+/// once that transaction is committed. An alert storm costs one fsync per batch, not per delivery.
 /// </summary>
 public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : IDisposable
 {
+    private const int MaxBatch = 256;
+
+    private sealed record PendingWrite(string Sql, Action<SqliteCommand> Bind, TaskCompletionSource Done);
+
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _writerLoop;
+
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS runs (
@@ -29,7 +39,6 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         CREATE INDEX IF NOT EXISTS alert_audit_by_time ON alert_audit (received_at);
         """;
 
-    private readonly SemaphoreSlim _writer = new(1, 1);
     private string? _connectionString;
 
     public bool IsOpen => _connectionString is not null;
@@ -45,23 +54,66 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         command.CommandText = Schema;
         await command.ExecuteNonQueryAsync(cancellationToken);
         _connectionString = connectionString;
+        _writerLoop = Task.Run(WriteLoopAsync, CancellationToken.None);
     }
 
+    /// <summary>Completes once the write is committed to disk; throws if it was not.</summary>
     public async Task WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
-        await _writer.WaitAsync(cancellationToken);
-        try
+        if (_writerLoop is null) throw new InvalidOperationException("the run store is not open");
+        var pending = new PendingWrite(sql, bind, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _writes.Writer.WriteAsync(pending, cancellationToken);
+        await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync())
         {
-            await using var connection = await ConnectAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            batch.Clear();
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write)) batch.Add(write);
+            try
+            {
+                await using var connection = await ConnectAsync(CancellationToken.None);
+                await using (var transaction = await connection.BeginTransactionAsync())
+                {
+                    foreach (var write in batch) await ExecuteAsync(connection, write, (SqliteTransaction)transaction);
+                    await transaction.CommitAsync();
+                }
+                foreach (var write in batch) write.Done.TrySetResult();
+            }
+            catch (Exception e) when (batch.Count == 1)
+            {
+                batch[0].Done.TrySetException(e);
+            }
+            catch (Exception)
+            {
+                // One bad write must not fail its neighbours: each alone, so each caller hears its own fate.
+                foreach (var write in batch)
+                {
+                    try
+                    {
+                        await using var connection = await ConnectAsync(CancellationToken.None);
+                        await ExecuteAsync(connection, write, null);
+                        write.Done.TrySetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        write.Done.TrySetException(e);
+                    }
+                }
+            }
         }
-        finally
-        {
-            _writer.Release();
-        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, PendingWrite write, SqliteTransaction? transaction)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = write.Sql;
+        write.Bind(command);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task<List<string>> QueryTextAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
@@ -89,7 +141,8 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
 
     public void Dispose()
     {
-        _writer.Dispose();
+        _writes.Writer.TryComplete();
+        _writerLoop?.Wait(TimeSpan.FromSeconds(10));
         SqliteConnection.ClearAllPools();
     }
 }

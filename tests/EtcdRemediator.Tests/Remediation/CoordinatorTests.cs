@@ -127,9 +127,20 @@ public sealed class CoordinatorTests : IAsyncLifetime
         Assert.Equal(Disposition.Joined, second.Disposition);
         Assert.Equal(first.Run!.Id, second.Run!.Id);
         Assert.Equal(first.Run.Id, third.Run!.Id);
+        Assert.Equal(2, third.Run.JoinedCount);
+        // The upgrade changed what the run will do, so it is on disk; a plain join needs no write.
         var stored = await _store.GetAsync(first.Run.Id, CancellationToken.None);
         Assert.Equal("recover", stored!.Action);
-        Assert.Equal(2, stored.JoinedTriggers.Count);
+    }
+
+    [Fact]
+    public async Task AnAlertStormKeepsTheCountButOnlyTheFirstJoinedTriggers()
+    {
+        var first = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        for (var i = 0; i < 500; i++) await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+
+        Assert.Equal(500, first.Run!.JoinedCount);
+        Assert.Equal(RunRecord.MaxJoinedKept, first.Run.JoinedTriggers.Count);
     }
 
     [Fact]

@@ -1,0 +1,56 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Tests.Storage;
+
+/// <summary>Writes that arrive together share a commit, and every one of them is on disk when its caller hears back.</summary>
+public sealed class GroupCommitTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-db-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private RemediatorDatabase Open()
+    {
+        var db = new RemediatorDatabase(Options.Create(new RemediatorOptions { Storage = new StorageOptions { Path = Path.Combine(_dir, "runs.db") } }));
+        db.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return db;
+    }
+
+    private static RunRecord Run(int i) => new()
+    {
+        Id = $"r-{i:D5}", Cluster = $"c{i % 7}", Action = "defrag", Trigger = new RunTrigger("alert", "storm"), CreatedAt = DateTimeOffset.UnixEpoch.AddSeconds(i),
+    };
+
+    [Fact]
+    public async Task ThousandsOfConcurrentWritesAreAllThereAfterAReopen()
+    {
+        using (var db = Open())
+        {
+            var store = new RunStore(db);
+            await Task.WhenAll(Enumerable.Range(0, 2_000).Select(i => Task.Run(() => store.SaveAsync(Run(i), CancellationToken.None))));
+        }
+
+        using var reopened = Open();
+        var runs = await new RunStore(reopened).ListAsync(null, 5_000, CancellationToken.None);
+        Assert.Equal(2_000, runs.Count);
+        Assert.Equal(2_000, runs.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ABadWriteFailsAloneAndItsNeighboursAreCommitted()
+    {
+        using var db = Open();
+        var store = new RunStore(db);
+
+        var good = Enumerable.Range(0, 50).Select(i => store.SaveAsync(Run(i), CancellationToken.None)).ToList();
+        var bad = db.WriteAsync("INSERT INTO no_such_table VALUES (1)", _ => { }, CancellationToken.None);
+        good.AddRange(Enumerable.Range(50, 50).Select(i => store.SaveAsync(Run(i), CancellationToken.None)));
+
+        await Task.WhenAll(good);
+        await Assert.ThrowsAnyAsync<Exception>(() => bad);
+        Assert.Equal(100, (await store.ListAsync(null, 500, CancellationToken.None)).Count);
+    }
+}
