@@ -13,10 +13,8 @@ public static class ServiceClient
 {
     public static Task<ManagedProcess> StartAsync(string data, Dictionary<string, string?> settings)
     {
-        settings["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db");
-        settings["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots");
         settings["Logging:LogLevel:Default"] = "Warning";
-        return ServiceProcess.StartAsync(settings);
+        return ServiceProcess.StartAsync(data, settings);
     }
 
     public static Dictionary<string, string?> ForCluster(EtcdTestCluster cluster, string name = "lab")

@@ -15,7 +15,7 @@ public static class EtcdErrors
         RpcException { StatusCode: StatusCode.DeadlineExceeded } => "timed out (deadline exceeded)",
         // TLS 1.3 servers check the client certificate after the handshake and then just close.
         RpcException r when r.Status.Detail.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal) =>
-            "the server closed the TLS connection: is the client certificate missing, expired, or not issued by the cluster's CA? (Tls:CertFile/KeyFile)",
+            "the server closed the TLS connection: is the client certificate missing, expired, or not issued by the cluster's CA? (Tls:CertFile/KeyFile, or the talosconfig's crt/key)",
         RpcException r when r.Status.Detail.Contains("rejected by the provided RemoteCertificateValidationCallback", StringComparison.Ordinal) =>
             "the server's certificate is not trusted: it does not chain to Tls:CaFile, or does not name this host",
         RpcException { StatusCode: StatusCode.Unavailable } r when Root(r) is SocketException s => $"unavailable: {s.Message.ToLowerInvariant()}",

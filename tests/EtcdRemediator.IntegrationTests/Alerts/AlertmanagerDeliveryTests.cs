@@ -20,13 +20,11 @@ public sealed class AlertmanagerDeliveryTests
         await File.WriteAllTextAsync(tokenFile, "webhook-secret\n");
         var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
         {
-            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
-            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
             ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
             ["Remediator:Auth:WebhookTokensFile"] = tokenFile,
             ["Remediator:Auth:OperatorTokens:0"] = "operator-secret",
         };
-        await using var service = await ServiceProcess.StartAsync(settings);
+        await using var service = await ServiceProcess.StartAsync(data, settings);
         service.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "operator-secret");
 
         // The shipped example, pointed at this service and this token file, with a short group_wait.

@@ -79,7 +79,7 @@ public sealed class PackagingTests
     public async Task TheContainerHealthProbeExitsZeroOnlyWhenTheServiceAnswers()
     {
         var data = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "svc-").FullName;
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?> { ["Remediator:Storage:Path"] = Path.Combine(data, "r.db") });
+        await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>());
         var dll = Path.Combine(AppContext.BaseDirectory, "EtcdRemediator.dll");
 
         var up = await Tools.RunAsync("dotnet", dll, "healthcheck", $"{service.Url}/healthz");

@@ -38,13 +38,11 @@ public sealed class WholeChainTests(Xunit.Abstractions.ITestOutputHelper output)
         await File.WriteAllTextAsync(token, "e2e-webhook-token\n");
         var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster, quota: quota))
         {
-            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
-            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
             ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
             ["Remediator:Auth:WebhookTokensFile"] = token,
             ["Remediator:Auth:OperatorTokens:0"] = "e2e-operator-token",
         };
-        var service = await ServiceProcess.StartAsync(settings);
+        var service = await ServiceProcess.StartAsync(data, settings);
         service.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "e2e-operator-token");
         var alertmanager = await AlertmanagerProcess.StartAsync(ChainConfigs.Alertmanager(service.Url, token));
         var prometheus = await PrometheusProcess.StartAsync(

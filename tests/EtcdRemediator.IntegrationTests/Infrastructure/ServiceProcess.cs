@@ -8,6 +8,14 @@ namespace EtcdRemediator.IntegrationTests.Infrastructure;
 /// </summary>
 public static class ServiceProcess
 {
+    /// <summary>With its run database and snapshots in <paramref name="data"/>, as a deployment keeps them on a volume.</summary>
+    public static Task<ManagedProcess> StartAsync(string data, IReadOnlyDictionary<string, string?> settings) =>
+        StartAsync(new Dictionary<string, string?>(settings)
+        {
+            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
+            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
+        });
+
     public static Task<ManagedProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var url = $"http://127.0.0.1:{FreePorts.Next()}";

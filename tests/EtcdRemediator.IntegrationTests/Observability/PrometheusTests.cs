@@ -8,11 +8,10 @@ public sealed class PrometheusTests
     public async Task ARealPrometheusScrapesTheServiceSuccessfully()
     {
         var data = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "svc-").FullName;
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
+        await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>
         {
             ["Remediator:Clusters:0:Name"] = "lab",
             ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
-            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
             ["Remediator:Auth:OperatorTokens:0"] = "operator-token",
         });
         var target = new Uri(service.Url).Authority;

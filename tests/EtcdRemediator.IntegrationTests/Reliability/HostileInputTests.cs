@@ -23,11 +23,10 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
     public async Task TenThousandHostilePayloadsGetFourHundredsNeverFiveHundreds()
     {
         var data = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "hostile-").FullName;
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
+        await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>
         {
             ["Remediator:Clusters:0:Name"] = "lab",
             ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
-            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
             ["Remediator:Auth:WebhookTokens:0"] = WebhookToken,
             ["Remediator:Auth:OperatorTokens:0"] = OperatorToken,
         });

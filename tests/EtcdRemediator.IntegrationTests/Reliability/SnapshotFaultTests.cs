@@ -48,14 +48,10 @@ public sealed class SnapshotFaultTests(Xunit.Abstractions.ITestOutputHelper outp
         await using var cluster = await EtcdTestCluster.StartAsync();
         await cluster.FragmentAsync(megabytes: 120);
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
-        var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
-        {
-            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
-            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
-        };
+        var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster));
         string id;
         bool partSeen;
-        await using (var service = await ServiceProcess.StartAsync(settings))
+        await using (var service = await ServiceProcess.StartAsync(data, settings))
         {
             id = (await service.Client.TriggerAsync("lab", "defrag")).Id;
             // The .part file appears as soon as the stream starts: kill the service right then.
@@ -67,7 +63,7 @@ public sealed class SnapshotFaultTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.True(partSeen);
         output.WriteLine($"killed with {string.Join(", ", Directory.EnumerateFiles(Path.Combine(data, "snapshots", "lab")).Select(f => $"{Path.GetFileName(f)} ({new FileInfo(f).Length} bytes)"))}");
 
-        await using (var restarted = await ServiceProcess.StartAsync(settings))
+        await using (var restarted = await ServiceProcess.StartAsync(data, settings))
         {
             var run = await restarted.Client.GetRunAsync(id);
             Assert.Equal(RunStatus.Interrupted, run.Status);

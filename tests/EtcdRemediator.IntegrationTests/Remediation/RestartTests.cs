@@ -17,15 +17,13 @@ public sealed class RestartTests
         var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster, "lab"))
         {
             ["Remediator:Clusters:1:Name"] = "lab2",
-            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
-            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
             ["Remediator:Policy:MaxConcurrentClusters"] = "1",
             ["Remediator:Policy:PauseBetweenMembers"] = "00:01:00",
         };
         for (var i = 0; i < cluster.Endpoints.Count; i++) settings[$"Remediator:Clusters:1:Endpoints:{i}"] = cluster.Endpoints[i];
 
         string running, queued;
-        await using (var service = await ServiceProcess.StartAsync(settings))
+        await using (var service = await ServiceProcess.StartAsync(data, settings))
         {
             running = (await service.Client.TriggerAsync("lab", "defrag")).Id;
             await Poll.UntilAsync(async () => (await service.Client.GetRunAsync(running)).Steps.Any(s => s.Name == "pause"),
@@ -37,7 +35,7 @@ public sealed class RestartTests
         }
 
         settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:00";
-        await using (var restarted = await ServiceProcess.StartAsync(settings))
+        await using (var restarted = await ServiceProcess.StartAsync(data, settings))
         {
             var interrupted = await restarted.Client.GetRunAsync(running);
             Assert.Equal(RunStatus.Interrupted, interrupted.Status);
@@ -64,12 +62,10 @@ public sealed class RestartTests
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
         var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
         {
-            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
-            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
             ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
         };
         string id;
-        await using (var service = await ServiceProcess.StartAsync(settings))
+        await using (var service = await ServiceProcess.StartAsync(data, settings))
         {
             id = (await service.Client.TriggerAsync("lab", "defrag")).Id;
             await Poll.UntilAsync(() => Task.FromResult(cluster.Members.Any(m => m.Log.Any(l => l.Message == "starting defragment"))),
@@ -77,7 +73,7 @@ public sealed class RestartTests
             await service.KillAsync();
         }
 
-        await using (var restarted = await ServiceProcess.StartAsync(settings))
+        await using (var restarted = await ServiceProcess.StartAsync(data, settings))
         {
             var run = await restarted.Client.GetRunAsync(id);
             Assert.Equal(RunStatus.Interrupted, run.Status);

@@ -21,10 +21,8 @@ public sealed partial class RunbookTests(Xunit.Abstractions.ITestOutputHelper ou
         await using var cluster = await EtcdTestCluster.StartAsync();
         await cluster.FragmentAsync(megabytes: 12);
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "runbook-").FullName;
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
+        await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
         {
-            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
-            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
             ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
             ["Remediator:Auth:OperatorTokens:0"] = "runbook-token",
         });

@@ -15,10 +15,8 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var cluster = await EtcdTestCluster.StartAsync();
         await cluster.FragmentAsync(megabytes: 12);
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "page-").FullName;
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
+        await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
         {
-            ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
-            ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
             ["Remediator:Auth:OperatorTokens:0"] = "page-operator-token",
         });
         using var browser = Chromium(Path.Combine(data, "chromium"));
