@@ -107,6 +107,10 @@ public sealed partial class RemediatorOptionsValidator : IValidateOptions<Remedi
         for (var i = 0; i < c.Endpoints.Count; i++)
             if (!EtcdEndpoint.TryNormalize(c.Endpoints[i], out _))
                 yield return $"{key}:Endpoints:{i}: '{c.Endpoints[i]}' is not an http:// or https:// URL with a host and port.";
+        if (c.Username is not null && c.Password is null && c.PasswordFile is null)
+            yield return $"{key}:Password: a Username needs a Password or a PasswordFile.";
+        if (c.PasswordFile is { } passwordFile && !File.Exists(passwordFile))
+            yield return $"{key}:PasswordFile: file '{passwordFile}' does not exist.";
         if (c.Tls is { } tls)
         {
             if (tls.CertFile is null != (tls.KeyFile is null))

@@ -14,6 +14,11 @@ public sealed record ClusterOptions
     /// <summary>Client URLs (http or https). Members are found through the member list; these seed it.</summary>
     public List<string> Endpoints { get; init; } = [];
     public TlsOptions? Tls { get; init; }
+    /// <summary>For clusters with etcd auth enabled; defragment, snapshot and move-leader need the root role.</summary>
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    /// <summary>The password from a file (a mounted secret), instead of <see cref="Password"/>.</summary>
+    public string? PasswordFile { get; init; }
     /// <summary>For <c>Backend: Talos</c>: where the talosconfig is and which nodes run etcd.</summary>
     public TalosOptions? Talos { get; init; }
     /// <summary>The members' <c>--quota-backend-bytes</c>; etcd 3.6 reports its own and that wins.</summary>

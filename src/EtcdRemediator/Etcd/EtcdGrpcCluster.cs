@@ -7,11 +7,13 @@ namespace EtcdRemediator.Etcd;
 
 /// <summary>
 /// <see cref="IEtcdCluster"/> over etcd's own v3 gRPC API. Calls about one member go to that
-/// member's channel; calls any member can answer try the configured endpoints in order.
+/// member's channel; calls any member can answer try the configured endpoints in order. Every call
+/// carries a deadline, and the auth token when the cluster has auth enabled.
 /// </summary>
 public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time) : IEtcdCluster, IAsyncDisposable
 {
     private readonly EtcdChannelPool _channels = new(() => TlsMaterial.FromFiles(options.Tls));
+    private readonly EtcdAuthToken _auth = new(options, time);
     private readonly List<string> _endpoints = [.. options.Endpoints.Select(EtcdEndpoint.Normalize)];
 
     public string Name => options.Name;
@@ -23,14 +25,15 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
     public async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken)
     {
         var reply = await OnAnyEndpointAsync(
-            (channel, ct) => new Cluster.ClusterClient(channel).MemberListAsync(new MemberListRequest(), deadline: Deadline(), cancellationToken: ct).ResponseAsync,
+            (channel, headers, ct) => new Cluster.ClusterClient(channel).MemberListAsync(new MemberListRequest(), headers, Deadline(), ct).ResponseAsync,
             cancellationToken);
         return [.. reply.Members.Select(m => new EtcdMember(m.ID, m.Name, ChooseEndpoint(m), m.IsLearner))];
     }
 
     public async Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken)
     {
-        var s = await Maintenance(member).StatusAsync(new StatusRequest(), deadline: Deadline(), cancellationToken: cancellationToken);
+        var s = await OnMemberAsync(member,
+            (client, headers) => client.StatusAsync(new StatusRequest(), headers, Deadline(), cancellationToken).ResponseAsync, cancellationToken);
         return new MemberStatus(s.Header.MemberId, s.Version, s.DbSize, s.DbSizeInUse, s.Leader, s.RaftTerm, s.RaftIndex,
             s.RaftAppliedIndex, s.IsLearner, [.. s.Errors], s.DbSizeQuota);
     }
@@ -38,42 +41,44 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
     public async Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken)
     {
         var reply = await OnAnyEndpointAsync(
-            (channel, ct) => new Maintenance.MaintenanceClient(channel)
-                .AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline(), cancellationToken: ct).ResponseAsync,
+            (channel, headers, ct) => new Maintenance.MaintenanceClient(channel)
+                .AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, headers, Deadline(), ct).ResponseAsync,
             cancellationToken);
         return [.. reply.Alarms.Where(a => a.Alarm != AlarmType.None).Select(a => new EtcdAlarm(a.MemberID, (AlarmKind)(int)a.Alarm))];
     }
 
     public Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken) =>
         OnAnyEndpointAsync(
-            (channel, ct) => new Maintenance.MaintenanceClient(channel).AlarmAsync(
+            (channel, headers, ct) => new Maintenance.MaintenanceClient(channel).AlarmAsync(
                 new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Deactivate, MemberID = alarm.MemberId, Alarm = (AlarmType)(int)alarm.Kind },
-                deadline: Deadline(), cancellationToken: ct).ResponseAsync,
+                headers, Deadline(), ct).ResponseAsync,
             cancellationToken);
 
     public async Task<long> GetRevisionAsync(CancellationToken cancellationToken)
     {
         // A linearizable count of one key: the answer's header carries the cluster's current revision.
         var reply = await OnAnyEndpointAsync(
-            (channel, ct) => new KV.KVClient(channel).RangeAsync(
-                new RangeRequest { Key = ByteString.CopyFromUtf8("\0"), CountOnly = true }, deadline: Deadline(), cancellationToken: ct).ResponseAsync,
+            (channel, headers, ct) => new KV.KVClient(channel).RangeAsync(
+                new RangeRequest { Key = ByteString.CopyFromUtf8("\0"), CountOnly = true }, headers, Deadline(), ct).ResponseAsync,
             cancellationToken);
         return reply.Header.Revision;
     }
 
     public Task CompactAsync(long revision, bool physical, TimeSpan timeout, CancellationToken cancellationToken) =>
         OnAnyEndpointAsync(
-            (channel, ct) => new KV.KVClient(channel).CompactAsync(
-                new CompactionRequest { Revision = revision, Physical = physical }, deadline: Deadline(timeout), cancellationToken: ct).ResponseAsync,
+            (channel, headers, ct) => new KV.KVClient(channel).CompactAsync(
+                new CompactionRequest { Revision = revision, Physical = physical }, headers, Deadline(timeout), ct).ResponseAsync,
             cancellationToken);
 
     public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
         using var stall = new CancellationTokenSource(stallTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
+        var channel = _channels.For(member.Endpoint);
+        var headers = _auth.Enabled ? new Metadata { { "token", await _auth.TokenAsync(channel, null, cancellationToken) } } : null;
         try
         {
-            using var call = Maintenance(member).Snapshot(new SnapshotRequest(), cancellationToken: linked.Token);
+            using var call = new Maintenance.MaintenanceClient(channel).Snapshot(new SnapshotRequest(), headers, cancellationToken: linked.Token);
             ResponseHeader? first = null;
             string? version = null;
             long bytes = 0;
@@ -95,12 +100,18 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
     }
 
     public Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken) =>
-        Maintenance(member).DefragmentAsync(new DefragmentRequest(), deadline: Deadline(timeout), cancellationToken: cancellationToken).ResponseAsync;
+        OnMemberAsync(member, (client, headers) => client.DefragmentAsync(new DefragmentRequest(), headers, Deadline(timeout), cancellationToken).ResponseAsync,
+            cancellationToken);
 
     public Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken) =>
-        Maintenance(leader).MoveLeaderAsync(new MoveLeaderRequest { TargetID = targetId }, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync;
+        OnMemberAsync(leader, (client, headers) => client.MoveLeaderAsync(new MoveLeaderRequest { TargetID = targetId }, headers, Deadline(), cancellationToken).ResponseAsync,
+            cancellationToken);
 
-    private Maintenance.MaintenanceClient Maintenance(EtcdMember member) => new(_channels.For(member.Endpoint));
+    private Task<T> OnMemberAsync<T>(EtcdMember member, Func<Maintenance.MaintenanceClient, Metadata?, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var channel = _channels.For(member.Endpoint);
+        return _auth.CallAsync(channel, headers => call(new Maintenance.MaintenanceClient(channel), headers), cancellationToken);
+    }
 
     private DateTime Deadline(TimeSpan? timeout = null) => time.GetUtcNow().UtcDateTime + (timeout ?? requestTimeout);
 
@@ -114,14 +125,15 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         return urls.FirstOrDefault(_endpoints.Contains) ?? urls.FirstOrDefault() ?? "";
     }
 
-    private async Task<T> OnAnyEndpointAsync<T>(Func<GrpcChannel, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> OnAnyEndpointAsync<T>(Func<GrpcChannel, Metadata?, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
         foreach (var endpoint in _endpoints)
         {
+            var channel = _channels.For(endpoint);
             try
             {
-                return await call(_channels.For(endpoint), cancellationToken);
+                return await _auth.CallAsync(channel, headers => call(channel, headers, cancellationToken), cancellationToken);
             }
             catch (RpcException e) when (EtcdErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {

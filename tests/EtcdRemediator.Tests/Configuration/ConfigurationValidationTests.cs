@@ -81,6 +81,8 @@ public sealed class ConfigurationValidationTests
         { "Remediator:Storage:Path", " ", "Remediator:Storage:Path" },
         { "Remediator:Alerts:Routes:etcdMembersDown", "reboot", "Remediator:Alerts:Routes:etcdMembersDown" },
         { "Remediator:Auth:OperatorTokensFile", "/nonexistent/tokens", "Remediator:Auth:OperatorTokensFile" },
+        { "Remediator:Clusters:0:Username", "root", "Remediator:Clusters:0:Password" },
+        { "Remediator:Clusters:0:PasswordFile", "/nonexistent/password", "Remediator:Clusters:0:PasswordFile" },
     };
 
     [Theory]
