@@ -78,18 +78,19 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         var headers = _auth.Enabled ? new Metadata { { "token", await _auth.TokenAsync(channel, null, cancellationToken) } } : null;
         try
         {
-            using var call = new Maintenance.MaintenanceClient(channel).Snapshot(new SnapshotRequest(), headers, cancellationToken: linked.Token);
+            using var call = channel.CreateCallInvoker().AsyncServerStreamingCall(
+                SnapshotChunk.Method, null, new CallOptions(headers, cancellationToken: linked.Token), new SnapshotRequest());
             ResponseHeader? first = null;
             string? version = null;
             long bytes = 0;
             while (await call.ResponseStream.MoveNext(linked.Token))
             {
                 stall.CancelAfter(stallTimeout);
-                var chunk = call.ResponseStream.Current;
+                using var chunk = call.ResponseStream.Current;
                 first ??= chunk.Header;
                 if (!string.IsNullOrEmpty(chunk.Version)) version = chunk.Version;
-                await destination.WriteAsync(chunk.Blob.Memory, linked.Token);
-                bytes += chunk.Blob.Length;
+                await destination.WriteAsync(chunk.Blob, linked.Token);
+                bytes += chunk.BlobLength;
             }
             return new SnapshotStreamInfo(first?.MemberId ?? member.Id, first?.Revision ?? 0, bytes, version);
         }
