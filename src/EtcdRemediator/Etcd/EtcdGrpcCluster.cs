@@ -126,23 +126,14 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         return urls.FirstOrDefault(_endpoints.Contains) ?? urls.FirstOrDefault() ?? "";
     }
 
-    private async Task<T> OnAnyEndpointAsync<T>(Func<GrpcChannel, Metadata?, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        var failures = new List<string>();
-        foreach (var endpoint in _endpoints)
-        {
-            var channel = _channels.For(endpoint);
-            try
+    private Task<T> OnAnyEndpointAsync<T>(Func<GrpcChannel, Metadata?, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        EtcdFailover.FirstAnswerAsync(Name, _endpoints,
+            endpoint =>
             {
-                return await _auth.CallAsync(channel, headers => call(channel, headers, cancellationToken), cancellationToken);
-            }
-            catch (RpcException e) when (EtcdErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
-            {
-                failures.Add($"{endpoint}: {EtcdErrors.Describe(e)}");
-            }
-        }
-        throw new EtcdClusterUnavailableException(Name, failures);
-    }
+                var channel = _channels.For(endpoint);
+                return _auth.CallAsync(channel, headers => call(channel, headers, cancellationToken), cancellationToken);
+            },
+            (endpoint, e) => $"{endpoint}: {EtcdErrors.Describe(e)}", cancellationToken);
 
     public ValueTask DisposeAsync() => _channels.DisposeAsync();
 }

@@ -24,26 +24,14 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     public bool HasKeyValueAccess => false;
 
-    public async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken)
-    {
-        var failures = new List<string>();
-        foreach (var node in connection.Nodes)
+    public Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken) =>
+        OnAnyNodeAsync<IReadOnlyList<EtcdMember>>(async node =>
         {
-            try
-            {
-                var reply = await CallAsync(node, (client, call) => client.EtcdMemberListAsync(new EtcdMemberListRequest(), call).ResponseAsync, cancellationToken);
-                var members = Unwrap(node, reply.Messages, m => m.Metadata).Members;
-                var result = members.Select(m => new EtcdMember(m.Id, m.Hostname, NodeOf(m), m.IsLearner)).ToList();
-                lock (_nodeByMember) foreach (var m in result.Where(m => m.Endpoint.Length > 0)) _nodeByMember[m.Id] = m.Endpoint;
-                return result;
-            }
-            catch (RpcException e) when (EtcdErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
-            {
-                failures.Add(EtcdErrors.Describe(e));
-            }
-        }
-        throw new EtcdClusterUnavailableException(Name, failures);
-    }
+            var reply = await CallAsync(node, (client, call) => client.EtcdMemberListAsync(new EtcdMemberListRequest(), call).ResponseAsync, cancellationToken);
+            var result = Unwrap(node, reply.Messages, m => m.Metadata).Members.Select(m => new EtcdMember(m.Id, m.Hostname, NodeOf(m), m.IsLearner)).ToList();
+            lock (_nodeByMember) foreach (var m in result.Where(m => m.Endpoint.Length > 0)) _nodeByMember[m.Id] = m.Endpoint;
+            return result;
+        }, cancellationToken);
 
     public async Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken)
     {
@@ -53,25 +41,14 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
             s.RaftAppliedIndex, s.IsLearner, [.. s.Errors], 0);
     }
 
-    public async Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken)
-    {
-        var failures = new List<string>();
-        foreach (var node in connection.Nodes)
+    public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken) =>
+        OnAnyNodeAsync<IReadOnlyList<EtcdAlarm>>(async node =>
         {
-            try
-            {
-                var reply = await CallAsync(node, (client, call) => client.EtcdAlarmListAsync(new Empty(), call).ResponseAsync, cancellationToken);
-                return [.. Unwrap(node, reply.Messages, m => m.Metadata).MemberAlarms
-                    .Where(a => a.Alarm != EtcdMemberAlarm.Types.AlarmType.None)
-                    .Select(a => new EtcdAlarm(a.MemberId, (AlarmKind)(int)a.Alarm))];
-            }
-            catch (RpcException e) when (EtcdErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
-            {
-                failures.Add(EtcdErrors.Describe(e));
-            }
-        }
-        throw new EtcdClusterUnavailableException(Name, failures);
-    }
+            var reply = await CallAsync(node, (client, call) => client.EtcdAlarmListAsync(new Empty(), call).ResponseAsync, cancellationToken);
+            return [.. Unwrap(node, reply.Messages, m => m.Metadata).MemberAlarms
+                .Where(a => a.Alarm != EtcdMemberAlarm.Types.AlarmType.None)
+                .Select(a => new EtcdAlarm(a.MemberId, (AlarmKind)(int)a.Alarm))];
+        }, cancellationToken);
 
     /// <summary>Talos disarms the alarms of the node it is called on: call the node of the alarm's member.</summary>
     public async Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken)
@@ -123,6 +100,10 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
         var reply = await CallAsync(leader.Endpoint, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
         Unwrap(leader.Endpoint, reply.Messages, m => m.Metadata);
     }
+
+    /// <summary>Calls any control-plane node can answer; node errors already name their node.</summary>
+    private Task<T> OnAnyNodeAsync<T>(Func<string, Task<T>> call, CancellationToken cancellationToken) =>
+        EtcdFailover.FirstAnswerAsync(Name, connection.Nodes, call, (_, e) => EtcdErrors.Describe(e), cancellationToken);
 
     private MachineService.MachineServiceClient Client() => new(_channels.For(connection.Endpoints[0]));
 
