@@ -45,9 +45,7 @@ public static class AlertEndpoints
 
     private static async Task<Results<Ok<List<AlertAuditEntry>>, ValidationProblem>> ListAsync(string? limit, AlertAuditStore audit, CancellationToken cancellationToken)
     {
-        var count = 20;
-        if (limit is not null && (!int.TryParse(limit, out count) || count is < 1 or > RemediationEndpoints.MaxListLimit))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"must be a whole number from 1 to {RemediationEndpoints.MaxListLimit}"] });
+        if (ListLimit.Parse(limit, out var count) is { } problem) return problem;
         return TypedResults.Ok(await audit.ListAsync(count, cancellationToken));
     }
 

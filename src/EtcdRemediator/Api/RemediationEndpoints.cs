@@ -7,8 +7,6 @@ namespace EtcdRemediator.Api;
 
 public static class RemediationEndpoints
 {
-    public const int MaxListLimit = 500;
-
     /// <summary>Answer to a trigger: the run it started or joined, and where to follow it.</summary>
     public sealed record TriggerAnswer(string Id, string Disposition, string Cluster, string Action, string Status, bool DryRun);
 
@@ -49,9 +47,7 @@ public static class RemediationEndpoints
     private static async Task<Results<Ok<List<RunRecord>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         string? cluster, string? limit, RunStore store, EtcdClusterRegistry clusters, CancellationToken cancellationToken)
     {
-        var count = 20;
-        if (limit is not null && (!int.TryParse(limit, out count) || count is < 1 or > MaxListLimit))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"must be a whole number from 1 to {MaxListLimit}"] });
+        if (ListLimit.Parse(limit, out var count) is { } problem) return problem;
         if (cluster is not null && clusters.Find(cluster) is null) return Problems.UnknownCluster(cluster);
         return TypedResults.Ok(await store.ListAsync(cluster, count, cancellationToken));
     }
