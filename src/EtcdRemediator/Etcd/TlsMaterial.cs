@@ -5,11 +5,15 @@ namespace EtcdRemediator.Etcd;
 /// <summary>The client certificate (with key) and the CA that server certificates must chain to.</summary>
 public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certificate2? Ca) : IDisposable
 {
-    public static TlsMaterial FromFiles(TlsOptions? tls) => tls is null
-        ? new TlsMaterial(null, null)
-        : new TlsMaterial(
-            tls.CertFile is null || tls.KeyFile is null ? null : FromPem(File.ReadAllText(tls.CertFile), File.ReadAllText(tls.KeyFile)),
-            tls.CaFile is null ? null : X509Certificate2.CreateFromPem(File.ReadAllText(tls.CaFile)));
+    public static TlsMaterial FromFiles(TlsOptions? tls) => FromPemText(
+        tls?.CaFile is { } ca ? File.ReadAllText(ca) : null,
+        tls?.CertFile is { } cert ? File.ReadAllText(cert) : null,
+        tls?.KeyFile is { } key ? File.ReadAllText(key) : null);
+
+    /// <summary>From PEM text, as files hold it or a talosconfig carries it (base64-decoded); a client certificate needs its key.</summary>
+    public static TlsMaterial FromPemText(string? caPem, string? certificatePem, string? keyPem) => new(
+        certificatePem is null || keyPem is null ? null : FromPem(certificatePem, keyPem),
+        caPem is null ? null : X509Certificate2.CreateFromPem(caPem));
 
     public static X509Certificate2 FromPem(string certificatePem, string keyPem)
     {

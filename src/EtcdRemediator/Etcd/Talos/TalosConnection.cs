@@ -18,8 +18,7 @@ public sealed record TalosConnection(IReadOnlyList<string> Endpoints, IReadOnlyL
         if (endpoints.Count == 0) throw new InvalidOperationException("no apid endpoint: set Endpoints or the talosconfig context's endpoints");
         if (nodes.Count == 0) throw new InvalidOperationException("no control-plane node: set Talos:Nodes or the talosconfig context's nodes");
         Func<TlsMaterial> tls = context is { Ca: not null, Crt: not null, Key: not null }
-            ? () => new TlsMaterial(TlsMaterial.FromPem(Decode(context.Crt), Decode(context.Key)),
-                System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(Decode(context.Ca)))
+            ? () => TlsMaterial.FromPemText(Decode(context.Ca), Decode(context.Crt), Decode(context.Key))
             : () => TlsMaterial.FromFiles(cluster.Tls);
         if (context is null && cluster.Tls is not { CaFile: not null, CertFile: not null, KeyFile: not null })
             throw new InvalidOperationException("no client certificate: set Talos:ConfigFile, or Tls:CaFile, CertFile and KeyFile");
