@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using EtcdRemediator.IntegrationTests.Infrastructure;
 
 namespace EtcdRemediator.Benchmarks;
 
@@ -47,14 +48,9 @@ public static class Report
     /// <summary>Runs a command to completion; returns seconds taken, throwing when it fails.</summary>
     public static async Task<double> TimeAsync(string file, params string[] arguments)
     {
-        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["ETCDCTL_API"] = "3";
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', arguments)}: {await output}{await error}");
+        var (exit, output) = await Tools.RunAsync(file, arguments);
+        if (exit != 0) throw new InvalidOperationException($"{file} {string.Join(' ', arguments)}: {output}");
         return clock.Elapsed.TotalSeconds;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using EtcdRemediator.Remediation;
 
@@ -19,14 +18,8 @@ public static class SnapshotAssertions
         if (revisionKnown) Assert.True(snapshot.Revision > 0, "the snapshot names its revision");
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(snapshot.Path)!, "*.part"));
 
-        var info = new ProcessStartInfo("etcdctl", ["snapshot", "status", snapshot.Path, "-w", "json"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, Environment = { ["ETCDCTL_API"] = "3" },
-        };
-        using var etcdctl = Process.Start(info)!;
-        var output = await etcdctl.StandardOutput.ReadToEndAsync() + await etcdctl.StandardError.ReadToEndAsync();
-        await etcdctl.WaitForExitAsync();
-        Assert.True(etcdctl.ExitCode == 0, $"etcdctl snapshot status: {output}");
+        var (exit, output) = await Tools.RunAsync("etcdctl", "snapshot", "status", snapshot.Path, "-w", "json");
+        Assert.True(exit == 0, $"etcdctl snapshot status: {output}");
         Assert.Contains("\"revision\":", output);
     }
 }
