@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using OpenTelemetry;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -16,14 +18,14 @@ public sealed class TracingTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var cluster = await EtcdTestCluster.StartAsync();
         await cluster.FragmentAsync(megabytes: 8);
         var leader = cluster.Members[await cluster.LeaderIndexAsync()].Name;
-        var spans = new List<Activity>();
+        var spans = new ConcurrentQueue<Activity>();
         await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
         var client = app.WithWebHostBuilder(b => b.ConfigureServices(s =>
-            s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(spans)))).CreateClient();
+            s.AddOpenTelemetry().WithTracing(t => t.AddProcessor(new Collect(spans))))).CreateClient();
 
         var run = await client.RunToEndAsync("lab", "defrag");
 
-        List<Activity> Snapshot() { lock (spans) return [.. spans]; }
+        List<Activity> Snapshot() => [.. spans];
         var all = await Poll.UntilAsync(() => Task.FromResult(Snapshot()),
             s => s.Any(a => a.DisplayName == "remediation run"), TimeSpan.FromSeconds(10), "the run span to be exported");
         var root = Assert.Single(all, a => a.DisplayName == "remediation run");
@@ -46,5 +48,14 @@ public sealed class TracingTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.All(members, m => Assert.True((long)m.GetTagItem("etcd.db_size.before")! > (long)m.GetTagItem("etcd.db_size.after")!, m.DisplayName));
         // The gRPC client instrumentation sees the Defragment calls under the member spans.
         Assert.Contains(all, a => a.DisplayName.Contains("Defragment", StringComparison.Ordinal) && a.ParentSpanId == Children(members[^1]).Single(s => (string?)s.GetTagItem("remediation.step") == "defragment").SpanId);
+    }
+
+    /// <summary>
+    /// Spans end on several threads at once (steps, gRPC calls): collect them into a concurrent queue.
+    /// The in-memory exporter's plain list can drop spans under concurrent adds.
+    /// </summary>
+    private sealed class Collect(ConcurrentQueue<Activity> spans) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data) => spans.Enqueue(data);
     }
 }
