@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks (not part of the test run): prints Markdown tables; docs/benchmarks.md holds a run's results.
-#   scripts/bench.sh [remediation|snapshot|intake|micro|all] [--mb-live 100 --mb-free 200 --rounds 3 --mb 1024 ...]
+#   scripts/bench.sh [--etcd 3.5|3.4] [remediation|snapshot|intake|micro|all] [--mb-live 100 --mb-free 200 --rounds 3 --mb 1024 ...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
+source scripts/lib/etcd-versions.sh
+etcd_major=3.5
+if [ "${1:-}" = "--etcd" ]; then etcd_major=$2; shift 2; fi
 ensure_dotnet
 ensure_packages etcd-server etcd-client || exit 1
+etcd_dir=$(etcd_bin_dir "$etcd_major") || exit 1
+# etcd and etcdctl of that version for the benchmarks' clusters and the by-hand routines alike.
+export PATH="$etcd_dir:$PATH" ETCD_BIN="$etcd_dir/etcd"
 trap 'pkill -f -- "--data-dir /tmp/etcdrem-it-" 2>/dev/null' EXIT
 exec dotnet run -c Release --project benchmarks/EtcdRemediator.Benchmarks -- "${@:-all}"

@@ -2,7 +2,8 @@
 # The README's run command. On loopback: a 3-member etcd cluster, Prometheus scraping it with the
 # shipped rules, Alertmanager routing to the service (alertmanager.example.yml), and the service.
 # Then it fragments the cluster for real and shows the alert firing, the run, and before/after.
-#   scripts/run.sh [--no-fragment] [--once] [--port 8080]
+#   scripts/run.sh [--etcd 3.5|3.4] [--no-fragment] [--once] [--port 8080]
+#     --etcd         etcd version of the local cluster (default 3.5, as most users run)
 #     --no-fragment  start the stack and leave the cluster alone (point your own tools at it)
 #     --once         exit (stopping everything) when the remediation has finished
 # Ctrl-C stops everything this script started.
@@ -11,19 +12,23 @@ cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
 source scripts/lib/local-etcd.sh
 source scripts/lib/stack.sh
+source scripts/lib/etcd-versions.sh
 
-port=8080 etcd_base=23790 prom_port=19090 am_port=19093 fragment=1 once=0
+etcd_major=3.5 port=8080 etcd_base=23790 prom_port=19090 am_port=19093 fragment=1 once=0
 while [ $# -gt 0 ]; do
   case $1 in
     --port) port=$2; shift 2 ;;
+    --etcd) etcd_major=$2; shift 2 ;;
     --no-fragment) fragment=0; shift ;;
     --once) once=1; shift ;;
-    *) echo "usage: $0 [--no-fragment] [--once] [--port N]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--etcd 3.5|3.4] [--no-fragment] [--once] [--port N]" >&2; exit 2 ;;
   esac
 done
 
 ensure_dotnet
 ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager curl jq || exit 1
+etcd_dir=$(etcd_bin_dir "$etcd_major") || exit 1
+export PATH="$etcd_dir:$PATH"
 
 work=$(mktemp -d /tmp/etcdrem-run-XXXXXX)
 mkdir -p "$work/config" "$work/data"
@@ -46,7 +51,7 @@ random_token >"$work/config/webhook.token"
 cluster=local url="http://127.0.0.1:$port"
 auth=(-H "Authorization: Bearer $operator_token")
 
-echo "starting etcd x3 on 127.0.0.1:$((etcd_base + 1))-$((etcd_base + 3))..."
+echo "starting etcd $(etcd_version "$etcd_dir") x3 on 127.0.0.1:$((etcd_base + 1))-$((etcd_base + 3))..."
 start_local_etcd "$work/etcd" "$etcd_base" 3 || exit 1
 endpoints=$(local_etcd_endpoints "$etcd_base" 3)
 

@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, builds, runs every test project, and ends
-# with one line CI can read: `tests: N passed, N failed[, N skipped]`, summed from the TRX files.
+# The README's test command: installs what is missing, builds, runs the unit tests once and the
+# integration tests once per etcd version (3.5 first, as users run it, then Debian bookworm's
+# 3.4), and ends with one line CI can read: `tests: N passed, N failed[, N skipped]`, summed from
+# the TRX files of every pass.
+#   scripts/test.sh [--etcd 3.5|3.4|all] [dotnet test arguments, e.g. --filter Name~Defrag]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
+source scripts/lib/etcd-versions.sh
+
+versions=(3.5 3.4)
+if [ "${1:-}" = "--etcd" ]; then
+  case ${2:-} in all) ;; 3.4|3.5) versions=("$2") ;; *) echo "usage: $0 [--etcd 3.5|3.4|all] [dotnet test args]" >&2; exit 2 ;; esac
+  shift 2
+fi
 
 ensure_dotnet
 ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq || { echo "could not install test dependencies" >&2; exit 1; }
+declare -A bin_dir
+for v in "${versions[@]}"; do
+  bin_dir[$v]=$(etcd_bin_dir "$v") || { echo "could not install etcd $v"; echo "tests: 0 passed, 1 failed"; exit 1; }
+done
 
 results=$(mktemp -d)
 cleanup() {
@@ -17,28 +31,48 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly || { echo "tests: 0 passed, 1 failed"; exit 1; }
-# One results directory per project: TRX names are timestamps and could collide.
-status=0
-for project in tests/*/*.csproj; do
-  name=$(basename "$project" .csproj)
-  dotnet test "$project" -c Release --no-build -nologo \
-    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/$name" "$@" || status=1
+
+# counts DIR: "passed failed skipped files" summed over DIR's TRX files.
+counts() {
+  local p=0 f=0 s=0 n=0 trx counters
+  for trx in "$1"/*.trx; do
+    [ -f "$trx" ] || continue
+    n=$((n + 1))
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    attr() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+    p=$((p + $(attr passed)))
+    f=$((f + $(attr failed) + $(attr error) + $(attr timeout) + $(attr aborted)))
+    s=$((s + $(attr notExecuted)))
+  done
+  echo "$p $f $s $n"
+}
+
+passed=0 failed=0 skipped=0 report=()
+# run NAME PROJECT [ENV...]: one dotnet test pass with its own results folder (TRX names are timestamps).
+run() {
+  local name=$1 project=$2; shift 2
+  local rc=0
+  env "$@" dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/$name" "${test_args[@]}" || rc=1
+  local p f s n
+  read -r p f s n < <(counts "$results/$name")
+  # The runner itself failed (crash, no results) without a failed test: never report green.
+  if [ "$n" -eq 0 ] || { [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; }; then f=$((f + 1)); fi
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  report+=("$(printf '  %-34s %4d passed, %d failed%s' "$name" "$p" "$f" "$([ "$s" -gt 0 ] && echo ", $s skipped")")")
+}
+
+test_args=("$@")
+run "unit" tests/EtcdRemediator.Tests/EtcdRemediator.Tests.csproj
+for v in "${versions[@]}"; do
+  dir=${bin_dir[$v]}
+  run "integration on etcd $(etcd_version "$dir")" tests/EtcdRemediator.IntegrationTests/EtcdRemediator.IntegrationTests.csproj \
+    PATH="$dir:$PATH" ETCD_BIN="$dir/etcd"
 done
 
-passed=0; failed=0; skipped=0; files=0
-for trx in "$results"/*/*.trx; do
-  [ -f "$trx" ] || continue
-  files=$((files + 1))
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  attr() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
-  passed=$((passed + $(attr passed)))
-  failed=$((failed + $(attr failed) + $(attr error) + $(attr timeout) + $(attr aborted)))
-  skipped=$((skipped + $(attr notExecuted)))
-done
-if [ "$files" -eq 0 ] || { [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; }; then
-  failed=$((failed + 1))   # the runner itself failed (crash, build, no results): never report green
-fi
-
+echo
+echo "per pass:"
+printf '%s\n' "${report[@]}"
 summary="tests: $passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary+=", $skipped skipped"
 echo "$summary"

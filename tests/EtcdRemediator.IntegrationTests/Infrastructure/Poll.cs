@@ -22,8 +22,11 @@ public static class Poll
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"timed out after {timeout.TotalSeconds:0} s waiting for {what}; last value: {value}", last);
+        throw new TimeoutException($"timed out after {timeout.TotalSeconds:0} s waiting for {what}; last value: {Show(value)}", last);
     }
+
+    private static string? Show<T>(T value) =>
+        value is System.Collections.IEnumerable items and not string ? $"[{string.Join(", ", items.Cast<object?>())}]" : value?.ToString();
 
     public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
         UntilAsync(condition, ok => ok, timeout, what);

@@ -88,4 +88,30 @@ public sealed class ProtoFieldNumberTests
         Assert.Equal(2, (int)AlarmRequest.Types.AlarmAction.Deactivate);
         Assert.Equal(1, (int)EtcdMemberAlarm.Types.AlarmType.Nospace);
     }
+
+    /// <summary>
+    /// etcd 3.6 answers Status with fields we do not declare (storageVersion = 11, downgradeInfo = 13)
+    /// around one we read (dbSizeQuota = 12). Written byte by byte as 3.6 sends them: they must be
+    /// skipped, and the fields we read must still come through.
+    /// </summary>
+    [Fact]
+    public void AStatusAnswerFromEtcd36WithFieldsWeDoNotDeclareStillParses()
+    {
+        var buffer = new MemoryStream();
+        var output = new Google.Protobuf.CodedOutputStream(buffer);
+        output.WriteTag(3, Google.Protobuf.WireFormat.WireType.Varint); output.WriteInt64(25_165_824);      // dbSize
+        output.WriteTag(9, Google.Protobuf.WireFormat.WireType.Varint); output.WriteInt64(8_388_608);       // dbSizeInUse
+        output.WriteTag(10, Google.Protobuf.WireFormat.WireType.Varint); output.WriteBool(false);           // isLearner
+        output.WriteTag(11, Google.Protobuf.WireFormat.WireType.LengthDelimited); output.WriteString("3.6.0"); // storageVersion (3.6)
+        output.WriteTag(12, Google.Protobuf.WireFormat.WireType.Varint); output.WriteInt64(2_147_483_648);  // dbSizeQuota (3.6)
+        output.WriteTag(13, Google.Protobuf.WireFormat.WireType.LengthDelimited);                           // downgradeInfo (3.6)
+        output.WriteBytes(Google.Protobuf.ByteString.CopyFrom(0x08, 0x01, 0x12, 0x05, (byte)'3', (byte)'.', (byte)'5', (byte)'.', (byte)'0'));
+        output.Flush();
+
+        var status = StatusResponse.Parser.ParseFrom(buffer.ToArray());
+
+        Assert.Equal(25_165_824, status.DbSize);
+        Assert.Equal(8_388_608, status.DbSizeInUse);
+        Assert.Equal(2_147_483_648, status.DbSizeQuota);
+    }
 }
