@@ -40,6 +40,10 @@ public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipeline
         try
         {
             var status = await reads.ExecuteAsync(async ct => await cluster.GetStatusAsync(member, ct), cancellationToken);
+            // The address a member advertises may lead to another member (a copied flag, a proxy, a
+            // reused IP): its answer is then not about this member, and nothing may act on it.
+            if (status.MemberId != 0 && status.MemberId != member.Id)
+                return new MemberState(member, null, MemberIdentity.Mismatch(member, status.MemberId), status.MemberId);
             return new MemberState(member, status, null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Etcd;
 
 /// <summary>One member as an inspection found it: its own status, or why it did not answer.</summary>
-public sealed record MemberState(EtcdMember Member, MemberStatus? Status, string? Error)
+public sealed record MemberState(EtcdMember Member, MemberStatus? Status, string? Error, ulong? AnsweredAs = null)
 {
     public bool Reachable => Status is not null;
 }

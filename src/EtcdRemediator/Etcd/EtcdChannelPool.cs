@@ -18,7 +18,21 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposabl
     public GrpcChannel For(string endpoint) =>
         _channels.GetOrAdd(EtcdEndpoint.Normalize(endpoint), Create);
 
-    private GrpcChannel Create(string endpoint)
+    private readonly ConcurrentDictionary<string, HttpClient> _http = new();
+
+    /// <summary>Plain HTTP to the same address with the same TLS: etcd serves /metrics on its client URL.</summary>
+    public HttpClient HttpFor(string endpoint) =>
+        _http.GetOrAdd(EtcdEndpoint.Normalize(endpoint), e => new HttpClient(Handler(e)) { Timeout = Timeout.InfiniteTimeSpan });
+
+    private GrpcChannel Create(string endpoint) =>
+        GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
+        {
+            HttpHandler = Handler(endpoint),
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = 16 * 1024 * 1024,
+        });
+
+    private SocketsHttpHandler Handler(string endpoint)
     {
         var handler = new SocketsHttpHandler
         {
@@ -34,12 +48,7 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposabl
                 ClientCertificates = _tls.Value.ClientCertificate is { } cert ? [cert] : null,
                 RemoteCertificateValidationCallback = _tls.Value.Ca is { } ca ? (_, cert, _, errors) => TrustedBy(ca, cert, errors) : null,
             };
-        return GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            DisposeHttpClient = true,
-            MaxReceiveMessageSize = 16 * 1024 * 1024,
-        });
+        return handler;
     }
 
     /// <summary>Server certificate must chain to the configured CA (the cluster's own PKI) and match the host.</summary>
@@ -57,6 +66,7 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposabl
     public async ValueTask DisposeAsync()
     {
         foreach (var channel in _channels.Values) channel.Dispose();
+        foreach (var client in _http.Values) client.Dispose();
         _channels.Clear();
         if (_tls.IsValueCreated) _tls.Value.Dispose();
         await ValueTask.CompletedTask;

@@ -87,7 +87,12 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
             {
                 stall.CancelAfter(stallTimeout);
                 using var chunk = call.ResponseStream.Current;
-                first ??= chunk.Header;
+                if (first is null && chunk.Header is { } header)
+                {
+                    // 3.5+ names the member in the first message (3.4 sends no header): before a byte is kept.
+                    MemberIdentity.Verify(member, header.MemberId);
+                    first = header;
+                }
                 if (!string.IsNullOrEmpty(chunk.Version)) version = chunk.Version;
                 await destination.WriteAsync(chunk.Blob, linked.Token);
                 bytes += chunk.BlobLength;
@@ -100,13 +105,34 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         }
     }
 
-    public Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken) =>
-        OnMemberAsync(member, (client, headers) => client.DefragmentAsync(new DefragmentRequest(), headers, Deadline(timeout), cancellationToken).ResponseAsync,
+    public async Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var reply = await OnMemberAsync(member, (client, headers) => client.DefragmentAsync(new DefragmentRequest(), headers, Deadline(timeout), cancellationToken).ResponseAsync,
             cancellationToken);
+        MemberIdentity.Verify(member, reply.Header?.MemberId ?? 0);
+    }
 
-    public Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken) =>
-        OnMemberAsync(leader, (client, headers) => client.MoveLeaderAsync(new MoveLeaderRequest { TargetID = targetId }, headers, Deadline(), cancellationToken).ResponseAsync,
+    public async Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken)
+    {
+        var reply = await OnMemberAsync(leader, (client, headers) => client.MoveLeaderAsync(new MoveLeaderRequest { TargetID = targetId }, headers, Deadline(), cancellationToken).ResponseAsync,
             cancellationToken);
+        MemberIdentity.Verify(leader, reply.Header?.MemberId ?? 0);
+    }
+
+    public async Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(requestTimeout);
+        try
+        {
+            var text = await _channels.HttpFor(member.Endpoint).GetStringAsync(member.Endpoint.TrimEnd('/') + "/metrics", timeout.Token);
+            return EtcdMetrics.QuotaBackendBytes(text);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return null; // metrics served elsewhere (--listen-metrics-urls) or refused: the caller falls back and says so.
+        }
+    }
 
     private Task<T> OnMemberAsync<T>(EtcdMember member, Func<Maintenance.MaintenanceClient, Metadata?, Task<T>> call, CancellationToken cancellationToken)
     {

@@ -37,6 +37,12 @@ public interface IEtcdCluster
     /// <summary>Blocks until the member has rewritten its database, or <paramref name="timeout"/> passes.</summary>
     Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The member's --quota-backend-bytes, or null where the backend cannot tell (etcd 3.6 reports it
+    /// in its status; 3.4 and 3.5 publish it as a metric on the client URL).
+    /// </summary>
+    Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken);
+
     /// <summary>Asks <paramref name="leader"/> to hand leadership to the member <paramref name="targetId"/>.</summary>
     Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken);
 }

@@ -40,6 +40,8 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
             if (SafetyGate.Check(state) is { } reason) throw new RunFailedException($"stopped before {planned.Name}: {reason}");
             var current = state.Members.FirstOrDefault(m => m.Member.HexId == planned.Id)
                 ?? throw new RunFailedException($"member {planned.Name} ({planned.Id}) is no longer in the member list");
+            if (current.Member.Id == state.AgreedLeader && !last && !policy.MoveLeader)
+                throw new RunFailedException($"stopped before {planned.Name}: it became the leader a moment ago, and the leader is defragmented last");
             step.BytesBefore = current.Status!.DbSize;
             step.Detail = current.Member.Id == state.AgreedLeader ? "safe; member is the leader" : "safe";
             return (current, state);

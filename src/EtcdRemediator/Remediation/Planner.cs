@@ -29,6 +29,14 @@ public static class Planner
             : new RemediationPlan(PlanVerdict.Proceed, ordered, null);
     }
 
+    /// <summary>
+    /// Which planned member goes next, given who leads now: leadership can move during a run (an
+    /// election, an operator), and the leader must still come last. The first remaining member that
+    /// does not lead, else the leader when it is all that is left.
+    /// </summary>
+    public static PlannedMember NextMember(IReadOnlyList<PlannedMember> remaining, string? leaderHexId) =>
+        remaining.FirstOrDefault(m => !string.Equals(m.Id, leaderHexId, StringComparison.Ordinal)) ?? remaining[0];
+
     public static bool Fragmented(MemberStatus status, PolicyOptions policy) =>
         status.DbSize > 0
         && status.FragmentationRatio >= policy.MinFragmentationRatio

@@ -85,6 +85,15 @@ public sealed class RunExecutor(
         var noSpace = state.HasAlarm(AlarmKind.NoSpace);
         if (plan.Verdict == PlanVerdict.NothingToDo && !noSpace) return (RunStatus.NothingToDo, plan.Reason);
 
+        // Defragmentation gives back free pages, never data in use: when that alone is over the disarm
+        // limit, the routine would end with NOSPACE still armed. Before compaction "in use" still holds
+        // old revisions, so a run that compacts judges after compacting; one that cannot, right away.
+        var recovering = noSpace || action == RemediationAction.Recover;
+        var compacts = plan.Members.Count > 0 && ShouldCompact(action) && cluster.HasKeyValueAccess;
+        var quota = recovering ? await ReadQuotaAsync(cluster, state, ct) : null;
+        if (quota is not null && !compacts && DataInUseTooLarge(state, quota, "nothing was touched") is { } early)
+            return (RunStatus.Failed, early);
+
         if (action == RemediationAction.Snapshot || plan.Members.Count > 0)
             await SnapshotAsync(cluster, steps, state, ct);
         if (action == RemediationAction.Snapshot) return (RunStatus.Succeeded, null);
@@ -110,12 +119,21 @@ public sealed class RunExecutor(
                 }
             }, ct);
 
+        if (quota is not null && compacts
+            && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota, "snapshot taken and compacted; nothing defragmented") is { } afterCompaction)
+            return (RunStatus.Failed, afterCompaction);
+
         if (plan.Members.Count > 0)
         {
             using var members = RemediatorTelemetry.Source.StartActivity("defragment members");
             var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time, telemetry);
-            for (var i = 0; i < plan.Members.Count; i++)
-                await defragmenter.DefragmentAsync(cluster, steps, plan.Members[i], last: i == plan.Members.Count - 1, ct);
+            var remaining = plan.Members.ToList();
+            while (remaining.Count > 0)
+            {
+                var next = remaining.Count == 1 ? remaining[0] : await ReplanAsync(cluster, steps, remaining, ct);
+                remaining.Remove(next);
+                await defragmenter.DefragmentAsync(cluster, steps, next, last: remaining.Count == 0, ct);
+            }
         }
 
         var after = await steps.RunAsync("verify", null, async step =>
@@ -128,8 +146,27 @@ public sealed class RunExecutor(
         }, ct);
 
         if (after.HasAlarm(AlarmKind.NoSpace))
-            await DisarmAsync(cluster, steps, after, ct);
+            await DisarmAsync(cluster, steps, after, quota ?? await ReadQuotaAsync(cluster, after, ct), ct);
         return (RunStatus.Succeeded, null);
+    }
+
+    /// <summary>
+    /// Who leads now decides who goes next: when leadership has moved onto a member still to do, it
+    /// goes last, and the change is recorded as a step of its own.
+    /// </summary>
+    private async Task<PlannedMember> ReplanAsync(IEtcdCluster cluster, StepRecorder steps, List<PlannedMember> remaining, CancellationToken ct)
+    {
+        var state = await inspector.InspectAsync(cluster, ct);
+        var leader = state.AgreedLeader is { } id ? MemberId.ToHex(id) : null;
+        var next = Planner.NextMember(remaining, leader);
+        if (next != remaining[0])
+            await steps.RunAsync("re-plan", null, step =>
+            {
+                var moved = remaining.First(m => m.Id == leader);
+                step.Detail = $"{moved.Name} leads now; it goes last: {string.Join(", ", remaining.Where(m => m != moved).Append(moved).Select(m => m.Name))}";
+                return Task.CompletedTask;
+            }, ct);
+        return next;
     }
 
     private bool ShouldCompact(RemediationAction action) => Policy.Compact switch
@@ -163,24 +200,43 @@ public sealed class RunExecutor(
         }
     }
 
-    /// <summary>Disarm NOSPACE only once every member is comfortably below the quota; else say why not.</summary>
-    private async Task DisarmAsync(IEtcdCluster cluster, StepRecorder steps, ClusterState state, CancellationToken ct)
+    /// <summary>Disarm NOSPACE only once every voting member is comfortably below the quota; else say why not.</summary>
+    private async Task DisarmAsync(IEtcdCluster cluster, StepRecorder steps, ClusterState state, Quota quota, CancellationToken ct)
     {
-        var configured = options.Value.Clusters.First(c => c.Name.Equals(cluster.Name, StringComparison.OrdinalIgnoreCase)).QuotaBackendBytes;
-        var reported = state.Members.Select(m => m.Status?.DbSizeQuota ?? 0).Where(q => q > 0).DefaultIfEmpty(0).Min();
-        var quota = reported > 0 ? reported : configured;
-        var limit = (long)(quota * Policy.DisarmBelowQuotaRatio);
         await steps.RunAsync("disarm", null, async step =>
         {
-            var over = state.Members.Where(m => m.Status is null || m.Status.DbSize >= limit).ToList();
-            if (over.Count > 0)
+            var decision = DisarmRule.Decide(state, quota, Policy.DisarmBelowQuotaRatio);
+            if (!decision.Disarm)
                 throw new RunFailedException(
-                    $"NOSPACE stays armed: {string.Join(", ", over.Select(m => m.Status is null ? $"{m.Member.Name} unreachable" : $"{m.Member.Name} dbSize {m.Status.DbSize}"))} " +
-                    $"not below {Policy.DisarmBelowQuotaRatio:P0} of the {quota}-byte quota; the data itself exceeds the quota: delete data or raise --quota-backend-bytes");
+                    $"NOSPACE stays armed: {string.Join(", ", decision.Blockers)} not below {Policy.DisarmBelowQuotaRatio:P0} of the {quota}; " +
+                    "the data itself exceeds the quota: delete data or raise --quota-backend-bytes");
             var alarms = state.Alarms.Where(a => a.Kind == AlarmKind.NoSpace).ToList();
             foreach (var alarm in alarms) await cluster.DisarmAsync(alarm, ct);
-            step.Detail = $"disarmed NOSPACE on {string.Join(", ", alarms.Select(a => MemberId.ToHex(a.MemberId)))}; every member below {limit} bytes";
+            step.Detail = $"disarmed NOSPACE on {string.Join(", ", alarms.Select(a => MemberId.ToHex(a.MemberId)))}; every voting member below {decision.Limit} bytes of the {quota}";
         }, ct);
+    }
+
+    private string? DataInUseTooLarge(ClusterState state, Quota quota, string done)
+    {
+        var decision = DisarmRule.DecideOnDataInUse(state, quota, Policy.DisarmBelowQuotaRatio);
+        if (decision.Disarm || !state.Voting.All(m => m.Reachable)) return null;
+        return $"the data in use is over {Policy.DisarmBelowQuotaRatio:P0} of the {quota}: {string.Join(", ", decision.Blockers)} " +
+            $"(limit {decision.Limit}); defragmentation cannot free data in use, so {done}. " +
+            "Raise --quota-backend-bytes (and Clusters:N:QuotaBackendBytes), or delete data, then run recover again";
+    }
+
+    /// <summary>The members' own quota (3.6: in the status we already have; 3.4/3.5: their metrics), else the configured one.</summary>
+    private async Task<Quota> ReadQuotaAsync(IEtcdCluster cluster, ClusterState state, CancellationToken ct)
+    {
+        var reported = new Dictionary<ulong, long>();
+        foreach (var m in state.Voting.Where(m => m.Reachable))
+            if ((m.Status!.DbSizeQuota > 0 ? m.Status.DbSizeQuota : await cluster.ReadQuotaAsync(m.Member, ct)) is { } q and > 0)
+                reported[m.Member.Id] = q;
+        var configured = options.Value.Clusters.First(c => c.Name.Equals(cluster.Name, StringComparison.OrdinalIgnoreCase)).QuotaBackendBytes;
+        var quota = DisarmRule.QuotaOf(reported, configured);
+        if (!quota.ReportedByEtcd)
+            logger.LogInformation("Cluster {Cluster}: no member reported its quota; using the configured {Quota} bytes", cluster.Name, configured);
+        return quota;
     }
 
     private void Finish(RunRecord run, RunStatus status, string? reason)

@@ -14,6 +14,11 @@ public static class SafetyGate
     {
         if (state.MemberListError is { } listError)
             return $"the member list cannot be read: {listError}";
+        if (SharedEndpoint(state) is { } shared)
+            return shared;
+        foreach (var wrong in state.Members.Where(m => m.AnsweredAs is not null))
+            return $"member {Describe(wrong.Member)} cannot be reached at its own address: {wrong.Error}" +
+                $"{(state.Find(wrong.AnsweredAs!.Value) is { } other ? $" ({other.Member.Name})" : "")}; check its --advertise-client-urls";
         foreach (var down in state.Voting.Where(m => !m.Reachable))
             return $"voting member {Describe(down.Member)} is unreachable ({down.Error}); defragmenting another member could cost the cluster its quorum";
         if (state.AlarmsError is { } alarmsError)
@@ -29,6 +34,15 @@ public static class SafetyGate
             return $"the leader {MemberId.ToHex(leaders[0])} is not in the member list";
         return null;
     }
+
+    /// <summary>Two members behind one address: a call meant for one would reach the other.</summary>
+    private static string? SharedEndpoint(ClusterState state) =>
+        state.Members.Where(m => m.Member.Endpoint.Length > 0 && m.Member.Id != 0)
+            .GroupBy(m => m.Member.Endpoint, StringComparer.OrdinalIgnoreCase)
+            .FirstOrDefault(g => g.Count() > 1) is { } group
+            ? $"members {string.Join(" and ", group.Select(m => $"{m.Member.Name} ({m.Member.HexId})"))} are both reached at {group.Key}: " +
+              "a call meant for one would reach the other; give each member its own --advertise-client-urls"
+            : null;
 
     public static string Describe(EtcdMember member) =>
         $"{(member.Name.Length > 0 ? member.Name : "(unstarted)")} ({member.HexId}, {member.Endpoint})";

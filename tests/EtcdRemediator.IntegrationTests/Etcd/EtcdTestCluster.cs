@@ -17,6 +17,8 @@ public sealed record EtcdTestClusterOptions
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
     /// <summary>Serve clients over https with these PEM files, requiring client certificates from the CA.</summary>
     public (string Ca, string Cert, string Key)? ClientTls { get; init; }
+    /// <summary>What member i advertises as its client URL instead of its own (a copied flag, a reused address).</summary>
+    public Func<int, IReadOnlyList<EtcdTestMember>, string?>? AdvertiseClientUrl { get; init; }
 }
 
 /// <summary>
@@ -68,7 +70,7 @@ public sealed class EtcdTestCluster : IAsyncDisposable
         List<string> args =
         [
             "--name", m.Name, "--data-dir", m.DataDir,
-            "--listen-client-urls", m.ClientUrl, "--advertise-client-urls", m.ClientUrl,
+            "--listen-client-urls", m.ClientUrl, "--advertise-client-urls", _options.AdvertiseClientUrl?.Invoke(index, Members) ?? m.ClientUrl,
             "--listen-peer-urls", m.PeerUrl, "--initial-advertise-peer-urls", m.PeerUrl,
             "--initial-cluster", initialCluster, "--initial-cluster-state", "new",
             "--initial-cluster-token", Path.GetFileName(Root),
@@ -102,6 +104,26 @@ public sealed class EtcdTestCluster : IAsyncDisposable
         for (var i = 0; i < Members.Count; i++)
             if (Members[i].IsRunning && (await StatusAsync(i)).Header.MemberId == leader) return i;
         throw new InvalidOperationException("leader is not one of our members");
+    }
+
+    /// <summary>Asks the current leader to hand leadership to member <paramref name="target"/>; waits until all agree.</summary>
+    public async Task MoveLeaderAsync(int target)
+    {
+        var leader = await LeaderIndexAsync();
+        if (leader == target) return;
+        var targetId = (await StatusAsync(target)).Header.MemberId;
+        await new Maintenance.MaintenanceClient(Channel(Members[leader].ClientUrl))
+            .MoveLeaderAsync(new EtcdRemediator.Etcd.Wire.MoveLeaderRequest { TargetID = targetId }, deadline: DateTime.UtcNow.AddSeconds(10));
+        await Poll.UntilAsync(async () => await WaitForLeaderAsync() == targetId, TimeSpan.FromSeconds(10), $"{Members[target].Name} to lead");
+    }
+
+    /// <summary>Adds a learner that never starts (etcdctl member add --learner): listed, with no client URL.</summary>
+    /// etcd refuses a new member until every member has been up a few seconds ("unhealthy cluster"): asked again until it takes it.
+    public async Task AddUnstartedLearnerAsync(string name)
+    {
+        var peer = $"--peer-urls=http://127.0.0.1:{FreePorts.Next()}";
+        await Poll.UntilAsync(async () => await Tools.RunAsync("etcdctl", "--endpoints", Endpoints[0], "member", "add", name, "--learner", peer),
+            r => r.ExitCode == 0, TimeSpan.FromSeconds(30), "etcd to accept a learner");
     }
 
     public Task StopMemberAsync(int index) => Members[index].StopAsync();

@@ -26,6 +26,22 @@ public sealed class ClusterStates
         return this;
     }
 
+    /// <summary>Member <paramref name="id"/> advertises <paramref name="url"/> (another member's, say).</summary>
+    public ClusterStates At(ulong id, string url)
+    {
+        var i = _members.FindIndex(m => m.Member.Id == id);
+        _members[i] = _members[i] with { Member = _members[i].Member with { Endpoint = url } };
+        return this;
+    }
+
+    /// <summary>Member <paramref name="id"/>'s address is answered by member <paramref name="other"/>.</summary>
+    public ClusterStates AnsweredBy(ulong id, ulong other)
+    {
+        var i = _members.FindIndex(m => m.Member.Id == id);
+        _members[i] = new MemberState(_members[i].Member, null, MemberIdentity.Mismatch(_members[i].Member, other), other);
+        return this;
+    }
+
     public ClusterStates Leader(ulong id)
     {
         _leader = id;

@@ -48,6 +48,7 @@ public sealed class SnapshotStoreTests : IDisposable
         public Task CompactAsync(long revision, bool physical, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
     }
 
     private static readonly EtcdMember Member = new(0xabc, "m1", "http://127.0.0.1:2379", false);

@@ -95,6 +95,9 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     }
 
     /// <summary>EtcdForfeitLeadership: the node steps down and etcd elects another; the target is etcd's choice.</summary>
+    /// <summary>apid forwards no metrics, and Talos' etcd status carries no quota: the configured value stands.</summary>
+    public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
     public async Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken)
     {
         var reply = await CallAsync(leader.Endpoint, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);

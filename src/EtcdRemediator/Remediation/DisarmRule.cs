@@ -1,0 +1,51 @@
+using EtcdRemediator.Etcd;
+
+namespace EtcdRemediator.Remediation;
+
+/// <summary>The quota a decision used, and where it came from (etcd itself, or the configuration).</summary>
+public sealed record Quota(long Bytes, bool ReportedByEtcd)
+{
+    public override string ToString() =>
+        ReportedByEtcd ? $"{Bytes}-byte quota (reported by etcd)" : $"{Bytes}-byte quota (configured; etcd did not report its own)";
+}
+
+/// <summary>Null Blockers: disarm; otherwise who stands in the way, in words that name them.</summary>
+public sealed record DisarmDecision(Quota Quota, long Limit, IReadOnlyList<string> Blockers)
+{
+    public bool Disarm => Blockers.Count == 0;
+}
+
+/// <summary>
+/// Pure: when NOSPACE may be disarmed. Only once every voting member's file is below quota x ratio
+/// (a learner that has not started holds no data and does not count). The quota is the smallest one
+/// the members report (etcd 3.6's status, or 3.4/3.5's metrics), the configured one only where none
+/// is reported: disarming against a larger quota than etcd's own brings NOSPACE straight back.
+/// </summary>
+public static class DisarmRule
+{
+    public static Quota QuotaOf(IReadOnlyDictionary<ulong, long> reported, long configured) =>
+        reported.Values.Where(q => q > 0).DefaultIfEmpty(0).Min() is var min and > 0 ? new Quota(min, true) : new Quota(configured, false);
+
+    /// <summary>Decides on the file size (<see cref="MemberStatus.DbSize"/>): what etcd compares to its quota.</summary>
+    public static DisarmDecision Decide(ClusterState state, Quota quota, double ratio) =>
+        Decide(state, quota, ratio, s => s.DbSize, "dbSize");
+
+    /// <summary>
+    /// The same rule on the data in use: when it alone is over the limit, no compaction or defragment
+    /// can bring the file under it, and the run should say so before touching anything.
+    /// </summary>
+    public static DisarmDecision DecideOnDataInUse(ClusterState state, Quota quota, double ratio) =>
+        Decide(state, quota, ratio, s => s.DbSizeInUse, "in use");
+
+    private static DisarmDecision Decide(ClusterState state, Quota quota, double ratio, Func<MemberStatus, long> size, string what)
+    {
+        var limit = (long)(quota.Bytes * ratio);
+        var blockers = state.Voting
+            .Where(m => m.Status is null || size(m.Status) >= limit)
+            .Select(m => m.Status is null
+                ? $"{SafetyGate.Describe(m.Member)} does not answer ({m.Error})"
+                : $"{m.Member.Name} ({m.Member.HexId}) {what} {size(m.Status)}")
+            .ToList();
+        return new DisarmDecision(quota, limit, blockers);
+    }
+}

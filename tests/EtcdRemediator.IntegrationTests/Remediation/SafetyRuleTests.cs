@@ -1,0 +1,103 @@
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation;
+using Grpc.Core;
+
+namespace EtcdRemediator.IntegrationTests.Remediation;
+
+/// <summary>
+/// The safety rules a careless or hostile setup once broke, each on real etcd, each checked against
+/// etcd's own defragment log lines and etcdctl rather than against our run record alone.
+/// </summary>
+public sealed class SafetyRuleTests
+{
+    private const long Quota = 16L * 1024 * 1024;
+
+    [Fact]
+    public async Task AMemberAdvertisingAnotherMembersUrlIsRefusedAndNoMemberIsDefragmented()
+    {
+        // m2 advertises m0's client URL: "defragment m2" would land on m0.
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions
+        {
+            AdvertiseClientUrl = (i, members) => i == 2 ? members[0].ClientUrl : null,
+        });
+        await cluster.FragmentAsync(megabytes: 8);
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "defrag", force: true);
+
+        Assert.Equal(RunStatus.Refused, run.Status);
+        Assert.Contains("m0", run.Reason);
+        Assert.Contains("m2", run.Reason);
+        Assert.Contains(cluster.Members[0].ClientUrl, run.Reason);
+        Assert.Empty(DefragEvidence.Windows(cluster));
+    }
+
+    [Fact]
+    public async Task WhenLeadershipMovesMidRunTheNewLeaderIsStillDefragmentedLast()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 8);
+        var settings = RemediatorApp.ForCluster(cluster);
+        settings["Remediator:Policy:MoveLeader"] = "false";
+        settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:03";
+        await using var app = new RemediatorApp(settings);
+        var client = app.CreateClient();
+
+        var id = (await client.TriggerAsync("lab", "defrag", force: true)).Id;
+        // During the pause after the first member, leadership goes to the member planned second.
+        var paused = await Poll.UntilAsync(() => client.GetRunAsync(id), r => r.Steps.Any(s => s.Name == "pause") || !r.IsActive,
+            TimeSpan.FromSeconds(60), "the pause after the first member");
+        Assert.True(paused.IsActive, $"{paused.Status}: {paused.Reason}");
+        var second = paused.Plan[1].Name;
+        await cluster.MoveLeaderAsync(cluster.Members.ToList().FindIndex(m => m.Name == second));
+        var run = await client.WaitForRunAsync(id);
+
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+        var windows = DefragEvidence.Windows(cluster);
+        Assert.Equal(3, windows.Count);
+        DefragEvidence.AssertSequential(windows);
+        Assert.Equal(second, windows[^1].Member);
+        Assert.Contains(run.Steps, s => s.Name == "re-plan" && s.Detail!.StartsWith($"{second} leads now", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NoSpaceIsNotDisarmedAgainstAConfiguredQuotaLargerThanEtcdsOwn()
+    {
+        // etcd's real quota is 16 MiB; the service is left at its 2 GiB default.
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { QuotaBackendBytes = Quota });
+        await cluster.FillUntilNoSpaceAsync("fill/");
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "recover");
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Contains($"{Quota}-byte quota (reported by etcd)", run.Reason);
+        Assert.Contains("Raise --quota-backend-bytes", run.Reason);
+        Assert.DoesNotContain(run.Steps, s => s.Name is "defragment" or "disarm");
+        Assert.Empty(DefragEvidence.Windows(cluster));
+        var (_, alarms) = await Tools.RunAsync("etcdctl", "--endpoints", cluster.Endpoints[0], "alarm", "list");
+        Assert.Contains("NOSPACE", alarms);
+        await Assert.ThrowsAsync<RpcException>(() => cluster.PutAsync("probe", "still refused"));
+    }
+
+    [Fact]
+    public async Task ALearnerThatHasNotStartedDoesNotKeepNoSpaceArmed()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { QuotaBackendBytes = Quota });
+        await cluster.AddUnstartedLearnerAsync("learner");
+        await cluster.WriteAsync("keep/", 20);
+        await cluster.FillUntilNoSpaceAsync("fill/");
+        await cluster.DeletePrefixAsync("fill/");
+        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "recover");
+
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+        Assert.Equal(StepOutcome.Succeeded, Assert.Single(run.Steps, s => s.Name == "disarm").Outcome);
+        Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
+        var (_, alarms) = await Tools.RunAsync("etcdctl", "--endpoints", cluster.Endpoints[0], "alarm", "list");
+        Assert.DoesNotContain("NOSPACE", alarms);
+        await cluster.PutAsync("probe", "accepted again");
+    }
+}
