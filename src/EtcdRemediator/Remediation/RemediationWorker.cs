@@ -1,4 +1,5 @@
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
 using EtcdRemediator.Snapshots;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,8 @@ public sealed class RemediationWorker(
     RemediationCoordinator coordinator,
     RunExecutor executor,
     SnapshotStore snapshots,
+    EtcdClusterRegistry clusters,
+    ClusterInspector inspector,
     IOptions<RemediatorOptions> options,
     ILogger<RemediationWorker> logger) : BackgroundService
 {
@@ -29,6 +32,7 @@ public sealed class RemediationWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _ = WarmUpAsync(stoppingToken);
         using var slots = new SemaphoreSlim(options.Value.Policy.MaxConcurrentClusters);
         try
         {
@@ -52,6 +56,25 @@ public sealed class RemediationWorker(
         Task[] pending;
         lock (_running) pending = [.. _running];
         await Task.WhenAll(pending);
+    }
+
+    /// <summary>
+    /// One read-only look at each cluster right after start-up: the first alert then finds its channels
+    /// connected and the code paths compiled (a cold first inspect took 0.7-0.9 s; a warm one, ms).
+    /// </summary>
+    private async Task WarmUpAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.WhenAll(clusters.All.Select(c => inspector.InspectAsync(c, stoppingToken)));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug(e, "Warm-up inspection failed; the first run will connect itself");
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task RunAsync(string id, CancellationToken stoppingToken)
