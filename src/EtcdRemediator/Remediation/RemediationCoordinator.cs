@@ -20,7 +20,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     private sealed class Tracked
     {
         public RunRecord? Active;
-        public RemediationAction? FollowUp;
+        /// <summary>The stronger trigger that joined a running run: it runs next, as itself (its own force).</summary>
+        public RunRequest? FollowUp;
         public DateTimeOffset? LastSuccessAt;
         public int ConsecutiveFailures;
     }
@@ -86,9 +87,10 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 active.Action = request.Action.ToName();
                 await store.SaveAsync(active, cancellationToken);
             }
-            else if (tracked.FollowUp is null || request.Action > tracked.FollowUp)
+            else if (tracked.FollowUp is null || request.Action > tracked.FollowUp.Action
+                     || (request.Action == tracked.FollowUp.Action && request.Force && !tracked.FollowUp.Force))
             {
-                tracked.FollowUp = request.Action;
+                tracked.FollowUp = request;
             }
         }
         return new SubmitResult(Disposition.Joined, active);
@@ -117,7 +119,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     public async Task CompleteAsync(RunRecord run, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(CancellationToken.None);
-        RemediationAction? followUp;
+        RunRequest? followUp;
         try
         {
             if (run.DryRun) return;
@@ -131,9 +133,14 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         {
             _lock.Release();
         }
-        if (followUp is { } stronger && run.Status != RunStatus.Interrupted)
-            await SubmitAsync(new RunRequest(run.Cluster, stronger, false, true,
-                new RunTrigger("follow-up", $"a {stronger.ToName()} trigger joined run {run.Id} while it was running")), cancellationToken);
+        // A follow-up is the joining trigger's own run: an alert's follow-up meets the breaker and the
+        // cooldown like any alert, whatever force the run it joined had.
+        if (followUp is { } next && run.Status != RunStatus.Interrupted)
+            await SubmitAsync(next with
+            {
+                DryRun = false,
+                Trigger = new RunTrigger("follow-up", $"{next.Trigger.Kind} ({next.Trigger.Source}) asked for {next.Action.ToName()} while run {run.Id} was running"),
+            }, cancellationToken);
     }
 
     /// <summary>
@@ -149,8 +156,11 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             run.FinishedAt = time.GetUtcNow();
             await store.SaveAsync(run, cancellationToken);
         }
-        foreach (var run in await store.ListByStatusAsync([RunStatus.Succeeded, RunStatus.Failed, RunStatus.Interrupted], cancellationToken))
-            if (!run.DryRun) Account(Track(run.Cluster), run);
+        // The whole finished history, in the order the runs ended, through the same rule as live:
+        // the same history always leaves the same breaker and cooldown.
+        var finished = await store.ListByStatusAsync([RunStatus.Succeeded, RunStatus.Failed, RunStatus.Interrupted, RunStatus.NothingToDo, RunStatus.Refused], cancellationToken);
+        foreach (var run in finished.Where(r => !r.DryRun).OrderBy(r => r.FinishedAt ?? r.CreatedAt))
+            Account(Track(run.Cluster), run);
         foreach (var run in await store.ListByStatusAsync([RunStatus.Queued], cancellationToken))
         {
             if (!run.DryRun) Track(run.Cluster).Active = run;

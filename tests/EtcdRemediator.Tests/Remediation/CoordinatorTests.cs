@@ -161,4 +161,69 @@ public sealed class CoordinatorTests : IAsyncLifetime
         Assert.Equal(queued.Run.Id, _coordinator.StateOf("lab").ActiveRunId);
         Assert.Equal(3, _coordinator.StateOf("lab").ConsecutiveFailures);
     }
+
+    [Fact]
+    public async Task AFollowUpRunsWithTheForceOfTheTriggerThatAskedForItNotOfTheRunItFollowed()
+    {
+        for (var i = 0; i < 3; i++) await RunAsync(RunStatus.Failed, force: true);
+        var forced = await _coordinator.SubmitAsync(Alert(force: true), CancellationToken.None);
+        var running = (await _coordinator.BeginAsync(forced.Run!.Id, CancellationToken.None))!;
+        // While the operator's forced run is running, a NOSPACE alert joins it.
+        var joined = await _coordinator.SubmitAsync(Alert(RemediationAction.Recover), CancellationToken.None);
+        Assert.Equal(Disposition.Joined, joined.Disposition);
+
+        running.Status = RunStatus.Failed;
+        running.FinishedAt = _time.GetUtcNow();
+        await _coordinator.CompleteAsync(running, CancellationToken.None);
+
+        // The breaker is open for alerts: the alert's follow-up must not run.
+        Assert.Null(_coordinator.StateOf("lab").ActiveRunId);
+        Assert.DoesNotContain(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == "follow-up");
+    }
+
+    [Fact]
+    public async Task AForcedTriggerThatJoinedARunningRunGetsAForcedFollowUp()
+    {
+        var first = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        var running = (await _coordinator.BeginAsync(first.Run!.Id, CancellationToken.None))!;
+        await _coordinator.SubmitAsync(Alert(RemediationAction.Recover, force: true), CancellationToken.None);
+
+        running.Status = RunStatus.Succeeded;
+        running.FinishedAt = _time.GetUtcNow();
+        await _coordinator.CompleteAsync(running, CancellationToken.None);
+
+        var followUp = Assert.Single(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == "follow-up");
+        Assert.True(followUp.Force);
+        Assert.Equal("recover", followUp.Action);
+    }
+
+    [Theory]
+    [InlineData("FFNF", 1)]
+    [InlineData("FFF", 3)]
+    [InlineData("FSF", 1)]
+    [InlineData("FFRF", 3)]
+    [InlineData("FFIS", 0)]
+    public async Task TheSameHistoryLeavesTheSameBreakerLiveAndAfterARestart(string history, int failures)
+    {
+        foreach (var outcome in history)
+        {
+            await RunAsync(outcome switch
+            {
+                'F' => RunStatus.Failed, 'S' => RunStatus.Succeeded, 'N' => RunStatus.NothingToDo,
+                'R' => RunStatus.Refused, _ => RunStatus.Interrupted,
+            }, force: true);
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+        var live = _coordinator.StateOf("lab");
+
+        _coordinator.Dispose();
+        _coordinator = new RemediationCoordinator(_store, _options, _time);
+        await _coordinator.RecoverAsync(CancellationToken.None);
+        var replayed = _coordinator.StateOf("lab");
+
+        Assert.Equal(failures, live.ConsecutiveFailures);
+        Assert.Equal(live.ConsecutiveFailures, replayed.ConsecutiveFailures);
+        Assert.Equal(live.CircuitOpen, replayed.CircuitOpen);
+        Assert.Equal(live.LastSuccessAt, replayed.LastSuccessAt);
+    }
 }
