@@ -13,7 +13,8 @@ namespace EtcdRemediator.Remediation;
 /// </summary>
 public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOptions> options, TimeProvider time) : IDisposable
 {
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly RunQueue _queue = new();
+    private readonly Channel<string> _dryRuns = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, Tracked> _clusters = new(StringComparer.OrdinalIgnoreCase);
 
@@ -28,7 +29,17 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
 
     private PolicyOptions Policy => options.Value.Policy;
 
-    public ChannelReader<string> Queue => _queue.Reader;
+    /// <summary>Real runs, strongest action first.</summary>
+    public RunQueue Queue => _queue;
+
+    /// <summary>Dry runs: read-only, in a lane of their own so they never hold up real work.</summary>
+    public ChannelReader<string> DryRuns => _dryRuns.Reader;
+
+    private async Task EnqueueAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        if (run.DryRun) await _dryRuns.Writer.WriteAsync(run.Id, cancellationToken);
+        else _queue.Enqueue(run.Id, run.ActionKind);
+    }
 
     public async Task<SubmitResult> SubmitAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -63,7 +74,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             };
             await store.SaveAsync(run, cancellationToken);
             if (!run.DryRun) tracked.Active = run;
-            await _queue.Writer.WriteAsync(run.Id, cancellationToken);
+            await EnqueueAsync(run, cancellationToken);
             return new SubmitResult(Disposition.Started, run);
         }
         finally
@@ -86,6 +97,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             {
                 active.Action = request.Action.ToName();
                 await store.SaveAsync(active, cancellationToken);
+                _queue.Raise(active.Id, request.Action);
             }
             else if (tracked.FollowUp is null || request.Action > tracked.FollowUp.Action
                      || (request.Action == tracked.FollowUp.Action && request.Force && !tracked.FollowUp.Force))
@@ -164,7 +176,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         foreach (var run in await store.ListByStatusAsync([RunStatus.Queued], cancellationToken))
         {
             if (!run.DryRun) Track(run.Cluster).Active = run;
-            await _queue.Writer.WriteAsync(run.Id, cancellationToken);
+            await EnqueueAsync(run, cancellationToken);
         }
     }
 
@@ -205,5 +217,9 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
 
     private string NewId() => $"r-{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    public void Dispose() => _lock.Dispose();
+    public void Dispose()
+    {
+        _lock.Dispose();
+        _queue.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Snapshots;
@@ -33,12 +34,28 @@ public sealed class RemediationWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _ = WarmUpAsync(stoppingToken);
-        using var slots = new SemaphoreSlim(options.Value.Policy.MaxConcurrentClusters);
+        var policy = options.Value.Policy;
+        await Task.WhenAll(
+            LaneAsync(policy.MaxConcurrentClusters, coordinator.Queue.DequeueAsync, stoppingToken),
+            LaneAsync(policy.MaxConcurrentClusters, ct => coordinator.DryRuns.ReadAsync(ct).AsTask(), stoppingToken));
+        Task[] pending;
+        lock (_running) pending = [.. _running];
+        await Task.WhenAll(pending);
+    }
+
+    /// <summary>
+    /// Takes the next run only once a slot is free, so that the queue (not arrival order) decides
+    /// which waiting run gets it.
+    /// </summary>
+    private async Task LaneAsync(int width, Func<CancellationToken, Task<string>> next, CancellationToken stoppingToken)
+    {
+        using var slots = new SemaphoreSlim(width);
         try
         {
-            await foreach (var id in coordinator.Queue.ReadAllAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken);
+                var id = await next(stoppingToken);
                 lock (_running)
                 {
                     _running.RemoveAll(t => t.IsCompleted);
@@ -53,9 +70,12 @@ public sealed class RemediationWorker(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (ChannelClosedException)
+        {
+        }
         Task[] pending;
         lock (_running) pending = [.. _running];
-        await Task.WhenAll(pending);
+        await Task.WhenAll(pending); // the slots outlive no run that uses them
     }
 
     /// <summary>

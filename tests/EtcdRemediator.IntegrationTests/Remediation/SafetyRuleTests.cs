@@ -100,4 +100,29 @@ public sealed class SafetyRuleTests
         Assert.DoesNotContain("NOSPACE", alarms);
         await cluster.PutAsync("probe", "accepted again");
     }
+
+    [Fact]
+    public async Task DryRunsAgainstAnUnreachableClusterNeverDelayARealRun()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 8);
+        using var dead = new BlackHole();
+        var settings = RemediatorApp.ForCluster(cluster);
+        settings["Remediator:Clusters:1:Name"] = "dead";
+        settings["Remediator:Clusters:1:Endpoints:0"] = dead.Url;
+        settings["Remediator:Policy:MaxConcurrentClusters"] = "1";
+        settings["Remediator:Policy:RequestTimeout"] = "00:00:02";
+        await using var app = new RemediatorApp(settings);
+        var client = app.CreateClient();
+
+        var dryRuns = new List<string>();
+        for (var i = 0; i < 2; i++) dryRuns.Add((await client.TriggerAsync("dead", "defrag", dryRun: true)).Id);
+        var real = await client.RunToEndAsync("lab", "defrag", force: true);
+        var dry = await Task.WhenAll(dryRuns.Select(id => client.WaitForRunAsync(id)));
+
+        Assert.True(real.Status == RunStatus.Succeeded, $"{real.Status}: {real.Reason}");
+        Assert.All(dry, d => Assert.Equal(RunStatus.Refused, d.Status));
+        // The real run began while the first dry run was still waiting on the dead cluster.
+        Assert.True(real.StartedAt < dry.Min(d => d.FinishedAt), $"real run started {real.StartedAt:O}; first dry run ended {dry.Min(d => d.FinishedAt):O}");
+    }
 }

@@ -156,8 +156,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         await _coordinator.RecoverAsync(CancellationToken.None);
 
         Assert.Equal(RunStatus.Interrupted, (await _store.GetAsync(other.Run.Id, CancellationToken.None))!.Status);
-        Assert.True(_coordinator.Queue.TryRead(out var requeued));
-        Assert.Equal(queued.Run!.Id, requeued);
+        Assert.Equal(queued.Run!.Id, await _coordinator.Queue.DequeueAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token));
         Assert.Equal(queued.Run.Id, _coordinator.StateOf("lab").ActiveRunId);
         Assert.Equal(3, _coordinator.StateOf("lab").ConsecutiveFailures);
     }

@@ -1,0 +1,42 @@
+namespace EtcdRemediator.Remediation;
+
+/// <summary>
+/// Real runs waiting for a worker slot. The strongest action goes first (a NOSPACE recover before a
+/// fragmentation defrag: the cluster refusing writes is the emergency), first come first served
+/// within one action. Dry runs never enter it: they only read, and have their own lane.
+/// </summary>
+public sealed class RunQueue : IDisposable
+{
+    private readonly List<(string Id, RemediationAction Action, long Order)> _items = [];
+    private readonly SemaphoreSlim _available = new(0);
+    private long _next;
+
+    public void Enqueue(string id, RemediationAction action)
+    {
+        lock (_items) _items.Add((id, action, _next++));
+        _available.Release();
+    }
+
+    /// <summary>A queued run's action was raised by a trigger that joined it: it moves up with it.</summary>
+    public void Raise(string id, RemediationAction action)
+    {
+        lock (_items)
+        {
+            var i = _items.FindIndex(x => x.Id == id);
+            if (i >= 0 && action > _items[i].Action) _items[i] = _items[i] with { Action = action };
+        }
+    }
+
+    public async Task<string> DequeueAsync(CancellationToken cancellationToken)
+    {
+        await _available.WaitAsync(cancellationToken);
+        lock (_items)
+        {
+            var best = _items.OrderByDescending(x => x.Action).ThenBy(x => x.Order).First();
+            _items.Remove(best);
+            return best.Id;
+        }
+    }
+
+    public void Dispose() => _available.Dispose();
+}
