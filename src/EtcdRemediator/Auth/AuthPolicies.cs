@@ -12,6 +12,7 @@ public static class AuthPolicies
     public static IServiceCollection AddRemediatorAuth(this IServiceCollection services)
     {
         services.AddSingleton<TokenSet>();
+        services.AddSingleton<BrowserGuard>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
@@ -22,6 +23,7 @@ public static class AuthPolicies
 
     public static WebApplication UseRemediatorAuth(this WebApplication app)
     {
+        app.UseMiddleware<BrowserGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         // After start-up, so that a configuration error is reported as one, not as a crash here.
