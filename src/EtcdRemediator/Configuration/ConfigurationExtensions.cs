@@ -39,6 +39,11 @@ public static class ConfigurationExtensions
             foreach (var failure in e.Failures) await Console.Error.WriteLineAsync($"  - {failure}");
             return 2;
         }
+        catch (Storage.StoreInUseException e)
+        {
+            await Console.Error.WriteLineAsync($"EtcdRemediator cannot start: {e.Message}");
+            return 3;
+        }
         catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
         {
             await Console.Error.WriteLineAsync($"EtcdRemediator cannot start; fix the configuration: {e.Message}");

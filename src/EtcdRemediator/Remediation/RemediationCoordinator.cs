@@ -27,6 +27,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         public int ConsecutiveFailures;
     }
 
+    public const string FollowUpKind = "follow-up";
+
     private PolicyOptions Policy => options.Value.Policy;
 
     /// <summary>Real runs, strongest action first.</summary>
@@ -56,7 +58,10 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                     return new SubmitResult(Disposition.CircuitOpen, null,
                         $"{tracked.ConsecutiveFailures} consecutive runs of '{request.Cluster}' failed; automatic runs stop until a forced run succeeds");
                 // The cooldown guards against repeated defragmentation; a snapshot or a disarm is no such risk.
+                // A follow-up's trigger arrived while the run it joined was running: that run's own
+                // cooldown does not hold it back (the breaker does).
                 if (request.Action is RemediationAction.Defrag or RemediationAction.Recover
+                    && request.Trigger.Kind != FollowUpKind
                     && tracked.LastSuccessAt + Policy.Cooldown is { } until && until > now)
                     return new SubmitResult(Disposition.Cooldown, null,
                         $"'{request.Cluster}' was remediated successfully at {tracked.LastSuccessAt:O}; cooldown until {until:O}", until);
@@ -151,7 +156,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             await SubmitAsync(next with
             {
                 DryRun = false,
-                Trigger = new RunTrigger("follow-up", $"{next.Trigger.Kind} ({next.Trigger.Source}) asked for {next.Action.ToName()} while run {run.Id} was running"),
+                Trigger = new RunTrigger(FollowUpKind, $"{next.Trigger.Kind} ({next.Trigger.Source}) asked for {next.Action.ToName()} while run {run.Id} was running"),
             }, cancellationToken);
     }
 

@@ -40,6 +40,7 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         """;
 
     private string? _connectionString;
+    private StoreLock? _lock;
 
     public bool IsOpen => _connectionString is not null;
 
@@ -47,6 +48,7 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
     {
         var path = Path.GetFullPath(options.Value.Storage.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _lock ??= StoreLock.Acquire(path);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 5 }.ToString();
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -144,5 +146,6 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         _writes.Writer.TryComplete();
         _writerLoop?.Wait(TimeSpan.FromSeconds(10));
         SqliteConnection.ClearAllPools();
+        _lock?.Dispose();
     }
 }
