@@ -156,7 +156,9 @@ public sealed class RunExecutor(
     /// </summary>
     private async Task<PlannedMember> ReplanAsync(IEtcdCluster cluster, StepRecorder steps, List<PlannedMember> remaining, CancellationToken ct)
     {
-        var state = await inspector.InspectAsync(cluster, ct);
+        ClusterState state;
+        using (RemediatorTelemetry.Source.StartActivity("choose next member"))
+            state = await inspector.InspectAsync(cluster, ct);
         var leader = state.AgreedLeader is { } id ? MemberId.ToHex(id) : null;
         var next = Planner.NextMember(remaining, leader);
         if (next != remaining[0])
