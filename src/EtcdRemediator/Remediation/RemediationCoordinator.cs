@@ -28,6 +28,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     }
 
     public const string FollowUpKind = "follow-up";
+    public const string AlertTriggerKind = "alert";
 
     private PolicyOptions Policy => options.Value.Policy;
 
@@ -57,10 +58,12 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 if (tracked.ConsecutiveFailures >= Policy.CircuitBreakerThreshold)
                     return new SubmitResult(Disposition.CircuitOpen, null,
                         $"{tracked.ConsecutiveFailures} consecutive runs of '{request.Cluster}' failed; automatic runs stop until a forced run succeeds");
-                // The cooldown guards against repeated defragmentation; a snapshot or a disarm is no such risk.
-                // A follow-up's trigger arrived while the run it joined was running: that run's own
-                // cooldown does not hold it back (the breaker does).
-                if (request.Action is RemediationAction.Defrag or RemediationAction.Recover
+                // The cooldown guards against repeated defragmentation, and against alerts filling the
+                // disk with snapshots (each may be the size of the database); an operator's snapshot or
+                // any disarm is no such risk. A follow-up's trigger arrived while the run it joined was
+                // running: that run's own cooldown does not hold it back (the breaker does).
+                if ((request.Action is RemediationAction.Defrag or RemediationAction.Recover
+                     || (request.Action == RemediationAction.Snapshot && request.Trigger.Kind == AlertTriggerKind))
                     && request.Trigger.Kind != FollowUpKind
                     && tracked.LastSuccessAt + Policy.Cooldown is { } until && until > now)
                     return new SubmitResult(Disposition.Cooldown, null,

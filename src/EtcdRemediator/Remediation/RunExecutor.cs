@@ -181,15 +181,12 @@ public sealed class RunExecutor(
     /// <summary>From the reachable voting follower furthest ahead: spares the leader, and is current.</summary>
     private async Task SnapshotAsync(IEtcdCluster cluster, StepRecorder steps, ClusterState state, CancellationToken ct)
     {
-        var source = state.Voting.Where(m => m.Reachable)
-            .OrderBy(m => m.Member.Id == state.AgreedLeader)
-            .ThenByDescending(m => m.Status!.RaftAppliedIndex)
-            .FirstOrDefault() ?? throw new RunFailedException("no member answers, so no snapshot can be taken");
+        var source = SnapshotSource.Choose(state) ?? throw new RunFailedException(SnapshotSource.WhyNone(state));
         try
         {
             await steps.RunAsync("snapshot", source.Member.Name, async step =>
             {
-                var snapshot = await snapshots.SaveAsync(cluster, source.Member, source.Status!.DbSize, ct);
+                var snapshot = await snapshots.SaveAsync(cluster, source.Member, source.Status!.DbSize, state.HasAlarm(AlarmKind.Corrupt), ct);
                 steps.Run.Snapshot = snapshot;
                 telemetry.SnapshotBytes.Record(snapshot.Bytes, new KeyValuePair<string, object?>("cluster", cluster.Name));
                 step.BytesAfter = snapshot.Bytes;

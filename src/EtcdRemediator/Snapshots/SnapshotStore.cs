@@ -24,7 +24,9 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
 
     public string DirectoryFor(string cluster) => Path.GetFullPath(Path.Combine(Settings.Directory, cluster));
 
-    public async Task<SnapshotRecord> SaveAsync(IEtcdCluster cluster, EtcdMember member, long expectedBytes, CancellationToken cancellationToken)
+    /// <param name="corruptAlarm">The cluster had a CORRUPT alarm when this was taken: recorded in the
+    /// sidecar, so that retention never lets such snapshots push the last good ones out.</param>
+    public async Task<SnapshotRecord> SaveAsync(IEtcdCluster cluster, EtcdMember member, long expectedBytes, bool corruptAlarm, CancellationToken cancellationToken)
     {
         var directory = DirectoryFor(cluster.Name);
         Directory.CreateDirectory(directory);
@@ -56,7 +58,7 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             await File.WriteAllTextAsync(final + ".json", JsonSerializer.Serialize(new
             {
                 cluster = cluster.Name, member = member.HexId, memberName = member.Name, endpoint = member.Endpoint,
-                revision, size = record.Bytes, sha256, etcdVersion = info.Version, time = time.GetUtcNow(),
+                revision, size = record.Bytes, sha256, etcdVersion = info.Version, time = time.GetUtcNow(), corruptAlarm,
             }, SidecarJson), cancellationToken);
             Prune(directory);
             return record;
@@ -98,12 +100,27 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
 
     private void Prune(string directory)
     {
-        var snapshots = Directory.GetFiles(directory, "*" + Extension).OrderDescending(StringComparer.Ordinal).ToList();
-        foreach (var old in snapshots.Skip(Settings.Retain))
+        var snapshots = Directory.GetFiles(directory, "*" + Extension).OrderDescending(StringComparer.Ordinal)
+            .Select(path => new KeptSnapshot(path, !TakenWithCorruptAlarm(path))).ToList();
+        foreach (var old in SnapshotRetention.ToDelete(snapshots, Settings.Retain))
         {
             logger.LogInformation("Retention: removing snapshot {Path}", old);
             TryDelete(old);
             TryDelete(old + ".json");
+        }
+    }
+
+    /// <summary>From the sidecar; a sidecar that cannot be read (or predates the field) counts as clean: kept.</summary>
+    private static bool TakenWithCorruptAlarm(string snapshot)
+    {
+        try
+        {
+            using var sidecar = JsonDocument.Parse(File.ReadAllText(snapshot + ".json"));
+            return sidecar.RootElement.TryGetProperty("corruptAlarm", out var flag) && flag.ValueKind == JsonValueKind.True;
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -126,6 +126,15 @@ public sealed class EtcdTestCluster : IAsyncDisposable
             r => r.ExitCode == 0, TimeSpan.FromSeconds(30), "etcd to accept a learner");
     }
 
+    /// <summary>Raises an alarm for member <paramref name="member"/> through etcd's own Alarm API (ACTIVATE).</summary>
+    public async Task ActivateAlarmAsync(int member, EtcdRemediator.Etcd.Wire.AlarmType alarm)
+    {
+        var id = (await StatusAsync(member)).Header.MemberId;
+        await new Maintenance.MaintenanceClient(Channel(Members.First(m => m.IsRunning).ClientUrl)).AlarmAsync(
+            new EtcdRemediator.Etcd.Wire.AlarmRequest { Action = EtcdRemediator.Etcd.Wire.AlarmRequest.Types.AlarmAction.Activate, MemberID = id, Alarm = alarm },
+            deadline: DateTime.UtcNow.AddSeconds(10));
+    }
+
     public Task StopMemberAsync(int index) => Members[index].StopAsync();
 
     public async Task StartMemberAsync(int index)

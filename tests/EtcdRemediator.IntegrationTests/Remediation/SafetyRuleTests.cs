@@ -125,4 +125,31 @@ public sealed class SafetyRuleTests
         // The real run began while the first dry run was still waiting on the dead cluster.
         Assert.True(real.StartedAt < dry.Min(d => d.FinishedAt), $"real run started {real.StartedAt:O}; first dry run ended {dry.Min(d => d.FinishedAt):O}");
     }
+
+    [Fact]
+    public async Task SnapshotsAreNeverTakenFromACorruptMemberAndNeverPushTheLastGoodOnesOut()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.WriteAsync("keep/", 20);
+        var settings = RemediatorApp.ForCluster(cluster);
+        settings["Remediator:Snapshots:Retain"] = "2";
+        await using var app = new RemediatorApp(settings);
+        var client = app.CreateClient();
+        var good = new List<RunRecord>();
+        for (var i = 0; i < 2; i++) good.Add(await client.RunToEndAsync("lab", "snapshot"));
+
+        var corruptId = MemberId((await cluster.StatusAsync(0)).Header.MemberId);
+        await cluster.ActivateAlarmAsync(0, EtcdRemediator.Etcd.Wire.AlarmType.Corrupt);
+        var during = new List<RunRecord>();
+        for (var i = 0; i < 4; i++) during.Add(await client.RunToEndAsync("lab", "snapshot"));
+
+        Assert.All(good.Concat(during), r => Assert.True(r.Status == RunStatus.Succeeded, $"{r.Status}: {r.Reason}"));
+        Assert.All(during, r => Assert.NotEqual(corruptId, r.Snapshot!.Member));
+        var files = Directory.GetFiles(Path.GetDirectoryName(good[0].Snapshot!.Path)!, "*.db").Order().ToList();
+        // The two newest, taken under CORRUPT, and the two good ones from before it.
+        Assert.Equal([.. good.Select(r => r.Snapshot!.Path), .. during.TakeLast(2).Select(r => r.Snapshot!.Path)], files);
+        foreach (var run in good.Concat(during.TakeLast(2))) await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory);
+    }
+
+    private static string MemberId(ulong id) => EtcdRemediator.Etcd.MemberId.ToHex(id);
 }

@@ -76,13 +76,14 @@ public sealed class CoordinatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheCooldownDoesNotHoldBackASnapshotOrADisarm()
+    public async Task TheCooldownHoldsBackAlertSnapshotsButNotAnOperatorsSnapshot()
     {
         await RunAsync(RunStatus.Succeeded);
 
         Assert.Equal(Disposition.Cooldown, (await _coordinator.SubmitAsync(Alert(RemediationAction.Recover), CancellationToken.None)).Disposition);
-        var snapshot = await _coordinator.SubmitAsync(Alert(RemediationAction.Snapshot), CancellationToken.None);
-        Assert.Equal(Disposition.Started, snapshot.Disposition);
+        Assert.Equal(Disposition.Cooldown, (await _coordinator.SubmitAsync(Alert(RemediationAction.Snapshot), CancellationToken.None)).Disposition);
+        var manual = await _coordinator.SubmitAsync(Alert(RemediationAction.Snapshot) with { Trigger = new RunTrigger("manual", "operator") }, CancellationToken.None);
+        Assert.Equal(Disposition.Started, manual.Disposition);
     }
 
     [Fact]

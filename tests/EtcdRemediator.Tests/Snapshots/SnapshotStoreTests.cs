@@ -63,7 +63,7 @@ public sealed class SnapshotStoreTests : IDisposable
         var store = Store();
 
         var e = await Assert.ThrowsAsync<SnapshotException>(() =>
-            store.SaveAsync(new StreamingCluster(EtcdStream(300_000, cut, corrupt)), Member, 300_000, CancellationToken.None));
+            store.SaveAsync(new StreamingCluster(EtcdStream(300_000, cut, corrupt)), Member, 300_000, corruptAlarm: false, CancellationToken.None));
 
         Assert.Contains("failed verification", e.Message);
         Assert.Empty(Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories));
@@ -75,7 +75,7 @@ public sealed class SnapshotStoreTests : IDisposable
     [InlineData(7_777)]
     public async Task AnIntactStreamVerifiesWhateverItsChunkSize(int chunk)
     {
-        var record = await Store().SaveAsync(new StreamingCluster(EtcdStream(100_000), chunk), Member, 100_000, CancellationToken.None);
+        var record = await Store().SaveAsync(new StreamingCluster(EtcdStream(100_000), chunk), Member, 100_000, corruptAlarm: false, CancellationToken.None);
 
         Assert.Equal(100_032, record.Bytes);
         Assert.True(File.Exists(record.Path + ".json"));
@@ -88,7 +88,7 @@ public sealed class SnapshotStoreTests : IDisposable
         var store = Store(retain: 2);
         for (var i = 0; i < 4; i++)
         {
-            await store.SaveAsync(new StreamingCluster(EtcdStream(1_000)), Member, 1_000, CancellationToken.None);
+            await store.SaveAsync(new StreamingCluster(EtcdStream(1_000)), Member, 1_000, corruptAlarm: false, CancellationToken.None);
             await Task.Delay(5); // names carry milliseconds; keep them distinct
         }
 

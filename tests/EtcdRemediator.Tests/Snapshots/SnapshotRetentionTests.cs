@@ -1,0 +1,41 @@
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Snapshots;
+using static EtcdRemediator.Tests.Remediation.ClusterStates;
+
+namespace EtcdRemediator.Tests.Snapshots;
+
+public sealed class SnapshotRetentionTests
+{
+    private static IReadOnlyList<string> Delete(string newestFirst, int retain) =>
+        SnapshotRetention.ToDelete([.. newestFirst.Select((c, i) => new KeptSnapshot($"s{i}:{c}", c == 'g'))], retain);
+
+    [Theory]
+    [InlineData("ggggg", 2, "s2:g s3:g s4:g")]            // plain retention
+    [InlineData("cccgg", 2, "s2:c")]                      // corrupt-era snapshots never push the last good ones out
+    [InlineData("ccccccgg", 3, "s3:c s4:c s5:c")]
+    [InlineData("gcgcg", 2, "s3:c s4:g")]
+    [InlineData("gg", 5, "")]
+    public void TheNewestAndTheNewestGoodOnesAreKept(string newestFirst, int retain, string deleted) =>
+        Assert.Equal(deleted, string.Join(' ', Delete(newestFirst, retain)));
+
+    [Fact]
+    public void ASnapshotIsNeverTakenFromAMemberWithACorruptAlarm()
+    {
+        var state = Cluster().Leader(3).Member(1, 100, 10).Member(2, 100, 10).Member(3, 100, 10).Alarm(1, AlarmKind.Corrupt).Build();
+
+        Assert.Equal(2UL, SnapshotSource.Choose(state)!.Member.Id);
+    }
+
+    [Fact]
+    public void NoSpaceDoesNotDisqualifyAMemberButOnlyAlarmedMembersLeaveNoSource()
+    {
+        var noSpace = Cluster().Leader(3).Member(1, 100, 10).Member(2, 100, 10).Member(3, 100, 10)
+            .Alarm(1, AlarmKind.NoSpace).Alarm(2, AlarmKind.NoSpace).Alarm(3, AlarmKind.NoSpace).Build();
+        var corrupt = Cluster().Member(1, 100, 10).Alarm(1, AlarmKind.Corrupt).Build();
+
+        Assert.NotNull(SnapshotSource.Choose(noSpace));
+        Assert.Null(SnapshotSource.Choose(corrupt));
+        Assert.Contains("CORRUPT on 1", SnapshotSource.WhyNone(corrupt));
+    }
+}
