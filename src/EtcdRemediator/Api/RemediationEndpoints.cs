@@ -27,8 +27,16 @@ public static class RemediationEndpoints
         var request = body.Value!;
         _ = RemediationActions.TryParse(request.Action, out var action); // the validator has checked it
         var who = $"{http.Connection.RemoteIpAddress} {http.Request.Headers.UserAgent}".Trim();
-        var result = await coordinator.SubmitAsync(
-            new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger("manual", who)), cancellationToken);
+        SubmitResult result;
+        try
+        {
+            result = await coordinator.SubmitAsync(
+                new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger("manual", who)), cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The run store cannot take the run", detail: e.Message);
+        }
         if (result.Run is not { } run)
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,

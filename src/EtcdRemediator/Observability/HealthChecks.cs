@@ -11,6 +11,7 @@ public sealed class RunStoreHealthCheck(RunStore store) : IHealthCheck
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!store.IsOpen) return HealthCheckResult.Unhealthy("the run store is not open");
+        if (store.Fault is { } fault) return HealthCheckResult.Unhealthy(fault);
         try
         {
             await store.ListAsync(null, 1, cancellationToken);

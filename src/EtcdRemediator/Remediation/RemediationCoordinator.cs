@@ -11,7 +11,7 @@ namespace EtcdRemediator.Remediation;
 /// Alert triggers respect the cooldown after a success and the per-cluster circuit breaker.
 /// Every decision to run is in the store before the caller hears about it.
 /// </summary>
-public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOptions> options, TimeProvider time) : IDisposable
+public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOptions> options, TimeProvider time, ILogger<RemediationCoordinator> logger) : IDisposable
 {
     private readonly RunQueue _queue = new();
     private readonly Channel<string> _dryRuns = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -46,6 +46,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
 
     public async Task<SubmitResult> SubmitAsync(RunRequest request, CancellationToken cancellationToken)
     {
+        // A join writes nothing, so it would "succeed" on a store that can record nothing more.
+        if (store.Lost is { } lost) throw new StoreUnavailableException(lost);
         await _lock.WaitAsync(cancellationToken);
         try
         {
@@ -127,7 +129,23 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             if (!run.DryRun && Track(run.Cluster).Active is { Id: var activeId } active && activeId == id) run = active;
             run.Status = RunStatus.Running;
             run.StartedAt = time.GetUtcNow();
-            await store.SaveAsync(run, cancellationToken);
+            try
+            {
+                await store.SaveAsync(run, cancellationToken);
+            }
+            catch (StoreUnavailableException e)
+            {
+                // Not started, and the cluster must not stay "busy" with it: end it here, where every
+                // later trigger would otherwise join a run that never runs.
+                run.Status = RunStatus.Failed;
+                run.Reason = $"not started: the run store could not record its start ({e.Message})";
+                run.FinishedAt = time.GetUtcNow();
+                if (!run.DryRun) Track(run.Cluster).Active = null;
+                logger.LogError("Run {RunId} for {Cluster} not started: the run store could not record it: {Error}", run.Id, run.Cluster, e.Message);
+                try { await store.SaveAsync(run, CancellationToken.None); }
+                catch (StoreUnavailableException) { } // kept in memory by the store, and written once it can
+                return null;
+            }
             return run;
         }
         finally

@@ -18,6 +18,7 @@ public sealed class RemediationWorker(
     SnapshotStore snapshots,
     EtcdClusterRegistry clusters,
     ClusterInspector inspector,
+    TimeProvider time,
     IOptions<RemediatorOptions> options,
     ILogger<RemediationWorker> logger) : BackgroundService
 {
@@ -113,10 +114,16 @@ public sealed class RemediationWorker(
         catch (Exception e) when (run is not null)
         {
             // A bug or a store failure, not an etcd failure: record it, and free the cluster for the next run.
-            logger.LogError(e, "Run {RunId} failed unexpectedly", run.Id);
+            var storeFault = e as StoreUnavailableException ?? e.InnerException as StoreUnavailableException;
+            if (storeFault is not null)
+                logger.LogError("Run {RunId} stopped: the run store could not record it: {Error}", run.Id, storeFault.Message);
+            else
+                logger.LogError(e, "Run {RunId} failed unexpectedly", run.Id);
             run.Status = RunStatus.Failed;
-            run.Reason = $"internal error: {e.Message}";
-            await store.SaveAsync(run, CancellationToken.None);
+            run.Reason = storeFault is not null ? $"stopped: the run store could not record this run ({storeFault.Message})" : $"internal error: {e.Message}";
+            run.FinishedAt ??= time.GetUtcNow();
+            try { await store.SaveAsync(run, CancellationToken.None); }
+            catch (StoreUnavailableException) { } // the store keeps it readable in memory
         }
         finally
         {

@@ -50,11 +50,12 @@ public sealed class RunExecutor(
         {
             Finish(run, RunStatus.Interrupted, "the service stopped while the run was in progress");
         }
-        await steps.SaveAsync();
+        // Counted before the final save: whoever sees the run finished also sees it in the metrics.
         span?.SetTag("remediation.outcome", run.Status.ToString());
         span?.SetTag("remediation.reclaimed_bytes", run.ReclaimedBytes);
         if (run.Status is RunStatus.Failed or RunStatus.Interrupted) span?.SetStatus(ActivityStatusCode.Error, run.Reason);
         telemetry.Runs.Add(1, new("cluster", run.Cluster), new("action", run.Action), new("outcome", run.Status.ToString().ToLowerInvariant()));
+        await steps.SaveAsync();
         logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}: {Reason}", run.Id, run.Cluster, run.Action, run.Status, run.Reason);
     }
 

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Storage;
 
+/// <summary>The run store cannot record anything now; the caller answers 503 and logs it.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
 /// <summary>
 /// The embedded SQLite file behind the run store and the alert audit. WAL with synchronous=FULL:
 /// a write has reached the disk before its caller is answered. One writer, with group commit:
@@ -40,7 +43,40 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         """;
 
     private string? _connectionString;
+    private string? _path;
     private StoreLock? _lock;
+    private volatile string? _deleted;
+    private volatile string? _lastWriteError;
+
+    /// <summary>
+    /// Why the store cannot take work now, or null: its file was deleted under the running service
+    /// (until a restart), or the last write failed (until one succeeds). Readiness reports it.
+    /// </summary>
+    public string? Fault
+    {
+        get
+        {
+            CheckFile();
+            return _deleted ?? _lastWriteError;
+        }
+    }
+
+    /// <summary>Set for good once the file is gone: nothing written from then on would survive.</summary>
+    public string? Lost
+    {
+        get
+        {
+            CheckFile();
+            return _deleted;
+        }
+    }
+
+    /// <summary>SQLite keeps writing into an unlinked file without a word: look at the path itself.</summary>
+    private void CheckFile()
+    {
+        if (_path is not null && _deleted is null && !File.Exists(_path))
+            _deleted = $"the run store file {_path} was deleted while the service was running: nothing can be recorded; restart the service";
+    }
 
     public bool IsOpen => _connectionString is not null;
 
@@ -49,20 +85,26 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         var path = Path.GetFullPath(options.Value.Storage.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _lock ??= StoreLock.Acquire(path);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 5 }.ToString();
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = Schema;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        _connectionString = connectionString;
+        var create = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 5, Mode = SqliteOpenMode.ReadWriteCreate };
+        await using (var connection = new SqliteConnection(create.ToString()))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = Schema;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // Run records name members and snapshot paths: readable by the service's user only.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        _path = path;
+        // After start-up the file must exist: a deleted store is never silently recreated empty.
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 5, Mode = SqliteOpenMode.ReadWrite }.ToString();
         _writerLoop = Task.Run(WriteLoopAsync, CancellationToken.None);
     }
 
     /// <summary>Completes once the write is committed to disk; throws if it was not.</summary>
     public async Task WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
-        if (_writerLoop is null) throw new InvalidOperationException("the run store is not open");
+        if (_writerLoop is null) throw new StoreUnavailableException("the run store is not open");
         var pending = new PendingWrite(sql, bind, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         await _writes.Writer.WriteAsync(pending, cancellationToken);
         await pending.Done.Task.WaitAsync(cancellationToken);
@@ -75,6 +117,12 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write)) batch.Add(write);
+            CheckFile();
+            if (_deleted is { } gone)
+            {
+                foreach (var write in batch) write.Done.TrySetException(new StoreUnavailableException(gone));
+                continue;
+            }
             try
             {
                 await using var connection = await ConnectAsync(CancellationToken.None);
@@ -84,10 +132,12 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
                     await transaction.CommitAsync();
                 }
                 foreach (var write in batch) write.Done.TrySetResult();
+                _lastWriteError = null;
             }
             catch (Exception e) when (batch.Count == 1)
             {
-                batch[0].Done.TrySetException(e);
+                _lastWriteError = $"the last write failed: {e.Message}";
+                batch[0].Done.TrySetException(new StoreUnavailableException(_lastWriteError, e));
             }
             catch (Exception)
             {
@@ -99,10 +149,12 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
                         await using var connection = await ConnectAsync(CancellationToken.None);
                         await ExecuteAsync(connection, write, null);
                         write.Done.TrySetResult();
+                        _lastWriteError = null;
                     }
                     catch (Exception e)
                     {
-                        write.Done.TrySetException(e);
+                        _lastWriteError = $"the last write failed: {e.Message}";
+                        write.Done.TrySetException(new StoreUnavailableException(_lastWriteError, e));
                     }
                 }
             }

@@ -3,16 +3,45 @@ using EtcdRemediator.Remediation;
 
 namespace EtcdRemediator.Storage;
 
-/// <summary>Runs: the record as JSON, plus the columns we query by.</summary>
+/// <summary>
+/// Runs: the record as JSON, plus the columns we query by. A run whose latest state could not be
+/// written stays readable from memory, so that nobody waits forever on a "Running" the store
+/// still holds; it is written as soon as the store takes writes again.
+/// </summary>
 public sealed class RunStore(RemediatorDatabase database)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _unrecorded = new();
+
     public bool IsOpen => database.IsOpen;
+
+    /// <summary>Why the store cannot take work now, or null.</summary>
+    public string? Fault => database.Fault;
+
+    /// <summary>The store's file is gone: no answer may promise durability any more.</summary>
+    public string? Lost => database.Lost;
 
     public Task OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
 
-    public Task SaveAsync(RunRecord run, CancellationToken cancellationToken) =>
+    public async Task SaveAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(run, Json);
+        try
+        {
+            await WriteAsync(run, json, cancellationToken);
+            _unrecorded.TryRemove(run.Id, out _);
+            foreach (var (id, pending) in _unrecorded)
+                if (_unrecorded.TryRemove(id, out _)) await WriteAsync(JsonSerializer.Deserialize<RunRecord>(pending, Json)!, pending, cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            _unrecorded[run.Id] = json;
+            throw;
+        }
+    }
+
+    private Task WriteAsync(RunRecord run, string json, CancellationToken cancellationToken) =>
         database.WriteAsync("""
             INSERT INTO runs (id, cluster, status, created_at, record) VALUES ($id, $cluster, $status, $created, $record)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, record = excluded.record
@@ -23,11 +52,14 @@ public sealed class RunStore(RemediatorDatabase database)
                 command.Parameters.AddWithValue("$cluster", run.Cluster);
                 command.Parameters.AddWithValue("$status", run.Status.ToString());
                 command.Parameters.AddWithValue("$created", run.CreatedAt.UtcDateTime.ToString("O"));
-                command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(run, Json));
+                command.Parameters.AddWithValue("$record", json);
             }, cancellationToken);
 
-    public async Task<RunRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
-        (await QueryAsync("SELECT record FROM runs WHERE id = $id", c => c.Parameters.AddWithValue("$id", id), cancellationToken)).FirstOrDefault();
+    public async Task<RunRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_unrecorded.TryGetValue(id, out var pending)) return JsonSerializer.Deserialize<RunRecord>(pending, Json);
+        return (await QueryAsync("SELECT record FROM runs WHERE id = $id", c => c.Parameters.AddWithValue("$id", id), cancellationToken)).FirstOrDefault();
+    }
 
     /// <summary>Newest first; all clusters when <paramref name="cluster"/> is null.</summary>
     public Task<List<RunRecord>> ListAsync(string? cluster, int limit, CancellationToken cancellationToken) =>
@@ -46,5 +78,7 @@ public sealed class RunStore(RemediatorDatabase database)
             _ => { }, cancellationToken);
 
     private async Task<List<RunRecord>> QueryAsync(string sql, Action<Microsoft.Data.Sqlite.SqliteCommand> bind, CancellationToken cancellationToken) =>
-        [.. (await database.QueryTextAsync(sql, bind, cancellationToken)).Select(json => JsonSerializer.Deserialize<RunRecord>(json, Json)!)];
+        [.. (await database.QueryTextAsync(sql, bind, cancellationToken))
+            .Select(json => JsonSerializer.Deserialize<RunRecord>(json, Json)!)
+            .Select(run => _unrecorded.TryGetValue(run.Id, out var pending) ? JsonSerializer.Deserialize<RunRecord>(pending, Json)! : run)];
 }

@@ -25,7 +25,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         });
         _database = new RemediatorDatabase(_options);
         _store = new RunStore(_database);
-        _coordinator = new RemediationCoordinator(_store, _options, _time);
+        _coordinator = new RemediationCoordinator(_store, _options, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<RemediationCoordinator>.Instance);
     }
 
     public Task InitializeAsync() => _store.OpenAsync(CancellationToken.None);
@@ -153,7 +153,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         await _coordinator.BeginAsync(other.Run!.Id, CancellationToken.None);
 
         _coordinator.Dispose();
-        _coordinator = new RemediationCoordinator(_store, _options, _time);
+        _coordinator = new RemediationCoordinator(_store, _options, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<RemediationCoordinator>.Instance);
         await _coordinator.RecoverAsync(CancellationToken.None);
 
         Assert.Equal(RunStatus.Interrupted, (await _store.GetAsync(other.Run.Id, CancellationToken.None))!.Status);
@@ -217,7 +217,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var live = _coordinator.StateOf("lab");
 
         _coordinator.Dispose();
-        _coordinator = new RemediationCoordinator(_store, _options, _time);
+        _coordinator = new RemediationCoordinator(_store, _options, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<RemediationCoordinator>.Instance);
         await _coordinator.RecoverAsync(CancellationToken.None);
         var replayed = _coordinator.StateOf("lab");
 
@@ -225,5 +225,21 @@ public sealed class CoordinatorTests : IAsyncLifetime
         Assert.Equal(live.ConsecutiveFailures, replayed.ConsecutiveFailures);
         Assert.Equal(live.CircuitOpen, replayed.CircuitOpen);
         Assert.Equal(live.LastSuccessAt, replayed.LastSuccessAt);
+    }
+
+    [Fact]
+    public async Task AStoreFailureAtTheStartOfARunEndsItSoLaterTriggersDoNotJoinIt()
+    {
+        var queued = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        foreach (var file in Directory.GetFiles(_dir, "runs.db*")) File.Delete(file);
+
+        var begun = await _coordinator.BeginAsync(queued.Run!.Id, CancellationToken.None);
+
+        Assert.Null(begun);
+        Assert.Null(_coordinator.StateOf("lab").ActiveRunId);
+        Assert.Contains("deleted", _store.Fault);
+        var run = await _store.GetAsync(queued.Run.Id, CancellationToken.None);
+        Assert.Equal(RunStatus.Failed, run!.Status);
+        Assert.Contains("could not record its start", run.Reason);
     }
 }
