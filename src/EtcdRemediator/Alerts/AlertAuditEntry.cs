@@ -13,4 +13,12 @@ public sealed record AlertAuditEntry(
     IReadOnlyList<AlertDisposition> Alerts,
     string? Error,
     string Payload,
-    bool PayloadTruncated);
+    bool PayloadTruncated,
+    int AlertsOmitted = 0)
+{
+    /// <summary>Dispositions kept per stored entry: a delivery of 1,000 ignored alerts is one small row.</summary>
+    public const int MaxStoredAlerts = 100;
+
+    public AlertAuditEntry Bounded() =>
+        Alerts.Count <= MaxStoredAlerts ? this : this with { Alerts = [.. Alerts.Take(MaxStoredAlerts)], AlertsOmitted = Alerts.Count - MaxStoredAlerts };
+}

@@ -37,7 +37,7 @@ public sealed class AlertIntake(
             foreach (var group in routed.Where(r => r.Route.Kind == RouteKind.Remediate).GroupBy(r => r.Route.Cluster!, StringComparer.OrdinalIgnoreCase))
             {
                 var action = group.Max(r => r.Route.Action!.Value);
-                var alertNames = string.Join(", ", group.Select(r => r.Alert.AlertName).Distinct());
+                var alertNames = Bounded(group.Select(r => r.Alert.AlertName).Distinct().ToList());
                 var trigger = new RunTrigger("alert", $"{alertNames} via {payload.Receiver ?? "alertmanager"} (group {payload.GroupKey})");
                 results[group.Key] = await coordinator.SubmitAsync(new RunRequest(group.Key, action, false, false, trigger), cancellationToken);
             }
@@ -54,6 +54,13 @@ public sealed class AlertIntake(
         {
             throw new IntakeUnavailableException(e);
         }
+    }
+
+    /// <summary>A run record keeps the trigger's alert names: the first few, and how many more.</summary>
+    private static string Bounded(IReadOnlyList<string> names)
+    {
+        const int shown = 10;
+        return names.Count <= shown ? string.Join(", ", names) : $"{string.Join(", ", names.Take(shown))} and {names.Count - shown} more";
     }
 
     /// <summary>Rejected deliveries are audited too (best effort: the answer is already a 4xx).</summary>

@@ -11,6 +11,11 @@ public sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmanage
     public const int MaxAlerts = 1000;
     public const int MaxLabels = 64;
     public const int MaxLabelLength = 1024;
+    public const int MaxAlertNameLength = 256;
+    public const int MaxFingerprintLength = 64;
+    public const int MaxReceiverLength = 256;
+    public const int MaxGroupKeyLength = 4096;
+    public const int MaxUrlLength = 2048;
 
     private static readonly string[] Statuses = ["firing", "resolved"];
 
@@ -20,6 +25,11 @@ public sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmanage
             .OverridePropertyName("version");
         RuleFor(p => p.Status).Must(s => Statuses.Contains(s)).WithMessage("status must be \"firing\" or \"resolved\"")
             .OverridePropertyName("status");
+        // Every field that is stored or echoed has a length: Alertmanager's own are far shorter
+        // (fingerprints are 16 hex digits), so only a payload that never came from it is refused.
+        RuleFor(p => p.Receiver).MaximumLength(MaxReceiverLength).OverridePropertyName("receiver");
+        RuleFor(p => p.GroupKey).MaximumLength(MaxGroupKeyLength).OverridePropertyName("groupKey");
+        RuleFor(p => p.ExternalURL).MaximumLength(MaxUrlLength).OverridePropertyName("externalURL");
         RuleFor(p => p.Alerts).NotEmpty().WithMessage("alerts must list at least one alert")
             .Must(a => a is null || a.Count <= MaxAlerts).WithMessage($"at most {MaxAlerts} alerts per payload")
             .OverridePropertyName("alerts");
@@ -31,6 +41,10 @@ public sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmanage
             alert.RuleFor(a => a!.Labels).NotNull().When(a => a is not null).WithMessage("labels are required").OverridePropertyName("labels");
             alert.RuleFor(a => a!.Labels).Must(l => l!.ContainsKey("alertname") && !string.IsNullOrWhiteSpace(l["alertname"]))
                 .When(a => a?.Labels is not null).WithMessage("labels must include a non-empty alertname").OverridePropertyName("labels");
+            alert.RuleFor(a => a!.Fingerprint).MaximumLength(MaxFingerprintLength).When(a => a is not null).OverridePropertyName("fingerprint");
+            alert.RuleFor(a => a!.GeneratorURL).MaximumLength(MaxUrlLength).When(a => a is not null).OverridePropertyName("generatorURL");
+            alert.RuleFor(a => a!.Labels).Must(l => l!.GetValueOrDefault("alertname") is not { Length: > MaxAlertNameLength })
+                .When(a => a?.Labels is not null).WithMessage($"alertname is at most {MaxAlertNameLength} characters").OverridePropertyName("labels.alertname");
             alert.RuleFor(a => a!.Labels).Must(l => l!.Count <= MaxLabels)
                 .When(a => a?.Labels is not null).WithMessage($"at most {MaxLabels} labels").OverridePropertyName("labels");
             alert.RuleFor(a => a!.Labels).Must(l => l!.All(kv => kv.Key.Length <= MaxLabelLength && (kv.Value?.Length ?? 0) <= MaxLabelLength))

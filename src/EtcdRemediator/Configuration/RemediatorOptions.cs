@@ -29,6 +29,12 @@ public sealed record SnapshotOptions
 public sealed record StorageOptions
 {
     public string Path { get; init; } = "data/remediator.db";
+    /// <summary>Received deliveries are kept this long, and at most <see cref="AuditMaxEntries"/> of them.</summary>
+    public TimeSpan AuditRetention { get; init; } = TimeSpan.FromDays(30);
+    public int AuditMaxEntries { get; init; } = 50_000;
+    /// <summary>Finished runs are kept this long, and at most <see cref="MaxRuns"/>; queued and running ones always.</summary>
+    public TimeSpan RunRetention { get; init; } = TimeSpan.FromDays(365);
+    public int MaxRuns { get; init; } = 10_000;
 }
 
 public sealed record AlertOptions

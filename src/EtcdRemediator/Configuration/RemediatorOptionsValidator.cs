@@ -58,6 +58,10 @@ public sealed partial class RemediatorOptionsValidator : IValidateOptions<Remedi
             yield return $"{Root}:Snapshots:StallTimeout: must be a positive duration.";
         if (string.IsNullOrWhiteSpace(o.Storage.Path))
             yield return $"{Root}:Storage:Path: must name the run database file.";
+        if (o.Storage.AuditRetention <= TimeSpan.Zero || o.Storage.RunRetention <= TimeSpan.Zero)
+            yield return $"{Root}:Storage:AuditRetention and RunRetention: must be positive durations.";
+        if (o.Storage.AuditMaxEntries < 1 || o.Storage.MaxRuns < 100)
+            yield return $"{Root}:Storage:AuditMaxEntries must be at least 1 and MaxRuns at least 100 (the breaker and cooldown are derived from recent runs).";
 
         if (string.IsNullOrWhiteSpace(o.Alerts.ClusterLabel))
             yield return $"{Root}:Alerts:ClusterLabel: must name a label.";

@@ -16,6 +16,8 @@ public static class RemediationServiceCollectionExtensions
         services.AddSingleton<RemediationCoordinator>();
         services.AddSingleton<RunExecutor>();
         services.AddHostedService<RemediationWorker>();
+        services.AddSingleton<StoreRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<StoreRetention>());
         services.AddValidatorsFromAssemblyContaining<RemediationRequestValidator>(ServiceLifetime.Singleton);
         return services;
     }

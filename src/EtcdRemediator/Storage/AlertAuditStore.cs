@@ -13,11 +13,11 @@ public sealed class AlertAuditStore(RemediatorDatabase database)
                 command.Parameters.AddWithValue("$id", entry.Id);
                 command.Parameters.AddWithValue("$at", entry.ReceivedAt.UtcDateTime.ToString("O"));
                 command.Parameters.AddWithValue("$code", entry.StatusCode);
-                command.Parameters.AddWithValue("$entry", JsonSerializer.Serialize(entry, RunStore.Json));
+                command.Parameters.AddWithValue("$entry", JsonSerializer.Serialize(entry.Bounded(), RunStore.Json));
             }, cancellationToken);
 
     public async Task<List<AlertAuditEntry>> ListAsync(int limit, CancellationToken cancellationToken) =>
         [.. (await database.QueryTextAsync("SELECT entry FROM alert_audit ORDER BY received_at DESC, rowid DESC LIMIT $limit",
-            c => c.Parameters.AddWithValue("$limit", limit), cancellationToken))
+            c => c.Parameters.AddWithValue("$limit", limit), cancellationToken, RemediatorDatabase.MaxResponseChars))
             .Select(json => JsonSerializer.Deserialize<AlertAuditEntry>(json, RunStore.Json)!)];
 }

@@ -170,7 +170,10 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task<List<string>> QueryTextAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    /// <summary>What one list answer may read: the newest rows up to about 4 MiB of JSON (always one row).</summary>
+    public const int MaxResponseChars = 4 * 1024 * 1024;
+
+    public async Task<List<string>> QueryTextAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, int maxChars = int.MaxValue)
     {
         await using var connection = await ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -178,7 +181,14 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         bind(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<string>();
-        while (await reader.ReadAsync(cancellationToken)) rows.Add(reader.GetString(0));
+        var chars = 0L;
+        while (chars < maxChars && await reader.ReadAsync(cancellationToken))
+        {
+            var row = reader.GetString(0);
+            chars += row.Length;
+            if (rows.Count > 0 && chars > maxChars) break;
+            rows.Add(row);
+        }
         return rows;
     }
 

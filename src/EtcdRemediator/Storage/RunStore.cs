@@ -78,7 +78,7 @@ public sealed class RunStore(RemediatorDatabase database)
             _ => { }, cancellationToken);
 
     private async Task<List<RunRecord>> QueryAsync(string sql, Action<Microsoft.Data.Sqlite.SqliteCommand> bind, CancellationToken cancellationToken) =>
-        [.. (await database.QueryTextAsync(sql, bind, cancellationToken))
+        [.. (await database.QueryTextAsync(sql, bind, cancellationToken, RemediatorDatabase.MaxResponseChars))
             .Select(json => JsonSerializer.Deserialize<RunRecord>(json, Json)!)
             .Select(run => _unrecorded.TryGetValue(run.Id, out var pending) ? JsonSerializer.Deserialize<RunRecord>(pending, Json)! : run)];
 }

@@ -161,6 +161,10 @@ public sealed class WebhookTests : IAsyncLifetime
         { Payloads.Delivery(Payloads.Alert("x")).Replace("\"alerts\":[", "\"alerts\":[7,"), "alerts[0]" },
         { Payloads.Delivery(new { status = "firing", labels = new { alertname = 5 } }), "alerts[0].labels.alertname" },
         { "\"just a string\"", "body" },
+        // Stored fields are bounded: a 1 MB fingerprint once became a 1 MB audit row.
+        { Payloads.Delivery(new { status = "firing", labels = new { alertname = "x" }, fingerprint = new string('f', 1_000) }), "alerts[0].fingerprint" },
+        { Payloads.Delivery(new { status = "firing", labels = new { alertname = new string('n', 900) } }), "alerts[0].labels.alertname" },
+        { Payloads.Delivery(Payloads.Alert("x")).Replace("\"receiver\":\"", "\"receiver\":\"" + new string('r', 300)), "receiver" },
     };
 
     [Theory]
