@@ -29,7 +29,8 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
     public async Task<SnapshotRecord> SaveAsync(IEtcdCluster cluster, EtcdMember member, long expectedBytes, bool corruptAlarm, CancellationToken cancellationToken)
     {
         var directory = DirectoryFor(cluster.Name);
-        Directory.CreateDirectory(directory);
+        CreatePrivateDirectory(Path.GetFullPath(Settings.Directory));
+        CreatePrivateDirectory(directory);
         EnsureRoom(directory, expectedBytes);
 
         var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'.'fff'Z'", CultureInfo.InvariantCulture);
@@ -43,10 +44,15 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             var revisionBefore = cluster.HasKeyValueAccess ? await cluster.GetRevisionAsync(cancellationToken) : 0;
             SnapshotStreamInfo info;
             string sha256;
-            await using (var file = new FileStream(part, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            // Snapshots hold every Secret of a Kubernetes cluster: readable by the service's user only.
+            await using (var file = new FileStream(part, PrivateFile(FileMode.CreateNew, 1 << 20)))
             await using (var verifying = new TrailerVerifyingStream(file))
             {
-                info = await cluster.SnapshotAsync(member, verifying, Settings.StallTimeout, cancellationToken);
+                using (var behind = new WriteBehindStream(verifying))
+                {
+                    info = await cluster.SnapshotAsync(member, behind, Settings.StallTimeout, cancellationToken);
+                    await behind.CompleteAsync();
+                }
                 if (!verifying.Verify(out sha256))
                     throw new SnapshotException($"snapshot from member {member.HexId} failed verification: {verifying.BytesWritten} bytes whose last 32 are not the sha256 of the rest (truncated or corrupted stream)");
                 await file.FlushAsync(cancellationToken);
@@ -55,7 +61,7 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             File.Move(part, final);
             var revision = info.Revision > 0 ? info.Revision : revisionBefore;
             var record = new SnapshotRecord(final, member.HexId, revision, new FileInfo(final).Length, sha256);
-            await File.WriteAllTextAsync(final + ".json", JsonSerializer.Serialize(new
+            await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
             {
                 cluster = cluster.Name, member = member.HexId, memberName = member.Name, endpoint = member.Endpoint,
                 revision, size = record.Bytes, sha256, etcdVersion = info.Version, time = time.GetUtcNow(), corruptAlarm,
@@ -122,6 +128,26 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
         {
             return false;
         }
+    }
+
+    /// <summary>Created 0600, as etcdctl creates its snapshots.</summary>
+    private static FileStreamOptions PrivateFile(FileMode mode, int bufferSize)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.None, BufferSize = bufferSize };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return options;
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private static async Task WritePrivateAsync(string path, string text, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, PrivateFile(FileMode.Create, 4096));
+        await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
     }
 
     private static void TryDelete(string path)

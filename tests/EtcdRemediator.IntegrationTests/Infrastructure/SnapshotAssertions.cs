@@ -14,6 +14,11 @@ public static class SnapshotAssertions
         Assert.Equal(bytes[^32..], SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)));
         Assert.Equal(Convert.ToHexStringLower(bytes[^32..]), snapshot.Sha256);
         Assert.True(File.Exists(snapshot.Path + ".json"));
+        // A snapshot holds every Secret: 0600 files in a 0700 folder, as etcdctl writes them.
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(snapshot.Path));
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(snapshot.Path + ".json"));
+        Assert.Equal(ownerOnly | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(snapshot.Path)!));
         // Through Talos there is no revision to read; directly, the snapshot names one.
         if (revisionKnown) Assert.True(snapshot.Revision > 0, "the snapshot names its revision");
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(snapshot.Path)!, "*.part"));

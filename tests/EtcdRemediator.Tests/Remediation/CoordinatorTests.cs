@@ -242,4 +242,8 @@ public sealed class CoordinatorTests : IAsyncLifetime
         Assert.Equal(RunStatus.Failed, run!.Status);
         Assert.Contains("could not record its start", run.Reason);
     }
+
+    [Fact]
+    public void TheRunStoreIsReadableByItsOwnerOnly() =>
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir, "runs.db")));
 }
