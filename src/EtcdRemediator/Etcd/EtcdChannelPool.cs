@@ -43,7 +43,7 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposabl
             EnableMultipleHttp2Connections = true,
             // A snapshot is one long server stream: with HTTP/2's 64 KiB starting window the server
             // waits for our window updates; Go's client (etcdctl) opens a far larger one.
-            InitialHttp2StreamWindowSize = 4 * 1024 * 1024,
+            InitialHttp2StreamWindowSize = 1024 * 1024,
         };
         if (endpoint.StartsWith("https://", StringComparison.Ordinal))
             handler.SslOptions = new SslClientAuthenticationOptions
