@@ -17,6 +17,10 @@ fi
 
 ensure_dotnet
 ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq || { echo "could not install test dependencies" >&2; exit 1; }
+ensure_kubectl || { echo "could not install kubectl"; echo "tests: 0 passed, 1 failed"; exit 1; }
+command -v node >/dev/null && command -v npm >/dev/null || ensure_packages nodejs npm || { echo "tests: 0 passed, 1 failed"; exit 1; }
+# The Kubernetes and Prometheus Operator schemas (npm's kubernetes-models) for the manifest tests.
+npm ci --prefix tests/kubernetes --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/kubernetes failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
 declare -A bin_dir
 for v in "${versions[@]}"; do
   bin_dir[$v]=$(etcd_bin_dir "$v") || { echo "could not install etcd $v"; echo "tests: 0 passed, 1 failed"; exit 1; }

@@ -1,4 +1,5 @@
-# etcd versions for tests, demos and benchmarks. Sourced; defines etcd_bin_dir.
+# etcd versions for tests, demos and benchmarks, and kubectl for the manifest tests. Sourced;
+# defines etcd_bin_dir and ensure_kubectl.
 #
 #   etcd_bin_dir 3.4   -> /usr/bin (Debian bookworm's etcd-server and etcd-client, installed by apt)
 #   etcd_bin_dir 3.5   -> a cached folder with etcd and etcdctl 3.5 from a newer Debian suite
@@ -33,7 +34,26 @@ fetch_debian_etcd() {
     echo "$cached"
     return 0
   fi
-  command -v dpkg-deb >/dev/null && command -v apt-get >/dev/null || { echo "apt-get and dpkg-deb are needed to fetch etcd $major" >&2; return 1; }
+  fetch_newer_debian "$ETCD_CACHE" "$major." etcd-server etcd-client
+}
+
+# ensure_kubectl: kubectl on PATH (for `kubectl kustomize`); when the machine has none, Debian's
+# kubectl package from sid/trixie, fetched the same way into the cache.
+ensure_kubectl() {
+  command -v kubectl >/dev/null && return 0
+  local cache=${ETCD_CACHE%/etcd}/kubectl dir
+  dir=$(ls -d "$cache"/*/usr/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] && [ -x "$dir/kubectl" ] || dir=$(fetch_newer_debian "$cache" "" kubectl) || return 1
+  export PATH="$dir:$PATH"
+}
+
+# fetch_newer_debian CACHE VERSION_PREFIX PACKAGE...: the newest version (starting with the prefix)
+# of the first package that sid or trixie ship, with the others at the same version, unpacked into
+# CACHE/<version>; prints its usr/bin.
+fetch_newer_debian() {
+  local cache=$1 prefix=$2; shift 2
+  local main=$1
+  command -v dpkg-deb >/dev/null && command -v apt-get >/dev/null || { echo "apt-get and dpkg-deb are needed to fetch $main" >&2; return 1; }
   local apt_dir
   apt_dir=$(mktemp -d /tmp/etcdrem-apt-XXXXXX)
   mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/debs"
@@ -41,23 +61,25 @@ fetch_debian_etcd() {
   local opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
     -o "Dir::State=$apt_dir" -o "Dir::State::Lists=$apt_dir/lists" -o Dir::State::status=/dev/null
     -o "Dir::Cache=$apt_dir" -o "Dir::Cache::Archives=$apt_dir/archives" -o APT::Sandbox::User=root)
-  echo "fetching etcd $major from Debian (sid/trixie) into $ETCD_CACHE..." >&2
+  echo "fetching $* from Debian (sid/trixie) into $cache..." >&2
   if ! apt-get "${opts[@]}" -qq update >/dev/null 2>"$apt_dir/update.err"; then
     cat "$apt_dir/update.err" >&2; rm -rf "$apt_dir"; return 1
   fi
   local version
-  version=$(apt-cache "${opts[@]}" madison etcd-server | awk -F'|' '{gsub(/ /, "", $2); print $2}' | grep "^$major\." | sort -V | tail -n 1)
+  version=$(apt-cache "${opts[@]}" madison "$main" | awk -F'|' '{gsub(/ /, "", $2); print $2}' | grep "^$prefix" | sort -V | tail -n 1)
   if [ -z "$version" ]; then
-    echo "no etcd-server $major.x in Debian sid or trixie" >&2; rm -rf "$apt_dir"; return 1
+    echo "no $main ${prefix}x in Debian sid or trixie" >&2; rm -rf "$apt_dir"; return 1
   fi
-  if ! (cd "$apt_dir/debs" && apt-get "${opts[@]}" -qq download "etcd-server=$version" "etcd-client=$version" >/dev/null 2>&1); then
-    echo "could not download etcd-server/etcd-client $version" >&2; rm -rf "$apt_dir"; return 1
+  local wanted=() pkg
+  for pkg in "$@"; do wanted+=("$pkg=$version"); done
+  if ! (cd "$apt_dir/debs" && apt-get "${opts[@]}" -qq download "${wanted[@]}" >/dev/null 2>&1); then
+    echo "could not download ${wanted[*]}" >&2; rm -rf "$apt_dir"; return 1
   fi
-  local target="$ETCD_CACHE/${version%%-*}"
+  local target="$cache/${version%%-*}"
+  target=${target//[:+~]/_}
   rm -rf "$target.tmp" && mkdir -p "$target.tmp"
   for deb in "$apt_dir"/debs/*.deb; do dpkg-deb -x "$deb" "$target.tmp" || { rm -rf "$apt_dir" "$target.tmp"; return 1; }; done
   rm -rf "$apt_dir" "$target" && mv "$target.tmp" "$target"
-  "$target/usr/bin/etcd" --version >/dev/null || { echo "the unpacked etcd $version does not run here" >&2; return 1; }
   echo "$target/usr/bin"
 }
 

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
+
+namespace EtcdRemediator.IntegrationTests.Deploy;
+
+/// <summary>
+/// deploy/kubernetes as `kubectl kustomize` renders it: every object valid against the Kubernetes and
+/// Prometheus Operator schemas, the Deployment matching the image (docker/Dockerfile), the rules the
+/// same as the promtool-tested rule files, and the Alertmanager route the same as the example's.
+/// </summary>
+public sealed class KubernetesManifestTests
+{
+    /// <summary>APP_UID of Microsoft's .NET runtime images, which docker/Dockerfile runs as (USER $APP_UID).</summary>
+    private const string ImageUser = "1654";
+
+    public static TheoryData<string> Kustomizations => ["base", "monitoring", .. Overlays];
+
+    public static TheoryData<string> OverlayNames => [.. Overlays];
+
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task EveryObjectValidatesAgainstTheKubernetesAndPrometheusOperatorSchemas(string kustomization)
+    {
+        var manifests = await RenderAsync(kustomization);
+
+        var (exit, output) = await Tools.RunWithInputAsync(manifests.Text, "node", RepoFiles.Path("tests", "kubernetes", "validate.mjs"));
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"{manifests.Objects.Count} objects, 0 invalid", output);
+    }
+
+    [Theory]
+    [MemberData(nameof(OverlayNames))]
+    public async Task TheDeploymentIsOneNonRootReplicaThatMatchesTheImage(string overlay)
+    {
+        var manifests = await RenderAsync(overlay);
+        var deployment = manifests.Single("Deployment");
+        var pod = At(deployment, "spec", "template", "spec")!;
+        var container = At(pod, "containers", 0)!;
+        var dockerfile = await File.ReadAllTextAsync(RepoFiles.Path("docker", "Dockerfile"));
+
+        // One process per run store: one replica, never two during a rollout.
+        Assert.Equal("1", Str(deployment, "spec", "replicas"));
+        Assert.Equal("Recreate", Str(deployment, "spec", "strategy", "type"));
+        // The image's own user, no privilege, nothing writable but the volumes.
+        Assert.Contains("USER $APP_UID", dockerfile);
+        Assert.Equal("true", Str(pod, "securityContext", "runAsNonRoot"));
+        Assert.Equal(ImageUser, Str(pod, "securityContext", "runAsUser"));
+        Assert.Equal("RuntimeDefault", Str(pod, "securityContext", "seccompProfile", "type"));
+        Assert.Equal("false", Str(pod, "automountServiceAccountToken"));
+        Assert.Equal("true", Str(container, "securityContext", "readOnlyRootFilesystem"));
+        Assert.Equal("false", Str(container, "securityContext", "allowPrivilegeEscalation"));
+        Assert.Equal(["ALL"], Items(container, "securityContext", "capabilities", "drop").Select(n => n.ToString()));
+        Assert.Empty(Items(container, "securityContext", "capabilities", "add"));
+        foreach (var init in Items(pod, "initContainers"))
+        {
+            Assert.Equal("false", Str(init, "securityContext", "allowPrivilegeEscalation"));
+            Assert.Equal(["ALL"], Items(init, "securityContext", "capabilities", "drop").Select(n => n.ToString()));
+            Assert.Equal(["CHOWN"], Items(init, "securityContext", "capabilities", "add").Select(n => n.ToString()));
+            Assert.All(Items(pod, "volumes").Where(v => At(v, "hostPath") is not null), v => Assert.Null(Str(v, "hostPath", "readOnly")));
+            Assert.All(Items(init, "volumeMounts").Where(m => Str(m, "name") == "host-etcd-pki"), m => Assert.Equal("true", Str(m, "readOnly")));
+        }
+        Assert.DoesNotContain(Items(container, "volumeMounts"), m => At(pod, "volumes") is YamlSequenceNode vs
+            && vs.Children.Any(v => Str(v, "name") == Str(m, "name") && At(v, "hostPath") is not null));
+        // A pinned image: a tag or a digest, never latest.
+        var image = Str(container, "image")!;
+        Assert.Matches(@"^[^:@]+(:[\w.-]+|@sha256:[0-9a-f]{64})$", image);
+        Assert.DoesNotContain(":latest", image);
+        // Sized: requests and a memory limit.
+        Assert.NotNull(Str(container, "resources", "requests", "memory"));
+        Assert.NotNull(Str(container, "resources", "requests", "cpu"));
+        Assert.NotNull(Str(container, "resources", "limits", "memory"));
+        // The port, health endpoints and data path the image uses.
+        Assert.Contains("EXPOSE 8080", dockerfile);
+        Assert.Contains("ASPNETCORE_URLS=http://+:8080", dockerfile);
+        Assert.Equal("8080", Str(container, "ports", 0, "containerPort"));
+        Assert.Equal("/healthz", Str(container, "livenessProbe", "httpGet", "path"));
+        Assert.Equal("/readyz", Str(container, "readinessProbe", "httpGet", "path"));
+        Assert.Contains("Remediator__Storage__Path=/data/remediator.db", dockerfile);
+        var config = manifests.Single("ConfigMap");
+        Assert.Equal("/data/remediator.db", Str(config, "data", "Remediator__Storage__Path"));
+        Assert.Contains(Items(container, "volumeMounts"), m => Str(m, "mountPath") == "/data" && Str(m, "name") == "data");
+        Assert.Equal(Str(config, "metadata", "name"), Str(container, "envFrom", 0, "configMapRef", "name"));
+        Assert.Contains(Items(pod, "volumes"), v => Str(v, "name") == "tmp" && At(v, "emptyDir") is not null);
+    }
+
+    [Theory]
+    [MemberData(nameof(OverlayNames))]
+    public async Task EveryObjectCarriesTheRecommendedLabels(string overlay)
+    {
+        var manifests = await RenderAsync(overlay);
+
+        Assert.All(manifests.Objects, o =>
+        {
+            foreach (var label in new[] { "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by" })
+                Assert.True(Str(o, "metadata", "labels", label) is { Length: > 0 }, $"{Str(o, "kind")} {Str(o, "metadata", "name")} has no {label}");
+        });
+        var service = manifests.Single("Service");
+        var template = At(manifests.Single("Deployment"), "spec", "template", "metadata", "labels") as YamlMappingNode;
+        Assert.All(((YamlMappingNode)At(service, "spec", "selector")!).Children,
+            kv => Assert.Equal(kv.Value.ToString(), Str(template!, kv.Key.ToString())));
+    }
+
+    [Fact]
+    public async Task ThePrometheusRulesAreTheRuleFilesAndPassPromtoolsTests()
+    {
+        var dir = Directory.CreateTempSubdirectory("etcdrem-it-rules-").FullName;
+        try
+        {
+            // The committed PrometheusRules are exactly what the script renders from the rule files.
+            var (renderExit, renderOutput) = await Tools.RunAsync("bash", RepoFiles.Path("scripts", "render-kubernetes-rules.sh"), dir);
+            Assert.True(renderExit == 0, renderOutput);
+            foreach (var file in Directory.GetFiles(dir, "prometheusrule-*.yaml"))
+                Assert.Equal(await File.ReadAllTextAsync(RepoFiles.Path("deploy", "kubernetes", "monitoring", Path.GetFileName(file))), await File.ReadAllTextAsync(file));
+
+            // What kustomize renders carries the same groups; promtool checks and unit-tests them.
+            var manifests = await RenderAsync("monitoring");
+            var serializer = new SerializerBuilder().Build();
+            foreach (var (ruleName, source) in new[] { ("etcd-remediator-etcd", "etcd-rules.yml"), ("etcd-remediator-remediator", "remediator-rules.yml") })
+            {
+                var rule = Assert.Single(manifests.All("PrometheusRule"), r => Str(r, "metadata", "name") == ruleName);
+                var spec = serializer.Serialize(new YamlStream(new YamlDocument(At(rule, "spec")!)).Documents[0].RootNode);
+                await File.WriteAllTextAsync(Path.Combine(dir, source), spec);
+                Assert.Equal(Canonical(await File.ReadAllTextAsync(RepoFiles.Path("docker", "prometheus", source))), Canonical(spec));
+                File.Copy(RepoFiles.Path("docker", "prometheus", source.Replace(".yml", ".test.yml", StringComparison.Ordinal)), Path.Combine(dir, source.Replace(".yml", ".test.yml", StringComparison.Ordinal)));
+            }
+            var (checkExit, checkOutput) = await Tools.RunAsync("promtool", "check", "rules", Path.Combine(dir, "etcd-rules.yml"), Path.Combine(dir, "remediator-rules.yml"));
+            Assert.True(checkExit == 0, checkOutput);
+            var (testExit, testOutput) = await Tools.RunAsync("promtool", "test", "rules", Path.Combine(dir, "etcd-rules.test.yml"), Path.Combine(dir, "remediator-rules.test.yml"));
+            Assert.True(testExit == 0, testOutput);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TheAlertmanagerConfigRoutesTheExamplesAlertsToTheWebhookWhenTheMatcherStrategyIsNone()
+    {
+        var manifests = await RenderAsync("overlays/kubeadm");
+        var config = manifests.Single("AlertmanagerConfig");
+        var route = At(config, "spec", "route")!;
+        var matcher = Items(route, "matchers").Single();
+        var example = await File.ReadAllTextAsync(RepoFiles.Path("alertmanager.example.yml"));
+        var webhook = At(config, "spec", "receivers", 0, "webhookConfigs", 0)!;
+
+        // The same alert names as alertmanager.example.yml, to the service's Service and webhook token.
+        Assert.Equal("alertname", Str(matcher, "name"));
+        Assert.Equal("=~", Str(matcher, "matchType"));
+        Assert.Contains($"alertname=~\"{Str(matcher, "value")}\"", example);
+        Assert.Equal("http://etcd-remediator.etcd-remediator.svc:8080/api/v1/alerts", Str(webhook, "url"));
+        Assert.Equal("8080", Str(manifests.Single("Service"), "spec", "ports", 0, "port"));
+        Assert.Equal("etcd-remediator-tokens", Str(webhook, "httpConfig", "authorization", "credentials", "name"));
+        Assert.Contains(Items(At(manifests.Single("Deployment"), "spec", "template", "spec")!, "volumes"),
+            v => Str(v, "secret", "secretName") == "etcd-remediator-tokens");
+
+        // As the operator builds Alertmanager's configuration from it, tested with amtool against the
+        // labels our rules give the alerts (etcd's series are in kube-system on kubeadm).
+        var alertNames = Str(matcher, "value")!.Split('|');
+        foreach (var (strategy, reaches) in new[] { ("None", true), ("OnNamespace", false) })
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"etcdrem-it-am-{Guid.NewGuid():N}.yml");
+            try
+            {
+                await File.WriteAllTextAsync(file, OperatorConfig(Str(matcher, "value")!, strategy == "OnNamespace"));
+                foreach (var alert in alertNames)
+                {
+                    var (exit, output) = await Tools.RunAsync("amtool", "config", "routes", "test", "--config.file", file,
+                        $"alertname={alert}", "cluster=prod", "namespace=kube-system", "severity=critical");
+                    Assert.True(exit == 0 || !reaches, output);
+                    Assert.Equal(reaches, output.Contains("etcd-remediator/etcd-remediator/etcd-remediator", StringComparison.Ordinal));
+                }
+                var (_, unrelated) = await Tools.RunAsync("amtool", "config", "routes", "test", "--config.file", file, "alertname=KubePodCrashLooping", "namespace=kube-system");
+                Assert.DoesNotContain("etcd-remediator/", unrelated);
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the Prometheus Operator generates for our AlertmanagerConfig: its route under the root,
+    /// receiver named namespace/config/receiver, `continue: true`, and with the OnNamespace strategy
+    /// (the operator's default) a namespace matcher for the config's own namespace.
+    /// </summary>
+    private static string OperatorConfig(string alertNames, bool onNamespace) => $$"""
+        route:
+          receiver: "null"
+          routes:
+            - receiver: etcd-remediator/etcd-remediator/etcd-remediator
+              matchers:
+                {{(onNamespace ? "- namespace=\"etcd-remediator\"" : "")}}
+                - alertname=~"{{alertNames}}"
+              continue: true
+        receivers:
+          - name: "null"
+          - name: etcd-remediator/etcd-remediator/etcd-remediator
+            webhook_configs:
+              - url: http://etcd-remediator.etcd-remediator.svc:8080/api/v1/alerts
+        """;
+
+    /// <summary>The same document whatever the key order (kustomize sorts keys): JSON with sorted keys.</summary>
+    private static string Canonical(string yaml) =>
+        JsonSerializer.Serialize(Sorted(new DeserializerBuilder().Build().Deserialize<object>(yaml)));
+
+    private static object? Sorted(object? node) => node switch
+    {
+        IDictionary<object, object> map => new SortedDictionary<string, object?>(map.ToDictionary(kv => kv.Key.ToString()!, kv => Sorted(kv.Value)), StringComparer.Ordinal),
+        IList<object> list => list.Select(Sorted).ToList(),
+        _ => node,
+    };
+}

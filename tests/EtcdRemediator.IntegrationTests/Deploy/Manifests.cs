@@ -1,0 +1,45 @@
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using YamlDotNet.RepresentationModel;
+
+namespace EtcdRemediator.IntegrationTests.Deploy;
+
+/// <summary>A kustomization of deploy/kubernetes rendered by `kubectl kustomize`, as YAML nodes.</summary>
+public sealed class Manifests(string text, IReadOnlyList<YamlMappingNode> objects)
+{
+    public static readonly string[] Overlays = ["overlays/talos", "overlays/kubeadm", "overlays/external"];
+
+    public string Text { get; } = text;
+    public IReadOnlyList<YamlMappingNode> Objects { get; } = objects;
+
+    public static async Task<Manifests> RenderAsync(string kustomization)
+    {
+        var (exit, output) = await Tools.RunAsync("kubectl", "kustomize", RepoFiles.Path("deploy", "kubernetes", kustomization));
+        Assert.True(exit == 0, $"kubectl kustomize {kustomization}: {output}");
+        var stream = new YamlStream();
+        stream.Load(new StringReader(output));
+        return new Manifests(output, [.. stream.Documents.Select(d => (YamlMappingNode)d.RootNode)]);
+    }
+
+    public YamlMappingNode Single(string kind) => Assert.Single(Objects, o => Str(o, "kind") == kind);
+
+    public IEnumerable<YamlMappingNode> All(string kind) => Objects.Where(o => Str(o, "kind") == kind);
+
+    /// <summary>The node at a path of mapping keys and sequence indexes, e.g. ("spec", "template", "spec").</summary>
+    public static YamlNode? At(YamlNode node, params object[] path)
+    {
+        YamlNode? current = node;
+        foreach (var step in path)
+            current = (current, step) switch
+            {
+                (YamlMappingNode m, string key) => m.Children.TryGetValue(new YamlScalarNode(key), out var next) ? next : null,
+                (YamlSequenceNode s, int i) => i < s.Children.Count ? s.Children[i] : null,
+                _ => null,
+            };
+        return current;
+    }
+
+    public static string? Str(YamlNode node, params object[] path) => (At(node, path) as YamlScalarNode)?.Value;
+
+    public static IEnumerable<YamlNode> Items(YamlNode node, params object[] path) =>
+        At(node, path) is YamlSequenceNode s ? s.Children : [];
+}
