@@ -10,8 +10,20 @@ public static class ConfigurationExtensions
 
     public static IHostApplicationBuilder AddRemediatorConfiguration(this IHostApplicationBuilder builder)
     {
+        // The service's own defaults (quiet framework logs) wherever it is started from: `dotnet run
+        // --project` from the repository root makes that the content root, where there is none.
+        // Lowest precedence: the content root's file, the environment and the command line override it.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+        });
+        // Checked key by key before binding (unknown keys, unreadable values, durations and sizes as
+        // operators write them); bound lazily, so that configuration added by a test host counts too.
+        builder.Services.AddSingleton(sp => ConfigurationCheck.Run(sp.GetRequiredService<IConfiguration>().GetSection(RemediatorOptions.Section)));
         builder.Services.AddOptions<RemediatorOptions>()
-            .Bind(builder.Configuration.GetSection(RemediatorOptions.Section))
+            .Configure<ConfigurationCheck>((o, check) => check.Normalized.Bind(o))
             .PostConfigure(o =>
             {
                 if (o.Clusters.Count == 0) o.Clusters.Add(LocalCluster);
@@ -30,6 +42,9 @@ public static class ConfigurationExtensions
     {
         try
         {
+            // Validated before the host starts: an error is then reported once, as the list below,
+            // not also as the host's own "failed to start" log line with a stack trace.
+            _ = app.Services.GetRequiredService<IOptions<RemediatorOptions>>().Value;
             await app.RunAsync();
             return 0;
         }

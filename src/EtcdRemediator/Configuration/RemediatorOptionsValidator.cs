@@ -9,7 +9,7 @@ namespace EtcdRemediator.Configuration;
 /// Checks the whole configuration at start-up. Every message starts with the full key
 /// (<c>Remediator:Policy:Cooldown</c>), so the operator knows what to fix without reading code.
 /// </summary>
-public sealed partial class RemediatorOptionsValidator : IValidateOptions<RemediatorOptions>
+public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check) : IValidateOptions<RemediatorOptions>
 {
     private const string Root = RemediatorOptions.Section;
 
@@ -18,7 +18,8 @@ public sealed partial class RemediatorOptionsValidator : IValidateOptions<Remedi
 
     public ValidateOptionsResult Validate(string? name, RemediatorOptions options)
     {
-        var errors = Collect(options).ToList();
+        // Keys that were unknown or unreadable come first: a value refused there is absent below.
+        var errors = check.Errors.Concat(Collect(options)).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

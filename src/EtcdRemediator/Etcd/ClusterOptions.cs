@@ -9,7 +9,8 @@ public enum EtcdBackend
 /// <summary>One etcd cluster the service may inspect and remediate.</summary>
 public sealed record ClusterOptions
 {
-    public string Name { get; init; } = "";
+    /// <summary>Used in URLs and snapshot folders; "local" when not given (two unnamed clusters collide, and say so).</summary>
+    public string Name { get; init; } = "local";
     public EtcdBackend Backend { get; init; } = EtcdBackend.Etcd;
     /// <summary>Client URLs (http or https). Members are found through the member list; these seed it.</summary>
     public List<string> Endpoints { get; init; } = [];

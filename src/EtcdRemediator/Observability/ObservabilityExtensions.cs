@@ -16,13 +16,24 @@ public static class ObservabilityExtensions
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RemediatorTelemetry>();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.IncludeScopes = true;
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+        // One line per event with the run in its scope; the trace id only (span ids add nothing to read).
+        // Logging__Console__FormatterName=json gives JSON lines for log shippers, scopes as fields.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId);
+        if (string.Equals(builder.Configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase))
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        else
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(RemediatorTelemetry.Name))
             .WithTracing(t => t

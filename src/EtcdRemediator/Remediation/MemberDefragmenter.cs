@@ -10,7 +10,7 @@ namespace EtcdRemediator.Remediation;
 /// One member's turn, in the order an operator would do it by hand: the gate again, leadership
 /// moved away if it is the leader, defragment, wait until it answers and has caught up, pause.
 /// </summary>
-public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePipeline reads, PolicyOptions policy, TimeProvider time, RemediatorTelemetry telemetry)
+public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePipeline reads, PolicyOptions policy, TimeProvider time, RemediatorTelemetry telemetry, ILogger logger)
 {
     public async Task DefragmentAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, bool last, CancellationToken cancellationToken)
     {
@@ -77,6 +77,8 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
             defrag.BytesAfter = step.BytesAfter = caughtUp.DbSize;
             telemetry.ReclaimedBytes.Add(Math.Max(0, defrag.BytesBefore!.Value - caughtUp.DbSize), new KeyValuePair<string, object?>("cluster", cluster.Name));
             step.Detail = $"applied index {caughtUp.RaftAppliedIndex}";
+            logger.LogInformation("Defragmented {Member} ({MemberId}): {BytesBefore} -> {BytesAfter} bytes; caught up at applied index {AppliedIndex}",
+                planned.Name, planned.Id, defrag.BytesBefore, caughtUp.DbSize, caughtUp.RaftAppliedIndex);
         }, cancellationToken);
 
         if (!last && policy.PauseBetweenMembers > TimeSpan.Zero)

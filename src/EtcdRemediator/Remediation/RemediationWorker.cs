@@ -105,7 +105,8 @@ public sealed class RemediationWorker(
         {
             run = await coordinator.BeginAsync(id, stoppingToken);
             if (run is null) return;
-            using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Id, ["Cluster"] = run.Cluster });
+            // Reads "run r-... (cluster)" in text; RunId and Cluster are fields in JSON and OTLP.
+            using var scope = logger.BeginScope("run {RunId} ({Cluster})", run.Id, run.Cluster);
             await executor.ExecuteAsync(run, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

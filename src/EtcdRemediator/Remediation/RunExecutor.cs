@@ -36,6 +36,8 @@ public sealed class RunExecutor(
         span?.SetTag("remediation.dry_run", run.DryRun);
         span?.SetTag("remediation.trigger", $"{run.Trigger.Kind}: {run.Trigger.Source}");
         var steps = new StepRecorder(run, store, time);
+        logger.LogInformation("Run {RunId} for {Cluster} ({Action}{DryRun}) started by {TriggerKind}: {TriggerSource}",
+            run.Id, run.Cluster, run.Action, run.DryRun ? ", dry run" : "", run.Trigger.Kind, run.Trigger.Source);
         try
         {
             var cluster = clusters.Find(run.Cluster) ?? throw new RunFailedException($"cluster '{run.Cluster}' is no longer configured");
@@ -56,7 +58,10 @@ public sealed class RunExecutor(
         if (run.Status is RunStatus.Failed or RunStatus.Interrupted) span?.SetStatus(ActivityStatusCode.Error, run.Reason);
         telemetry.Runs.Add(1, new("cluster", run.Cluster), new("action", run.Action), new("outcome", run.Status.ToString().ToLowerInvariant()));
         await steps.SaveAsync();
-        logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}: {Reason}", run.Id, run.Cluster, run.Action, run.Status, run.Reason);
+        if (run.Reason is null)
+            logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}; reclaimed {ReclaimedBytes} bytes", run.Id, run.Cluster, run.Action, run.Status, run.ReclaimedBytes);
+        else
+            logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}: {Reason}", run.Id, run.Cluster, run.Action, run.Status, run.Reason);
     }
 
     private async Task<(RunStatus, string?)> RunStepsAsync(IEtcdCluster cluster, StepRecorder steps, CancellationToken ct)
@@ -127,7 +132,7 @@ public sealed class RunExecutor(
         if (plan.Members.Count > 0)
         {
             using var members = RemediatorTelemetry.Source.StartActivity("defragment members");
-            var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time, telemetry);
+            var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time, telemetry, logger);
             var remaining = plan.Members.ToList();
             while (remaining.Count > 0)
             {

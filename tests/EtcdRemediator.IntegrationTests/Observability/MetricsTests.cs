@@ -17,7 +17,11 @@ public sealed class MetricsTests
         var before = await client.GetStringAsync("/metrics");
 
         var run = await client.RunToEndAsync("lab", "defrag");
-        var after = await client.GetStringAsync("/metrics");
+        // The exporter serves a scrape from its cache for 300 ms: a run this short can end inside it.
+        var after = await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
+            text => PrometheusText.Value(text, "etcd_remediator_runs_total", "cluster=\"lab\"", "outcome=\"succeeded\"", "action=\"defrag\"")
+                > PrometheusText.Value(before, "etcd_remediator_runs_total", "cluster=\"lab\"", "outcome=\"succeeded\"", "action=\"defrag\""),
+            TimeSpan.FromSeconds(10), "the run to show in /metrics");
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         double Delta(string name, params string[] labels) => PrometheusText.Value(after, name, labels) - PrometheusText.Value(before, name, labels);

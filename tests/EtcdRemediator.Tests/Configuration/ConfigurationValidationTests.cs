@@ -141,4 +141,81 @@ public sealed class ConfigurationValidationTests
     [InlineData(" https://etcd-0.example:2379 ", "https://etcd-0.example:2379")]
     public void EndpointsAreComparedWithoutTrailingSlashOrSpace(string given, string expected) =>
         Assert.Equal(expected, EtcdEndpoint.Normalize(given));
+
+    /// <summary>
+    /// Configuration that once started the service against the default local cluster, or read a
+    /// duration wrongly, with nothing said: each must now stop start-up naming the key and the value.
+    /// </summary>
+    public static TheoryData<string, string, string> Refused => new()
+    {
+        { "Remediator:Clusters:0:Backend", "Kubeadm", "Remediator:Clusters:0:Backend: 'Kubeadm' is not one of Etcd, Talos." },
+        { "Remediator:Clusters:0:QuotaBackendBytes", "8 gigs", "Remediator:Clusters:0:QuotaBackendBytes: '8 gigs' is not a size" },
+        { "Remediator:Policy:RequestTimeout", "10", "Remediator:Policy:RequestTimeout: '10' is not a duration: write a duration such as 10s, 30m" },
+        { "Remediator:Policy:Cooldown", "half an hour", "Remediator:Policy:Cooldown: 'half an hour' is not a duration" },
+        { "Remediator:Policy:MoveLeader", "yes", "Remediator:Policy:MoveLeader: 'yes' is not true or false." },
+        { "Remediator:Polcy:Cooldown", "30m", "Remediator:Polcy:Cooldown: is not a setting; did you mean Remediator:Policy:Cooldown?" },
+        { "Remediator:Clusters:0:Endpoint", "http://127.0.0.1:2379", "Remediator:Clusters:0:Endpoint: is not a setting; did you mean Remediator:Clusters:0:Endpoints:0?" },
+        { "Remediator:Snapshots:Retian", "3", "Remediator:Snapshots:Retian: is not a setting; did you mean Remediator:Snapshots:Retain?" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void AValueThatDoesNotBindStopsStartUpNamingTheKeyAndTheValue(string key, string value, string message)
+    {
+        var errors = Errors(new() { ["Remediator:Clusters:0:Name"] = "prod", ["Remediator:Clusters:0:Endpoints:0"] = "https://192.0.2.1:2379", [key] = value });
+
+        Assert.Contains(errors, e => e.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Remediator:Policy:Cooldown", "30m", "00:30:00")]
+    [InlineData("Remediator:Policy:Cooldown", "1h30m", "01:30:00")]
+    [InlineData("Remediator:Policy:RequestTimeout", "10s", "00:00:10")]
+    [InlineData("Remediator:Policy:DefragTimeout", "00:10:00", "00:10:00")]
+    [InlineData("Remediator:Policy:PauseBetweenMembers", "500ms", "00:00:00.5000000")]
+    public void DurationsAreReadAsOperatorsWriteThem(string key, string value, string expected)
+    {
+        var options = Load(new() { [key] = value });
+        var policy = options.Policy;
+        var actual = key.Split(':')[^1] switch
+        {
+            "Cooldown" => policy.Cooldown, "RequestTimeout" => policy.RequestTimeout,
+            "DefragTimeout" => policy.DefragTimeout, _ => policy.PauseBetweenMembers,
+        };
+
+        Assert.Equal(TimeSpan.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), actual);
+    }
+
+    [Theory]
+    [InlineData("8Gi", 8L << 30)]
+    [InlineData("200MiB", 200L << 20)]
+    [InlineData("2GB", 2_000_000_000L)]
+    [InlineData("16777216", 16777216L)]
+    public void SizesAreReadAsOperatorsWriteThem(string value, long bytes) =>
+        Assert.Equal(bytes, Load(new() { ["Remediator:Clusters:0:Endpoints:0"] = "http://127.0.0.1:2379", ["Remediator:Clusters:0:QuotaBackendBytes"] = value }).Clusters[0].QuotaBackendBytes);
+
+    [Fact]
+    public void AClusterWithEndpointsButNoNameIsLocalAsTheReadmeSays()
+    {
+        var options = Load(new() { ["Remediator:Clusters:0:Endpoints:0"] = "http://127.0.0.1:2379" });
+
+        Assert.Equal("local", Assert.Single(options.Clusters).Name);
+    }
+
+    [Fact]
+    public void OneBadClusterValueNeverDropsTheOthersSilently()
+    {
+        var errors = Errors(new()
+        {
+            ["Remediator:Clusters:0:Name"] = "a", ["Remediator:Clusters:0:Endpoints:0"] = "http://127.0.0.1:2379",
+            ["Remediator:Clusters:1:Name"] = "b", ["Remediator:Clusters:1:Endpoints:0"] = "http://127.0.0.1:2380",
+            ["Remediator:Clusters:1:Backend"] = "Kubeadm",
+        });
+
+        Assert.Equal(["Remediator:Clusters:1:Backend: 'Kubeadm' is not one of Etcd, Talos."], errors);
+    }
+
+    [Fact]
+    public void RoutesTakeAnyAlertNameAsTheirKey() =>
+        Assert.Equal("recover", Load(new() { ["Remediator:Alerts:Routes:MyCustomNoSpace"] = "recover" }).Alerts.Routes["MyCustomNoSpace"]);
 }

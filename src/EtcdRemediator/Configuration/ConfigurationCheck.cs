@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace EtcdRemediator.Configuration;
+
+/// <summary>
+/// Reads every key under <c>Remediator</c> before it is bound, so that nothing is silently ignored or
+/// silently replaced by a default: an unknown key is refused with the nearest known one, a value
+/// that does not fit its key's type is refused with the key and the value, and durations and sizes
+/// are accepted as operators write them (<see cref="Durations"/>). What passes is handed to the
+/// binder in the form it understands; what does not is in <see cref="Errors"/>.
+/// </summary>
+public sealed class ConfigurationCheck
+{
+    private ConfigurationCheck(IConfiguration normalized, IReadOnlyList<string> errors)
+    {
+        Normalized = normalized;
+        Errors = errors;
+    }
+
+    public IConfiguration Normalized { get; }
+    public IReadOnlyList<string> Errors { get; }
+
+    /// <summary>Every known key, with <c>*</c> for a list index or a free-form dictionary key, and its type.</summary>
+    private static readonly IReadOnlyDictionary<string, Type> Known = KnownKeys(typeof(RemediatorOptions), "");
+
+    public static ConfigurationCheck Run(IConfigurationSection section)
+    {
+        var errors = new List<string>();
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (path, value) in section.AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var key = $"{RemediatorOptions.Section}:{path}";
+            var pattern = Pattern(path);
+            if (!Known.TryGetValue(pattern, out var type))
+            {
+                // A parent of known keys given a value ("Clusters:0" = x) is as wrong as a typo.
+                var near = Nearest(pattern, path);
+                errors.Add($"{key}: is not a setting" + (near is null ? "." : $"; did you mean {RemediatorOptions.Section}:{near}?"));
+                continue;
+            }
+            if (Normalize(value!, type, out var normalized, out var problem)) values[path] = normalized;
+            else errors.Add($"{key}: '{value}' {problem}");
+        }
+        return new ConfigurationCheck(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), errors);
+    }
+
+    private static bool Normalize(string value, Type type, out string normalized, out string problem)
+    {
+        normalized = value;
+        problem = "";
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(string)) return true;
+        if (type == typeof(TimeSpan))
+        {
+            var ok = Durations.TryParseDuration(value, out var d);
+            normalized = d.ToString("c", CultureInfo.InvariantCulture);
+            problem = $"is not a duration: {Durations.DurationForms}.";
+            return ok;
+        }
+        if (type == typeof(long))
+        {
+            var ok = Durations.TryParseSize(value, out var bytes);
+            normalized = bytes.ToString(CultureInfo.InvariantCulture);
+            problem = $"is not a size: {Durations.SizeForms}.";
+            return ok;
+        }
+        if (type.IsEnum)
+        {
+            var names = Enum.GetNames(type);
+            var match = names.FirstOrDefault(n => n.Equals(value.Trim(), StringComparison.OrdinalIgnoreCase));
+            normalized = match ?? value;
+            problem = $"is not one of {string.Join(", ", names)}.";
+            return match is not null;
+        }
+        if (type == typeof(int))
+        {
+            problem = "is not a whole number.";
+            return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
+        }
+        if (type == typeof(double))
+        {
+            problem = "is not a number (use a dot for decimals).";
+            return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        }
+        if (type == typeof(bool))
+        {
+            problem = "is not true or false.";
+            return bool.TryParse(value, out _);
+        }
+        problem = $"cannot be read as {type.Name}.";
+        return false;
+    }
+
+    /// <summary>"Clusters:0:Tls:CaFile" -> "Clusters:*:Tls:CaFile"; a free-form dictionary key also becomes "*".</summary>
+    private static string Pattern(string path)
+    {
+        var parts = path.Split(':');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var prefix = string.Join(':', parts.Take(i));
+            if (int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                || Known.ContainsKey(prefix == "" ? "*" : $"{prefix}:*") && !Known.Keys.Any(k => k.StartsWith($"{prefix}:{parts[i]}", StringComparison.OrdinalIgnoreCase)))
+                parts[i] = "*";
+        }
+        var pattern = string.Join(':', parts);
+        return Known.Keys.FirstOrDefault(k => k.Equals(pattern, StringComparison.OrdinalIgnoreCase)) ?? pattern;
+    }
+
+    /// <summary>The known key closest to what was written, with the written list indexes put back.</summary>
+    private static string? Nearest(string pattern, string path)
+    {
+        var best = Known.Keys.MinBy(k => Distance(k.ToLowerInvariant(), pattern.ToLowerInvariant()));
+        if (best is null || Distance(best.ToLowerInvariant(), pattern.ToLowerInvariant()) > Math.Max(3, pattern.Length / 3)) return null;
+        var written = new Queue<string>(path.Split(':').Where(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)));
+        return string.Join(':', best.Split(':').Select(p => p != "*" ? p : written.Count > 0 ? written.Dequeue() : "0"));
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) d[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var previous = d[0];
+            d[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var current = d[j];
+                d[j] = Math.Min(Math.Min(d[j] + 1, d[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+        return d[b.Length];
+    }
+
+    private static Dictionary<string, Type> KnownKeys(Type type, string prefix)
+    {
+        var keys = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is not null))
+        {
+            var key = prefix.Length == 0 ? property.Name : $"{prefix}:{property.Name}";
+            var t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (IsLeaf(t)) keys[key] = t;
+            else if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+                Add(keys, t.GetGenericArguments()[1], $"{key}:*");
+            else if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(List<>))
+                Add(keys, t.GetGenericArguments()[0], $"{key}:*");
+            else foreach (var (k, v) in KnownKeys(t, key)) keys[k] = v;
+        }
+        return keys;
+    }
+
+    private static void Add(Dictionary<string, Type> keys, Type element, string key)
+    {
+        if (IsLeaf(element)) keys[key] = element;
+        else foreach (var (k, v) in KnownKeys(element, key)) keys[k] = v;
+    }
+
+    private static bool IsLeaf(Type t) => t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(TimeSpan) || t == typeof(decimal);
+}
