@@ -42,7 +42,10 @@ public sealed class AlertIntake(
                 results[group.Key] = await coordinator.SubmitAsync(new RunRequest(group.Key, action, false, false, trigger), cancellationToken);
             }
 
-            var dispositions = routed.Select(r => Describe(r.Alert, r.Route, results)).ToList();
+            // The first alert of a cluster carries what happened to the run (started, cooldown, ...);
+            // the others of the same delivery joined that same run.
+            var described = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var dispositions = routed.Select(r => Describe(r.Alert, r.Route, results, first: r.Route.Cluster is not { } c || described.Add(c))).ToList();
             var status = routed.Any(r => r.Route.Kind == RouteKind.UnknownCluster) ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status202Accepted;
             var entry = Entry(status, payload, dispositions, status == StatusCodes.Status202Accepted ? null : "an alert names a cluster that is not configured", raw);
             await audit.SaveAsync(entry, cancellationToken);
@@ -88,7 +91,7 @@ public sealed class AlertIntake(
     private string MetricAlertName(string alertname) =>
         AlertRouter.DefaultRoutes.ContainsKey(alertname) || options.Value.Alerts.Routes.ContainsKey(alertname) ? alertname : "other";
 
-    private static AlertDisposition Describe(AlertmanagerAlert alert, AlertRoute route, Dictionary<string, SubmitResult> results)
+    private static AlertDisposition Describe(AlertmanagerAlert alert, AlertRoute route, Dictionary<string, SubmitResult> results, bool first)
     {
         if (route.Kind != RouteKind.Remediate)
         {
@@ -96,7 +99,8 @@ public sealed class AlertIntake(
             return new AlertDisposition(alert.Fingerprint, alert.AlertName, route.Cluster, null, kind, null, route.Reason);
         }
         var result = results[route.Cluster!];
+        var disposition = !first && result.Disposition == Disposition.Started ? Disposition.Joined : result.Disposition;
         return new AlertDisposition(alert.Fingerprint, alert.AlertName, route.Cluster, route.Action!.Value.ToName(),
-            RemediationEndpoints.DispositionName(result.Disposition), result.Run?.Id, result.Reason ?? route.Reason);
+            RemediationEndpoints.DispositionName(disposition), result.Run?.Id, result.Reason ?? route.Reason);
     }
 }

@@ -8,7 +8,13 @@ namespace EtcdRemediator.Api;
 public static class RemediationEndpoints
 {
     /// <summary>Answer to a trigger: the run it started or joined, and where to follow it.</summary>
-    public sealed record TriggerAnswer(string Id, string Disposition, string Cluster, string Action, string Status, bool DryRun);
+    /// <summary>Answer to a trigger: the run it started or joined, and where to follow it. When the run
+    /// ended within the wait (a dry run usually does), its plan and reason are here too.</summary>
+    public sealed record TriggerAnswer(string Id, string Disposition, string Cluster, string Action, string Status, bool DryRun,
+        IReadOnlyList<PlannedMember>? Plan = null, string? Reason = null);
+
+    /// <summary>How long a trigger may wait for its run: dry runs 30 s unless told; <c>?wait=</c> at most 60 s.</summary>
+    public static readonly TimeSpan DryRunWait = TimeSpan.FromSeconds(30), MaxWait = TimeSpan.FromSeconds(60);
 
     public static RouteGroupBuilder MapRemediationEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -20,9 +26,17 @@ public static class RemediationEndpoints
     }
 
     private static async Task<Results<Accepted<TriggerAnswer>, ProblemHttpResult>> TriggerAsync(
-        string cluster, JsonBody<RemediationRequest> body, HttpContext http,
-        EtcdClusterRegistry clusters, RemediationCoordinator coordinator, CancellationToken cancellationToken)
+        string cluster, string? wait, JsonBody<RemediationRequest> body, HttpContext http,
+        EtcdClusterRegistry clusters, RemediationCoordinator coordinator, RunStore store, TimeProvider time, CancellationToken cancellationToken)
     {
+        TimeSpan? waitFor = null;
+        if (wait is not null)
+        {
+            if (!Configuration.Durations.TryParseDuration(wait, out var w) || w < TimeSpan.Zero || w > MaxWait)
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait",
+                    detail: $"'wait' must be a duration up to {MaxWait.TotalSeconds:0}s, such as 10s or 30s.");
+            waitFor = w;
+        }
         if (clusters.Find(cluster) is not { } target) return Problems.UnknownCluster(cluster);
         var request = body.Value!;
         _ = RemediationActions.TryParse(request.Action, out var action); // the validator has checked it
@@ -31,7 +45,7 @@ public static class RemediationEndpoints
         try
         {
             result = await coordinator.SubmitAsync(
-                new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger("manual", who)), cancellationToken);
+                new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger("manual", who), request.IgnoreThresholds), cancellationToken);
         }
         catch (StoreUnavailableException e)
         {
@@ -43,8 +57,21 @@ public static class RemediationEndpoints
                 title: result.Disposition == Disposition.Cooldown ? "The cluster is in its cooldown" : "The cluster's circuit breaker is open",
                 detail: $"{result.Reason}. Send \"force\": true to run anyway (the safety gate still applies).",
                 extensions: new Dictionary<string, object?> { ["disposition"] = DispositionName(result.Disposition), ["retryAfter"] = result.RetryAfter });
+        // Whoever asks for a dry run wants its plan: wait for it (bounded), so one call is enough.
+        var ended = await WaitForEndAsync(store, time, run.Id, waitFor ?? (run.DryRun ? DryRunWait : TimeSpan.Zero), cancellationToken) ?? run;
         return TypedResults.Accepted($"/api/v1/remediations/{run.Id}",
-            new TriggerAnswer(run.Id, DispositionName(result.Disposition), run.Cluster, run.Action, run.Status.ToString(), run.DryRun));
+            new TriggerAnswer(run.Id, DispositionName(result.Disposition), run.Cluster, ended.Action, ended.Status.ToString(), run.DryRun,
+                ended.IsActive ? null : ended.Plan, ended.Reason));
+    }
+
+    private static async Task<RunRecord?> WaitForEndAsync(RunStore store, TimeProvider time, string id, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (wait <= TimeSpan.Zero) return null;
+        var deadline = time.GetUtcNow() + wait;
+        RunRecord? run;
+        while ((run = await store.GetAsync(id, cancellationToken)) is { IsActive: true } && time.GetUtcNow() < deadline)
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+        return run;
     }
 
     private static async Task<Results<Ok<RunRecord>, ProblemHttpResult>> GetAsync(string id, RunStore store, CancellationToken cancellationToken) =>

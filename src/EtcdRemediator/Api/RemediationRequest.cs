@@ -7,7 +7,9 @@ namespace EtcdRemediator.Api;
 /// <summary>Body of POST /api/v1/clusters/{cluster}/remediations. Unknown fields are refused:
 /// a misspelt "dry_run" must not turn a dry run into a real one.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record RemediationRequest(string? Action, bool DryRun = false, bool Force = false);
+/// <param name="Force">Bypass the cooldown and the circuit breaker (never the safety gate or the thresholds).</param>
+/// <param name="IgnoreThresholds">Defragment every voting member, fragmented or not: the explicit way to do it.</param>
+public sealed record RemediationRequest(string? Action, bool DryRun = false, bool Force = false, bool IgnoreThresholds = false);
 
 public sealed class RemediationRequestValidator : AbstractValidator<RemediationRequest>
 {

@@ -8,7 +8,13 @@ namespace EtcdRemediator.Remediation;
 /// </summary>
 public static class Planner
 {
-    public static RemediationPlan Plan(ClusterState state, RemediationAction action, PolicyOptions policy)
+    /// <summary>
+    /// <c>defrag</c> takes the members past the thresholds; <c>recover</c> takes every voting member
+    /// while a NOSPACE alarm is active (the cluster refuses writes), and the thresholds otherwise, so a
+    /// forced recover of a healthy cluster does not rewrite every member for nothing;
+    /// <paramref name="ignoreThresholds"/> takes every voting member, as asked.
+    /// </summary>
+    public static RemediationPlan Plan(ClusterState state, RemediationAction action, PolicyOptions policy, bool ignoreThresholds = false)
     {
         if (action is RemediationAction.Snapshot or RemediationAction.Disarm)
             return new RemediationPlan(PlanVerdict.Proceed, [], null);
@@ -16,7 +22,8 @@ public static class Planner
             return RemediationPlan.Refuse(refusal);
 
         var leader = state.AgreedLeader!.Value;
-        var candidates = state.Voting.Where(m => action == RemediationAction.Recover || Fragmented(m.Status!, policy));
+        var everyMember = ignoreThresholds || (action == RemediationAction.Recover && state.HasAlarm(AlarmKind.NoSpace));
+        var candidates = state.Voting.Where(m => everyMember || Fragmented(m.Status!, policy));
         var ordered = candidates
             .OrderBy(m => m.Member.Id == leader)
             .ThenByDescending(m => m.Status!.FragmentationRatio)
@@ -25,7 +32,7 @@ public static class Planner
                 m.Status!.DbSize, m.Status.DbSizeInUse, Math.Round(m.Status.FragmentationRatio, 4)))
             .ToList();
         return ordered.Count == 0
-            ? new RemediationPlan(PlanVerdict.NothingToDo, [], $"no member is at least {policy.MinFragmentationRatio:P0} fragmented with {policy.MinReclaimableBytes} bytes to reclaim")
+            ? new RemediationPlan(PlanVerdict.NothingToDo, [], $"no member is at least {policy.MinFragmentationRatio:P0} fragmented with {policy.MinReclaimableBytes} bytes to reclaim (send \"ignoreThresholds\": true to defragment regardless)")
             : new RemediationPlan(PlanVerdict.Proceed, ordered, null);
     }
 

@@ -79,6 +79,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 Action = request.Action.ToName(),
                 DryRun = request.DryRun,
                 Force = request.Force,
+                IgnoreThresholds = request.IgnoreThresholds,
                 Trigger = request.Trigger,
                 CreatedAt = time.GetUtcNow(),
             };

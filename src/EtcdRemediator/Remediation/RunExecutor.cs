@@ -77,7 +77,7 @@ public sealed class RunExecutor(
 
         var plan = await steps.RunAsync("plan", null, step =>
         {
-            var p = Planner.Plan(state, action, Policy);
+            var p = Planner.Plan(state, action, Policy, run.IgnoreThresholds);
             step.Outcome = p.Verdict == PlanVerdict.Refused ? StepOutcome.Failed : StepOutcome.Succeeded;
             step.Detail = p.Verdict == PlanVerdict.Proceed && p.Members.Count > 0
                 ? $"defragment in order: {string.Join(", ", p.Members.Select(m => m.IsLeader ? $"{m.Name} (leader)" : m.Name))}"

@@ -57,6 +57,8 @@ public sealed class RunRecord
     public required string Action { get; set; }
     public bool DryRun { get; init; }
     public bool Force { get; init; }
+    /// <summary>Every voting member is defragmented, whatever its fragmentation (asked for by name).</summary>
+    public bool IgnoreThresholds { get; init; }
     public required RunTrigger Trigger { get; init; }
     /// <summary>The first triggers that joined this run (at most <see cref="MaxJoinedKept"/>), replaced, never
     /// changed in place, so the executor can serialize the run while a trigger joins.</summary>

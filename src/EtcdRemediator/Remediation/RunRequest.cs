@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Remediation;
 
 /// <summary>A trigger, from an alert or an operator. <c>Force</c> skips cooldown and breaker, never the gate.</summary>
-public sealed record RunRequest(string Cluster, RemediationAction Action, bool DryRun, bool Force, RunTrigger Trigger);
+public sealed record RunRequest(string Cluster, RemediationAction Action, bool DryRun, bool Force, RunTrigger Trigger, bool IgnoreThresholds = false);
 
 public enum Disposition
 {

@@ -79,6 +79,8 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Single(all.Select(d => d.GetProperty("runId").GetString()).Distinct());
         var run = await _client.GetRunAsync(all[0].GetProperty("runId").GetString()!);
         Assert.Equal("recover", run.Action);
+        // As the README says: the first started it, the others joined it.
+        Assert.Equal(["started", "joined", "joined"], all.Select(d => d.GetProperty("disposition").GetString()));
     }
 
     [Fact]

@@ -50,9 +50,26 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void RecoverTakesEveryVotingMemberWhateverItsFragmentation()
+    public void RecoverUnderNoSpaceTakesEveryVotingMemberWhateverItsFragmentation()
     {
-        var plan = Plan(Cluster().Leader(1).Member(1, 100, 99).Member(2, 100, 98).Member(3, 100, 10), RemediationAction.Recover);
+        var plan = Plan(Cluster().Leader(1).Member(1, 100, 99).Member(2, 100, 98).Member(3, 100, 10).Alarm(2, AlarmKind.NoSpace), RemediationAction.Recover);
+
+        Assert.Equal(["m3", "m2", "m1"], plan.Members.Select(m => m.Name));
+    }
+
+    [Fact]
+    public void AForcedRecoverOfAHealthyClusterMeetsTheThresholdsAndDefragmentsNothing()
+    {
+        var plan = Plan(Cluster().Leader(1).Member(1, 100, 99).Member(2, 100, 98).Member(3, 100, 97), RemediationAction.Recover);
+
+        Assert.Equal(PlanVerdict.NothingToDo, plan.Verdict);
+        Assert.Contains("ignoreThresholds", plan.Reason);
+    }
+
+    [Fact]
+    public void IgnoringTheThresholdsTakesEveryVotingMemberLeaderLast()
+    {
+        var plan = Planner.Plan(Cluster().Leader(1).Member(1, 100, 99).Member(2, 100, 98).Member(3, 100, 97).Build(), RemediationAction.Defrag, Policy, ignoreThresholds: true);
 
         Assert.Equal(["m3", "m2", "m1"], plan.Members.Select(m => m.Name));
     }
