@@ -27,7 +27,7 @@ public static class ClusterEndpoints
     {
         if (clusters.Find(cluster) is not { } target)
             return Problems.UnknownCluster(cluster);
-        var view = ClusterStatusView.From(await inspector.InspectAsync(target, cancellationToken));
+        var view = ClusterStatusView.From(await inspector.InspectAsync(target, cancellationToken, retry: false));
         return WantsText(request)
             ? TypedResults.Text(StatusTable.Render(view), "text/plain; charset=utf-8")
             : TypedResults.Ok(view);

@@ -11,9 +11,11 @@ public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipeline
 {
     public const string ReadPipeline = "etcd-read";
 
-    public async Task<ClusterState> InspectAsync(IEtcdCluster cluster, CancellationToken cancellationToken)
+    /// <param name="retry">False for a look (the status page, readiness): one attempt per call, so a
+    /// frozen member costs one request timeout, not three; decisions (the pipeline) retry.</param>
+    public async Task<ClusterState> InspectAsync(IEtcdCluster cluster, CancellationToken cancellationToken, bool retry = true)
     {
-        var reads = pipelines.GetPipeline(ReadPipeline);
+        var reads = retry ? pipelines.GetPipeline(ReadPipeline) : ResiliencePipeline.Empty;
         IReadOnlyList<EtcdMember> members;
         try
         {

@@ -9,17 +9,27 @@ public sealed class EtcdClusterUnavailableException(string cluster, IReadOnlyLis
 
 public static class EtcdErrors
 {
-    /// <summary>Short, human words for an RPC failure, for status rows and run records.</summary>
+    /// <summary>
+    /// Short, human words for an RPC failure, for status rows and run records: what the member did
+    /// ("did not answer in time", "refused the connection"), not what .NET's HTTP stack said.
+    /// </summary>
     public static string Describe(Exception e) => e switch
     {
-        RpcException { StatusCode: StatusCode.DeadlineExceeded } => "timed out (deadline exceeded)",
+        RpcException { StatusCode: StatusCode.DeadlineExceeded } => "did not answer in time (timed out)",
+        RpcException r when r.Status.Detail.Contains("didn't respond to a ping", StringComparison.Ordinal) =>
+            "stopped answering (no reply on its connection; the process may be frozen or the network cut)",
+        RpcException { StatusCode: StatusCode.Unavailable } r when Root(r) is SocketException { SocketErrorCode: SocketError.ConnectionRefused } =>
+            "refused the connection (not running, or not listening at this address)",
         // TLS 1.3 servers check the client certificate after the handshake and then just close.
         RpcException r when r.Status.Detail.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal) =>
             "the server closed the TLS connection: is the client certificate missing, expired, or not issued by the cluster's CA? (Tls:CertFile/KeyFile, or the talosconfig's crt/key)",
         RpcException r when r.Status.Detail.Contains("rejected by the provided RemoteCertificateValidationCallback", StringComparison.Ordinal) =>
             "the server's certificate is not trusted: it does not chain to Tls:CaFile, or does not name this host",
         RpcException { StatusCode: StatusCode.Unavailable } r when Root(r) is SocketException s => $"unavailable: {s.Message.ToLowerInvariant()}",
+        RpcException r when r.Status.Detail.StartsWith("Error starting gRPC call. ", StringComparison.Ordinal) =>
+            $"could not be reached: {Plain(r.Status.Detail["Error starting gRPC call. ".Length..])}",
         RpcException r when !string.IsNullOrEmpty(r.Status.Detail) => $"{r.StatusCode}: {r.Status.Detail}",
+        TimeoutException t => t.Message,
         RpcException r => r.StatusCode.ToString(),
         OperationCanceledException => "cancelled",
         _ => e.Message,
@@ -30,6 +40,13 @@ public static class EtcdErrors
     {
         StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted,
     };
+
+    /// <summary>"HttpRequestException: An error occurred (127.0.0.1:2379)" -> "an error occurred (127.0.0.1:2379)".</summary>
+    private static string Plain(string detail)
+    {
+        var text = detail.Contains("Exception: ", StringComparison.Ordinal) ? detail[(detail.LastIndexOf("Exception: ", StringComparison.Ordinal) + "Exception: ".Length)..] : detail;
+        return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..].TrimEnd('.') : text;
+    }
 
     private static Exception Root(RpcException e)
     {

@@ -26,7 +26,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
     {
         var reply = await OnAnyEndpointAsync(
             (channel, headers, ct) => new Cluster.ClusterClient(channel).MemberListAsync(new MemberListRequest(), headers, Deadline(), ct).ResponseAsync,
-            cancellationToken);
+            cancellationToken, EtcdFailover.ReadHedge);
         return [.. reply.Members.Select(m => new EtcdMember(m.ID, m.Name, ChooseEndpoint(m), m.IsLearner))];
     }
 
@@ -43,7 +43,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         var reply = await OnAnyEndpointAsync(
             (channel, headers, ct) => new Maintenance.MaintenanceClient(channel)
                 .AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, headers, Deadline(), ct).ResponseAsync,
-            cancellationToken);
+            cancellationToken, EtcdFailover.ReadHedge);
         return [.. reply.Alarms.Where(a => a.Alarm != AlarmType.None).Select(a => new EtcdAlarm(a.MemberID, (AlarmKind)(int)a.Alarm))];
     }
 
@@ -152,14 +152,14 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         return urls.FirstOrDefault(_endpoints.Contains) ?? urls.FirstOrDefault() ?? "";
     }
 
-    private Task<T> OnAnyEndpointAsync<T>(Func<GrpcChannel, Metadata?, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+    private Task<T> OnAnyEndpointAsync<T>(Func<GrpcChannel, Metadata?, CancellationToken, Task<T>> call, CancellationToken cancellationToken, TimeSpan? hedgeAfter = null) =>
         EtcdFailover.FirstAnswerAsync(Name, _endpoints,
             endpoint =>
             {
                 var channel = _channels.For(endpoint);
                 return _auth.CallAsync(channel, headers => call(channel, headers, cancellationToken), cancellationToken);
             },
-            (endpoint, e) => $"{endpoint}: {EtcdErrors.Describe(e)}", cancellationToken);
+            (endpoint, e) => $"{endpoint}: {EtcdErrors.Describe(e)}", cancellationToken, hedgeAfter);
 
     public ValueTask DisposeAsync() => _channels.DisposeAsync();
 }

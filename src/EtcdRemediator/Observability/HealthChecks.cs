@@ -25,32 +25,53 @@ public sealed class RunStoreHealthCheck(RunStore store) : IHealthCheck
 }
 
 /// <summary>
-/// Whether each cluster answers its member list. Only ever Degraded, never Unhealthy: a cluster in
+/// Whether each cluster and each of its members answers, each call bounded by <see cref="Budget"/>
+/// (a frozen member must not hold readiness up). Only ever Degraded, never Unhealthy: a cluster in
 /// trouble is when the service is needed most, and it must keep taking alerts.
 /// </summary>
 public sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters) : IHealthCheck
 {
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var results = await Task.WhenAll(clusters.All.Select(async c =>
+        var results = await Task.WhenAll(clusters.All.Select(c => CheckClusterAsync(c, cancellationToken)));
+        var data = results.ToDictionary(r => r.Name, r => (object)r.Detail);
+        return results.All(r => r.Ok)
+            ? HealthCheckResult.Healthy("every cluster and member answers", data)
+            : HealthCheckResult.Degraded($"unreachable: {string.Join(", ", results.Where(r => !r.Ok).Select(r => r.Name))}", data: data);
+    }
+
+    private static async Task<(string Name, bool Ok, string Detail)> CheckClusterAsync(IEtcdCluster cluster, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<EtcdMember> members;
+        try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            members = await cluster.ListMembersAsync(cancellationToken).WaitAsync(Budget, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return (cluster.Name, false, $"unreachable: {Words(e)}");
+        }
+        var silent = (await Task.WhenAll(members.Where(m => m.Endpoint.Length > 0).Select(async m =>
+        {
             try
             {
-                var members = await c.ListMembersAsync(timeout.Token);
-                return (c.Name, Ok: true, Detail: $"{members.Count} members");
+                await cluster.GetStatusAsync(m, cancellationToken).WaitAsync(Budget, cancellationToken);
+                return null;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                return (c.Name, Ok: false, Detail: EtcdErrors.Describe(e));
+                return $"{m.Name} ({m.Endpoint}) {Words(e)}";
             }
-        }));
-        var data = results.ToDictionary(r => r.Name, r => (object)(r.Ok ? $"reachable: {r.Detail}" : $"unreachable: {r.Detail}"));
-        return results.All(r => r.Ok)
-            ? HealthCheckResult.Healthy("every cluster answers", data)
-            : HealthCheckResult.Degraded($"unreachable: {string.Join(", ", results.Where(r => !r.Ok).Select(r => r.Name))}", data: data);
+        }))).OfType<string>().ToList();
+        return silent.Count == 0
+            ? (cluster.Name, true, $"reachable: {members.Count} members answer")
+            : (cluster.Name, false, $"{members.Count - silent.Count} of {members.Count} members answer; {string.Join("; ", silent)}");
     }
+
+    private static string Words(Exception e) =>
+        e is TimeoutException ? $"did not answer within {Budget.TotalSeconds:0} s" : EtcdErrors.Describe(e);
 }
 
 /// <summary>/readyz as JSON: overall status and each check with its description and data.</summary>

@@ -73,4 +73,37 @@ public sealed class ClusterConditionTests
         Assert.All(view.Members, m => Assert.Contains("refused", m.Error));
         Assert.Null(view.Leader);
     }
+
+    [Fact]
+    public async Task AFrozenMemberCostsTheStatusCallOneRequestTimeoutAndReadinessNamesIt()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        var settings = RemediatorApp.ForCluster(cluster);
+        settings["Remediator:Policy:RequestTimeout"] = "2s";
+        await using var app = new RemediatorApp(settings);
+        var client = app.CreateClient();
+        await client.GetStringAsync("/api/v1/clusters/lab/status"); // channels connected, as in a running service
+        // The first configured endpoint hangs (SIGSTOP): the worst case for a call any member can answer.
+        cluster.Members[0].Signal("STOP");
+        try
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var view = await client.GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status");
+            var took = watch.Elapsed;
+            var ready = await client.GetStringAsync("/readyz");
+
+            var frozen = Assert.Single(view!.Members, m => m.Error is not null);
+            Assert.Equal("m0", frozen.Name);
+            Assert.Equal("did not answer in time (timed out)", frozen.Error);
+            // Before: three tries of 10 s each, 27.6 s. Now one request timeout (2 s) plus the 1 s hedge, with room.
+            Assert.True(took < TimeSpan.FromSeconds(6), $"the status call took {took.TotalSeconds:0.0} s");
+            Assert.Contains("unreachable: lab", ready);
+            Assert.Contains("2 of 3 members answer; m0 (", ready);
+            Assert.Contains("did not answer", ready);
+        }
+        finally
+        {
+            cluster.Members[0].Signal("CONT");
+        }
+    }
 }
