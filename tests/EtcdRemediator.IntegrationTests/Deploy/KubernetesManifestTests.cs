@@ -75,7 +75,7 @@ public sealed class KubernetesManifestTests
         Assert.NotNull(Str(container, "resources", "limits", "memory"));
         // The port, health endpoints and data path the image uses.
         Assert.Contains("EXPOSE 8080", dockerfile);
-        Assert.Contains("ASPNETCORE_URLS=http://+:8080", dockerfile);
+        Assert.Contains("ASPNETCORE_HTTP_PORTS=8080", dockerfile);
         Assert.Equal("8080", Str(container, "ports", 0, "containerPort"));
         Assert.Equal("/healthz", Str(container, "livenessProbe", "httpGet", "path"));
         Assert.Equal("/readyz", Str(container, "readinessProbe", "httpGet", "path"));

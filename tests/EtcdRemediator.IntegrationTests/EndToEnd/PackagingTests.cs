@@ -67,12 +67,23 @@ public sealed class PackagingTests
     {
         var dockerfile = File.ReadAllText(RepoFiles.Path("docker", "Dockerfile"));
 
-        Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", dockerfile);
-        Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime", dockerfile);
+        // Base images pinned to a patch version, never a floating tag.
+        Assert.Matches(@"FROM mcr\.microsoft\.com/dotnet/sdk:\d+\.\d+\.\d+ AS build", dockerfile);
+        Assert.Matches(@"FROM mcr\.microsoft\.com/dotnet/aspnet:\d+\.\d+\.\d+ AS runtime", dockerfile);
         Assert.Contains("USER $APP_UID", dockerfile);
         Assert.Contains("HEALTHCHECK", dockerfile);
-        foreach (var copied in new[] { "global.json", "Directory.Build.props", "Directory.Packages.props", "proto/", "src/" })
+        Assert.DoesNotContain("ASPNETCORE_URLS", dockerfile); // with the image's HTTP_PORTS it warns on every start
+        // Every source a COPY line names (from the build context) exists in the repository.
+        var copies = dockerfile.Split('\n').Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1]).ToList();
+        Assert.NotEmpty(copies);
+        foreach (var copied in copies)
             Assert.True(File.Exists(RepoFiles.Path(copied.TrimEnd('/'))) || Directory.Exists(RepoFiles.Path(copied.TrimEnd('/'))), copied);
+        // Host build output never enters the image.
+        var ignored = File.ReadAllLines(RepoFiles.Path(".dockerignore"));
+        Assert.Contains("**/bin/", ignored);
+        Assert.Contains("**/obj/", ignored);
+        Assert.All(copies, c => Assert.DoesNotContain(ignored, i => i.TrimEnd('/') == c.TrimEnd('/')));
     }
 
     [Fact]
