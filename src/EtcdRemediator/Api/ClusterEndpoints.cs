@@ -23,11 +23,13 @@ public static class ClusterEndpoints
     /// error. Ask for text/plain to get the table a terminal shows well.
     /// </summary>
     private static async Task<Results<Ok<ClusterStatusView>, ContentHttpResult, ProblemHttpResult>> GetStatusAsync(
-        string cluster, HttpRequest request, EtcdClusterRegistry clusters, ClusterInspector inspector, CancellationToken cancellationToken)
+        string cluster, HttpRequest request, EtcdClusterRegistry clusters, ClusterInspector inspector, QuotaCache quotas,
+        Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, CancellationToken cancellationToken)
     {
         if (clusters.Find(cluster) is not { } target)
             return Problems.UnknownCluster(cluster);
-        var view = ClusterStatusView.From(await inspector.InspectAsync(target, cancellationToken, retry: false));
+        var state = await inspector.InspectAsync(target, cancellationToken, retry: false);
+        var view = ClusterStatusView.From(state, await quotas.QuotaOfAsync(target, state, cancellationToken), options.Value.Policy.MinFragmentationRatio);
         return WantsText(request)
             ? TypedResults.Text(StatusTable.Render(view), "text/plain; charset=utf-8")
             : TypedResults.Ok(view);

@@ -18,7 +18,9 @@ public sealed record MemberStatusRow(
     ulong? RaftAppliedIndex,
     IReadOnlyList<string> Alarms,
     IReadOnlyList<string> Errors,
-    string? Error);
+    string? Error,
+    double? FragmentationPercent = null,
+    double? QuotaPercent = null);
 
 public sealed record ClusterStatusView(
     string Cluster,
@@ -26,9 +28,14 @@ public sealed record ClusterStatusView(
     IReadOnlyList<string> Alarms,
     string? Error,
     DateTimeOffset ReadAt,
-    IReadOnlyList<MemberStatusRow> Members)
+    IReadOnlyList<MemberStatusRow> Members,
+    long? QuotaBytes = null,
+    bool QuotaReportedByEtcd = false,
+    double? MinFragmentationPercent = null)
 {
-    public static ClusterStatusView From(ClusterState state)
+    /// <param name="quota">The members' quota (etcd's own where it says), for "how full": the real limit.</param>
+    /// <param name="minFragmentationRatio">The policy's threshold, so the page can say who is past it.</param>
+    public static ClusterStatusView From(ClusterState state, Remediation.Quota? quota = null, double? minFragmentationRatio = null)
     {
         var leader = state.AgreedLeader;
         var rows = state.Members.OrderBy(m => m.Member.Name, StringComparer.Ordinal).ThenBy(m => m.Member.Endpoint, StringComparer.Ordinal).Select(m => new MemberStatusRow(
@@ -46,10 +53,13 @@ public sealed record ClusterStatusView(
             RaftAppliedIndex: m.Status?.RaftAppliedIndex,
             Alarms: [.. state.Alarms.Where(a => a.MemberId == m.Member.Id).Select(a => a.Name)],
             Errors: m.Status?.Errors ?? [],
-            Error: m.Error));
+            Error: m.Error,
+            FragmentationPercent: m.Status is { DbSize: > 0 } f ? Math.Round(100 * f.FragmentationRatio, 1) : null,
+            QuotaPercent: m.Status is { } q && quota is { Bytes: > 0 } limit ? Math.Round(100.0 * q.DbSize / limit.Bytes, 1) : null));
         var alarms = state.Alarms.Select(a => $"{a.Name} on {MemberId.ToHex(a.MemberId)}").ToList();
-        if (state.AlarmsError is { } alarmsError) alarms.Add($"alarms unreadable: {alarmsError}");
+        if (state.AlarmsError is { } alarmsError) alarms.Add($"unreadable ({alarmsError})");
         return new ClusterStatusView(state.Cluster, leader is { } id ? MemberId.ToHex(id) : null, alarms,
-            state.MemberListError, state.ReadAt, [.. rows]);
+            state.MemberListError, state.ReadAt, [.. rows], quota?.Bytes, quota?.ReportedByEtcd ?? false,
+            minFragmentationRatio is { } r ? Math.Round(100 * r, 1) : null);
     }
 }

@@ -9,6 +9,7 @@ public static class EtcdServiceCollectionExtensions
     {
         services.AddSingleton<EtcdClusterRegistry>();
         services.AddSingleton<ClusterInspector>();
+        services.AddSingleton<Api.QuotaCache>();
         // Idempotent reads only (status, member list, alarms, revision): a member that blinks gets
         // two more tries with jittered backoff. Each attempt carries its own gRPC deadline.
         services.AddResiliencePipeline(ClusterInspector.ReadPipeline, builder => builder.AddRetry(new RetryStrategyOptions

@@ -1,8 +1,11 @@
 // EtcdRemediator status page: reads the JSON API every 5 s and draws what it says.
 // Every value from the API is written with textContent: alert labels come from outside.
+// Styles are set through the CSSOM (node.style), never as attributes: the page's Content-Security-Policy
+// allows no inline style attributes.
 "use strict";
 
 const tokenKey = "etcd-remediator-token";
+const refreshMs = Number(new URLSearchParams(location.search).get("refresh")) || 5000;
 const expanded = new Set();
 let needToken = false;
 
@@ -25,6 +28,7 @@ function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {
     if (key === "class") node.className = value;
+    else if (key === "style") Object.assign(node.style, value);
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value);
   }
@@ -37,10 +41,20 @@ function el(tag, attributes = {}, ...children) {
 
 function bytes(n) {
   if (n === null || n === undefined) return "–";
-  const units = ["B", "kB", "MB", "GB"];
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
   while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
   return (i === 0 ? n : n.toFixed(1)) + " " + units[i];
+}
+
+// A size in human units, the exact byte count on hover.
+function size(n) {
+  return el("span", { class: "bytes", title: n === null || n === undefined ? "" : `${Number(n).toLocaleString("en")} bytes` }, bytes(n));
+}
+
+// Member ids in hex everywhere, as etcdctl prints them, also inside etcd's own messages.
+function hexIds(text) {
+  return String(text).replace(/(member ?id[:= ]\s*)(\d{8,})/gi, (_, label, id) => label + BigInt(id).toString(16));
 }
 
 function time(iso) { return iso ? new Date(iso).toLocaleTimeString() : "–"; }
@@ -62,7 +76,7 @@ function explain(member) {
       : alarm + " alarm");
   }
   for (const error of member.errors || []) words.push("etcd reports: " + error);
-  return words;
+  return words.map(hexIds);
 }
 
 function stateBadges(state) {
@@ -74,45 +88,68 @@ function stateBadges(state) {
   return badges;
 }
 
+// What matters about a member, worst first: not answering, an alarm, near the quota, fragmented.
+function condition(m, status) {
+  if (m.error) return { level: "bad", words: "not answering" };
+  if ((m.alarms || []).length) return { level: "bad", words: m.alarms.join(", ") + " alarm" };
+  if (m.quotaPercent >= 80) return { level: "bad", words: `${m.quotaPercent}% of quota` };
+  if (status.minFragmentationPercent !== null && m.fragmentationPercent >= status.minFragmentationPercent)
+    return { level: "warn", words: `${m.fragmentationPercent}% fragmented` };
+  return { level: "ok", words: "healthy" };
+}
+
 function membersView(status) {
-  const largest = Math.max(1, ...status.members.map(m => m.dbSize || 0));
+  // The bar is the quota, the real limit: the file and the part in use are drawn to its scale.
+  const quota = status.quotaBytes || Math.max(1, ...status.members.map(m => m.dbSize || 0));
   const rows = status.members.map(m => {
-    const width = m.dbSize ? Math.max(1, 100 * m.dbSize / largest) : 0;
-    const used = m.dbSize ? 100 * (m.dbSizeInUse || 0) / m.dbSize : 0;
+    const c = condition(m, status);
     const problems = explain(m);
-    return el("div", { class: "member", "data-member": m.name || m.endpoint },
+    const fileWidth = m.dbSize ? Math.min(100, Math.max(0.5, 100 * m.dbSize / quota)) : 0;
+    const usedWidth = m.dbSize ? Math.min(fileWidth, 100 * (m.dbSizeInUse || 0) / quota) : 0;
+    const details = m.dbSize === null || m.dbSize === undefined ? ["–"] : [
+      "file ", size(m.dbSize), ", in use ", size(m.dbSizeInUse),
+      ` · ${m.fragmentationPercent}% fragmented · ${m.quotaPercent ?? "?"}% of quota`];
+    return el("div", { class: `member ${c.level}`, "data-member": m.name || m.endpoint, "data-level": c.level },
       el("span", { class: "name" }, (m.name || m.endpoint) + (m.isLeader ? " ★ leader" : m.isLearner ? " (learner)" : "")),
-      el("div", { class: "bar", style: `width:${width}%`, title: m.endpoint },
-        el("div", { class: "used", style: `width:${used}%` })),
-      el("span", { class: "size" }, m.dbSize === null || m.dbSize === undefined
-        ? "–" : `${bytes(m.dbSize)}, ${bytes(m.dbSizeInUse)} in use (${m.utilisationPercent}%)`),
+      el("div", { class: "bar", title: `${m.endpoint}: the bar is the ${bytes(quota)} quota` },
+        el("div", { class: "file", style: { width: fileWidth + "%" } }),
+        el("div", { class: "used", style: { width: usedWidth + "%" } })),
+      el("span", { class: "condition" }, c.words),
+      el("span", { class: "size" }, details),
       problems.length ? el("div", { class: "problem" }, problems.join("; ")) : null);
   });
   const clusterProblems = [];
-  if (status.error) clusterProblems.push(el("p", { class: "error" }, "The member list cannot be read: " + status.error));
+  if (status.error) clusterProblems.push(el("p", { class: "error" }, "The member list cannot be read: " + hexIds(status.error)));
   if (!status.leader && !status.error) clusterProblems.push(el("p", { class: "error" }, "No agreed leader: runs are refused until the election settles."));
-  return el("div", {}, clusterProblems, rows);
+  for (const alarm of status.alarms || []) if (alarm.startsWith("unreadable")) clusterProblems.push(el("p", { class: "error" }, "Alarms " + alarm + ": a CORRUPT alarm cannot be ruled out, so runs are refused."));
+  const legend = el("p", { class: "legend muted" },
+    `Bars: the ${bytes(quota)} quota (${status.quotaReportedByEtcd ? "reported by etcd" : "configured; etcd did not report its own"}); `,
+    el("span", { class: "key file" }), " the database file, ", el("span", { class: "key used" }), " the part in use. ",
+    `Defragmentation gives back the difference; a member is fragmented from ${status.minFragmentationPercent}% free.`);
+  return el("div", {}, clusterProblems, rows, legend);
 }
 
 function runsView(runs) {
   if (runs.length === 0) return el("p", { class: "muted" }, "No runs yet.");
   const body = [];
   for (const run of runs) {
-    body.push(el("tr", { class: "run", "data-run": run.id, onclick: () => { expanded.has(run.id) ? expanded.delete(run.id) : expanded.add(run.id); refresh(); } },
+    body.push(el("tr", { class: "run", "data-run": run.id, onclick: () => { expanded.has(run.id) ? expanded.delete(run.id) : expanded.add(run.id); refreshNow(); } },
       el("td", {}, time(run.createdAt)),
       el("td", {}, run.action + (run.dryRun ? " (dry run)" : "") + (run.force ? " (forced)" : "")),
-      el("td", { class: "status-" + run.status }, run.status),
-      el("td", {}, run.reclaimedBytes ? bytes(run.reclaimedBytes) : "–"),
+      el("td", { class: "status-" + run.status }, run.status, run.reason ? el("div", { class: "reason" }, hexIds(run.reason)) : null),
+      el("td", {}, run.reclaimedBytes ? size(run.reclaimedBytes) : "–"),
       el("td", {}, duration(run)),
-      el("td", {}, `${run.trigger.kind}: ${run.trigger.source}` + (run.reason ? ` — ${run.reason}` : ""))));
+      el("td", { class: "trigger", title: run.trigger.source }, el("div", { class: "clamp" }, `${run.trigger.kind}: ${run.trigger.source}`))));
     if (expanded.has(run.id)) {
-      const steps = el("table", {}, el("tr", {}, ["step", "member", "outcome", "seconds", "detail"].map(h => el("th", {}, h))),
+      const steps = el("table", { class: "steps-table" }, el("tr", {}, ["step", "member", "outcome", "seconds", "size before → after", "detail"].map(h => el("th", {}, h))),
         run.steps.map(s => el("tr", {}, el("td", {}, s.name), el("td", {}, s.member || ""), el("td", { class: "status-" + s.outcome }, s.outcome),
-          el("td", {}, s.durationSeconds ?? "…"), el("td", {}, s.detail || ""))));
+          el("td", {}, s.durationSeconds ?? "…"),
+          el("td", {}, s.bytesBefore === null && s.bytesAfter === null ? "" : [size(s.bytesBefore), " → ", size(s.bytesAfter)]),
+          el("td", { class: "detail" }, hexIds(s.detail || "")))));
       body.push(el("tr", { class: "steps" }, el("td", { colspan: "6" }, steps)));
     }
   }
-  return el("table", {}, el("tr", {}, ["when", "action", "outcome", "reclaimed", "took", "trigger"].map(h => el("th", {}, h))), body);
+  return el("table", { class: "runs" }, el("tr", {}, ["when", "action", "outcome", "reclaimed", "took", "trigger"].map(h => el("th", {}, h))), body);
 }
 
 async function start(cluster, forced) {
@@ -128,7 +165,7 @@ async function start(cluster, forced) {
   } catch (e) {
     alert("Not started: " + e.message);
   }
-  refresh();
+  refreshNow();
 }
 
 async function clusterView(cluster) {
@@ -146,6 +183,10 @@ async function clusterView(cluster) {
     el("h3", {}, "Recent runs"), runsView(runs));
 }
 
+// One refresh at a time: a click during a refresh asks for another right after it, never a second
+// one alongside (two would race to replace the page, and a click could land on a vanished node).
+let running = null, again = false, timer = null;
+
 async function refresh() {
   const main = document.getElementById("clusters");
   try {
@@ -161,13 +202,23 @@ async function refresh() {
   document.getElementById("forget-token").hidden = !token();
 }
 
+function refreshNow() {
+  if (running) { again = true; return running; }
+  clearTimeout(timer);
+  running = refresh().finally(() => {
+    running = null;
+    if (again) { again = false; refreshNow(); }
+    else timer = setTimeout(refreshNow, refreshMs);
+  });
+  return running;
+}
+
 document.getElementById("token-form").addEventListener("submit", event => {
   event.preventDefault();
   sessionStorage.setItem(tokenKey, document.getElementById("token").value.trim());
   document.getElementById("token").value = "";
-  refresh();
+  refreshNow();
 });
-document.getElementById("forget-token").addEventListener("click", () => { sessionStorage.removeItem(tokenKey); refresh(); });
+document.getElementById("forget-token").addEventListener("click", () => { sessionStorage.removeItem(tokenKey); refreshNow(); });
 
-refresh();
-setInterval(refresh, 5000);
+refreshNow();

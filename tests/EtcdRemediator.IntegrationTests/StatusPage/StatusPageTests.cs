@@ -1,5 +1,6 @@
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
+using System.Globalization;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -12,7 +13,7 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public async Task ThePageShowsTheMembersAndADryRunStartedFromItAppearsInTheRunList()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { QuotaBackendBytes = 64L * 1024 * 1024 });
         await cluster.FragmentAsync(megabytes: 12);
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "page-").FullName;
         await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
@@ -22,41 +23,101 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         using var browser = Chromium(Path.Combine(data, "chromium"));
         var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(30));
 
-        browser.Navigate().GoToUrl(service.Url + "/");
+        // A short refresh interval: the page redraws all the time while the test reads and clicks it.
+        browser.Navigate().GoToUrl(service.Url + "/?refresh=300");
         // Tokens are configured: the page asks for one, once.
         wait.Until(d => d.FindElement(By.Id("token-form")).Displayed);
         browser.FindElement(By.Id("token")).SendKeys("page-operator-token");
         browser.FindElement(By.CssSelector("#token-form button")).Click();
 
-        var members = wait.Until(d =>
+        // Read in one script, so that a redraw between two reads cannot mix two pages.
+        var rows = wait.Until(d => Rows(d) is { Count: 3 } r && r.All(m => m["size"].Contains("MiB", StringComparison.Ordinal)) ? r : null)!;
+        Assert.Single(rows, m => m["name"].Contains("★ leader", StringComparison.Ordinal));
+        // 12 MB written and deleted: every member is past the 50% threshold, and says so in words and colour.
+        Assert.All(rows, m => Assert.Equal("warn", m["level"]));
+        Assert.All(rows, m => Assert.Matches(@"\d+(\.\d)?% fragmented", m["condition"]));
+        // The bar is the 64 MiB quota: the file part is drawn to its scale, the in-use part inside it.
+        Assert.All(rows, m =>
         {
-            var rows = d.FindElements(By.CssSelector("[data-cluster='lab'] .member"));
-            return rows.Count == 3 && rows.All(r => r.FindElement(By.ClassName("size")).Text.Contains("MB", StringComparison.Ordinal)) ? rows : null;
-        })!;
-        Assert.Single(members, m => m.Text.Contains("★ leader", StringComparison.Ordinal));
-        Assert.All(members, m => Assert.Matches(@"in use \(\d+(\.\d)?%\)", m.FindElement(By.ClassName("size")).Text));
-        Assert.Contains("ready for alerts", browser.FindElement(By.CssSelector("[data-cluster='lab'] .cluster-head")).Text);
+            var fileShare = double.Parse(m["file"], CultureInfo.InvariantCulture) / double.Parse(m["bar"], CultureInfo.InvariantCulture);
+            var expected = double.Parse(m["quotaPercent"], CultureInfo.InvariantCulture) / 100;
+            Assert.InRange(fileShare, expected - 0.03, expected + 0.03);
+            Assert.True(double.Parse(m["used"], CultureInfo.InvariantCulture) < double.Parse(m["file"], CultureInfo.InvariantCulture), $"{m["name"]}: in use is inside the file");
+            Assert.Contains("bytes", m["exact"]);
+        });
+        Assert.Contains("64.0 MiB quota (reported by etcd)", Script<string>(browser, "return document.querySelector(\"[data-cluster='lab'] .legend\").textContent"));
+        Assert.Contains("ready for alerts", Script<string>(browser, "return document.querySelector(\"[data-cluster='lab'] .cluster-head\").textContent"));
 
-        browser.FindElement(By.CssSelector("[data-cluster='lab'] button.dry-run")).Click();
+        ClickWhenThere(browser, wait, "[data-cluster='lab'] button.dry-run");
         var confirm = wait.Until(d => { try { return d.SwitchTo().Alert(); } catch (NoAlertPresentException) { return null; } })!;
         Assert.Contains("Dry run on lab", confirm.Text);
         confirm.Accept();
 
-        var run = wait.Until(d => d.FindElements(By.CssSelector("[data-cluster='lab'] tr.run"))
-            .FirstOrDefault(r => r.Text.Contains("DryRun", StringComparison.Ordinal) && r.Text.Contains("(dry run)", StringComparison.Ordinal)))!;
-        Assert.Contains("manual", run.Text);
-        run.Click();
-        var steps = wait.Until(d => d.FindElements(By.CssSelector("[data-cluster='lab'] tr.steps")).FirstOrDefault())!;
-        Assert.Contains("defragment in order", steps.Text);
+        var runText = wait.Until(d => Script<string>(d,
+            "const r = [...document.querySelectorAll(\"[data-cluster='lab'] tr.run\")].find(r => r.textContent.includes('DryRun') && r.textContent.includes('(dry run)')); return r ? r.textContent : null;"))!;
+        Assert.Contains("manual", runText);
+        ClickWhenThere(browser, wait, "[data-cluster='lab'] tr.run");
+        var steps = wait.Until(d => Script<string>(d, "const s = document.querySelector(\"[data-cluster='lab'] tr.steps\"); return s ? s.textContent : null;"))!;
+        Assert.Contains("defragment in order", steps);
 
-        var screenshot = Path.Combine(RepoFiles.Root, "artifacts", "status-page.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(screenshot);
-        output.WriteLine($"screenshot: {screenshot}");
+        // An alert-triggered run whose trigger carries Alertmanager's long group key (a snapshot: touches nothing).
+        using (var http = new HttpClient())
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "page-operator-token");
+            var delivery = Alerts.Payloads.Delivery(Alerts.Payloads.Alert("etcdDatabaseHighFragmentationRatio", extra: new() { ["remediation"] = "snapshot" }))
+                .Replace("\"groupKey\":\"", "\"groupKey\":\"" + string.Concat(Enumerable.Repeat("{}/{alertname=~\\\"etcd.*\\\"}:", 30)), StringComparison.Ordinal);
+            var posted = await http.PostAsync(service.Url + "/api/v1/alerts", new StringContent(delivery, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        }
+        wait.Until(d => Script<bool>(d, "return [...document.querySelectorAll(\"[data-cluster='lab'] tr.run\")].some(r => r.textContent.includes('alert:'))"));
+
+        foreach (var width in new[] { 1400, 800 })
+        {
+            browser.Manage().Window.Size = new System.Drawing.Size(width, 1100);
+            wait.Until(d => Script<long>(d, "return window.innerWidth") <= width);
+            wait.Until(d => Rows(d) is { Count: 3 });
+            // Nothing wider than the window: long trigger texts and group keys wrap.
+            var overflow = Script<long>(browser, "return document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 0, $"the page is {overflow} px wider than a {width} px window");
+            var screenshot = Path.Combine(RepoFiles.Root, "artifacts", $"status-page-{width}.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+            ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(screenshot);
+            output.WriteLine($"screenshot: {screenshot}");
+        }
         Assert.Empty(DefragEvidence.Windows(cluster));
         browser.Quit();
         Directory.Delete(data, recursive: true);
     }
+
+    private static T Script<T>(IWebDriver driver, string script) => (T)((IJavaScriptExecutor)driver).ExecuteScript(script)!;
+
+    /// <summary>Every member row of the lab cluster as strings, read in one go from the live page.</summary>
+    private static List<Dictionary<string, string>> Rows(IWebDriver driver) =>
+        [.. ((IReadOnlyCollection<object>)((IJavaScriptExecutor)driver).ExecuteScript("""
+            return [...document.querySelectorAll("[data-cluster='lab'] .member")].map(m => ({
+              name: m.querySelector('.name').textContent, level: m.dataset.level,
+              condition: m.querySelector('.condition').textContent, size: m.querySelector('.size').textContent,
+              bar: String(m.querySelector('.bar').getBoundingClientRect().width),
+              file: String(m.querySelector('.bar .file').getBoundingClientRect().width),
+              used: String(m.querySelector('.bar .used').getBoundingClientRect().width),
+              quotaPercent: (m.querySelector('.size').textContent.match(/([\d.]+)% of quota/) || [, "0"])[1],
+              exact: m.querySelector('.bytes') ? m.querySelector('.bytes').title : "" }));
+            """)!).Select(o => ((IDictionary<string, object>)o).ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? ""))];
+
+    /// <summary>Finds and clicks in one try, again if a redraw replaced the element in between.</summary>
+    private static void ClickWhenThere(IWebDriver driver, WebDriverWait wait, string selector) =>
+        wait.Until(d =>
+        {
+            try
+            {
+                d.FindElement(By.CssSelector(selector)).Click();
+                return true;
+            }
+            catch (Exception e) when (e is StaleElementReferenceException or NoSuchElementException)
+            {
+                return false;
+            }
+        });
 
     /// <summary>Debian's chromium and chromedriver, given by path: nothing is downloaded.</summary>
     private static ChromeDriver Chromium(string profile)
