@@ -12,10 +12,11 @@ namespace EtcdRemediator.IntegrationTests.Api;
 public sealed class AuthTests : IAsyncLifetime
 {
     private RemediatorApp _app = null!;
+    private readonly string _tokens = Path.Combine(Path.GetTempPath(), $"etcdrem-it-tokens-{Guid.NewGuid():N}");
 
     public Task InitializeAsync()
     {
-        var tokens = Path.Combine(Path.GetTempPath(), $"etcdrem-it-tokens-{Guid.NewGuid():N}");
+        var tokens = _tokens;
         File.WriteAllText(tokens, "# operators\nfile-operator-token\n");
         _app = new RemediatorApp(new Dictionary<string, string?>
         {
@@ -28,7 +29,11 @@ public sealed class AuthTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        File.Delete(_tokens);
+    }
 
     private HttpClient Client(string? token)
     {

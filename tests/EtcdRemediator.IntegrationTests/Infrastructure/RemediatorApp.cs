@@ -12,9 +12,11 @@ namespace EtcdRemediator.IntegrationTests.Infrastructure;
 public sealed class RemediatorApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDataDirectory;
 
     public RemediatorApp(Dictionary<string, string?> settings, string? dataDirectory = null)
     {
+        _ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
         _settings = new Dictionary<string, string?>
         {
@@ -36,6 +38,16 @@ public sealed class RemediatorApp : WebApplicationFactory<Program>
             settings[$"Remediator:Clusters:0:Endpoints:{i}"] = cluster.Endpoints[i];
         if (quota is { } q) settings["Remediator:Clusters:0:QuotaBackendBytes"] = q.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return settings;
+    }
+
+    /// <summary>Stops the service, then removes the data directory it made (a given one is the caller's).</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        if (!_ownsDataDirectory) return;
+        try { Directory.Delete(DataDirectory, recursive: true); }
+        catch (DirectoryNotFoundException) { }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
@@ -116,7 +117,12 @@ public sealed class SafetyRuleTests
         var client = app.CreateClient();
 
         var dryRuns = new List<string>();
-        for (var i = 0; i < 2; i++) dryRuns.Add((await client.TriggerAsync("dead", "defrag", dryRun: true)).Id);
+        // Not waiting for their plans (?wait=0s): all of them queued before the real run is asked for.
+        for (var i = 0; i < 2; i++)
+        {
+            var posted = await client.PostAsJsonAsync("/api/v1/clusters/dead/remediations?wait=0s", new { action = "defrag", dryRun = true });
+            dryRuns.Add((await posted.Content.ReadFromJsonAsync<EtcdRemediator.Api.RemediationEndpoints.TriggerAnswer>())!.Id);
+        }
         var real = await client.RunToEndAsync("lab", "defrag", force: true);
         var dry = await Task.WhenAll(dryRuns.Select(id => client.WaitForRunAsync(id)));
 
