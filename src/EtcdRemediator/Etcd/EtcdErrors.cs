@@ -7,6 +7,9 @@ namespace EtcdRemediator.Etcd;
 public sealed class EtcdClusterUnavailableException(string cluster, IReadOnlyList<string> failures)
     : Exception($"No endpoint of cluster '{cluster}' answered: {string.Join("; ", failures)}");
 
+/// <summary>A backend refused an operation because it could not be done safely; the message says why.</summary>
+public sealed class UnsafeOperationException(string message) : Exception(message);
+
 public static class EtcdErrors
 {
     /// <summary>

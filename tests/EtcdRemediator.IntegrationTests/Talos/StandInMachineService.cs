@@ -57,19 +57,21 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
             return new EtcdAlarmListResponse { Messages = { message } };
         }, (node, error) => new EtcdAlarmListResponse { Messages = { new EtcdAlarm { Metadata = Failed(node, error) } } });
 
-    /// <summary>Disarms the alarms of the node's own member, as Talos does.</summary>
+    /// <summary>
+    /// As machined does: every alarm of every member of the cluster is deactivated, CORRUPT included,
+    /// whichever node the call names.
+    /// </summary>
     public override Task<EtcdAlarmDisarmResponse> EtcdAlarmDisarm(Empty request, ServerCallContext context) =>
         OnNode(context, async (node, channel) =>
         {
             var maintenance = Maintenance(channel);
-            var self = (await maintenance.StatusAsync(new EtcdWire.StatusRequest(), deadline: Deadline())).Header.MemberId;
             var alarms = await maintenance.AlarmAsync(new EtcdWire.AlarmRequest { Action = EtcdWire.AlarmRequest.Types.AlarmAction.Get }, deadline: Deadline());
             var message = new EtcdAlarmDisarm { Metadata = new Metadata { Hostname = node } };
-            foreach (var alarm in alarms.Alarms.Where(a => a.MemberID == self))
+            foreach (var alarm in alarms.Alarms)
             {
-                await maintenance.AlarmAsync(new EtcdWire.AlarmRequest { Action = EtcdWire.AlarmRequest.Types.AlarmAction.Deactivate, MemberID = self, Alarm = alarm.Alarm },
+                await maintenance.AlarmAsync(new EtcdWire.AlarmRequest { Action = EtcdWire.AlarmRequest.Types.AlarmAction.Deactivate, MemberID = alarm.MemberID, Alarm = alarm.Alarm },
                     deadline: Deadline());
-                message.MemberAlarms.Add(new EtcdMemberAlarm { MemberId = self, Alarm = (EtcdMemberAlarm.Types.AlarmType)(int)alarm.Alarm });
+                message.MemberAlarms.Add(new EtcdMemberAlarm { MemberId = alarm.MemberID, Alarm = (EtcdMemberAlarm.Types.AlarmType)(int)alarm.Alarm });
             }
             return new EtcdAlarmDisarmResponse { Messages = { message } };
         }, (node, error) => new EtcdAlarmDisarmResponse { Messages = { new EtcdAlarmDisarm { Metadata = Failed(node, error) } } });
@@ -81,7 +83,10 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
             return new EtcdDefragmentResponse { Messages = { new EtcdDefragment { Metadata = new Metadata { Hostname = node } } } };
         }, (node, error) => new EtcdDefragmentResponse { Messages = { new EtcdDefragment { Metadata = Failed(node, error) } } });
 
-    /// <summary>The leader hands over to another voting member (etcd's choice in Talos; the first other here).</summary>
+    /// <summary>
+    /// As machined does: a node that is not the leader answers with an empty member; the leader hands
+    /// over to the first other member in member-list order (learners are not skipped) and names it.
+    /// </summary>
     public override Task<EtcdForfeitLeadershipResponse> EtcdForfeitLeadership(EtcdForfeitLeadershipRequest request, ServerCallContext context) =>
         OnNode(context, async (node, channel) =>
         {
@@ -90,7 +95,7 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
             var reply = new EtcdForfeitLeadership { Metadata = new Metadata { Hostname = node } };
             if (status.Leader != status.Header.MemberId) return new EtcdForfeitLeadershipResponse { Messages = { reply } };
             var members = await new EtcdWire.Cluster.ClusterClient(channel).MemberListAsync(new EtcdWire.MemberListRequest(), deadline: Deadline());
-            var target = members.Members.First(m => m.ID != status.Header.MemberId && !m.IsLearner);
+            var target = members.Members.First(m => m.ID != status.Header.MemberId);
             await maintenance.MoveLeaderAsync(new EtcdWire.MoveLeaderRequest { TargetID = target.ID }, deadline: Deadline());
             reply.Member = target.Name;
             return new EtcdForfeitLeadershipResponse { Messages = { reply } };

@@ -50,9 +50,20 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
                 .Select(a => new EtcdAlarm(a.MemberId, (AlarmKind)(int)a.Alarm))];
         }, cancellationToken);
 
-    /// <summary>Talos disarms the alarms of the node it is called on: call the node of the alarm's member.</summary>
+    /// <summary>
+    /// Talos' EtcdAlarmDisarm deactivates every alarm of every member, CORRUPT included, not the one
+    /// asked for. So it is called only while the alarms listed just before are NOSPACE alone; with any
+    /// other alarm present nothing is disarmed and the caller hears why. Once NOSPACE is gone (an
+    /// earlier call cleared it for all members) there is nothing left to do.
+    /// </summary>
     public async Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken)
     {
+        var active = await ListAlarmsAsync(cancellationToken);
+        if (active.FirstOrDefault(a => a.Kind != AlarmKind.NoSpace) is { } other)
+            throw new UnsafeOperationException(
+                $"not disarming through Talos: EtcdAlarmDisarm clears every alarm of the cluster, and {other.Name} is active on member {MemberId.ToHex(other.MemberId)}. " +
+                "Deal with that first; disarm NOSPACE alone with etcdctl alarm disarm if you must");
+        if (!active.Any(a => a.Kind == AlarmKind.NoSpace && a.MemberId == alarm.MemberId)) return;
         var node = await NodeOfMemberAsync(alarm.MemberId, cancellationToken);
         var reply = await CallAsync(node, (client, call) => client.EtcdAlarmDisarmAsync(new Empty(), call).ResponseAsync, cancellationToken);
         Unwrap(node, reply.Messages, m => m.Metadata);
