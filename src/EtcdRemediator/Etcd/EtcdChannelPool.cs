@@ -29,6 +29,10 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposabl
         {
             HttpHandler = Handler(endpoint),
             DisposeHttpClient = true,
+            // A member that restarts is answered again within seconds, not after the default backoff
+            // of up to two minutes during which every call fails fast as "unreachable" (and the gate refuses).
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(500),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(5),
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         });
 

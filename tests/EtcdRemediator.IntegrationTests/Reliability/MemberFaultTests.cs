@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Diagnostics;
 using System.Text.Json;
 using EtcdRemediator.IntegrationTests.Etcd;
@@ -51,6 +52,9 @@ public sealed class MemberFaultTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.Equal(1, clusters.RootElement[0].GetProperty("state").GetProperty("consecutiveFailures").GetInt32());
 
         await cluster.StartMemberAsync(next);
+        // The operator checks the status first: every member answers the service again.
+        await Poll.UntilAsync(() => client.GetFromJsonAsync<EtcdRemediator.Api.ClusterStatusView>("/api/v1/clusters/lab/status"),
+            v => v!.Members.All(m => m.Error is null), TimeSpan.FromSeconds(30), "the restarted member to answer the service");
         var forced = await client.RunToEndAsync("lab", "defrag", force: true);
 
         Assert.True(forced.Status == RunStatus.Succeeded, $"{forced.Status}: {forced.Reason}");
