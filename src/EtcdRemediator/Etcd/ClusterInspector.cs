@@ -7,7 +7,8 @@ namespace EtcdRemediator.Etcd;
 /// Reads member list, every member's status (in parallel) and the alarm list. Never throws for an
 /// unreachable member: the gate and the status page both need to see that member as a row.
 /// </summary>
-public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipelines, TimeProvider time)
+public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipelines, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options)
 {
     public const string ReadPipeline = "etcd-read";
 
@@ -28,14 +29,14 @@ public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipeline
             return new ClusterState(cluster.Name, [.. unknown], [], EtcdErrors.Describe(e), "member list unavailable", time.GetUtcNow());
         }
 
-        var statuses = members.Select(m => ReadMemberAsync(cluster, m, reads, cancellationToken));
+        var statuses = members.Select(m => ReadMemberAsync(cluster, m, reads, cancellationToken, options.Value.Policy.RequestTimeout));
         var alarms = ReadAlarmsAsync(cluster, reads, cancellationToken);
         var states = await Task.WhenAll(statuses);
         var (alarmList, alarmsError) = await alarms;
         return new ClusterState(cluster.Name, states, alarmList, null, alarmsError, time.GetUtcNow());
     }
 
-    public static async Task<MemberState> ReadMemberAsync(IEtcdCluster cluster, EtcdMember member, ResiliencePipeline reads, CancellationToken cancellationToken)
+    public static async Task<MemberState> ReadMemberAsync(IEtcdCluster cluster, EtcdMember member, ResiliencePipeline reads, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         if (member.Endpoint.Length == 0)
             return new MemberState(member, null, "no endpoint for this member: it has not started, or no configured node serves it");
@@ -50,7 +51,7 @@ public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipeline
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new MemberState(member, null, EtcdErrors.Describe(e));
+            return new MemberState(member, null, EtcdErrors.Describe(e, timeout));
         }
     }
 

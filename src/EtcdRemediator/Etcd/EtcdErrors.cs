@@ -16,8 +16,12 @@ public static class EtcdErrors
     /// Short, human words for an RPC failure, for status rows and run records: what the member did
     /// ("did not answer in time", "refused the connection"), not what .NET's HTTP stack said.
     /// </summary>
-    public static string Describe(Exception e) => e switch
+    public static string Describe(Exception e) => Describe(e, null);
+
+    /// <param name="timeout">The deadline the call had, when the caller knows it: "did not answer within 10 s".</param>
+    public static string Describe(Exception e, TimeSpan? timeout) => e switch
     {
+        RpcException { StatusCode: StatusCode.DeadlineExceeded } when timeout is { } t => $"did not answer within {t.TotalSeconds:0.#} s",
         RpcException { StatusCode: StatusCode.DeadlineExceeded } => "did not answer in time (timed out)",
         RpcException r when r.Status.Detail.Contains("didn't respond to a ping", StringComparison.Ordinal) =>
             "stopped answering (no reply on its connection; the process may be frozen or the network cut)",

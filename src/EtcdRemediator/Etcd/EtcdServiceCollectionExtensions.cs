@@ -12,14 +12,26 @@ public static class EtcdServiceCollectionExtensions
         services.AddSingleton<Api.QuotaCache>();
         // Idempotent reads only (status, member list, alarms, revision): a member that blinks gets
         // two more tries with jittered backoff. Each attempt carries its own gRPC deadline.
-        services.AddResiliencePipeline(ClusterInspector.ReadPipeline, builder => builder.AddRetry(new RetryStrategyOptions
+        // A retry is one plain line with its cause (Polly's own per-attempt lines, with stack traces,
+        // are silenced in appsettings.json); a final failure is reported once, by whoever decides on it.
+        services.AddResiliencePipeline(ClusterInspector.ReadPipeline, (builder, context) =>
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => EtcdErrors.IsTransient(e) || e is EtcdClusterUnavailableException),
-            MaxRetryAttempts = 2,
-            Delay = TimeSpan.FromMilliseconds(200),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-        }));
+            var logger = context.ServiceProvider.GetRequiredService<ILogger<ClusterInspector>>();
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => EtcdErrors.IsTransient(e) || e is EtcdClusterUnavailableException),
+                MaxRetryAttempts = 2,
+                Delay = TimeSpan.FromMilliseconds(200),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                OnRetry = args =>
+                {
+                    if (args.Outcome.Exception is { } e)
+                        logger.LogInformation("Read from etcd failed ({Cause}); try {Attempt} of 3 in {Delay} ms", EtcdErrors.Describe(e), args.AttemptNumber + 2, (int)args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        });
         return services;
     }
 }

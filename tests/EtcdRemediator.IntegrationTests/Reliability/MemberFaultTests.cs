@@ -80,7 +80,7 @@ public sealed class MemberFaultTests(Xunit.Abstractions.ITestOutputHelper output
 
             Assert.Equal(RunStatus.Failed, run.Status);
             Assert.Contains(cluster.Members[next].Name, run.Reason);
-            Assert.Contains("did not answer in time", run.Reason);
+            Assert.Contains("did not answer within 2 s", run.Reason);
             // Pause (3 s) + three status attempts of 2 s with backoff: well under 20 s.
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
             Assert.Single(DefragEvidence.Windows(cluster));
