@@ -28,8 +28,14 @@ public static class RemediationClient
     public static Task<RunRecord> WaitForRunAsync(this HttpClient client, string id, TimeSpan? timeout = null) =>
         Poll.UntilAsync(() => client.GetRunAsync(id), run => !run.IsActive, timeout ?? TimeSpan.FromMinutes(2), $"run {id} to end");
 
-    public static async Task<RunRecord> RunToEndAsync(this HttpClient client, string cluster, string action, bool dryRun = false, bool force = false)
+    public static async Task<RunRecord> RunToEndAsync(this HttpClient client, string cluster, string action, bool dryRun = false, bool force = false, bool ignoreThresholds = false)
     {
+        if (ignoreThresholds)
+        {
+            var response = await client.PostAsJsonAsync($"/api/v1/clusters/{cluster}/remediations", new { action, dryRun, force, ignoreThresholds });
+            Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return await client.WaitForRunAsync((await response.Content.ReadFromJsonAsync<RemediationEndpoints.TriggerAnswer>())!.Id);
+        }
         var answer = await client.TriggerAsync(cluster, action, dryRun, force);
         return await client.WaitForRunAsync(answer.Id);
     }

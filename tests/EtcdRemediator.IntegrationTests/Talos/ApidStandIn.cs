@@ -91,8 +91,9 @@ public sealed class ApidStandIn : IAsyncDisposable
     }
 
     /// <summary>A talosconfig for this stand-in, as `talosctl config` writes one (base64 PEMs).</summary>
-    public string WriteTalosconfig(string dir, TestPki pki, string context = "lab")
+    public string WriteTalosconfig(string dir, TestPki pki, string context = "lab", System.Security.Cryptography.X509Certificates.X509Certificate2? client = null)
     {
+        client ??= pki.Client;
         static string B64(string pem) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pem));
         var path = Path.Combine(dir, "talosconfig");
         File.WriteAllText(path, $"""
@@ -104,8 +105,8 @@ public sealed class ApidStandIn : IAsyncDisposable
                 nodes:
             {string.Join("\n", Nodes.Names.Select(n => $"      - {n}"))}
                 ca: {B64(TestPki.CertificatePem(pki.Ca))}
-                crt: {B64(TestPki.CertificatePem(pki.Client))}
-                key: {B64(TestPki.KeyPem(pki.Client))}
+                crt: {B64(TestPki.CertificatePem(client))}
+                key: {B64(TestPki.KeyPem(client))}
             """);
         return path;
     }

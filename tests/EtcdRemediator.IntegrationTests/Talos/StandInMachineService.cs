@@ -103,6 +103,7 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
 
     public override async Task EtcdSnapshot(EtcdSnapshotRequest request, IServerStreamWriter<Data> responseStream, ServerCallContext context)
     {
+        Authorize(context);
         var node = nodes.Resolve(context);
         if (nodes.ChannelFor(node) is not { } channel)
         {
@@ -114,8 +115,31 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
             await responseStream.WriteAsync(new Data { Metadata = new Metadata { Hostname = node }, Bytes = chunk.Blob });
     }
 
+    /// <summary>Talos RBAC as of 1.11: which roles (the client certificate's Organization) may call what.</summary>
+    private static readonly Dictionary<string, string[]> Roles = new()
+    {
+        ["EtcdMemberList"] = ["os:admin", "os:operator", "os:reader", "os:etcd:backup"],
+        ["EtcdStatus"] = ["os:admin", "os:operator", "os:reader", "os:etcd:backup"],
+        ["EtcdAlarmList"] = ["os:admin", "os:operator", "os:reader", "os:etcd:backup"],
+        ["EtcdSnapshot"] = ["os:admin", "os:operator", "os:etcd:backup"],
+        ["EtcdDefragment"] = ["os:admin", "os:operator"],
+        ["EtcdAlarmDisarm"] = ["os:admin", "os:operator"],
+        ["EtcdForfeitLeadership"] = ["os:admin"],
+    };
+
+    /// <summary>As apid's authorizer: PermissionDenied "not authorized" when no role of the certificate may call the method.</summary>
+    private static void Authorize(ServerCallContext context)
+    {
+        var method = context.Method.Split('/')[^1];
+        var subject = context.GetHttpContext().Connection.ClientCertificate?.Subject ?? "";
+        var roles = subject.Split(',').Select(p => p.Trim()).Where(p => p.StartsWith("O=", StringComparison.Ordinal)).Select(p => p[2..]);
+        if (!roles.Intersect(Roles.GetValueOrDefault(method) ?? []).Any())
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "not authorized"));
+    }
+
     private async Task<T> OnNode<T>(ServerCallContext context, Func<string, GrpcChannel, Task<T>> call, Func<string, string, T> failed)
     {
+        Authorize(context);
         nodes.Calls.Add((context.Method, nodes.Resolve(context)));
         var node = nodes.Resolve(context);
         if (nodes.ChannelFor(node) is not { } channel) return failed(node, $"rpc error: code = Unavailable desc = unknown node {node}");

@@ -44,4 +44,47 @@ public sealed class TalosSafetyTests
         var (_, alarms) = await Tools.RunAsync("etcdctl", "--endpoints", cluster.Endpoints[0], "alarm", "list");
         Assert.DoesNotContain("NOSPACE", alarms);
     }
+
+    [Fact]
+    public async Task AnOperatorCertificateDefragmentsWithMoveLeaderOffAndIsToldItNeedsAdminToMoveIt()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 8);
+        using var pki = new TestPki("talos-test-ca");
+        await using var apid = await ApidStandIn.StartAsync(cluster, pki);
+        var dir = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "talos-").FullName;
+        try
+        {
+            using var operatorCertificate = pki.Issue("O=os:operator, CN=etcd-remediator", server: false);
+            var settings = new Dictionary<string, string?>
+            {
+                ["Remediator:Clusters:0:Name"] = "lab",
+                ["Remediator:Clusters:0:Backend"] = "Talos",
+                ["Remediator:Clusters:0:Talos:ConfigFile"] = apid.WriteTalosconfig(dir, pki, client: operatorCertificate),
+            };
+
+            await using (var withMoveLeader = new RemediatorApp(settings))
+            {
+                var run = await withMoveLeader.CreateClient().RunToEndAsync("lab", "defrag", force: true);
+
+                Assert.Equal(RunStatus.Failed, run.Status);
+                Assert.Contains("EtcdForfeitLeadership", run.Reason);
+                Assert.Contains("os:admin", run.Reason);
+                Assert.Contains("Policy:MoveLeader=false", run.Reason);
+                // The followers were done; the leader, whose leadership could not move, was left alone.
+                Assert.Equal(2, DefragEvidence.Windows(cluster).Count);
+            }
+
+            settings["Remediator:Policy:MoveLeader"] = "false";
+            await using var withoutMoveLeader = new RemediatorApp(settings);
+            var second = await withoutMoveLeader.CreateClient().RunToEndAsync("lab", "defrag", force: true, ignoreThresholds: true);
+
+            Assert.True(second.Status == RunStatus.Succeeded, $"{second.Status}: {second.Reason}");
+            Assert.Equal(5, DefragEvidence.Windows(cluster).Count);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -27,7 +27,7 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     public Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken) =>
         OnAnyNodeAsync<IReadOnlyList<EtcdMember>>(async node =>
         {
-            var reply = await CallAsync(node, (client, call) => client.EtcdMemberListAsync(new EtcdMemberListRequest(), call).ResponseAsync, cancellationToken);
+            var reply = await CallAsync("EtcdMemberList", node, (client, call) => client.EtcdMemberListAsync(new EtcdMemberListRequest(), call).ResponseAsync, cancellationToken);
             var result = Unwrap(node, reply.Messages, m => m.Metadata).Members.Select(m => new EtcdMember(m.Id, m.Hostname, NodeOf(m), m.IsLearner)).ToList();
             lock (_nodeByMember) foreach (var m in result.Where(m => m.Endpoint.Length > 0)) _nodeByMember[m.Id] = m.Endpoint;
             return result;
@@ -35,7 +35,7 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     public async Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync(member.Endpoint, (client, call) => client.EtcdStatusAsync(new Empty(), call).ResponseAsync, cancellationToken);
+        var reply = await CallAsync("EtcdStatus", member.Endpoint, (client, call) => client.EtcdStatusAsync(new Empty(), call).ResponseAsync, cancellationToken);
         var s = Unwrap(member.Endpoint, reply.Messages, m => m.Metadata).MemberStatus;
         return new MemberStatus(s.MemberId, s.ProtocolVersion, s.DbSize, s.DbSizeInUse, s.Leader, s.RaftTerm, s.RaftIndex,
             s.RaftAppliedIndex, s.IsLearner, [.. s.Errors], 0);
@@ -44,7 +44,7 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken) =>
         OnAnyNodeAsync<IReadOnlyList<EtcdAlarm>>(async node =>
         {
-            var reply = await CallAsync(node, (client, call) => client.EtcdAlarmListAsync(new Empty(), call).ResponseAsync, cancellationToken);
+            var reply = await CallAsync("EtcdAlarmList", node, (client, call) => client.EtcdAlarmListAsync(new Empty(), call).ResponseAsync, cancellationToken);
             return [.. Unwrap(node, reply.Messages, m => m.Metadata).MemberAlarms
                 .Where(a => a.Alarm != EtcdMemberAlarm.Types.AlarmType.None)
                 .Select(a => new EtcdAlarm(a.MemberId, (AlarmKind)(int)a.Alarm))];
@@ -65,7 +65,7 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
                 "Deal with that first; disarm NOSPACE alone with etcdctl alarm disarm if you must");
         if (!active.Any(a => a.Kind == AlarmKind.NoSpace && a.MemberId == alarm.MemberId)) return;
         var node = await NodeOfMemberAsync(alarm.MemberId, cancellationToken);
-        var reply = await CallAsync(node, (client, call) => client.EtcdAlarmDisarmAsync(new Empty(), call).ResponseAsync, cancellationToken);
+        var reply = await CallAsync("EtcdAlarmDisarm", node, (client, call) => client.EtcdAlarmDisarmAsync(new Empty(), call).ResponseAsync, cancellationToken);
         Unwrap(node, reply.Messages, m => m.Metadata);
     }
 
@@ -96,12 +96,16 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
         {
             throw new TimeoutException($"snapshot stream from node {member.Endpoint} sent nothing for {stallTimeout.TotalSeconds:0} s", e);
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, TalosRoles.Explain("EtcdSnapshot")));
+        }
         return new SnapshotStreamInfo(member.Id, 0, bytes, null);
     }
 
     public async Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync(member.Endpoint, (client, call) => client.EtcdDefragmentAsync(new Empty(), call).ResponseAsync, cancellationToken, timeout);
+        var reply = await CallAsync("EtcdDefragment", member.Endpoint, (client, call) => client.EtcdDefragmentAsync(new Empty(), call).ResponseAsync, cancellationToken, timeout);
         Unwrap(member.Endpoint, reply.Messages, m => m.Metadata);
     }
 
@@ -111,7 +115,7 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     public async Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync(leader.Endpoint, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
+        var reply = await CallAsync("EtcdForfeitLeadership", leader.Endpoint, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
         Unwrap(leader.Endpoint, reply.Messages, m => m.Metadata);
     }
 
@@ -126,7 +130,7 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
         new(new Grpc.Core.Metadata { { "nodes", node } }, deadline, cancellationToken);
 
     /// <summary>Tries each apid endpoint in turn while they are unreachable; the node is named in the metadata.</summary>
-    private async Task<T> CallAsync<T>(string node, Func<MachineService.MachineServiceClient, CallOptions, Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    private async Task<T> CallAsync<T>(string method, string node, Func<MachineService.MachineServiceClient, CallOptions, Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         if (node.Length == 0) throw NodeError("(none)", "no configured Talos node serves this member");
         RpcException? last = null;
@@ -140,6 +144,10 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && !cancellationToken.IsCancellationRequested)
             {
                 last = e;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
+            {
+                throw new RpcException(new Status(StatusCode.PermissionDenied, TalosRoles.Explain(method)));
             }
         }
         throw last!;

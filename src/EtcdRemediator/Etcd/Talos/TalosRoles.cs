@@ -1,0 +1,24 @@
+namespace EtcdRemediator.Etcd.Talos;
+
+/// <summary>
+/// Which Talos roles may call each machine API method we use (Talos RBAC; the role is the client
+/// certificate's Organization). Reads also allow os:reader and os:etcd:backup from Talos 1.11.
+/// </summary>
+public static class TalosRoles
+{
+    public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
+    {
+        ["EtcdMemberList"] = ["os:admin", "os:operator", "os:reader (Talos 1.11+)", "os:etcd:backup (1.11+)"],
+        ["EtcdStatus"] = ["os:admin", "os:operator", "os:reader (Talos 1.11+)", "os:etcd:backup (1.11+)"],
+        ["EtcdAlarmList"] = ["os:admin", "os:operator", "os:reader (Talos 1.11+)", "os:etcd:backup (1.11+)"],
+        ["EtcdSnapshot"] = ["os:admin", "os:operator", "os:etcd:backup"],
+        ["EtcdDefragment"] = ["os:admin", "os:operator"],
+        ["EtcdAlarmDisarm"] = ["os:admin", "os:operator"],
+        ["EtcdForfeitLeadership"] = ["os:admin"],
+    };
+
+    /// <summary>apid's "not authorized", in words an operator can act on. Not transient: never retried.</summary>
+    public static string Explain(string method) =>
+        $"the client certificate's Talos role may not call {method}; it needs {string.Join(" or ", Allowed.GetValueOrDefault(method) ?? ["os:admin"])}" +
+        (method == "EtcdForfeitLeadership" ? " (or set Policy:MoveLeader=false: the leader is then defragmented in place, last)" : "");
+}
