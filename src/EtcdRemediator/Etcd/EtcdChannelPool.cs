@@ -9,25 +9,69 @@ namespace EtcdRemediator.Etcd;
 /// One gRPC channel per endpoint, so that status, defragment and move-leader reach the member they
 /// name. Channels get a handler, not an HttpClient: HttpClient's 100 s timeout would cut a long
 /// defragment short; our deadlines are per call instead. Shared by the etcd and Talos backends.
+/// Credentials rotate (cert-manager, kubeadm, Talos' 6-hour pod certificates): when a watched file
+/// changes, new calls get new channels with the new material; calls already under way (a long
+/// defragment) finish on the old ones, which are disposed with the pool.
 /// </summary>
-public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposable
+public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<string>? watchedFiles = null, TimeProvider? time = null) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
-    private readonly Lazy<TlsMaterial> _tls = new(loadTls);
+    /// <summary>How often the watched files are looked at (a stat each), at most.</summary>
+    public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
-    public GrpcChannel For(string endpoint) =>
-        _channels.GetOrAdd(EtcdEndpoint.Normalize(endpoint), Create);
+    private sealed class Generation(Lazy<TlsMaterial> tls)
+    {
+        public Lazy<TlsMaterial> Tls { get; } = tls;
+        public ConcurrentDictionary<string, GrpcChannel> Channels { get; } = new();
+        public ConcurrentDictionary<string, HttpClient> Http { get; } = new();
+    }
 
-    private readonly ConcurrentDictionary<string, HttpClient> _http = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly List<Generation> _retired = [];
+    private readonly object _gate = new();
+    private Generation _current = new(new Lazy<TlsMaterial>(loadTls));
+    private string _fingerprint = Fingerprint(watchedFiles);
+    private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
+
+    public GrpcChannel For(string endpoint)
+    {
+        var generation = Current();
+        return generation.Channels.GetOrAdd(EtcdEndpoint.Normalize(endpoint), e => Create(e, generation.Tls));
+    }
 
     /// <summary>Plain HTTP to the same address with the same TLS: etcd serves /metrics on its client URL.</summary>
-    public HttpClient HttpFor(string endpoint) =>
-        _http.GetOrAdd(EtcdEndpoint.Normalize(endpoint), e => new HttpClient(Handler(e)) { Timeout = Timeout.InfiniteTimeSpan });
+    public HttpClient HttpFor(string endpoint)
+    {
+        var generation = Current();
+        return generation.Http.GetOrAdd(EtcdEndpoint.Normalize(endpoint), e => new HttpClient(Handler(e, generation.Tls)) { Timeout = Timeout.InfiniteTimeSpan });
+    }
 
-    private GrpcChannel Create(string endpoint) =>
+    private Generation Current()
+    {
+        if (watchedFiles is not { Count: > 0 } || _time.GetUtcNow() - _checkedAt < CheckInterval) return _current;
+        lock (_gate)
+        {
+            if (_time.GetUtcNow() - _checkedAt < CheckInterval) return _current;
+            _checkedAt = _time.GetUtcNow();
+            var fingerprint = Fingerprint(watchedFiles);
+            if (fingerprint == _fingerprint) return _current;
+            // Loaded now, so that a half-written or broken file keeps the working material.
+            TlsMaterial fresh;
+            try { fresh = loadTls(); }
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or InvalidOperationException or FormatException) { return _current; }
+            _fingerprint = fingerprint;
+            _retired.Add(_current);
+            _current = new Generation(new Lazy<TlsMaterial>(fresh));
+            return _current;
+        }
+    }
+
+    private static string Fingerprint(IReadOnlyList<string>? files) =>
+        files is null ? "" : string.Join('|', files.Select(f => new FileInfo(f) is { Exists: true } i ? $"{f}:{i.LastWriteTimeUtc.Ticks}:{i.Length}" : $"{f}:-"));
+
+    private static GrpcChannel Create(string endpoint, Lazy<TlsMaterial> tls) =>
         GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
         {
-            HttpHandler = Handler(endpoint),
+            HttpHandler = Handler(endpoint, tls),
             DisposeHttpClient = true,
             // A member that restarts is answered again within seconds, not after the default backoff
             // of up to two minutes during which every call fails fast as "unreachable" (and the gate refuses).
@@ -36,7 +80,7 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposabl
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         });
 
-    private SocketsHttpHandler Handler(string endpoint)
+    private static SocketsHttpHandler Handler(string endpoint, Lazy<TlsMaterial> tls)
     {
         var handler = new SocketsHttpHandler
         {
@@ -52,8 +96,8 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposabl
         if (endpoint.StartsWith("https://", StringComparison.Ordinal))
             handler.SslOptions = new SslClientAuthenticationOptions
             {
-                ClientCertificates = _tls.Value.ClientCertificate is { } cert ? [cert] : null,
-                RemoteCertificateValidationCallback = _tls.Value.Ca is { } ca ? (_, cert, _, errors) => TrustedBy(ca, cert, errors) : null,
+                ClientCertificates = tls.Value.ClientCertificate is { } cert ? [cert] : null,
+                RemoteCertificateValidationCallback = tls.Value.Ca is { } ca ? (_, cert, _, errors) => TrustedBy(ca, cert, errors) : null,
             };
         return handler;
     }
@@ -72,10 +116,14 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls) : IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var channel in _channels.Values) channel.Dispose();
-        foreach (var client in _http.Values) client.Dispose();
-        _channels.Clear();
-        if (_tls.IsValueCreated) _tls.Value.Dispose();
+        List<Generation> all;
+        lock (_gate) all = [.. _retired, _current];
+        foreach (var generation in all)
+        {
+            foreach (var channel in generation.Channels.Values) channel.Dispose();
+            foreach (var client in generation.Http.Values) client.Dispose();
+            if (generation.Tls.IsValueCreated) generation.Tls.Value.Dispose();
+        }
         await ValueTask.CompletedTask;
     }
 }

@@ -12,7 +12,8 @@ namespace EtcdRemediator.Etcd;
 /// </summary>
 public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time) : IEtcdCluster, IAsyncDisposable
 {
-    private readonly EtcdChannelPool _channels = new(() => TlsMaterial.FromFiles(options.Tls));
+    private readonly EtcdChannelPool _channels = new(() => TlsMaterial.FromFiles(options.Tls),
+        [.. new[] { options.Tls?.CaFile, options.Tls?.CertFile, options.Tls?.KeyFile }.OfType<string>()], time);
     private readonly EtcdAuthToken _auth = new(options, time);
     private readonly List<string> _endpoints = [.. options.Endpoints.Select(EtcdEndpoint.Normalize)];
 

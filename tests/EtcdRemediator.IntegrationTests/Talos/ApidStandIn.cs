@@ -24,6 +24,9 @@ public sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
     /// <summary>Every call: method and the node it named, for asserting what reached which node.</summary>
     public ConcurrentBag<(string Method, string Node)> Calls { get; } = [];
 
+    /// <summary>The subject of every client certificate a call presented.</summary>
+    public ConcurrentBag<string> ClientSubjects { get; } = [];
+
     /// <summary>The node named by the `nodes` metadata; apid's own node when none is named.</summary>
     public string Resolve(ServerCallContext context) => context.RequestHeaders.GetValue("nodes") ?? Names[0];
 

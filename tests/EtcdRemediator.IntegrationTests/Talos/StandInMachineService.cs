@@ -128,10 +128,11 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
     };
 
     /// <summary>As apid's authorizer: PermissionDenied "not authorized" when no role of the certificate may call the method.</summary>
-    private static void Authorize(ServerCallContext context)
+    private void Authorize(ServerCallContext context)
     {
         var method = context.Method.Split('/')[^1];
         var subject = context.GetHttpContext().Connection.ClientCertificate?.Subject ?? "";
+        nodes.ClientSubjects.Add(subject);
         var roles = subject.Split(',').Select(p => p.Trim()).Where(p => p.StartsWith("O=", StringComparison.Ordinal)).Select(p => p[2..]);
         if (!roles.Intersect(Roles.GetValueOrDefault(method) ?? []).Any())
             throw new RpcException(new Status(StatusCode.PermissionDenied, "not authorized"));

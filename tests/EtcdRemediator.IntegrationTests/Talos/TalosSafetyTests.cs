@@ -87,4 +87,45 @@ public sealed class TalosSafetyTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task AReplacedTalosconfigIsUsedByTheNextRunWithoutARestart()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        using var pki = new TestPki("talos-test-ca");
+        await using var apid = await ApidStandIn.StartAsync(cluster, pki);
+        var dir = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "talos-").FullName;
+        try
+        {
+            using var first = pki.Issue("O=os:admin, CN=first-certificate", server: false);
+            using var second = pki.Issue("O=os:admin, CN=second-certificate", server: false);
+            await using var app = new RemediatorApp(new Dictionary<string, string?>
+            {
+                ["Remediator:Clusters:0:Name"] = "lab",
+                ["Remediator:Clusters:0:Backend"] = "Talos",
+                ["Remediator:Clusters:0:Talos:ConfigFile"] = apid.WriteTalosconfig(dir, pki, client: first),
+            });
+            var client = app.CreateClient();
+            Assert.Equal(RunStatus.Succeeded, (await client.RunToEndAsync("lab", "snapshot")).Status);
+            Assert.Contains(apid.Nodes.ClientSubjects, s => s.Contains("CN=first-certificate", StringComparison.Ordinal));
+
+            // Rotated in place, as Talos renews an in-cluster talosconfig.
+            apid.WriteTalosconfig(dir, pki, client: second);
+            await Poll.UntilAsync(async () =>
+                {
+                    await client.GetStringAsync("/api/v1/clusters/lab/status");
+                    return apid.Nodes.ClientSubjects.Any(s => s.Contains("CN=second-certificate", StringComparison.Ordinal));
+                }, TimeSpan.FromSeconds(20), "calls with the new certificate");
+            apid.Nodes.ClientSubjects.Clear();
+            var run = await client.RunToEndAsync("lab", "snapshot");
+
+            Assert.Equal(RunStatus.Succeeded, run.Status);
+            Assert.NotEmpty(apid.Nodes.ClientSubjects);
+            Assert.All(apid.Nodes.ClientSubjects, s => Assert.Contains("CN=second-certificate", s));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -15,7 +15,7 @@ namespace EtcdRemediator.Etcd.Talos;
 public sealed class TalosCluster(ClusterOptions options, TalosConnection connection, TimeSpan requestTimeout, TimeProvider time)
     : IEtcdCluster, IAsyncDisposable
 {
-    private readonly EtcdChannelPool _channels = new(connection.Tls);
+    private readonly EtcdChannelPool _channels = new(connection.Tls, connection.CredentialFiles, time);
     private readonly Dictionary<ulong, string> _nodeByMember = [];
 
     public string Name => options.Name;

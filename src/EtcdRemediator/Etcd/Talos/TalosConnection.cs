@@ -4,7 +4,9 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace EtcdRemediator.Etcd.Talos;
 
 /// <summary>Where apid is, which nodes run etcd, and the mTLS material: resolved from configuration.</summary>
-public sealed record TalosConnection(IReadOnlyList<string> Endpoints, IReadOnlyList<string> Nodes, Func<TlsMaterial> Tls)
+/// <param name="Tls">Reads the credentials afresh each time it is called (they rotate).</param>
+/// <param name="CredentialFiles">The files they come from: a change to one means new credentials.</param>
+public sealed record TalosConnection(IReadOnlyList<string> Endpoints, IReadOnlyList<string> Nodes, Func<TlsMaterial> Tls, IReadOnlyList<string> CredentialFiles)
 {
     public const int ApidPort = 50000;
 
@@ -17,12 +19,18 @@ public sealed record TalosConnection(IReadOnlyList<string> Endpoints, IReadOnlyL
         var nodes = talos.Nodes.Count > 0 ? talos.Nodes : context?.Nodes ?? [];
         if (endpoints.Count == 0) throw new InvalidOperationException("no apid endpoint: set Endpoints or the talosconfig context's endpoints");
         if (nodes.Count == 0) throw new InvalidOperationException("no control-plane node: set Talos:Nodes or the talosconfig context's nodes");
+        // Talos renews an in-cluster talosconfig's certificate in place every few hours: read it again.
         Func<TlsMaterial> tls = context is { Ca: not null, Crt: not null, Key: not null }
-            ? () => TlsMaterial.FromPemText(Decode(context.Ca), Decode(context.Crt), Decode(context.Key))
+            ? () => TalosConfigFile.Load(talos.ConfigFile!, talos.Context) is { Ca: { } ca, Crt: { } crt, Key: { } key }
+                ? TlsMaterial.FromPemText(Decode(ca), Decode(crt), Decode(key))
+                : throw new InvalidOperationException($"talosconfig {talos.ConfigFile} no longer has ca, crt and key")
             : () => TlsMaterial.FromFiles(cluster.Tls);
+        IReadOnlyList<string> files = context is { Ca: not null, Crt: not null, Key: not null }
+            ? [talos.ConfigFile!]
+            : [.. new[] { cluster.Tls?.CaFile, cluster.Tls?.CertFile, cluster.Tls?.KeyFile }.OfType<string>()];
         if (context is null && cluster.Tls is not { CaFile: not null, CertFile: not null, KeyFile: not null })
             throw new InvalidOperationException("no client certificate: set Talos:ConfigFile, or Tls:CaFile, CertFile and KeyFile");
-        return new TalosConnection(endpoints, [.. nodes], tls);
+        return new TalosConnection(endpoints, [.. nodes], tls, files);
     }
 
     /// <summary>talosconfig endpoints are "host" or "host:port"; apid speaks TLS on 50000.</summary>
