@@ -27,8 +27,23 @@ public sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
     /// <summary>The subject of every client certificate a call presented.</summary>
     public ConcurrentBag<string> ClientSubjects { get; } = [];
 
-    /// <summary>The node named by the `nodes` metadata; apid's own node when none is named.</summary>
-    public string Resolve(ServerCallContext context) => context.RequestHeaders.GetValue("nodes") ?? Names[0];
+    /// <summary>Calls that used the deprecated multi-valued `nodes` header (apid warns about each).</summary>
+    public ConcurrentBag<string> DeprecatedNodesHeader { get; } = [];
+
+    /// <summary>The node named by the `node` metadata (or the deprecated `nodes`); apid's own node when none is named.</summary>
+    public string Resolve(ServerCallContext context)
+    {
+        if (context.RequestHeaders.GetValue("node") is { } node) return node;
+        if (context.RequestHeaders.GetValue("nodes") is { } nodes)
+        {
+            DeprecatedNodesHeader.Add(context.Method);
+            return nodes;
+        }
+        return Names[0];
+    }
+
+    /// <summary>The single-valued `node` form: apid proxies the call and returns the node's reply as is.</summary>
+    public static bool IsProxied(ServerCallContext context) => context.RequestHeaders.GetValue("node") is not null;
 
     public GrpcChannel? ChannelFor(string node) =>
         Names.Contains(node) ? _channels.GetOrAdd(node, n => GrpcChannel.ForAddress($"http://{n}")) : null;

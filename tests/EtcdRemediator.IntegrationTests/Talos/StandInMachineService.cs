@@ -143,12 +143,17 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
         Authorize(context);
         nodes.Calls.Add((context.Method, nodes.Resolve(context)));
         var node = nodes.Resolve(context);
-        if (nodes.ChannelFor(node) is not { } channel) return failed(node, $"rpc error: code = Unavailable desc = unknown node {node}");
+        // With `node`, apid returns the node's answer as is: a failure is an ordinary gRPC status.
+        // With the deprecated `nodes`, it wraps each node's failure into metadata.error of a reply.
+        if (nodes.ChannelFor(node) is not { } channel)
+            return StandInNodes.IsProxied(context)
+                ? throw new RpcException(new Status(StatusCode.Unavailable, $"unknown node {node}"))
+                : failed(node, $"rpc error: code = Unavailable desc = unknown node {node}");
         try
         {
             return await call(node, channel);
         }
-        catch (RpcException e)
+        catch (RpcException e) when (!StandInNodes.IsProxied(context))
         {
             return failed(node, $"rpc error: code = {e.StatusCode} desc = {e.Status.Detail}");
         }

@@ -41,6 +41,9 @@ public sealed class TalosSafetyTests
 
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
         Assert.Single(harness.Apid!.Nodes.Calls, c => c.Method.EndsWith("/EtcdAlarmDisarm", StringComparison.Ordinal));
+        // Every call named its node in the single-valued `node` header, never the deprecated `nodes`.
+        Assert.NotEmpty(harness.Apid.Nodes.Calls);
+        Assert.Empty(harness.Apid.Nodes.DeprecatedNodesHeader);
         var (_, alarms) = await Tools.RunAsync("etcdctl", "--endpoints", cluster.Endpoints[0], "alarm", "list");
         Assert.DoesNotContain("NOSPACE", alarms);
     }

@@ -7,7 +7,7 @@ namespace EtcdRemediator.Etcd.Talos;
 
 /// <summary>
 /// <see cref="IEtcdCluster"/> through Talos' apid, as `talosctl etcd ...` does: every call names
-/// one node in the `nodes` metadata, and the reply's per-node message is unwrapped; a node's
+/// one node in the `node` metadata, and the reply's per-node message is unwrapped; a node's
 /// `metadata.error` becomes an error that names the node. A member's "endpoint" is its node.
 /// The Talos API has no key-value access: no compaction and no revision (the Kubernetes API server
 /// compacts on its own every few minutes).
@@ -125,9 +125,13 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     private MachineService.MachineServiceClient Client() => new(_channels.For(connection.Endpoints[0]));
 
-    /// <summary>A snapshot has no deadline (it is bounded by progress); every other call has one.</summary>
+    /// <summary>
+    /// One node per call in the single-valued `node` header (Talos 1.2+; the multi-valued `nodes`
+    /// is deprecated): apid proxies the call to that node and returns its answer as is. A snapshot has
+    /// no deadline (it is bounded by progress); every other call has one.
+    /// </summary>
     private static CallOptions For(string node, DateTime? deadline, CancellationToken cancellationToken) =>
-        new(new Grpc.Core.Metadata { { "nodes", node } }, deadline, cancellationToken);
+        new(new Grpc.Core.Metadata { { "node", node } }, deadline, cancellationToken);
 
     /// <summary>Tries each apid endpoint in turn while they are unreachable; the node is named in the metadata.</summary>
     private async Task<T> CallAsync<T>(string method, string node, Func<MachineService.MachineServiceClient, CallOptions, Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
