@@ -31,7 +31,7 @@ public sealed class OnCallTests
     [Fact]
     public async Task AWaitLongerThanAMinuteIsRefusedNamingTheParameter()
     {
-        await using var app = new RemediatorApp(new Dictionary<string, string?> { ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}" });
+        await using var app = new RemediatorApp(RemediatorApp.ForUnreachableCluster("local"));
 
         var response = await app.CreateClient().PostAsJsonAsync("/api/v1/clusters/local/remediations?wait=10m", new { action = "snapshot" });
 

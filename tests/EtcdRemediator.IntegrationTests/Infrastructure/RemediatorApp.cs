@@ -50,6 +50,16 @@ public sealed class RemediatorApp : WebApplicationFactory<Program>
         catch (DirectoryNotFoundException) { }
     }
 
+    /// <summary>
+    /// Settings naming one cluster whose only endpoint is a free loopback port nobody listens on: for
+    /// tests of the HTTP surface, where no etcd call may succeed.
+    /// </summary>
+    public static Dictionary<string, string?> ForUnreachableCluster(string name = "lab") => new()
+    {
+        ["Remediator:Clusters:0:Name"] = name,
+        ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
+    };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

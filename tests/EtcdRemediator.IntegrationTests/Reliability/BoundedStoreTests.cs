@@ -13,11 +13,7 @@ public sealed class BoundedStoreTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _app = new RemediatorApp(new Dictionary<string, string?>
-        {
-            ["Remediator:Clusters:0:Name"] = "lab",
-            ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
-        });
+        _app = new RemediatorApp(RemediatorApp.ForUnreachableCluster());
         return Task.CompletedTask;
     }
 

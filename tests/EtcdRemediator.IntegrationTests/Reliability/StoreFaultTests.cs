@@ -25,11 +25,7 @@ public sealed class StoreFaultTests
     [Fact]
     public async Task ADeletedRunStoreFailsReadinessAndAlertsGet503SoAlertmanagerRetries()
     {
-        await using var app = new RemediatorApp(new Dictionary<string, string?>
-        {
-            ["Remediator:Clusters:0:Name"] = "lab",
-            ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
-        });
+        await using var app = new RemediatorApp(RemediatorApp.ForUnreachableCluster());
         var client = app.CreateClient();
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/api/v1/alerts", Delivery())).StatusCode);
 
