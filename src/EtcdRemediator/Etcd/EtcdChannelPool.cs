@@ -42,8 +42,16 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
     public HttpClient HttpFor(string endpoint)
     {
         var generation = Current();
-        return generation.Http.GetOrAdd(EtcdEndpoint.Normalize(endpoint), e => new HttpClient(Handler(e, generation.Tls)) { Timeout = Timeout.InfiniteTimeSpan });
+        return generation.Http.GetOrAdd(EtcdEndpoint.Normalize(endpoint), e => new HttpClient(Handler(e, generation.Tls))
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            BaseAddress = new Uri(Address(e, generation.Tls)),
+        });
     }
+
+    /// <summary>With an Ed25519 key the connect callback does the TLS: the request itself is then http://.</summary>
+    private static string Address(string endpoint, Lazy<TlsMaterial> tls) =>
+        tls.Value.Ed25519 is not null && endpoint.StartsWith("https://", StringComparison.Ordinal) ? Ed25519Tls.PlainAddress(endpoint) : endpoint;
 
     private Generation Current()
     {
@@ -69,7 +77,7 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
         files is null ? "" : string.Join('|', files.Select(f => new FileInfo(f) is { Exists: true } i ? $"{f}:{i.LastWriteTimeUtc.Ticks}:{i.Length}" : $"{f}:-"));
 
     private static GrpcChannel Create(string endpoint, Lazy<TlsMaterial> tls) =>
-        GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
+        GrpcChannel.ForAddress(Address(endpoint, tls), new GrpcChannelOptions
         {
             HttpHandler = Handler(endpoint, tls),
             DisposeHttpClient = true,
@@ -93,7 +101,9 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
             // waits for our window updates; Go's client (etcdctl) opens a far larger one.
             InitialHttp2StreamWindowSize = 1024 * 1024,
         };
-        if (endpoint.StartsWith("https://", StringComparison.Ordinal))
+        if (endpoint.StartsWith("https://", StringComparison.Ordinal) && tls.Value.Ed25519 is { } ed)
+            handler.ConnectCallback = Ed25519Tls.ConnectCallback(new Uri(endpoint).Host, ed.Ca, ed.Certificate, ed.Key, TimeSpan.FromSeconds(10));
+        else if (endpoint.StartsWith("https://", StringComparison.Ordinal))
             handler.SslOptions = new SslClientAuthenticationOptions
             {
                 ClientCertificates = tls.Value.ClientCertificate is { } cert ? [cert] : null,

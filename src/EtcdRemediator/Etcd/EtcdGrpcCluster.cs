@@ -126,7 +126,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         timeout.CancelAfter(requestTimeout);
         try
         {
-            var text = await _channels.HttpFor(member.Endpoint).GetStringAsync(member.Endpoint.TrimEnd('/') + "/metrics", timeout.Token);
+            var text = await _channels.HttpFor(member.Endpoint).GetStringAsync("/metrics", timeout.Token);
             return EtcdMetrics.QuotaBackendBytes(text);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)

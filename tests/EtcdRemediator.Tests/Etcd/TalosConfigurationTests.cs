@@ -92,9 +92,14 @@ public sealed class TalosConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void Ed25519ClientKeysAreRefusedWithAnExplanation()
+    public void Ed25519ClientKeysGoToBouncyCastlesTlsWithTheirCa()
     {
-        var e = Assert.Throws<NotSupportedException>(() => TlsMaterial.FromPem("-----BEGIN CERTIFICATE-----", "-----BEGIN ED25519 PRIVATE KEY-----\nx\n-----END ED25519 PRIVATE KEY-----"));
-        Assert.Contains("ECDSA", e.Message);
+        const string key = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----";
+
+        var material = TlsMaterial.FromPemText("ca-pem", "certificate-pem", key);
+
+        Assert.Null(material.ClientCertificate);
+        Assert.Equal(("ca-pem", "certificate-pem", key), material.Ed25519);
+        Assert.Contains("CA", Assert.Throws<InvalidOperationException>(() => TlsMaterial.FromPemText(null, "certificate-pem", key)).Message);
     }
 }
