@@ -21,6 +21,8 @@ public sealed record EtcdTestClusterOptions
     public (string Ca, string Cert, string Key)? FixtureClient { get; init; }
     /// <summary>What member i advertises as its client URL instead of its own (a copied flag, a reused address).</summary>
     public Func<int, IReadOnlyList<EtcdTestMember>, string?>? AdvertiseClientUrl { get; init; }
+    /// <summary>Member i serves clients on 127.0.0.(i+2), as Talos nodes have addresses of their own.</summary>
+    public bool LoopbackAddressPerMember { get; init; }
 }
 
 /// <summary>
@@ -42,7 +44,8 @@ public sealed class EtcdTestCluster : IAsyncDisposable
         _binary = Environment.GetEnvironmentVariable("ETCD_BIN") is { Length: > 0 } bin ? bin : "etcd";
         Root = Directory.CreateTempSubdirectory(TempPrefix).FullName;
         Members = [.. Enumerable.Range(0, options.Members).Select(i =>
-            new EtcdTestMember($"m{i}", FreePorts.Next(), FreePorts.Next(), Path.Combine(Root, $"m{i}"), options.ClientTls is null ? "http" : "https"))];
+            new EtcdTestMember($"m{i}", FreePorts.Next(), FreePorts.Next(), Path.Combine(Root, $"m{i}"), options.ClientTls is null ? "http" : "https",
+                options.LoopbackAddressPerMember ? $"127.0.0.{i + 2}" : "127.0.0.1"))];
     }
 
     public string Root { get; }

@@ -5,13 +5,13 @@ using EtcdRemediator.IntegrationTests.Infrastructure;
 namespace EtcdRemediator.IntegrationTests.Etcd;
 
 /// <summary>One real etcd process: its ports, data directory, arguments and captured log.</summary>
-public sealed class EtcdTestMember(string name, int clientPort, int peerPort, string dataDir, string clientScheme = "http")
+public sealed class EtcdTestMember(string name, int clientPort, int peerPort, string dataDir, string clientScheme = "http", string clientHost = "127.0.0.1")
 {
     private readonly ConcurrentQueue<EtcdLogLine> _log = new();
     private Process? _process;
 
     public string Name { get; } = name;
-    public string ClientUrl { get; } = $"{clientScheme}://127.0.0.1:{clientPort}";
+    public string ClientUrl { get; } = $"{clientScheme}://{clientHost}:{clientPort}";
     public string PeerUrl { get; } = $"http://127.0.0.1:{peerPort}";
     public string DataDir { get; } = dataDir;
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;

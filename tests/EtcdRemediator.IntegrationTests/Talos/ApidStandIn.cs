@@ -19,7 +19,19 @@ public sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
 
-    public IReadOnlyList<string> Names { get; } = [.. cluster.Members.Select(m => new Uri(m.ClientUrl).Authority)];
+    /// <summary>
+    /// Node names as apid knows them: bare addresses when each member has its own (apid refuses a
+    /// target with a port), host:port where the fixture put every member on 127.0.0.1.
+    /// </summary>
+    public IReadOnlyList<string> Names { get; } = NodeNames(cluster);
+
+    private readonly Dictionary<string, string> _urls = NodeNames(cluster).Zip(cluster.Members, (n, m) => (n, m.ClientUrl)).ToDictionary(x => x.n, x => x.ClientUrl);
+
+    private static List<string> NodeNames(EtcdTestCluster cluster)
+    {
+        var hosts = cluster.Members.Select(m => new Uri(m.ClientUrl).Host).ToList();
+        return hosts.Distinct().Count() == hosts.Count ? hosts : [.. cluster.Members.Select(m => new Uri(m.ClientUrl).Authority)];
+    }
 
     /// <summary>Every call: method and the node it named, for asserting what reached which node.</summary>
     public ConcurrentBag<(string Method, string Node)> Calls { get; } = [];
@@ -46,7 +58,7 @@ public sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
     public static bool IsProxied(ServerCallContext context) => context.RequestHeaders.GetValue("node") is not null;
 
     public GrpcChannel? ChannelFor(string node) =>
-        Names.Contains(node) ? _channels.GetOrAdd(node, n => GrpcChannel.ForAddress($"http://{n}")) : null;
+        _urls.TryGetValue(node, out var url) ? _channels.GetOrAdd(node, _ => GrpcChannel.ForAddress(url)) : null;
 
     public void Dispose()
     {
@@ -109,7 +121,8 @@ public sealed class ApidStandIn : IAsyncDisposable
     }
 
     /// <summary>A talosconfig for this stand-in, as `talosctl config` writes one (base64 PEMs).</summary>
-    public string WriteTalosconfig(string dir, TestPki pki, string context = "lab", System.Security.Cryptography.X509Certificates.X509Certificate2? client = null)
+    /// <param name="withNodes">False: as Talos writes one for a pod (no nodes; the client finds them).</param>
+    public string WriteTalosconfig(string dir, TestPki pki, string context = "lab", System.Security.Cryptography.X509Certificates.X509Certificate2? client = null, bool withNodes = true)
     {
         client ??= pki.Client;
         static string B64(string pem) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pem));
@@ -120,8 +133,8 @@ public sealed class ApidStandIn : IAsyncDisposable
               {context}:
                 endpoints:
                   - {Endpoint}
-                nodes:
-            {string.Join("\n", Nodes.Names.Select(n => $"      - {n}"))}
+                nodes:{(withNodes ? "" : " []")}
+            {(withNodes ? string.Join("\n", Nodes.Names.Select(n => $"      - {n}")) : "")}
                 ca: {B64(TestPki.CertificatePem(pki.Ca))}
                 crt: {B64(TestPki.CertificatePem(client))}
                 key: {B64(TestPki.KeyPem(client))}

@@ -131,4 +131,38 @@ public sealed class TalosSafetyTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task WithNoNodeConfiguredTheNodesAreFoundFromTheMemberListAndARunSucceeds()
+    {
+        // Each member on an address of its own, as Talos nodes are, so node names are bare addresses.
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { LoopbackAddressPerMember = true });
+        await cluster.FragmentAsync(megabytes: 8);
+        using var pki = new TestPki("talos-test-ca");
+        await using var apid = await ApidStandIn.StartAsync(cluster, pki);
+        var dir = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "talos-").FullName;
+        try
+        {
+            Assert.Equal(["127.0.0.2", "127.0.0.3", "127.0.0.4"], apid.Nodes.Names);
+            await using var app = new RemediatorApp(new Dictionary<string, string?>
+            {
+                ["Remediator:Clusters:0:Name"] = "lab",
+                ["Remediator:Clusters:0:Backend"] = "Talos",
+                ["Remediator:Clusters:0:Talos:ConfigFile"] = apid.WriteTalosconfig(dir, pki, withNodes: false),
+            });
+
+            var run = await app.CreateClient().RunToEndAsync("lab", "defrag");
+
+            Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+            Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
+            DefragEvidence.AssertSequential(DefragEvidence.Windows(cluster));
+            // Every member's defragment went to its own node, named by its bare address.
+            var defragmented = apid.Nodes.Calls.Where(c => c.Method.EndsWith("/EtcdDefragment", StringComparison.Ordinal)).Select(c => c.Node).Order();
+            Assert.Equal(["127.0.0.2", "127.0.0.3", "127.0.0.4"], defragmented);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

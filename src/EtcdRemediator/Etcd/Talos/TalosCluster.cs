@@ -20,7 +20,15 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     public string Name => options.Name;
 
-    public IReadOnlyList<string> Endpoints => connection.Nodes;
+    public IReadOnlyList<string> Endpoints => Nodes;
+
+    /// <summary>
+    /// The control-plane nodes: as configured, or (an in-cluster talosconfig names none) the hosts of
+    /// the members' client URLs, which are the nodes' addresses on Talos; kept current by every member list.
+    /// </summary>
+    private IReadOnlyList<string> Nodes => connection.Nodes.Count > 0 ? connection.Nodes : _discovered;
+
+    private volatile IReadOnlyList<string> _discovered = [];
 
     public bool HasKeyValueAccess => false;
 
@@ -30,6 +38,7 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
             var reply = await CallAsync("EtcdMemberList", node, (client, call) => client.EtcdMemberListAsync(new EtcdMemberListRequest(), call).ResponseAsync, cancellationToken);
             var result = Unwrap(node, reply.Messages, m => m.Metadata).Members.Select(m => new EtcdMember(m.Id, m.Hostname, NodeOf(m), m.IsLearner)).ToList();
             lock (_nodeByMember) foreach (var m in result.Where(m => m.Endpoint.Length > 0)) _nodeByMember[m.Id] = m.Endpoint;
+            if (connection.Nodes.Count == 0) _discovered = [.. result.Select(m => m.Endpoint).Where(e => e.Length > 0).Distinct()];
             return result;
         }, cancellationToken);
 
@@ -120,8 +129,12 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     }
 
     /// <summary>Calls any control-plane node can answer; node errors already name their node.</summary>
+    /// <summary>With no node known yet, apid itself answers (no node header): how discovery starts.</summary>
     private Task<T> OnAnyNodeAsync<T>(Func<string, Task<T>> call, CancellationToken cancellationToken) =>
-        EtcdFailover.FirstAnswerAsync(Name, connection.Nodes, call, (_, e) => EtcdErrors.Describe(e), cancellationToken);
+        EtcdFailover.FirstAnswerAsync(Name, Nodes.Count > 0 ? Nodes : [ApidItself], call, (_, e) => EtcdErrors.Describe(e), cancellationToken);
+
+    /// <summary>No node header: the apid that receives the call answers for its own node.</summary>
+    private const string ApidItself = "";
 
     private MachineService.MachineServiceClient Client() => new(_channels.For(connection.Endpoints[0]));
 
@@ -131,12 +144,13 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     /// no deadline (it is bounded by progress); every other call has one.
     /// </summary>
     private static CallOptions For(string node, DateTime? deadline, CancellationToken cancellationToken) =>
-        new(new Grpc.Core.Metadata { { "node", node } }, deadline, cancellationToken);
+        new(node == ApidItself ? [] : new Grpc.Core.Metadata { { "node", node } }, deadline, cancellationToken);
 
     /// <summary>Tries each apid endpoint in turn while they are unreachable; the node is named in the metadata.</summary>
     private async Task<T> CallAsync<T>(string method, string node, Func<MachineService.MachineServiceClient, CallOptions, Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        if (node.Length == 0) throw NodeError("(none)", "no configured Talos node serves this member");
+        if (node == ApidItself && method is not ("EtcdMemberList" or "EtcdAlarmList"))
+            throw NodeError("(none)", "no configured Talos node serves this member");
         RpcException? last = null;
         foreach (var endpoint in connection.Endpoints)
         {
@@ -167,10 +181,15 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     private static RpcException NodeError(string node, string error) => new(new Status(StatusCode.Unavailable, $"node {node}: {error}"));
 
-    /// <summary>The configured node whose address is the host (or host:port) of one of the member's client URLs.</summary>
+    /// <summary>
+    /// The configured node whose address is the host (or host:port) of one of the member's client
+    /// URLs; with none configured, the host of its first client URL (a node name is a bare address).
+    /// </summary>
     private string NodeOf(Wire.EtcdMember member) =>
-        connection.Nodes.FirstOrDefault(node => member.ClientUrls.Any(url =>
-            Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Authority == node || u.Host == node))) ?? "";
+        connection.Nodes.Count == 0
+            ? member.ClientUrls.Select(url => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Host : "").FirstOrDefault(h => h.Length > 0) ?? ""
+            : connection.Nodes.FirstOrDefault(node => member.ClientUrls.Any(url =>
+                Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Authority == node || u.Host == node))) ?? "";
 
     private async Task<string> NodeOfMemberAsync(ulong memberId, CancellationToken cancellationToken)
     {

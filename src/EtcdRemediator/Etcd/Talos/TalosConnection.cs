@@ -18,7 +18,7 @@ public sealed record TalosConnection(IReadOnlyList<string> Endpoints, IReadOnlyL
         var endpoints = (cluster.Endpoints.Count > 0 ? cluster.Endpoints : context?.Endpoints ?? []).Select(ApidUrl).ToList();
         var nodes = talos.Nodes.Count > 0 ? talos.Nodes : context?.Nodes ?? [];
         if (endpoints.Count == 0) throw new InvalidOperationException("no apid endpoint: set Endpoints or the talosconfig context's endpoints");
-        if (nodes.Count == 0) throw new InvalidOperationException("no control-plane node: set Talos:Nodes or the talosconfig context's nodes");
+        // No nodes (an in-cluster talosconfig has none): discovered from the member list apid answers.
         // Talos renews an in-cluster talosconfig's certificate in place every few hours: read it again.
         Func<TlsMaterial> tls = context is { Ca: not null, Crt: not null, Key: not null }
             ? () => TalosConfigFile.Load(talos.ConfigFile!, talos.Context) is { Ca: { } ca, Crt: { } crt, Key: { } key }
