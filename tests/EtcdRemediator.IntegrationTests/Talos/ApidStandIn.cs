@@ -39,6 +39,9 @@ public sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
     /// <summary>The subject of every client certificate a call presented.</summary>
     public ConcurrentBag<string> ClientSubjects { get; } = [];
 
+    /// <summary>Behind a TLS proxy (plaintext on loopback): the verified subject comes in its header.</summary>
+    public bool BehindProxy { get; init; }
+
     /// <summary>Calls that used the deprecated multi-valued `nodes` header (apid warns about each).</summary>
     public ConcurrentBag<string> DeprecatedNodesHeader { get; } = [];
 
@@ -90,10 +93,11 @@ public sealed class ApidStandIn : IAsyncDisposable
     /// <summary>Client certificates the stand-in refused (not issued by the test CA).</summary>
     public int RejectedHandshakes => Volatile.Read(ref _rejected.Value);
 
-    public static async Task<ApidStandIn> StartAsync(EtcdTestCluster cluster, TestPki pki)
+    /// <param name="behindProxy">Plaintext HTTP/2 on loopback for a TLS front (<see cref="NginxTlsFront"/>) instead of its own mTLS.</param>
+    public static async Task<ApidStandIn> StartAsync(EtcdTestCluster cluster, TestPki pki, bool behindProxy = false)
     {
         var port = FreePorts.Next();
-        var nodes = new StandInNodes(cluster);
+        var nodes = new StandInNodes(cluster) { BehindProxy = behindProxy };
         var rejected = new StrongBox<int>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -102,6 +106,7 @@ public sealed class ApidStandIn : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
+            if (behindProxy) return;
             listen.UseHttps(https =>
             {
                 https.ServerCertificate = pki.Server;
@@ -117,7 +122,7 @@ public sealed class ApidStandIn : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<StandInMachineService>();
         await app.StartAsync();
-        return new ApidStandIn(app, nodes, port, rejected);
+        return new ApidStandIn(app, nodes, port, rejected) { Port = port };
     }
 
     /// <summary>A talosconfig for this stand-in, as `talosctl config` writes one (base64 PEMs).</summary>
@@ -138,6 +143,27 @@ public sealed class ApidStandIn : IAsyncDisposable
                 ca: {B64(TestPki.CertificatePem(pki.Ca))}
                 crt: {B64(TestPki.CertificatePem(client))}
                 key: {B64(TestPki.KeyPem(client))}
+            """);
+        return path;
+    }
+
+    /// <summary>The port it listens on (plaintext when behind a proxy).</summary>
+    public int Port { get; private init; }
+
+    /// <summary>A talosconfig as Talos writes one: base64 PEMs, the given endpoint, and optionally no nodes.</summary>
+    public static string WriteTalosconfig(string path, string endpoint, IReadOnlyList<string> nodes, string caPem, string certificatePem, string keyPem)
+    {
+        static string B64(string pem) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pem));
+        File.WriteAllText(path, $"""
+            context: default
+            contexts:
+              default:
+                endpoints:
+                  - {endpoint}
+                nodes: [{string.Join(", ", nodes)}]
+                ca: {B64(caPem)}
+                crt: {B64(certificatePem)}
+                key: {B64(keyPem)}
             """);
         return path;
     }

@@ -131,7 +131,9 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
     private void Authorize(ServerCallContext context)
     {
         var method = context.Method.Split('/')[^1];
-        var subject = context.GetHttpContext().Connection.ClientCertificate?.Subject ?? "";
+        var subject = nodes.BehindProxy
+            ? context.RequestHeaders.GetValue("x-client-subject") ?? ""
+            : context.GetHttpContext().Connection.ClientCertificate?.Subject ?? "";
         nodes.ClientSubjects.Add(subject);
         var roles = subject.Split(',').Select(p => p.Trim()).Where(p => p.StartsWith("O=", StringComparison.Ordinal)).Select(p => p[2..]);
         if (!roles.Intersect(Roles.GetValueOrDefault(method) ?? []).Any())

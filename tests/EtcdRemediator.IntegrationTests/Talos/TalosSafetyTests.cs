@@ -165,4 +165,43 @@ public sealed class TalosSafetyTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task ATalosconfigAsTalosMakesItDrivesTheWholePipelineThroughAnEd25519TlsServer()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { LoopbackAddressPerMember = true });
+        await cluster.FragmentAsync(megabytes: 8);
+        var dir = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "talos-ed25519-").FullName;
+        try
+        {
+            // Talos' OS PKI: an Ed25519 CA; the client key Ed25519 too, its role the Organization.
+            var pki = await Ed25519Pki.CreateAsync(dir, clientSubject: "/O=os:admin/CN=etcd-remediator");
+            using var unused = new TestPki("unused-stand-in-ca");
+            await using var apid = await ApidStandIn.StartAsync(cluster, unused, behindProxy: true);
+            await using var front = await NginxTlsFront.StartAsync(pki, apid.Port);
+            // As in a pod: context "default", one endpoint, no nodes (found from the member list).
+            var talosconfig = ApidStandIn.WriteTalosconfig(Path.Combine(dir, "talosconfig"), front.Endpoint, [],
+                await File.ReadAllTextAsync(pki.Ca), await File.ReadAllTextAsync(pki.ClientCert), await File.ReadAllTextAsync(pki.ClientKey));
+            await using var app = new RemediatorApp(new Dictionary<string, string?>
+            {
+                ["Remediator:Clusters:0:Name"] = "lab",
+                ["Remediator:Clusters:0:Backend"] = "Talos",
+                ["Remediator:Clusters:0:Talos:ConfigFile"] = talosconfig,
+            });
+
+            var run = await app.CreateClient().RunToEndAsync("lab", "defrag");
+
+            Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+            Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
+            DefragEvidence.AssertSequential(DefragEvidence.Windows(cluster));
+            await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory, revisionKnown: false);
+            // nginx verified the Ed25519 client certificate and passed on who it was.
+            Assert.Contains(apid.Nodes.ClientSubjects, s => s.Contains("O=os:admin", StringComparison.Ordinal));
+            Assert.Empty(apid.Nodes.DeprecatedNodesHeader);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
