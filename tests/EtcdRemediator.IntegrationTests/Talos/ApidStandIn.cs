@@ -39,6 +39,9 @@ public sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
     /// <summary>The subject of every client certificate a call presented.</summary>
     public ConcurrentBag<string> ClientSubjects { get; } = [];
 
+    /// <summary>Ends every snapshot stream after this many bytes, with status OK, as a cut-off stream from machined does.</summary>
+    public long? CutSnapshotsAfter { get; set; }
+
     /// <summary>Behind a TLS proxy (plaintext on loopback): the verified subject comes in its header.</summary>
     public bool BehindProxy { get; init; }
 

@@ -110,9 +110,17 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
             await responseStream.WriteAsync(new Data { Metadata = Failed(node, "unknown node") });
             return;
         }
+        // machined copies the snapshot in 1 KiB common.Data messages; a stream it cannot finish still ends with OK.
         using var call = Maintenance(channel).Snapshot(new EtcdWire.SnapshotRequest(), cancellationToken: context.CancellationToken);
+        long sent = 0;
         await foreach (var chunk in call.ResponseStream.ReadAllAsync(context.CancellationToken))
-            await responseStream.WriteAsync(new Data { Metadata = new Metadata { Hostname = node }, Bytes = chunk.Blob });
+            for (var offset = 0; offset < chunk.Blob.Length; offset += 1024)
+            {
+                if (nodes.CutSnapshotsAfter is { } cut && sent >= cut) return;
+                var piece = chunk.Blob.Memory.Slice(offset, Math.Min(1024, chunk.Blob.Length - offset));
+                await responseStream.WriteAsync(new Data { Metadata = new Metadata { Hostname = node }, Bytes = Google.Protobuf.ByteString.CopyFrom(piece.Span) });
+                sent += piece.Length;
+            }
     }
 
     /// <summary>Talos RBAC as of 1.11: which roles (the client certificate's Organization) may call what.</summary>

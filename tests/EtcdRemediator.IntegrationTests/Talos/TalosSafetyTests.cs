@@ -204,4 +204,21 @@ public sealed class TalosSafetyTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task ASnapshotStreamThatTalosCutsOffWithStatusOkIsRefusedAndNothingIsDefragmented()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 8);
+        await using var harness = await BackendHarness.StartAsync(Backend.Talos, cluster);
+        harness.Apid!.Nodes.CutSnapshotsAfter = 100 * 1024;
+        await using var app = new RemediatorApp(harness.Settings());
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "defrag");
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Contains("failed verification", run.Reason);
+        Assert.Empty(DefragEvidence.Windows(cluster));
+        Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDirectory, "snapshots", "lab"), "*.db"));
+    }
 }

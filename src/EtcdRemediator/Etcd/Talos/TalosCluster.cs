@@ -125,7 +125,12 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     public async Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken)
     {
         var reply = await CallAsync("EtcdForfeitLeadership", leader.Endpoint, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
-        Unwrap(leader.Endpoint, reply.Messages, m => m.Metadata);
+        // machined names the member that now leads, or nothing when this node did not lead (any more).
+        if (Unwrap(leader.Endpoint, reply.Messages, m => m.Metadata).Member is { Length: > 0 }) return;
+        var now = await GetStatusAsync(leader, cancellationToken);
+        if (now.Leader == leader.Id)
+            throw NodeError(leader.Endpoint, "EtcdForfeitLeadership moved nothing: the node still leads");
+        // Leadership had already moved on; the caller re-reads who leads before going on.
     }
 
     /// <summary>Calls any control-plane node can answer; node errors already name their node.</summary>
