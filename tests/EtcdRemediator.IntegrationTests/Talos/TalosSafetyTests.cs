@@ -75,6 +75,9 @@ public sealed class TalosSafetyTests
                 Assert.Contains("os:admin", run.Reason);
                 Assert.Contains("Policy:MoveLeader=false", run.Reason);
                 // The followers were done; the leader, whose leadership could not move, was left alone.
+                // (etcd's log is read as it is written: wait for the lines of what the run recorded.)
+                Assert.Equal(2, run.Steps.Count(s => s.Name == "defragment"));
+                await Poll.UntilAsync(() => Task.FromResult(DefragEvidence.Windows(cluster).Count), c => c >= 2, TimeSpan.FromSeconds(10), "etcd's log of both defragments");
                 Assert.Equal(2, DefragEvidence.Windows(cluster).Count);
             }
 
