@@ -23,13 +23,13 @@ public static class ClusterEndpoints
     /// error. Ask for text/plain to get the table a terminal shows well.
     /// </summary>
     private static async Task<Results<Ok<ClusterStatusView>, ContentHttpResult, ProblemHttpResult>> GetStatusAsync(
-        string cluster, HttpRequest request, EtcdClusterRegistry clusters, ClusterInspector inspector, QuotaCache quotas,
+        string cluster, HttpRequest request, EtcdClusterRegistry clusters, ClusterInspector inspector, QuotaReader quotas,
         Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, CancellationToken cancellationToken)
     {
         if (clusters.Find(cluster) is not { } target)
             return Problems.UnknownCluster(cluster);
         var state = await inspector.InspectAsync(target, cancellationToken, retry: false);
-        var view = ClusterStatusView.From(state, await quotas.QuotaOfAsync(target, state, cancellationToken), options.Value.Policy.MinFragmentationRatio);
+        var view = ClusterStatusView.From(state, await quotas.QuotaOfAsync(target, state, QuotaReader.PageMaxAge, cancellationToken), options.Value.Policy.MinFragmentationRatio);
         return WantsText(request)
             ? TypedResults.Text(StatusTable.Render(view), "text/plain; charset=utf-8")
             : TypedResults.Ok(view);

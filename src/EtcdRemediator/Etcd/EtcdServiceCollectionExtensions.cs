@@ -9,7 +9,6 @@ public static class EtcdServiceCollectionExtensions
     {
         services.AddSingleton<EtcdClusterRegistry>();
         services.AddSingleton<ClusterInspector>();
-        services.AddSingleton<Api.QuotaCache>();
         // Idempotent reads only (status, member list, alarms, revision): a member that blinks gets
         // two more tries with jittered backoff. Each attempt carries its own gRPC deadline.
         // A retry is one plain line with its cause (Polly's own per-attempt lines, with stack traces,

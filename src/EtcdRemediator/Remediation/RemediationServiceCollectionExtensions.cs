@@ -15,6 +15,7 @@ public static class RemediationServiceCollectionExtensions
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<RemediationCoordinator>();
         services.AddSingleton<RunExecutor>();
+        services.AddSingleton<QuotaReader>();
         services.AddHostedService<RemediationWorker>();
         services.AddSingleton<StoreRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreRetention>());

@@ -18,6 +18,7 @@ public sealed class RunExecutor(
     EtcdClusterRegistry clusters,
     ClusterInspector inspector,
     SnapshotStore snapshots,
+    QuotaReader quotas,
     RunStore store,
     IOptions<RemediatorOptions> options,
     ResiliencePipelineProvider<string> pipelines,
@@ -230,17 +231,12 @@ public sealed class RunExecutor(
             "Raise --quota-backend-bytes (and Clusters:N:QuotaBackendBytes), or delete data, then run recover again";
     }
 
-    /// <summary>The members' own quota (3.6: in the status we already have; 3.4/3.5: their metrics), else the configured one.</summary>
+    /// <summary>A run decides on the quota as it is now (never a cached answer), and says when it fell back.</summary>
     private async Task<Quota> ReadQuotaAsync(IEtcdCluster cluster, ClusterState state, CancellationToken ct)
     {
-        var reported = new Dictionary<ulong, long>();
-        foreach (var m in state.Voting.Where(m => m.Reachable))
-            if ((m.Status!.DbSizeQuota > 0 ? m.Status.DbSizeQuota : await cluster.ReadQuotaAsync(m.Member, ct)) is { } q and > 0)
-                reported[m.Member.Id] = q;
-        var configured = options.Value.Clusters.First(c => c.Name.Equals(cluster.Name, StringComparison.OrdinalIgnoreCase)).QuotaBackendBytes;
-        var quota = DisarmRule.QuotaOf(reported, configured);
+        var quota = await quotas.QuotaOfAsync(cluster, state, TimeSpan.Zero, ct);
         if (!quota.ReportedByEtcd)
-            logger.LogInformation("Cluster {Cluster}: no member reported its quota; using the configured {Quota} bytes", cluster.Name, configured);
+            logger.LogInformation("Cluster {Cluster}: no member reported its quota; using the configured {Quota} bytes", cluster.Name, quota.Bytes);
         return quota;
     }
 
