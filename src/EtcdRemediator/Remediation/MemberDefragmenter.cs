@@ -12,7 +12,8 @@ namespace EtcdRemediator.Remediation;
 /// </summary>
 public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePipeline reads, PolicyOptions policy, TimeProvider time, RemediatorTelemetry telemetry, ILogger logger)
 {
-    public async Task DefragmentAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, bool last, CancellationToken cancellationToken)
+    /// <param name="state">The cluster as read just before this member (the read that also chose it): the gate judges it.</param>
+    public async Task DefragmentAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, ClusterState state, bool last, CancellationToken cancellationToken)
     {
         using var span = RemediatorTelemetry.Source.StartActivity($"member {planned.Name}");
         span?.SetTag("etcd.member.id", planned.Id);
@@ -20,7 +21,7 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
         span?.SetTag("etcd.member.planned_as_leader", planned.IsLeader);
         try
         {
-            await DefragmentMemberAsync(cluster, steps, planned, last, cancellationToken);
+            await DefragmentMemberAsync(cluster, steps, planned, state, last, cancellationToken);
             var defrag = steps.Run.Steps.Last(s => s.Name == "defragment");
             span?.SetTag("etcd.db_size.before", defrag.BytesBefore);
             span?.SetTag("etcd.db_size.after", defrag.BytesAfter);
@@ -32,19 +33,16 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
         }
     }
 
-    private async Task DefragmentMemberAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, bool last, CancellationToken cancellationToken)
+    private async Task DefragmentMemberAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, ClusterState state, bool last, CancellationToken cancellationToken)
     {
-        var member = await steps.RunAsync("gate", planned.Name, async step =>
+        var member = await steps.RunAsync("gate", planned.Name, step =>
         {
-            var state = await inspector.InspectAsync(cluster, cancellationToken);
             if (SafetyGate.Check(state) is { } reason) throw new RunFailedException($"stopped before {planned.Name}: {reason}");
             var current = state.Members.FirstOrDefault(m => m.Member.HexId == planned.Id)
                 ?? throw new RunFailedException($"member {planned.Name} ({planned.Id}) is no longer in the member list");
-            if (current.Member.Id == state.AgreedLeader && !last && !policy.MoveLeader)
-                throw new RunFailedException($"stopped before {planned.Name}: it became the leader a moment ago, and the leader is defragmented last");
             step.BytesBefore = current.Status!.DbSize;
             step.Detail = current.Member.Id == state.AgreedLeader ? "safe; member is the leader" : "safe";
-            return (current, state);
+            return Task.FromResult((current, state));
         }, cancellationToken);
 
         var (target, before) = member;

@@ -137,9 +137,13 @@ public sealed class RunExecutor(
             var remaining = plan.Members.ToList();
             while (remaining.Count > 0)
             {
-                var next = remaining.Count == 1 ? remaining[0] : await ReplanAsync(cluster, steps, remaining, ct);
+                // One read before each member: it chooses the member and is what the gate judges.
+                ClusterState now;
+                using (RemediatorTelemetry.Source.StartActivity("read before member"))
+                    now = await inspector.InspectAsync(cluster, ct);
+                var next = await ChooseNextAsync(steps, remaining, now, ct);
                 remaining.Remove(next);
-                await defragmenter.DefragmentAsync(cluster, steps, next, last: remaining.Count == 0, ct);
+                await defragmenter.DefragmentAsync(cluster, steps, next, now, last: remaining.Count == 0, ct);
             }
         }
 
@@ -161,11 +165,8 @@ public sealed class RunExecutor(
     /// Who leads now decides who goes next: when leadership has moved onto a member still to do, it
     /// goes last, and the change is recorded as a step of its own.
     /// </summary>
-    private async Task<PlannedMember> ReplanAsync(IEtcdCluster cluster, StepRecorder steps, List<PlannedMember> remaining, CancellationToken ct)
+    private static async Task<PlannedMember> ChooseNextAsync(StepRecorder steps, List<PlannedMember> remaining, ClusterState state, CancellationToken ct)
     {
-        ClusterState state;
-        using (RemediatorTelemetry.Source.StartActivity("choose next member"))
-            state = await inspector.InspectAsync(cluster, ct);
         var leader = state.AgreedLeader is { } id ? MemberId.ToHex(id) : null;
         var next = Planner.NextMember(remaining, leader);
         if (next != remaining[0])
