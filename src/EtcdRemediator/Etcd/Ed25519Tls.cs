@@ -150,8 +150,9 @@ public static class Ed25519Tls
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var copy = buffer.ToArray();
-            return new ValueTask(Task.Run(() => inner.Write(copy, 0, copy.Length), cancellationToken));
+            // The caller awaits the write, so its buffer stays valid: no copy unless it has no array.
+            var segment = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(buffer, out var array) ? array : new ArraySegment<byte>(buffer.ToArray());
+            return new ValueTask(Task.Run(() => inner.Write(segment.Array!, segment.Offset, segment.Count), cancellationToken));
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -39,9 +39,6 @@ public sealed class RemediationWorker(
         await Task.WhenAll(
             LaneAsync(policy.MaxConcurrentClusters, coordinator.Queue.DequeueAsync, stoppingToken),
             LaneAsync(policy.MaxConcurrentClusters, ct => coordinator.DryRuns.ReadAsync(ct).AsTask(), stoppingToken));
-        Task[] pending;
-        lock (_running) pending = [.. _running];
-        await Task.WhenAll(pending);
     }
 
     /// <summary>
@@ -76,7 +73,7 @@ public sealed class RemediationWorker(
         }
         Task[] pending;
         lock (_running) pending = [.. _running];
-        await Task.WhenAll(pending); // the slots outlive no run that uses them
+        await Task.WhenAll(pending); // every run of either lane ends before the slots go, and before the service stops
     }
 
     /// <summary>
