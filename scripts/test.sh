@@ -27,10 +27,13 @@ for v in "${versions[@]}"; do
 done
 
 results=$(mktemp -d)
+# Everything the tests make (etcd data, service stores, certificates) goes under a folder of this
+# run's own, so that the backstop below stops this run's processes only: two runs can share a machine.
+tests_tmp=$(mktemp -d /tmp/etcdrem-test-XXXXXX)
 cleanup() {
   # Backstop: test fixtures kill what they start, but a crashed test host cannot.
-  pkill -f -- "--data-dir /tmp/etcdrem-it-" 2>/dev/null
-  rm -rf "$results"
+  pkill -f -- "--data-dir $tests_tmp/etcdrem-it-" 2>/dev/null
+  rm -rf "$results" "$tests_tmp"
 }
 trap cleanup EXIT
 
@@ -56,7 +59,7 @@ passed=0 failed=0 skipped=0 report=()
 run() {
   local name=$1 project=$2; shift 2
   local rc=0
-  env "$@" dotnet test "$project" -c Release --no-build -nologo \
+  env TMPDIR="$tests_tmp" "$@" dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/$name" "${test_args[@]}" || rc=1
   local p f s n
   read -r p f s n < <(counts "$results/$name")
