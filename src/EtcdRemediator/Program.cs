@@ -5,6 +5,7 @@ using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Scheduling;
 using EtcdRemediator.StatusPage;
 
 if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
@@ -15,6 +16,7 @@ builder.AddObservability();
 builder.Services.AddProblemDetails();
 builder.Services.AddEtcdClusters();
 builder.Services.AddRemediation();
+builder.Services.AddScheduling();
 builder.Services.AddAlerts();
 builder.Services.AddRemediatorAuth();
 

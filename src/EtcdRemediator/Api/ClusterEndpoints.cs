@@ -6,16 +6,28 @@ namespace EtcdRemediator.Api;
 
 public static class ClusterEndpoints
 {
-    /// <summary>A configured cluster and what the coordinator knows of it: active run, cooldown, breaker.</summary>
-    public sealed record ClusterSummary(string Name, string Backend, IReadOnlyList<string> Endpoints, ClusterRunState State);
+    /// <summary>A configured cluster and what the coordinator knows of it (active run, cooldown, breaker),
+    /// and what runs it without an alert (schedules, window, deferred run, the watch's last reading).</summary>
+    public sealed record ClusterSummary(string Name, string Backend, IReadOnlyList<string> Endpoints, ClusterRunState State, ClusterMaintenanceView Maintenance);
 
     public static RouteGroupBuilder MapClusterEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/clusters").WithTags("Clusters").RequireAuthorization(Auth.AuthPolicies.Operator);
-        group.MapGet("/", (EtcdClusterRegistry clusters, RemediationCoordinator coordinator) =>
-            TypedResults.Ok(clusters.All.Select(c => new ClusterSummary(c.Name, c.HasKeyValueAccess ? "Etcd" : "Talos", c.Endpoints, coordinator.StateOf(c.Name)))));
+        group.MapGet("/", ListClusters);
         group.MapGet("/{cluster}/status", GetStatusAsync);
         return group;
+    }
+
+    private static Ok<IEnumerable<ClusterSummary>> ListClusters(EtcdClusterRegistry clusters, RemediationCoordinator coordinator, Calendar.MaintenanceCalendar calendar,
+        Scheduling.ScheduleRunner runner, Scheduling.WatchReadings readings, Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(clusters.All.Select(c =>
+        {
+            var state = coordinator.StateOf(c.Name);
+            return new ClusterSummary(c.Name, c.HasKeyValueAccess ? "Etcd" : "Talos", c.Endpoints, state,
+                ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value.Policy, now));
+        }));
     }
 
     /// <summary>

@@ -7,11 +7,11 @@ namespace EtcdRemediator.Api;
 
 public static class RemediationEndpoints
 {
-    /// <summary>Answer to a trigger: the run it started or joined, and where to follow it.</summary>
     /// <summary>Answer to a trigger: the run it started or joined, and where to follow it. When the run
-    /// ended within the wait (a dry run usually does), its plan and reason are here too.</summary>
+    /// ended within the wait (a dry run usually does), its plan and reason are here too; a deferred run says
+    /// when it may start (<c>notBefore</c>: the next maintenance window's opening).</summary>
     public sealed record TriggerAnswer(string Id, string Disposition, string Cluster, string Action, string Status, bool DryRun,
-        IReadOnlyList<PlannedMember>? Plan = null, string? Reason = null);
+        IReadOnlyList<PlannedMember>? Plan = null, string? Reason = null, DateTimeOffset? NotBefore = null);
 
     /// <summary>How long a trigger may wait for its run: dry runs 30 s unless told; <c>?wait=</c> at most 60 s.</summary>
     public static readonly TimeSpan DryRunWait = TimeSpan.FromSeconds(30), MaxWait = TimeSpan.FromSeconds(60);
@@ -61,15 +61,19 @@ public static class RemediationEndpoints
         var ended = await WaitForEndAsync(store, time, run.Id, waitFor ?? (run.DryRun ? DryRunWait : TimeSpan.Zero), cancellationToken) ?? run;
         return TypedResults.Accepted($"/api/v1/remediations/{run.Id}",
             new TriggerAnswer(run.Id, DispositionName(result.Disposition), run.Cluster, ended.Action, ended.Status.ToString(), run.DryRun,
-                ended.IsActive ? null : ended.Plan, ended.Reason));
+                ended.IsActive ? null : ended.Plan, ended.Status == RunStatus.Deferred ? DeferredReason(ended) : ended.Reason,
+                ended.Status == RunStatus.Deferred ? ended.NotBefore : null));
     }
+
+    private static string DeferredReason(RunRecord run) =>
+        $"outside the maintenance window of '{run.Cluster}': it starts when the next window opens at {run.NotBefore:O}; send \"force\": true to run it now";
 
     private static async Task<RunRecord?> WaitForEndAsync(RunStore store, TimeProvider time, string id, TimeSpan wait, CancellationToken cancellationToken)
     {
         if (wait <= TimeSpan.Zero) return null;
         var deadline = time.GetUtcNow() + wait;
         RunRecord? run;
-        while ((run = await store.GetAsync(id, cancellationToken)) is { IsActive: true } && time.GetUtcNow() < deadline)
+        while ((run = await store.GetAsync(id, cancellationToken)) is { IsUnderway: true } && time.GetUtcNow() < deadline)
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         return run;
     }

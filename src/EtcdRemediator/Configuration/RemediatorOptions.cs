@@ -14,6 +14,8 @@ public sealed record RemediatorOptions
     public StorageOptions Storage { get; init; } = new();
     public AlertOptions Alerts { get; init; } = new();
     public AuthOptions Auth { get; init; } = new();
+    public Calendar.WatchOptions Watch { get; init; } = new();
+    public Calendar.SchedulingOptions Scheduling { get; init; } = new();
 }
 
 public sealed record SnapshotOptions

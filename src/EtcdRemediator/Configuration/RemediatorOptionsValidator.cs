@@ -30,6 +30,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check)
         {
             foreach (var error in ValidateCluster(o.Clusters[i], $"{Root}:Clusters:{i}"))
                 yield return error;
+            foreach (var error in ValidateCalendar(o.Clusters[i], $"{Root}:Clusters:{i}", o.Policy)) yield return error;
             if (!string.IsNullOrWhiteSpace(o.Clusters[i].Name) && !seen.Add(o.Clusters[i].Name))
                 yield return $"{Root}:Clusters:{i}:Name: '{o.Clusters[i].Name}' is configured twice; cluster names must be unique.";
         }
@@ -72,9 +73,51 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check)
             if (!RemediationActions.TryParse(action, out _))
                 yield return $"{Root}:Alerts:Routes:{alert}: '{action}' is not an action; use one of {string.Join(", ", RemediationActions.Names)}.";
 
+        if (o.Watch.Interval is { } interval && interval < TimeSpan.FromSeconds(1))
+            yield return $"{Root}:Watch:Interval: must be at least 1s (got {interval}); leave it out to turn the watch off.";
+        if (o.Watch.Remediate && o.Watch.Interval is null)
+            yield return $"{Root}:Watch:Remediate: needs {Root}:Watch:Interval (how often to look), such as 5m.";
+        if (o.Scheduling.Jitter < TimeSpan.Zero)
+            yield return $"{Root}:Scheduling:Jitter: must not be negative.";
+        if (o.Scheduling.MissedRunGrace < TimeSpan.Zero)
+            yield return $"{Root}:Scheduling:MissedRunGrace: must not be negative.";
+
         foreach (var (key, file) in new[] { ("WebhookTokensFile", o.Auth.WebhookTokensFile), ("OperatorTokensFile", o.Auth.OperatorTokensFile) })
             if (file is not null && !File.Exists(file))
                 yield return $"{Root}:Auth:{key}: file '{file}' does not exist.";
+    }
+
+    /// <summary>Schedules and maintenance windows: a cron that parses and occurs, a zone the system knows, a usable window.</summary>
+    private static IEnumerable<string> ValidateCalendar(ClusterOptions c, string key, PolicyOptions policy)
+    {
+        for (var j = 0; j < c.Schedules.Count; j++)
+        {
+            var s = c.Schedules[j];
+            if (!RemediationActions.TryParse(s.Action, out _))
+                yield return $"{key}:Schedules:{j}:Action: '{s.Action}' is not an action; use one of {string.Join(", ", RemediationActions.Names)}.";
+            foreach (var error in ValidateCron(s.Cron, s.TimeZone, $"{key}:Schedules:{j}")) yield return error;
+        }
+        for (var j = 0; j < c.MaintenanceWindows.Count; j++)
+        {
+            var w = c.MaintenanceWindows[j];
+            foreach (var error in ValidateCron(w.Cron, w.TimeZone, $"{key}:MaintenanceWindows:{j}")) yield return error;
+            if (w.Duration < policy.DefragTimeout)
+                yield return $"{key}:MaintenanceWindows:{j}:Duration: {w.Duration} is shorter than {Root}:Policy:DefragTimeout ({policy.DefragTimeout}); " +
+                    "a window must fit at least one member's defragment.";
+        }
+    }
+
+    private static IEnumerable<string> ValidateCron(string cron, string timeZone, string key)
+    {
+        if (!Calendar.CronSchedule.TryFindZone(timeZone, out _))
+        {
+            yield return $"{key}:TimeZone: '{timeZone}' is not a time zone this system knows; use an IANA name such as UTC or Europe/Berlin.";
+            yield break;
+        }
+        if (!Calendar.CronSchedule.TryParse(cron, timeZone, out var schedule, out var problem))
+            yield return $"{key}:Cron: {problem}.";
+        else if (schedule.NextAfter(DateTimeOffset.UtcNow) is null)
+            yield return $"{key}:Cron: '{cron}' never occurs.";
     }
 
     private static IEnumerable<string> ValidateTalos(ClusterOptions c, string key)

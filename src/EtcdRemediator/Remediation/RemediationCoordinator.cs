@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
@@ -9,9 +10,11 @@ namespace EtcdRemediator.Remediation;
 /// One run at a time per cluster. A trigger for a cluster with a queued or running run joins it
 /// (the stronger action wins while it is queued; a running one is followed by the stronger run).
 /// Alert triggers respect the cooldown after a success and the per-cluster circuit breaker.
-/// Every decision to run is in the store before the caller hears about it.
+/// A defrag outside the cluster's maintenance window is deferred: recorded, and queued when the window
+/// opens (<see cref="ReleaseDueAsync"/>). Every decision to run is in the store before the caller hears about it.
 /// </summary>
-public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOptions> options, TimeProvider time, ILogger<RemediationCoordinator> logger) : IDisposable
+public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOptions> options, MaintenanceCalendar calendar, TimeProvider time,
+    ILogger<RemediationCoordinator> logger) : IDisposable
 {
     private readonly RunQueue _queue = new();
     private readonly Channel<string> _dryRuns = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -29,6 +32,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
 
     public const string FollowUpKind = "follow-up";
     public const string AlertTriggerKind = "alert";
+    public const string ScheduleTriggerKind = "schedule";
+    public const string WatchTriggerKind = "watch";
 
     private PolicyOptions Policy => options.Value.Policy;
 
@@ -72,6 +77,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                         $"'{request.Cluster}' was remediated successfully at {tracked.LastSuccessAt:O}; cooldown until {until:O}", until);
             }
 
+            var window = calendar.WindowsOf(request.Cluster).StateAt(time.GetUtcNow());
+            var deferred = DeferralRule.Defers(request, window);
             var run = new RunRecord
             {
                 Id = NewId(),
@@ -82,9 +89,14 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 IgnoreThresholds = request.IgnoreThresholds,
                 Trigger = request.Trigger,
                 CreatedAt = time.GetUtcNow(),
+                Status = deferred ? RunStatus.Deferred : RunStatus.Queued,
+                NotBefore = deferred ? window.NextOpensAt : null,
             };
             await store.SaveAsync(run, cancellationToken);
             if (!run.DryRun) tracked.Active = run;
+            if (deferred)
+                return new SubmitResult(Disposition.Deferred, run,
+                    $"outside the maintenance window of '{request.Cluster}'; it starts when the next window opens at {run.NotBefore:O}", run.NotBefore);
             await EnqueueAsync(run, cancellationToken);
             return new SubmitResult(Disposition.Started, run);
         }
@@ -95,28 +107,63 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     }
 
     /// <summary>
-    /// A join is written only when it changes what the run will do (a stronger action while queued);
+    /// A join is written only when it changes what the run will do (a stronger action while it waits,
+    /// or a deferred run released because the joined request may not wait: a recover, a forced run);
     /// otherwise the run is already durable and the caller's own record (the alert audit) says it joined.
     /// </summary>
     private async Task<SubmitResult> JoinAsync(Tracked tracked, RunRecord active, RunRequest request, CancellationToken cancellationToken)
     {
         active.JoinedCount++;
         if (active.JoinedTriggers.Count < RunRecord.MaxJoinedKept) active.JoinedTriggers = [.. active.JoinedTriggers, request.Trigger];
-        if (request.Action > active.ActionKind)
+        if (active.Status is RunStatus.Queued or RunStatus.Deferred)
         {
-            if (active.Status == RunStatus.Queued)
-            {
-                active.Action = request.Action.ToName();
-                await store.SaveAsync(active, cancellationToken);
-                _queue.Raise(active.Id, request.Action);
-            }
-            else if (tracked.FollowUp is null || request.Action > tracked.FollowUp.Action
-                     || (request.Action == tracked.FollowUp.Action && request.Force && !tracked.FollowUp.Force))
-            {
-                tracked.FollowUp = request;
-            }
+            var raised = request.Action > active.ActionKind;
+            if (raised) active.Action = request.Action.ToName();
+            var joined = request with { Action = active.ActionKind };
+            var release = active.Status == RunStatus.Deferred
+                && !DeferralRule.Defers(joined, calendar.WindowsOf(active.Cluster).StateAt(time.GetUtcNow()));
+            if (release) active.Status = RunStatus.Queued;
+            if (raised || release) await store.SaveAsync(active, cancellationToken);
+            if (release) await EnqueueAsync(active, cancellationToken);
+            else if (raised && active.Status == RunStatus.Queued) _queue.Raise(active.Id, request.Action);
+        }
+        else if (request.Action > active.ActionKind
+                 && (tracked.FollowUp is null || request.Action > tracked.FollowUp.Action
+                     || (request.Action == tracked.FollowUp.Action && request.Force && !tracked.FollowUp.Force)))
+        {
+            tracked.FollowUp = request;
         }
         return new SubmitResult(Disposition.Joined, active);
+    }
+
+    /// <summary>
+    /// Deferred runs whose window has opened (or whose promised start has come) are queued. Called
+    /// every second by the scheduler; returns how many were released.
+    /// </summary>
+    public async Task<int> ReleaseDueAsync(CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            List<Tracked> waiting;
+            lock (_clusters) waiting = [.. _clusters.Values.Where(t => t.Active?.Status == RunStatus.Deferred)];
+            var released = 0;
+            foreach (var run in waiting.Select(t => t.Active!))
+            {
+                if (run.NotBefore > now && !calendar.WindowsOf(run.Cluster).IsOpen(now)) continue;
+                run.Status = RunStatus.Queued;
+                await store.SaveAsync(run, cancellationToken);
+                await EnqueueAsync(run, cancellationToken);
+                logger.LogInformation("Deferred run {RunId} of {Cluster} released: its maintenance window is open", run.Id, run.Cluster);
+                released++;
+            }
+            return released;
+        }
+        finally
+        {
+            _lock.Release();
+        }
     }
 
     /// <summary>Queued -> Running, under the same lock that joins triggers, so no join is lost.</summary>
@@ -200,10 +247,10 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         var finished = await store.ListByStatusAsync([RunStatus.Succeeded, RunStatus.Failed, RunStatus.Interrupted, RunStatus.NothingToDo, RunStatus.Refused], cancellationToken);
         foreach (var run in finished.Where(r => !r.DryRun).OrderBy(r => r.FinishedAt ?? r.CreatedAt))
             Account(Track(run.Cluster), run);
-        foreach (var run in await store.ListByStatusAsync([RunStatus.Queued], cancellationToken))
+        foreach (var run in await store.ListByStatusAsync([RunStatus.Queued, RunStatus.Deferred], cancellationToken))
         {
             if (!run.DryRun) Track(run.Cluster).Active = run;
-            await EnqueueAsync(run, cancellationToken);
+            if (run.Status == RunStatus.Queued) await EnqueueAsync(run, cancellationToken); // deferred ones wait for ReleaseDueAsync
         }
     }
 
@@ -211,8 +258,10 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     {
         var t = Track(cluster);
         var until = t.LastSuccessAt + Policy.Cooldown;
-        return new ClusterRunState(t.Active?.Id, t.Active?.Status == RunStatus.Running ? t.Active.StartedAt : null, t.LastSuccessAt, t.ConsecutiveFailures,
-            until > time.GetUtcNow() ? until : null, t.ConsecutiveFailures >= Policy.CircuitBreakerThreshold);
+        var active = t.Active;
+        return new ClusterRunState(active?.Id, active?.Status == RunStatus.Running ? active.StartedAt : null, t.LastSuccessAt, t.ConsecutiveFailures,
+            until > time.GetUtcNow() ? until : null, t.ConsecutiveFailures >= Policy.CircuitBreakerThreshold,
+            active?.Status == RunStatus.Deferred ? active.NotBefore : null);
     }
 
     /// <summary>Success resets the breaker and starts the cooldown; a failure counts towards the breaker.</summary>

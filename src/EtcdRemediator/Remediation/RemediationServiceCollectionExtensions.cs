@@ -13,6 +13,9 @@ public static class RemediationServiceCollectionExtensions
         services.AddSingleton<RunStore>();
         services.AddSingleton<AlertAuditStore>();
         services.AddSingleton<SnapshotStore>();
+        // Windows decide when a defrag may start: parsed once, from the checked configuration.
+        services.AddSingleton(sp => new Calendar.MaintenanceCalendar(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions>>().Value.Clusters
+            .Select(c => (c.Name, (IReadOnlyList<Calendar.ScheduleOptions>)c.Schedules, (IReadOnlyList<Calendar.MaintenanceWindowOptions>)c.MaintenanceWindows))));
         services.AddSingleton<RemediationCoordinator>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<QuotaReader>();

@@ -16,6 +16,8 @@ public enum RunStatus
     DryRun,
     /// <summary>The process died while the run was running; what it had done is in its steps.</summary>
     Interrupted,
+    /// <summary>Waiting for the cluster's next maintenance window (<see cref="RunRecord.NotBefore"/>); then Queued.</summary>
+    Deferred,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<StepOutcome>))]
@@ -71,6 +73,8 @@ public sealed class RunRecord
     public RunStatus Status { get; set; } = RunStatus.Queued;
     public string? Reason { get; set; }
     public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>A deferred run starts at this time (the next window's opening) or when a window is open.</summary>
+    public DateTimeOffset? NotBefore { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public List<PlannedMember> Plan { get; set; } = [];
@@ -79,7 +83,11 @@ public sealed class RunRecord
     public long ReclaimedBytes { get; set; }
 
     [JsonIgnore]
-    public bool IsActive => Status is RunStatus.Queued or RunStatus.Running;
+    public bool IsActive => Status is RunStatus.Queued or RunStatus.Running or RunStatus.Deferred;
+
+    /// <summary>Queued or running: it will end soon, unlike a deferred run that waits for its window.</summary>
+    [JsonIgnore]
+    public bool IsUnderway => Status is RunStatus.Queued or RunStatus.Running;
 
     [JsonIgnore]
     public RemediationAction ActionKind => RemediationActions.TryParse(Action, out var a) ? a : RemediationAction.Snapshot;

@@ -9,9 +9,12 @@ public enum Disposition
     Joined,
     Cooldown,
     CircuitOpen,
+    /// <summary>Recorded, and starts when the cluster's next maintenance window opens.</summary>
+    Deferred,
 }
 
 public sealed record SubmitResult(Disposition Disposition, RunRecord? Run, string? Reason = null, DateTimeOffset? RetryAfter = null);
 
 /// <summary>What the coordinator knows of one cluster, derived from the run store.</summary>
-public sealed record ClusterRunState(string? ActiveRunId, DateTimeOffset? RunningSince, DateTimeOffset? LastSuccessAt, int ConsecutiveFailures, DateTimeOffset? CooldownUntil, bool CircuitOpen);
+public sealed record ClusterRunState(string? ActiveRunId, DateTimeOffset? RunningSince, DateTimeOffset? LastSuccessAt, int ConsecutiveFailures, DateTimeOffset? CooldownUntil, bool CircuitOpen,
+    DateTimeOffset? DeferredUntil = null);

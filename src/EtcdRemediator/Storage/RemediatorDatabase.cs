@@ -40,6 +40,9 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
             status_code INTEGER NOT NULL,
             entry TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS alert_audit_by_time ON alert_audit (received_at);
+        CREATE TABLE IF NOT EXISTS schedule_marks (
+            key TEXT PRIMARY KEY,
+            due_at TEXT NOT NULL);
         """;
 
     private string? _connectionString;

@@ -6,7 +6,7 @@ namespace EtcdRemediator.Storage;
 /// <summary>
 /// Keeps the store bounded: deliveries older than <c>Storage:AuditRetention</c> or beyond
 /// <c>AuditMaxEntries</c>, finished runs older than <c>RunRetention</c> or beyond <c>MaxRuns</c>,
-/// go. Queued and running runs never do. SQLite reuses the freed pages, so the file stops growing
+/// go. Queued, running and deferred runs never do. SQLite reuses the freed pages, so the file stops growing
 /// at the size of one retention period. Runs at start-up and then hourly.
 /// </summary>
 public sealed class StoreRetention(RemediatorDatabase database, IOptions<RemediatorOptions> options, TimeProvider time, ILogger<StoreRetention> logger) : BackgroundService
@@ -20,7 +20,7 @@ public sealed class StoreRetention(RemediatorDatabase database, IOptions<Remedia
         return database.WriteAsync("""
             DELETE FROM alert_audit WHERE received_at < $auditCutoff
                 OR rowid NOT IN (SELECT rowid FROM alert_audit ORDER BY received_at DESC, rowid DESC LIMIT $auditMax);
-            DELETE FROM runs WHERE status NOT IN ('Queued', 'Running') AND (created_at < $runCutoff
+            DELETE FROM runs WHERE status NOT IN ('Queued', 'Running', 'Deferred') AND (created_at < $runCutoff
                 OR rowid NOT IN (SELECT rowid FROM runs ORDER BY created_at DESC, rowid DESC LIMIT $runMax));
             """,
             command =>

@@ -83,7 +83,54 @@ public sealed class ConfigurationValidationTests
         { "Remediator:Auth:OperatorTokensFile", "/nonexistent/tokens", "Remediator:Auth:OperatorTokensFile" },
         { "Remediator:Clusters:0:Username", "root", "Remediator:Clusters:0:Password" },
         { "Remediator:Clusters:0:PasswordFile", "/nonexistent/password", "Remediator:Clusters:0:PasswordFile" },
+        { "Remediator:Clusters:0:Schedules:0:Cron", "61 3 * * 0", "Remediator:Clusters:0:Schedules:0:Cron" },
+        { "Remediator:Clusters:0:Schedules:0:Cron", "0 3 * *", "Remediator:Clusters:0:Schedules:0:Cron" },
+        { "Remediator:Clusters:0:Schedules:0:Cron", "0 0 30 2 *", "Remediator:Clusters:0:Schedules:0:Cron" },
+        { "Remediator:Clusters:0:Schedules:0:Action", "reboot", "Remediator:Clusters:0:Schedules:0:Action" },
+        { "Remediator:Clusters:0:Schedules:0:TimeZone", "Mars/Olympus_Mons", "Remediator:Clusters:0:Schedules:0:TimeZone" },
+        { "Remediator:Clusters:0:MaintenanceWindows:0:Cron", "0 2 * * *", "Remediator:Clusters:0:MaintenanceWindows:0:Duration" },
+        { "Remediator:Clusters:0:MaintenanceWindows:0:TimeZone", "Europe/Nowhere", "Remediator:Clusters:0:MaintenanceWindows:0:TimeZone" },
+        { "Remediator:Watch:Interval", "500ms", "Remediator:Watch:Interval" },
+        { "Remediator:Watch:Remediate", "true", "Remediator:Watch:Remediate" },
+        { "Remediator:Scheduling:Jitter", "-00:00:01", "Remediator:Scheduling:Jitter" },
     };
+
+    [Fact]
+    public void SchedulesWindowsAndTheWatchBindFromTheirDocumentedKeys()
+    {
+        var options = Load(new()
+        {
+            ["Remediator:Clusters:0:Name"] = "prod",
+            ["Remediator:Clusters:0:Endpoints:0"] = "http://127.0.0.1:2379",
+            ["Remediator:Clusters:0:Schedules:0:Action"] = "snapshot",
+            ["Remediator:Clusters:0:Schedules:0:Cron"] = "0 2 * * *",
+            ["Remediator:Clusters:0:Schedules:1:Action"] = "defrag",
+            ["Remediator:Clusters:0:Schedules:1:Cron"] = "0 0 3 * * 0",
+            ["Remediator:Clusters:0:Schedules:1:TimeZone"] = "Europe/Berlin",
+            ["Remediator:Clusters:0:MaintenanceWindows:0:Cron"] = "0 1 * * 6",
+            ["Remediator:Clusters:0:MaintenanceWindows:0:Duration"] = "4h",
+            ["Remediator:Watch:Interval"] = "5m",
+            ["Remediator:Watch:Remediate"] = "true",
+        });
+
+        var cluster = Assert.Single(options.Clusters);
+        Assert.Equal(["snapshot", "defrag"], cluster.Schedules.Select(s => s.Action));
+        Assert.Equal("UTC", cluster.Schedules[0].TimeZone);
+        Assert.Equal("Europe/Berlin", cluster.Schedules[1].TimeZone);
+        Assert.Equal(TimeSpan.FromHours(4), Assert.Single(cluster.MaintenanceWindows).Duration);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.Watch.Interval);
+        Assert.True(options.Watch.Remediate);
+        Assert.Empty(RemediatorOptionsValidator.Collect(options));
+    }
+
+    [Fact]
+    public void TheWatchIsOffUnlessAnIntervalIsGiven()
+    {
+        var options = Load([]);
+
+        Assert.Null(options.Watch.Interval);
+        Assert.False(options.Watch.Remediate);
+    }
 
     [Theory]
     [MemberData(nameof(BadValues))]

@@ -25,8 +25,11 @@ public sealed class CoordinatorTests : IAsyncLifetime
         });
         _database = new RemediatorDatabase(_options);
         _store = new RunStore(_database);
-        _coordinator = new RemediationCoordinator(_store, _options, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<RemediationCoordinator>.Instance);
+        _coordinator = NewCoordinator();
     }
+
+    private RemediationCoordinator NewCoordinator() =>
+        new(_store, _options, EtcdRemediator.Calendar.MaintenanceCalendar.Empty, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<RemediationCoordinator>.Instance);
 
     public Task InitializeAsync() => _store.OpenAsync(CancellationToken.None);
 
@@ -153,7 +156,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         await _coordinator.BeginAsync(other.Run!.Id, CancellationToken.None);
 
         _coordinator.Dispose();
-        _coordinator = new RemediationCoordinator(_store, _options, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<RemediationCoordinator>.Instance);
+        _coordinator = NewCoordinator();
         await _coordinator.RecoverAsync(CancellationToken.None);
 
         Assert.Equal(RunStatus.Interrupted, (await _store.GetAsync(other.Run.Id, CancellationToken.None))!.Status);
@@ -217,7 +220,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var live = _coordinator.StateOf("lab");
 
         _coordinator.Dispose();
-        _coordinator = new RemediationCoordinator(_store, _options, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<RemediationCoordinator>.Instance);
+        _coordinator = NewCoordinator();
         await _coordinator.RecoverAsync(CancellationToken.None);
         var replayed = _coordinator.StateOf("lab");
 

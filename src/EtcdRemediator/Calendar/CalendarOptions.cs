@@ -1,0 +1,38 @@
+namespace EtcdRemediator.Calendar;
+
+/// <summary><c>Clusters:N:Schedules:M</c>: run <see cref="Action"/> at each occurrence of <see cref="Cron"/>.</summary>
+public sealed record ScheduleOptions
+{
+    /// <summary>snapshot, defrag, recover or disarm (as the manual trigger takes them).</summary>
+    public string Action { get; init; } = "";
+    /// <summary>5 fields (minute first) or 6 (seconds first), or a macro such as @weekly.</summary>
+    public string Cron { get; init; } = "";
+    /// <summary>An IANA zone name (Europe/Berlin); UTC when absent.</summary>
+    public string TimeZone { get; init; } = "UTC";
+}
+
+/// <summary><c>Clusters:N:MaintenanceWindows:M</c>: a window opens at each occurrence of <see cref="Cron"/> for <see cref="Duration"/>.</summary>
+public sealed record MaintenanceWindowOptions
+{
+    public string Cron { get; init; } = "";
+    public TimeSpan Duration { get; init; }
+    public string TimeZone { get; init; } = "UTC";
+}
+
+/// <summary><c>Remediator:Watch</c>: the service's own look at every cluster, without an alert.</summary>
+public sealed record WatchOptions
+{
+    /// <summary>How often each cluster is read; the watch is off when absent.</summary>
+    public TimeSpan? Interval { get; init; }
+    /// <summary>When true, a member past the thresholds (or a NOSPACE alarm) starts a run, trigger kind "watch".</summary>
+    public bool Remediate { get; init; }
+}
+
+/// <summary><c>Remediator:Scheduling</c>: how schedules behave across many clusters and across restarts.</summary>
+public sealed record SchedulingOptions
+{
+    /// <summary>Each scheduled run starts up to this long after its time, at random.</summary>
+    public TimeSpan Jitter { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>A schedule missed while the service was down runs once at start-up if it was due at most this long ago.</summary>
+    public TimeSpan MissedRunGrace { get; init; } = TimeSpan.FromHours(2);
+}

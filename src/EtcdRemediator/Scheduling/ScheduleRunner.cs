@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using EtcdRemediator.Calendar;
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Remediation;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Scheduling;
+
+/// <summary>
+/// Starts the configured schedules' runs, and releases deferred runs when their window opens. A
+/// scheduled run is an ordinary, unforced trigger (kind "schedule"): thresholds, gate, cooldown,
+/// breaker and windows apply as to an alert. At start-up each schedule runs once if it was missed
+/// within <see cref="SchedulingOptions.MissedRunGrace"/>.
+/// </summary>
+public sealed class ScheduleRunner(
+    MaintenanceCalendar calendar,
+    ScheduleMarkStore marks,
+    RemediationCoordinator coordinator,
+    IOptions<RemediatorOptions> options,
+    TimeProvider time,
+    ILogger<ScheduleRunner> logger) : BackgroundService
+{
+    /// <summary>How often deferred runs are looked at: a window's opening is met within this.</summary>
+    public static readonly TimeSpan ReleaseTick = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Due, DateTimeOffset At)> _next = new();
+
+    /// <summary>When a schedule runs next: its cron's occurrence, and that plus this run's jitter.</summary>
+    public (DateTimeOffset Due, DateTimeOffset At)? NextOf(Schedule schedule) =>
+        _next.TryGetValue(schedule.Key, out var next) ? next : null;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var work = new List<Task> { ReleaseLoopAsync(stoppingToken) };
+        var schedules = calendar.AllSchedules.ToList();
+        if (schedules.Count > 0)
+        {
+            var known = await LoadMarksAsync(stoppingToken);
+            work.AddRange(schedules.Select(s => RunScheduleAsync(s, known.TryGetValue(s.Key, out var last) ? last : null, stoppingToken)));
+        }
+        await Task.WhenAll(work);
+    }
+
+    private async Task<Dictionary<string, DateTimeOffset>> LoadMarksAsync(CancellationToken stoppingToken)
+    {
+        // The store opened before this service started; a read can still fail, and then nothing is owed.
+        try
+        {
+            return await marks.LoadAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError("Schedules start without their history (missed runs are not caught up): {Error}", e.Message);
+            return [];
+        }
+    }
+
+    private async Task ReleaseLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(ReleaseTick, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await coordinator.ReleaseDueAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError("Deferred runs could not be released now (next try in {Tick}): {Error}", ReleaseTick, e.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RunScheduleAsync(Schedule schedule, DateTimeOffset? lastDue, CancellationToken stoppingToken)
+    {
+        var settings = options.Value.Scheduling;
+        try
+        {
+            var now = time.GetUtcNow();
+            if (lastDue is null) await FirstSeenAsync(schedule, now, stoppingToken);
+            else if (MissedRuns.CatchUp(schedule.Cron, lastDue, now, settings.MissedRunGrace) is { } missed)
+                await FireAsync(schedule, missed, " (missed while the service was down)", stoppingToken);
+            var from = lastDue > now ? lastDue.Value : now;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (schedule.Cron.NextAfter(from) is not { } due)
+                {
+                    logger.LogWarning("{Schedule} of {Cluster} has no further occurrence", schedule, schedule.Cluster);
+                    return;
+                }
+                var at = due + Jitter.Next(settings.Jitter, Random.Shared);
+                _next[schedule.Key] = (due, at);
+                await DelayUntilAsync(at, stoppingToken);
+                await FireAsync(schedule, due, "", stoppingToken);
+                from = due;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>In steps of at most a day: Task.Delay's limit is 49 days, and the wall clock may be set meanwhile.</summary>
+    private async Task DelayUntilAsync(DateTimeOffset at, CancellationToken stoppingToken)
+    {
+        while (at - time.GetUtcNow() is var left && left > TimeSpan.Zero)
+            await Task.Delay(left < TimeSpan.FromDays(1) ? left : TimeSpan.FromDays(1), time, stoppingToken);
+    }
+
+    /// <summary>
+    /// Marks the occurrence first, then asks for the run: a crash between the two loses that one run
+    /// (the next occurrence comes), where the other order could run it twice.
+    /// </summary>
+    private async Task FireAsync(Schedule schedule, DateTimeOffset due, string note, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await MarkAsync(schedule, due, stoppingToken);
+            _ = RemediationActions.TryParse(schedule.Action, out var action); // the configuration check has refused others
+            var trigger = new RunTrigger(RemediationCoordinator.ScheduleTriggerKind, $"{schedule}, due {due:O}{note}");
+            var result = await coordinator.SubmitAsync(new RunRequest(schedule.Cluster, action, DryRun: false, Force: false, trigger), stoppingToken);
+            logger.LogInformation("{Schedule} of {Cluster} due {Due:O}{Note}: {Disposition} {RunId}{Reason}", schedule, schedule.Cluster, due, note,
+                result.Disposition, result.Run?.Id, result.Reason is null ? "" : $" ({result.Reason})");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError("{Schedule} of {Cluster} due {Due:O} could not start: {Error}", schedule, schedule.Cluster, due, e.Message);
+        }
+    }
+
+    /// <summary>A schedule seen for the first time owes nothing before now; remembered so a restart knows.</summary>
+    private async Task FirstSeenAsync(Schedule schedule, DateTimeOffset now, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await MarkAsync(schedule, now, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("{Schedule} of {Cluster}: its start could not be recorded ({Error}); a restart will not catch up runs it misses", schedule, schedule.Cluster, e.Message);
+        }
+    }
+
+    private Task MarkAsync(Schedule schedule, DateTimeOffset due, CancellationToken stoppingToken) =>
+        marks.SaveAsync(schedule.Key, due, stoppingToken);
+}

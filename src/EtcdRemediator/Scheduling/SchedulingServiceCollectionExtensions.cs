@@ -1,0 +1,16 @@
+namespace EtcdRemediator.Scheduling;
+
+public static class SchedulingServiceCollectionExtensions
+{
+    /// <summary>Work without an alert: schedules, the release of deferred runs, the watch, and their gauges.</summary>
+    public static IServiceCollection AddScheduling(this IServiceCollection services)
+    {
+        services.AddSingleton<ScheduleMarkStore>();
+        services.AddSingleton<ScheduleRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduleRunner>());
+        services.AddSingleton<WatchReadings>();
+        services.AddHostedService<FragmentationWatch>();
+        services.AddHostedService<MaintenanceMetrics>();
+        return services;
+    }
+}

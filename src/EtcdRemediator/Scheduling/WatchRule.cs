@@ -1,0 +1,29 @@
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.Scheduling;
+
+/// <summary>What the watch asks for, and why in words a run record can keep.</summary>
+public sealed record WatchFinding(RemediationAction Action, string Why);
+
+/// <summary>
+/// Pure: what a watch reading calls for, as the shipped alerts would. A NOSPACE alarm -> recover (the
+/// cluster refuses writes); a reachable voting member past the policy's thresholds -> defrag; else nothing.
+/// </summary>
+public static class WatchRule
+{
+    public static WatchFinding? Decide(ClusterState state, PolicyOptions policy)
+    {
+        if (state.Alarms.FirstOrDefault(a => a.Kind == AlarmKind.NoSpace) is { } alarm)
+            return new WatchFinding(RemediationAction.Recover, $"NOSPACE alarm on member {MemberId.ToHex(alarm.MemberId)}");
+        var fragmented = state.Voting
+            .Where(m => m.Reachable && Planner.Fragmented(m.Status!, policy))
+            .OrderByDescending(m => m.Status!.FragmentationRatio)
+            .ToList();
+        if (fragmented.Count == 0) return null;
+        var worst = fragmented[0];
+        var more = fragmented.Count > 1 ? $" and {fragmented.Count - 1} more" : "";
+        return new WatchFinding(RemediationAction.Defrag,
+            $"member {worst.Member.Name} ({worst.Member.HexId}) is {worst.Status!.FragmentationRatio:P0} fragmented ({worst.Status.FreeBytes} of {worst.Status.DbSize} bytes free){more}");
+    }
+}

@@ -1,0 +1,199 @@
+using EtcdRemediator.Calendar;
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EtcdRemediator.Tests.Remediation;
+
+/// <summary>Maintenance windows in the coordinator: on a real SQLite file and a fake clock.</summary>
+public sealed class DeferralTests : IAsyncLifetime
+{
+    // Thursday 2026-11-26 12:00 UTC; the window opens Saturdays 01:00 for 4 hours.
+    private static readonly DateTimeOffset Thursday = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset WindowOpens = new(2026, 11, 28, 1, 0, 0, TimeSpan.Zero);
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-").FullName;
+    private readonly FakeTimeProvider _time = new(Thursday);
+    private readonly IOptions<RemediatorOptions> _options;
+    private readonly RemediatorDatabase _database;
+    private readonly RunStore _store;
+    private readonly MaintenanceCalendar _calendar;
+    private RemediationCoordinator _coordinator;
+
+    public DeferralTests()
+    {
+        _options = Options.Create(new RemediatorOptions
+        {
+            Storage = new StorageOptions { Path = Path.Combine(_dir, "runs.db") },
+            Clusters = [new ClusterOptions
+            {
+                Name = "lab",
+                MaintenanceWindows = [new MaintenanceWindowOptions { Cron = "0 1 * * 6", Duration = TimeSpan.FromHours(4) }],
+            }],
+        });
+        _calendar = new MaintenanceCalendar(_options.Value.Clusters.Select(c => (c.Name, (IReadOnlyList<ScheduleOptions>)c.Schedules, (IReadOnlyList<MaintenanceWindowOptions>)c.MaintenanceWindows)));
+        _database = new RemediatorDatabase(_options);
+        _store = new RunStore(_database);
+        _coordinator = NewCoordinator();
+    }
+
+    private RemediationCoordinator NewCoordinator() => new(_store, _options, _calendar, _time, NullLogger<RemediationCoordinator>.Instance);
+
+    public Task InitializeAsync() => _store.OpenAsync(CancellationToken.None);
+
+    public Task DisposeAsync()
+    {
+        _coordinator.Dispose();
+        _database.Dispose();
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private static RunRequest Request(string kind, RemediationAction action = RemediationAction.Defrag, bool force = false) =>
+        new("lab", action, DryRun: false, force, new RunTrigger(kind, "test"));
+
+    /// <summary>What the worker would take next, or null when nothing is queued.</summary>
+    private async Task<string?> NextQueuedAsync()
+    {
+        using var none = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try { return await _coordinator.Queue.DequeueAsync(none.Token); }
+        catch (OperationCanceledException) { return null; }
+    }
+
+    [Theory]
+    [InlineData("alert")]
+    [InlineData("schedule")]
+    [InlineData("watch")]
+    [InlineData("manual")]
+    public async Task AnUnforcedDefragOutsideTheWindowIsRecordedAndWaitsForIt(string kind)
+    {
+        var result = await _coordinator.SubmitAsync(Request(kind), CancellationToken.None);
+
+        Assert.Equal(Disposition.Deferred, result.Disposition);
+        Assert.Equal(WindowOpens, result.RetryAfter);
+        var stored = await _store.GetAsync(result.Run!.Id, CancellationToken.None);
+        Assert.Equal(RunStatus.Deferred, stored!.Status);
+        Assert.Equal(WindowOpens, stored.NotBefore);
+        Assert.Equal(WindowOpens, _coordinator.StateOf("lab").DeferredUntil);
+        Assert.Null(await NextQueuedAsync());
+    }
+
+    [Fact]
+    public async Task ADeferredRunIsQueuedWhenItsWindowOpensAndNotBefore()
+    {
+        var deferred = await _coordinator.SubmitAsync(Request("alert"), CancellationToken.None);
+
+        _time.SetUtcNow(WindowOpens.AddSeconds(-1));
+        Assert.Equal(0, await _coordinator.ReleaseDueAsync(CancellationToken.None));
+        _time.SetUtcNow(WindowOpens);
+        Assert.Equal(1, await _coordinator.ReleaseDueAsync(CancellationToken.None));
+        Assert.Equal(0, await _coordinator.ReleaseDueAsync(CancellationToken.None));
+
+        Assert.Equal(deferred.Run!.Id, await NextQueuedAsync());
+        Assert.Equal(RunStatus.Queued, (await _store.GetAsync(deferred.Run.Id, CancellationToken.None))!.Status);
+    }
+
+    [Theory]
+    [InlineData("alert", RemediationAction.Recover, false)]   // NOSPACE: the cluster refuses writes now
+    [InlineData("watch", RemediationAction.Recover, false)]
+    [InlineData("manual", RemediationAction.Defrag, true)]    // a person decided
+    [InlineData("schedule", RemediationAction.Snapshot, false)] // no disruption
+    [InlineData("alert", RemediationAction.Disarm, false)]
+    public async Task RecoverForcedRunsAndNonDisruptiveActionsAreNeverDeferred(string kind, RemediationAction action, bool force)
+    {
+        var result = await _coordinator.SubmitAsync(Request(kind, action, force), CancellationToken.None);
+
+        Assert.Equal(Disposition.Started, result.Disposition);
+        Assert.Equal(result.Run!.Id, await NextQueuedAsync());
+    }
+
+    [Fact]
+    public async Task ANoSpaceAlertJoiningADeferredDefragReleasesItAsARecover()
+    {
+        var deferred = await _coordinator.SubmitAsync(Request("alert"), CancellationToken.None);
+
+        var joined = await _coordinator.SubmitAsync(Request("alert", RemediationAction.Recover), CancellationToken.None);
+
+        Assert.Equal(Disposition.Joined, joined.Disposition);
+        var stored = await _store.GetAsync(deferred.Run!.Id, CancellationToken.None);
+        Assert.Equal((RunStatus.Queued, "recover"), (stored!.Status, stored.Action));
+        Assert.Equal(deferred.Run.Id, await NextQueuedAsync());
+    }
+
+    [Fact]
+    public async Task ASnapshotJoiningADeferredDefragDoesNotReleaseIt()
+    {
+        var deferred = await _coordinator.SubmitAsync(Request("alert"), CancellationToken.None);
+
+        await _coordinator.SubmitAsync(Request("schedule", RemediationAction.Snapshot), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Deferred, (await _store.GetAsync(deferred.Run!.Id, CancellationToken.None))!.Status);
+        Assert.Null(await NextQueuedAsync());
+    }
+
+    [Fact]
+    public async Task ADeferredRunSurvivesARestartAndIsReleasedOnce()
+    {
+        var deferred = await _coordinator.SubmitAsync(Request("alert"), CancellationToken.None);
+        await RestartAsync(WindowOpens.AddHours(-1));
+        Assert.Equal(deferred.Run!.Id, _coordinator.StateOf("lab").ActiveRunId);
+        var again = await _coordinator.SubmitAsync(Request("alert"), CancellationToken.None);
+        Assert.Equal((Disposition.Joined, deferred.Run.Id), (again.Disposition, again.Run!.Id)); // one run per cluster across the restart
+
+        await RestartAsync(WindowOpens.AddMinutes(30)); // the service was down when the window opened
+
+        Assert.Equal(1, await _coordinator.ReleaseDueAsync(CancellationToken.None));
+        Assert.Equal(0, await _coordinator.ReleaseDueAsync(CancellationToken.None));
+        Assert.Equal(deferred.Run.Id, await NextQueuedAsync());
+        Assert.Null(await NextQueuedAsync());
+    }
+
+    private async Task RestartAsync(DateTimeOffset at)
+    {
+        _coordinator.Dispose();
+        _time.SetUtcNow(at);
+        _coordinator = NewCoordinator();
+        await _coordinator.RecoverAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task InsideTheWindowADefragStartsAtOnce()
+    {
+        _time.SetUtcNow(WindowOpens.AddHours(1));
+
+        var result = await _coordinator.SubmitAsync(Request("alert"), CancellationToken.None);
+
+        Assert.Equal(Disposition.Started, result.Disposition);
+    }
+
+    public static TheoryData<RemediationAction, bool, bool, bool, bool> Rules => new()
+    {
+        // action, dry run, force, window open, deferred
+        { RemediationAction.Defrag, false, false, false, true },
+        { RemediationAction.Defrag, false, false, true, false },
+        { RemediationAction.Defrag, true, false, false, false },
+        { RemediationAction.Defrag, false, true, false, false },
+        { RemediationAction.Recover, false, false, false, false },
+        { RemediationAction.Snapshot, false, false, false, false },
+        { RemediationAction.Disarm, false, false, false, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void OnlyAnUnforcedRealDefragOutsideAWindowWaits(RemediationAction action, bool dryRun, bool force, bool open, bool deferred)
+    {
+        var window = new WindowState(true, open, null, WindowOpens);
+
+        Assert.Equal(deferred, DeferralRule.Defers(new RunRequest("lab", action, dryRun, force, new RunTrigger("alert", "t")), window));
+    }
+
+    [Fact]
+    public void WithoutAnyWindowNothingWaits()
+    {
+        Assert.False(DeferralRule.Defers(Request("alert"), MaintenanceWindows.AlwaysOpen.StateAt(Thursday)));
+    }
+}

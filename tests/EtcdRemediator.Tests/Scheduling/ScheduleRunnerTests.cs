@@ -1,0 +1,120 @@
+using EtcdRemediator.Calendar;
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Scheduling;
+using EtcdRemediator.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EtcdRemediator.Tests.Scheduling;
+
+/// <summary>The schedule runner on a fake clock, with the real coordinator and SQLite store (no worker: runs stay queued).</summary>
+public sealed class ScheduleRunnerTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Sunday = new(2026, 11, 29, 3, 0, 0, TimeSpan.Zero); // the cron's occurrence
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-").FullName;
+    private readonly FakeTimeProvider _time = new(Sunday.AddHours(1));
+    private readonly IOptions<RemediatorOptions> _options;
+    private readonly RemediatorDatabase _database;
+    private readonly RunStore _store;
+    private readonly ScheduleMarkStore _marks;
+    private readonly MaintenanceCalendar _calendar;
+    private readonly RemediationCoordinator _coordinator;
+
+    public ScheduleRunnerTests()
+    {
+        _options = Options.Create(new RemediatorOptions
+        {
+            Storage = new StorageOptions { Path = Path.Combine(_dir, "runs.db") },
+            Clusters = [new ClusterOptions { Name = "lab", Schedules = [new ScheduleOptions { Action = "defrag", Cron = "0 3 * * 0" }] }],
+            Scheduling = new SchedulingOptions { Jitter = TimeSpan.Zero, MissedRunGrace = TimeSpan.FromHours(2) },
+        });
+        _calendar = new MaintenanceCalendar(_options.Value.Clusters.Select(c => (c.Name, (IReadOnlyList<ScheduleOptions>)c.Schedules, (IReadOnlyList<MaintenanceWindowOptions>)c.MaintenanceWindows)));
+        _database = new RemediatorDatabase(_options);
+        _store = new RunStore(_database);
+        _marks = new ScheduleMarkStore(_database);
+        _coordinator = new RemediationCoordinator(_store, _options, _calendar, _time, NullLogger<RemediationCoordinator>.Instance);
+    }
+
+    private Schedule TheSchedule => Assert.Single(_calendar.AllSchedules);
+
+    public Task InitializeAsync() => _store.OpenAsync(CancellationToken.None);
+
+    public Task DisposeAsync()
+    {
+        _coordinator.Dispose();
+        _database.Dispose();
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private ScheduleRunner NewRunner() => new(_calendar, _marks, _coordinator, _options, _time, NullLogger<ScheduleRunner>.Instance);
+
+    /// <summary>Polls the store until <paramref name="done"/>.</summary>
+    private async Task<List<RunRecord>> RunsUntilAsync(Func<List<RunRecord>, bool> done)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            var runs = await _store.ListAsync("lab", 50, CancellationToken.None);
+            if (done(runs)) return runs;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException("the schedule did not start the expected run");
+    }
+
+    [Fact]
+    public async Task AScheduleMissedWhileTheServiceWasDownRunsOnceAtStartUpAndThenOnItsCron()
+    {
+        await _marks.SaveAsync(TheSchedule.Key, Sunday.AddDays(-7), CancellationToken.None); // last fired a week before
+        var runner = NewRunner();
+        await runner.StartAsync(CancellationToken.None);
+        try
+        {
+            var runs = await RunsUntilAsync(r => r.Count > 0);
+            var missed = Assert.Single(runs);
+            Assert.Equal(("schedule", RunStatus.Queued), (missed.Trigger.Kind, missed.Status));
+            Assert.Contains("due 2026-11-29T03:00:00", missed.Trigger.Source, StringComparison.Ordinal);
+            Assert.Contains("missed while the service was down", missed.Trigger.Source, StringComparison.Ordinal);
+            Assert.Equal(Sunday, (await _marks.LoadAsync(CancellationToken.None))[TheSchedule.Key]);
+
+            // A week on, the next occurrence fires: the first run is still queued (no worker here), so it
+            // joins it (in memory: a join that changes nothing is not written); the store marks it fired.
+            _time.SetUtcNow(Sunday.AddDays(7).AddSeconds(-5));
+            for (var i = 0; i < 500 && (await _marks.LoadAsync(CancellationToken.None))[TheSchedule.Key] != Sunday.AddDays(7); i++)
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(10);
+            }
+            Assert.Equal(Sunday.AddDays(7), (await _marks.LoadAsync(CancellationToken.None))[TheSchedule.Key]);
+            Assert.Single(await _store.ListAsync("lab", 50, CancellationToken.None));
+            Assert.Equal(missed.Id, _coordinator.StateOf("lab").ActiveRunId);
+        }
+        finally
+        {
+            await runner.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task AScheduleMissedBeyondTheGraceIsSkippedAndAFirstSeenOneOwesNothing()
+    {
+        _time.SetUtcNow(Sunday.AddHours(3)); // back at 06:00: the 2 h grace is over
+        await _marks.SaveAsync(TheSchedule.Key, Sunday.AddDays(-7), CancellationToken.None);
+        var runner = NewRunner();
+        await runner.StartAsync(CancellationToken.None);
+        try
+        {
+            // The runner has looked (its next run is known) and started nothing.
+            for (var i = 0; i < 500 && runner.NextOf(TheSchedule) is null; i++) await Task.Delay(10);
+            Assert.Equal(Sunday.AddDays(7), runner.NextOf(TheSchedule)!.Value.Due);
+            Assert.Empty(await _store.ListAsync("lab", 50, CancellationToken.None));
+        }
+        finally
+        {
+            await runner.StopAsync(CancellationToken.None);
+        }
+    }
+}
