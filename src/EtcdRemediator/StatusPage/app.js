@@ -59,6 +59,18 @@ function hexIds(text) {
 
 function time(iso) { return iso ? new Date(iso).toLocaleTimeString() : "–"; }
 
+// A moment that may be days away: with its date unless it is today.
+function when(iso) {
+  if (!iso) return "–";
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+}
+
+function ago(iso) {
+  const s = Math.max(0, Math.round((Date.now() - new Date(iso)) / 1000));
+  return s < 120 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
+}
+
 function duration(run) {
   if (!run.startedAt) return "–";
   const end = run.finishedAt ? new Date(run.finishedAt) : new Date();
@@ -82,10 +94,24 @@ function explain(member) {
 function stateBadges(state) {
   const badges = [];
   if (state.circuitOpen) badges.push(el("span", { class: "badge bad" }, `circuit open: ${state.consecutiveFailures} failed runs; automatic runs stopped`));
-  if (state.activeRunId) badges.push(el("span", { class: "badge warn" }, `run ${state.activeRunId} in progress`));
+  if (state.deferredUntil) badges.push(el("span", { class: "badge warn" }, `run ${state.activeRunId} waits for the maintenance window (${when(state.deferredUntil)})`));
+  else if (state.activeRunId) badges.push(el("span", { class: "badge warn" }, `run ${state.activeRunId} in progress`));
   if (state.cooldownUntil) badges.push(el("span", { class: "badge warn" }, `cooldown until ${time(state.cooldownUntil)}`));
   if (badges.length === 0) badges.push(el("span", { class: "badge ok" }, "ready for alerts"));
   return badges;
+}
+
+// What runs the cluster without an alert: the window, the schedules, the watch.
+function maintenanceView(m) {
+  const parts = [];
+  if (m.window.configured)
+    parts.push(m.window.open
+      ? `maintenance window open until ${when(m.window.openUntil)}`
+      : `outside the maintenance window (defrags wait); next window opens ${when(m.window.nextOpensAt)}`);
+  for (const s of m.schedules)
+    parts.push(`${s.action} on '${s.cron}' ${s.timeZone}: next ${when(s.nextRunAt || s.nextDueAt)}`);
+  if (m.lastWatchReading) parts.push(`watch read ${ago(m.lastWatchReading.readAt)}`);
+  return parts.length ? el("p", { class: "maintenance muted" }, parts.join(" · ")) : [];
 }
 
 // What matters about a member, worst first: not answering, an alarm, near the quota, fragmented.
@@ -179,6 +205,7 @@ async function clusterView(cluster) {
       el("div", { class: "actions" },
         el("button", { type: "button", class: "dry-run", onclick: () => start(cluster.name, false) }, "Dry run"),
         el("button", { type: "button", class: "danger forced-run", onclick: () => start(cluster.name, true) }, "Forced defrag"))),
+    maintenanceView(cluster.maintenance),
     el("h3", {}, "Members"), membersView(status),
     el("h3", {}, "Recent runs"), runsView(runs));
 }

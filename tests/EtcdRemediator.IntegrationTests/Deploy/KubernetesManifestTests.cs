@@ -113,23 +113,28 @@ public sealed class KubernetesManifestTests
             // The committed PrometheusRules are exactly what the script renders from the rule files.
             var (renderExit, renderOutput) = await Tools.RunAsync("bash", RepoFiles.Path("scripts", "render-kubernetes-rules.sh"), dir);
             Assert.True(renderExit == 0, renderOutput);
-            foreach (var file in Directory.GetFiles(dir, "prometheusrule-*.yaml"))
-                Assert.Equal(await File.ReadAllTextAsync(RepoFiles.Path("deploy", "kubernetes", "monitoring", Path.GetFileName(file))), await File.ReadAllTextAsync(file));
+            var rendered = Directory.GetFiles(dir, "prometheusrule-*.yaml", SearchOption.AllDirectories);
+            Assert.Equal(3, rendered.Length);
+            foreach (var file in rendered)
+                Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoFiles.Path("deploy", "kubernetes", "monitoring"), Path.GetRelativePath(dir, file))), await File.ReadAllTextAsync(file));
 
             // What kustomize renders carries the same groups; promtool checks and unit-tests them.
-            var manifests = await RenderAsync("monitoring");
+            // The watch variant is in the talos overlay (its etcd metrics are on the nodes' loopback).
+            var manifests = await RenderAsync("overlays/talos");
             var serializer = new SerializerBuilder().Build();
-            foreach (var (ruleName, source) in new[] { ("etcd-remediator-etcd", "etcd-rules.yml"), ("etcd-remediator-remediator", "remediator-rules.yml") })
+            string[] sources = ["etcd-rules.yml", "remediator-rules.yml", "watch-rules.yml"];
+            foreach (var source in sources)
             {
+                var ruleName = $"etcd-remediator-{source.Replace("-rules.yml", "", StringComparison.Ordinal)}";
                 var rule = Assert.Single(manifests.All("PrometheusRule"), r => Str(r, "metadata", "name") == ruleName);
                 var spec = serializer.Serialize(new YamlStream(new YamlDocument(At(rule, "spec")!)).Documents[0].RootNode);
                 await File.WriteAllTextAsync(Path.Combine(dir, source), spec);
                 Assert.Equal(Canonical(await File.ReadAllTextAsync(RepoFiles.Path("docker", "prometheus", source))), Canonical(spec));
                 File.Copy(RepoFiles.Path("docker", "prometheus", source.Replace(".yml", ".test.yml", StringComparison.Ordinal)), Path.Combine(dir, source.Replace(".yml", ".test.yml", StringComparison.Ordinal)));
             }
-            var (checkExit, checkOutput) = await Tools.RunAsync("promtool", "check", "rules", Path.Combine(dir, "etcd-rules.yml"), Path.Combine(dir, "remediator-rules.yml"));
+            var (checkExit, checkOutput) = await Tools.RunAsync("promtool", ["check", "rules", .. sources.Select(s => Path.Combine(dir, s))]);
             Assert.True(checkExit == 0, checkOutput);
-            var (testExit, testOutput) = await Tools.RunAsync("promtool", "test", "rules", Path.Combine(dir, "etcd-rules.test.yml"), Path.Combine(dir, "remediator-rules.test.yml"));
+            var (testExit, testOutput) = await Tools.RunAsync("promtool", ["test", "rules", .. sources.Select(s => Path.Combine(dir, s.Replace(".yml", ".test.yml", StringComparison.Ordinal)))]);
             Assert.True(testExit == 0, testOutput);
         }
         finally

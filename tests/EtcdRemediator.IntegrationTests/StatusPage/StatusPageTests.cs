@@ -19,6 +19,12 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
         {
             ["Remediator:Auth:OperatorTokens:0"] = "page-operator-token",
+            // A schedule and a window that do not come during the test (January 1st), and the watch.
+            ["Remediator:Clusters:0:Schedules:0:Action"] = "snapshot",
+            ["Remediator:Clusters:0:Schedules:0:Cron"] = "0 2 1 1 *",
+            ["Remediator:Clusters:0:MaintenanceWindows:0:Cron"] = "0 3 1 1 *",
+            ["Remediator:Clusters:0:MaintenanceWindows:0:Duration"] = "2h",
+            ["Remediator:Watch:Interval"] = "2s",
         });
         using var browser = Chromium(Path.Combine(data, "chromium"));
         var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(30));
@@ -47,6 +53,11 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         });
         Assert.Contains("64.0 MiB quota (reported by etcd)", Script<string>(browser, "return document.querySelector(\"[data-cluster='lab'] .legend\").textContent"));
         Assert.Contains("ready for alerts", Script<string>(browser, "return document.querySelector(\"[data-cluster='lab'] .cluster-head\").textContent"));
+        // What runs without an alert, in words: the window, the schedule, the watch's last reading.
+        var maintenance = wait.Until(d => Script<string>(d, "const m = document.querySelector(\"[data-cluster='lab'] .maintenance\"); return m && m.textContent.includes('watch read') ? m.textContent : null;"))!;
+        output.WriteLine(maintenance);
+        Assert.Contains("outside the maintenance window (defrags wait); next window opens", maintenance);
+        Assert.Contains("snapshot on '0 2 1 1 *' UTC: next", maintenance);
 
         ClickWhenThere(browser, wait, "[data-cluster='lab'] button.dry-run");
         var confirm = wait.Until(d => { try { return d.SwitchTo().Alert(); } catch (NoAlertPresentException) { return null; } })!;
