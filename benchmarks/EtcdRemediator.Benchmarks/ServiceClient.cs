@@ -33,7 +33,7 @@ public static class ServiceClient
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         while (true)
         {
-            var run = JsonSerializer.Deserialize<RunRecord>(await service.Client.GetStringAsync($"/api/v1/remediations/{id}"), RunStore.Json)!;
+            var run = JsonSerializer.Deserialize<RunRecord>(await service.Client.GetStringAsync($"/api/v1/remediations/{id}"), System.Text.Json.JsonSerializerOptions.Web)!;
             if (!run.IsActive) return (run, clock.Elapsed.TotalSeconds);
             await Task.Delay(20);
         }

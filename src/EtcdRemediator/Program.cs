@@ -1,12 +1,14 @@
 using EtcdRemediator.Alerts;
 using EtcdRemediator.Api;
 using EtcdRemediator.Auth;
-using EtcdRemediator.Configuration;
+using EtcdRemediator.Clusters;
+using EtcdRemediator.Hosting;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.StatusPage;
+using EtcdRemediator.Storage;
 
 if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 
@@ -15,9 +17,11 @@ builder.AddRemediatorConfiguration();
 builder.AddObservability();
 builder.Services.AddProblemDetails();
 builder.Services.AddEtcdClusters();
+builder.Services.AddStorage();
 builder.Services.AddRemediation();
 builder.Services.AddScheduling();
 builder.Services.AddAlerts();
+builder.Services.AddRemediatorApi();
 builder.Services.AddRemediatorAuth();
 
 var app = builder.Build();

@@ -1,6 +1,6 @@
-using EtcdRemediator.Api;
 using EtcdRemediator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using EtcdRemediator.Http;
 
 namespace EtcdRemediator.Alerts;
 

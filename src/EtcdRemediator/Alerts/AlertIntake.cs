@@ -1,11 +1,11 @@
 using System.Text;
-using EtcdRemediator.Api;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
+using EtcdRemediator.Clusters;
 
 namespace EtcdRemediator.Alerts;
 
@@ -101,6 +101,6 @@ public sealed class AlertIntake(
         var result = results[route.Cluster!];
         var disposition = !first && result.Disposition == Disposition.Started ? Disposition.Joined : result.Disposition;
         return new AlertDisposition(alert.Fingerprint, alert.AlertName, route.Cluster, route.Action!.Value.ToName(),
-            RemediationEndpoints.DispositionName(disposition), result.Run?.Id, result.Reason ?? route.Reason);
+            disposition.ToName(), result.Run?.Id, result.Reason ?? route.Reason);
     }
 }

@@ -1,6 +1,13 @@
+using FluentValidation;
+
 namespace EtcdRemediator.Alerts;
 
 public static class AlertServiceCollectionExtensions
 {
-    public static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddSingleton<AlertIntake>();
+    /// <summary>The webhook's parts: its validator, the intake, and the audit of deliveries.</summary>
+    public static IServiceCollection AddAlerts(this IServiceCollection services) =>
+        services
+            .AddSingleton<IValidator<AlertmanagerPayload>, AlertmanagerPayloadValidator>()
+            .AddSingleton<AlertAuditStore>()
+            .AddSingleton<AlertIntake>();
 }

@@ -1,3 +1,6 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Http;
+
 namespace EtcdRemediator.Alerts;
 
 /// <summary>Alertmanager's webhook body, version "4". Unknown fields are tolerated: Alertmanager adds them over time.</summary>
@@ -11,7 +14,11 @@ public sealed record AlertmanagerPayload(
     Dictionary<string, string>? CommonLabels,
     Dictionary<string, string>? CommonAnnotations,
     string? ExternalURL,
-    List<AlertmanagerAlert>? Alerts);
+    List<AlertmanagerAlert>? Alerts) : IJsonBodyType
+{
+    /// <summary>A delivery carries a whole alert group: its size is the operator's to set.</summary>
+    public static long MaxBytes(RemediatorOptions options) => options.Alerts.MaxBodyBytes;
+}
 
 public sealed record AlertmanagerAlert(
     string? Status,

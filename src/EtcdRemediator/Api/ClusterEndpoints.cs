@@ -1,6 +1,7 @@
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using EtcdRemediator.Clusters;
 
 namespace EtcdRemediator.Api;
 

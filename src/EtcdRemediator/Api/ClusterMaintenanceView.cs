@@ -1,6 +1,7 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Scheduling;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Api;
 

@@ -2,6 +2,8 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using EtcdRemediator.Http;
+using EtcdRemediator.Clusters;
 
 namespace EtcdRemediator.Api;
 
@@ -56,11 +58,11 @@ public static class RemediationEndpoints
                 statusCode: StatusCodes.Status409Conflict,
                 title: result.Disposition == Disposition.Cooldown ? "The cluster is in its cooldown" : "The cluster's circuit breaker is open",
                 detail: $"{result.Reason}. Send \"force\": true to run anyway (the safety gate still applies).",
-                extensions: new Dictionary<string, object?> { ["disposition"] = DispositionName(result.Disposition), ["retryAfter"] = result.RetryAfter });
+                extensions: new Dictionary<string, object?> { ["disposition"] = result.Disposition.ToName(), ["retryAfter"] = result.RetryAfter });
         // Whoever asks for a dry run wants its plan: wait for it (bounded), so one call is enough.
         var ended = await WaitForEndAsync(store, time, run.Id, waitFor ?? (run.DryRun ? DryRunWait : TimeSpan.Zero), cancellationToken) ?? run;
         return TypedResults.Accepted($"/api/v1/remediations/{run.Id}",
-            new TriggerAnswer(run.Id, DispositionName(result.Disposition), run.Cluster, ended.Action, ended.Status.ToString(), run.DryRun,
+            new TriggerAnswer(run.Id, result.Disposition.ToName(), run.Cluster, ended.Action, ended.Status.ToString(), run.DryRun,
                 ended.IsActive ? null : ended.Plan, ended.Status == RunStatus.Deferred ? DeferredReason(ended) : ended.Reason,
                 ended.Status == RunStatus.Deferred ? ended.NotBefore : null));
     }
@@ -90,10 +92,4 @@ public static class RemediationEndpoints
         if (cluster is not null && clusters.Find(cluster) is null) return Problems.UnknownCluster(cluster);
         return TypedResults.Ok(await store.ListAsync(cluster, count, cancellationToken));
     }
-
-    public static string DispositionName(Disposition disposition) => disposition switch
-    {
-        Disposition.CircuitOpen => "circuit-open",
-        _ => disposition.ToString().ToLowerInvariant(),
-    };
 }

@@ -1,3 +1,5 @@
+using EtcdRemediator.Configuration;
+
 namespace EtcdRemediator.Calendar;
 
 /// <summary>One configured schedule of one cluster, parsed.</summary>
@@ -18,9 +20,9 @@ public sealed class MaintenanceCalendar
     public static readonly MaintenanceCalendar Empty = new([]);
 
     /// <summary>Entries that do not parse are left out: the configuration check refuses them at start-up.</summary>
-    public MaintenanceCalendar(IEnumerable<(string Cluster, IReadOnlyList<ScheduleOptions> Schedules, IReadOnlyList<MaintenanceWindowOptions> Windows)> clusters)
+    public MaintenanceCalendar(IEnumerable<ClusterOptions> clusters)
     {
-        foreach (var (cluster, schedules, windows) in clusters)
+        foreach (var (cluster, schedules, windows) in clusters.Select(c => (c.Name, c.Schedules, c.MaintenanceWindows)))
         {
             _schedules[cluster] = [.. schedules.Select((s, i) => CronSchedule.TryParse(s.Cron, s.TimeZone, out var cron, out _) ? new Schedule(cluster, i, s.Action, cron) : null)
                 .OfType<Schedule>()];

@@ -1,5 +1,3 @@
-using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation;
 
 namespace EtcdRemediator.Configuration;
 
@@ -14,8 +12,8 @@ public sealed record RemediatorOptions
     public StorageOptions Storage { get; init; } = new();
     public AlertOptions Alerts { get; init; } = new();
     public AuthOptions Auth { get; init; } = new();
-    public Calendar.WatchOptions Watch { get; init; } = new();
-    public Calendar.SchedulingOptions Scheduling { get; init; } = new();
+    public WatchOptions Watch { get; init; } = new();
+    public SchedulingOptions Scheduling { get; init; } = new();
 }
 
 public sealed record SnapshotOptions

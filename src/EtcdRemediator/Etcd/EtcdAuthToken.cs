@@ -1,6 +1,7 @@
 using EtcdRemediator.Etcd.Wire;
 using Grpc.Core;
 using Grpc.Net.Client;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Etcd;
 

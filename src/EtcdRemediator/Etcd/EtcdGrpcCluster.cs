@@ -2,6 +2,7 @@ using EtcdRemediator.Etcd.Wire;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Etcd;
 

@@ -1,5 +1,3 @@
-using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -52,26 +50,11 @@ public static class ObservabilityExtensions
         });
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             otel.UseOtlpExporter();
-
-        builder.Services.AddHealthChecks()
-            .AddCheck<RunStoreHealthCheck>("run-store", tags: ["ready"])
-            .AddCheck<EtcdClustersHealthCheck>("etcd-clusters", tags: ["ready"]);
         return builder;
     }
 
     public static WebApplication MapObservability(this WebApplication app)
     {
-        // Gauges read the coordinator at scrape time. Resolved lazily: the cluster registry reads the
-        // configuration, whose errors must surface at start-up as messages, not here as a crash.
-        var services = app.Services;
-        services.GetRequiredService<RemediatorTelemetry>().ObserveClusters(() => services.GetRequiredService<EtcdClusterRegistry>().All.Select(c =>
-        {
-            var state = services.GetRequiredService<RemediationCoordinator>().StateOf(c.Name);
-            var time = services.GetRequiredService<TimeProvider>();
-            var running = state.RunningSince is { } since ? (time.GetUtcNow() - since).TotalSeconds : 0;
-            return (c.Name, state.CircuitOpen, running);
-        }));
-
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });

@@ -3,6 +3,7 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using Grpc.Core;
 using Polly;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Remediation;
 

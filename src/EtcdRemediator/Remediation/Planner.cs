@@ -1,4 +1,5 @@
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Remediation;
 

@@ -1,28 +1,25 @@
-using EtcdRemediator.Api;
+using EtcdRemediator.Calendar;
+using EtcdRemediator.Configuration;
 using EtcdRemediator.Snapshots;
-using EtcdRemediator.Storage;
-using FluentValidation;
+using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Remediation;
 
 public static class RemediationServiceCollectionExtensions
 {
+    /// <summary>Runs: their store, the coordinator that decides, the executor and worker that carry them out.</summary>
     public static IServiceCollection AddRemediation(this IServiceCollection services)
     {
-        services.AddSingleton<RemediatorDatabase>();
         services.AddSingleton<RunStore>();
-        services.AddSingleton<AlertAuditStore>();
         services.AddSingleton<SnapshotStore>();
         // Windows decide when a defrag may start: parsed once, from the checked configuration.
-        services.AddSingleton(sp => new Calendar.MaintenanceCalendar(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions>>().Value.Clusters
-            .Select(c => (c.Name, (IReadOnlyList<Calendar.ScheduleOptions>)c.Schedules, (IReadOnlyList<Calendar.MaintenanceWindowOptions>)c.MaintenanceWindows))));
+        services.AddSingleton(sp => new MaintenanceCalendar(sp.GetRequiredService<IOptions<RemediatorOptions>>().Value.Clusters));
         services.AddSingleton<RemediationCoordinator>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<QuotaReader>();
         services.AddHostedService<RemediationWorker>();
-        services.AddSingleton<StoreRetention>();
-        services.AddHostedService(sp => sp.GetRequiredService<StoreRetention>());
-        services.AddValidatorsFromAssemblyContaining<RemediationRequestValidator>(ServiceLifetime.Singleton);
+        services.AddHostedService<RunGauges>();
+        services.AddHealthChecks().AddCheck<RunStoreHealthCheck>("run-store", tags: ["ready"]);
         return services;
     }
 }

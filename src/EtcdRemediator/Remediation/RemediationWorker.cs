@@ -4,6 +4,7 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Snapshots;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
+using EtcdRemediator.Clusters;
 
 namespace EtcdRemediator.Remediation;
 

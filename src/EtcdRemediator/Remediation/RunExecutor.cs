@@ -7,6 +7,7 @@ using EtcdRemediator.Storage;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Polly.Registry;
+using EtcdRemediator.Clusters;
 
 namespace EtcdRemediator.Remediation;
 

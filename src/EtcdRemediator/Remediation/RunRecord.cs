@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using EtcdRemediator.Snapshots;
 
 namespace EtcdRemediator.Remediation;
 
@@ -32,8 +33,6 @@ public enum StepOutcome
 public sealed record RunTrigger(string Kind, string Source);
 
 public sealed record PlannedMember(string Id, string Name, string Endpoint, bool IsLeader, long DbSize, long DbSizeInUse, double FragmentationRatio);
-
-public sealed record SnapshotRecord(string Path, string Member, long Revision, long Bytes, string Sha256);
 
 public sealed record StepRecord
 {

@@ -18,3 +18,13 @@ public sealed record SubmitResult(Disposition Disposition, RunRecord? Run, strin
 /// <summary>What the coordinator knows of one cluster, derived from the run store.</summary>
 public sealed record ClusterRunState(string? ActiveRunId, DateTimeOffset? RunningSince, DateTimeOffset? LastSuccessAt, int ConsecutiveFailures, DateTimeOffset? CooldownUntil, bool CircuitOpen,
     DateTimeOffset? DeferredUntil = null);
+
+public static class Dispositions
+{
+    /// <summary>As answers and the alert audit spell it: started, joined, deferred, cooldown, circuit-open.</summary>
+    public static string ToName(this Disposition disposition) => disposition switch
+    {
+        Disposition.CircuitOpen => "circuit-open",
+        _ => disposition.ToString().ToLowerInvariant(),
+    };
+}

@@ -2,6 +2,7 @@ using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using Microsoft.Extensions.Options;
+using EtcdRemediator.Clusters;
 
 namespace EtcdRemediator.Scheduling;
 

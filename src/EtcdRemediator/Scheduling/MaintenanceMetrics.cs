@@ -3,6 +3,7 @@ using EtcdRemediator.Calendar;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Clusters;
 
 namespace EtcdRemediator.Scheduling;
 

@@ -1,5 +1,6 @@
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Scheduling;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Snapshots;

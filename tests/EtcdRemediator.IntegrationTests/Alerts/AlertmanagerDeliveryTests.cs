@@ -37,7 +37,7 @@ public sealed class AlertmanagerDeliveryTests
         await alertmanager.FireAsync(new() { ["alertname"] = "etcdDatabaseHighFragmentationRatio", ["cluster"] = "lab", ["severity"] = "warning" });
 
         var runs = await Poll.UntilAsync(
-            async () => JsonSerializer.Deserialize<List<RunRecord>>(await service.Client.GetStringAsync("/api/v1/remediations?cluster=lab"), RunStore.Json)!,
+            async () => JsonSerializer.Deserialize<List<RunRecord>>(await service.Client.GetStringAsync("/api/v1/remediations?cluster=lab"), System.Text.Json.JsonSerializerOptions.Web)!,
             r => r.Count > 0, TimeSpan.FromSeconds(60), "Alertmanager's delivery to start a run");
         var run = await service.Client.WaitForRunAsync(Assert.Single(runs).Id);
 

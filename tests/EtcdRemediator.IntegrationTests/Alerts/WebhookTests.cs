@@ -93,7 +93,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
         var dispositions = answers.Select(a => Dispositions(a.Body)[0]).ToList();
         var runIds = dispositions.Select(d => d.GetProperty("runId").GetString()).Distinct().ToList();
-        var runs = JsonSerializer.Deserialize<List<RunRecord>>(await _client.GetStringAsync("/api/v1/remediations?cluster=prod&limit=50"), RunStore.Json)!;
+        var runs = JsonSerializer.Deserialize<List<RunRecord>>(await _client.GetStringAsync("/api/v1/remediations?cluster=prod&limit=50"), System.Text.Json.JsonSerializerOptions.Web)!;
         Assert.Single(runs);
         Assert.Equal([runs[0].Id], runIds);
         Assert.Equal(1, dispositions.Count(d => d.GetProperty("disposition").GetString() == "started"));

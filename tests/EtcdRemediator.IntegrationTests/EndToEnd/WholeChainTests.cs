@@ -54,7 +54,7 @@ public sealed class WholeChainTests(Xunit.Abstractions.ITestOutputHelper output)
     private async Task<RunRecord> WaitForAlertRunAsync(Chain chain)
     {
         var runs = await Poll.UntilAsync(
-            async () => JsonSerializer.Deserialize<List<RunRecord>>(await chain.Service.Client.GetStringAsync("/api/v1/remediations?cluster=lab"), RunStore.Json)!,
+            async () => JsonSerializer.Deserialize<List<RunRecord>>(await chain.Service.Client.GetStringAsync("/api/v1/remediations?cluster=lab"), System.Text.Json.JsonSerializerOptions.Web)!,
             r => r.Count > 0, TimeSpan.FromSeconds(90), "an alert to start a run");
         var run = await chain.Service.Client.WaitForRunAsync(runs[^1].Id);
         output.WriteLine($"{run.Id} {run.Action} {run.Status} trigger: {run.Trigger.Source}; {run.Reason}");

@@ -6,6 +6,7 @@ using Grpc.Net.Client;
 using Maintenance = EtcdRemediator.Etcd.Wire.Maintenance;
 using StatusRequest = EtcdRemediator.Etcd.Wire.StatusRequest;
 using StatusResponse = EtcdRemediator.Etcd.Wire.StatusResponse;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.IntegrationTests.Etcd;
 
@@ -271,7 +272,7 @@ public sealed class EtcdTestCluster : IAsyncDisposable
     private GrpcChannel TlsChannel(string url, (string Ca, string Cert, string Key) tls)
     {
         _tlsPool ??= new EtcdRemediator.Etcd.EtcdChannelPool(() =>
-            EtcdRemediator.Etcd.TlsMaterial.FromFiles(new EtcdRemediator.Etcd.TlsOptions { CaFile = tls.Ca, CertFile = tls.Cert, KeyFile = tls.Key }));
+            EtcdRemediator.Etcd.TlsMaterial.FromFiles(new EtcdRemediator.Configuration.TlsOptions { CaFile = tls.Ca, CertFile = tls.Cert, KeyFile = tls.Key }));
         return _tlsPool.For(url);
     }
 

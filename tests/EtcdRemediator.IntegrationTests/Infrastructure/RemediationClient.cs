@@ -23,7 +23,7 @@ public static class RemediationClient
     }
 
     public static async Task<RunRecord> GetRunAsync(this HttpClient client, string id) =>
-        JsonSerializer.Deserialize<RunRecord>(await client.GetStringAsync($"/api/v1/remediations/{id}"), RunStore.Json)!;
+        JsonSerializer.Deserialize<RunRecord>(await client.GetStringAsync($"/api/v1/remediations/{id}"), System.Text.Json.JsonSerializerOptions.Web)!;
 
     public static Task<RunRecord> WaitForRunAsync(this HttpClient client, string id, TimeSpan? timeout = null) =>
         Poll.UntilAsync(() => client.GetRunAsync(id), run => !run.IsActive, timeout ?? TimeSpan.FromMinutes(2), $"run {id} to end");

@@ -54,7 +54,7 @@ public sealed class CoordinationTests
         Assert.Equal(first.Id, second.Id);
         Assert.Equal("joined", second.Disposition);
         // Either it was still queued and became a recover, or it was running and a recover follows it.
-        var runs = JsonSerializer.Deserialize<List<RunRecord>>(await client.GetStringAsync("/api/v1/remediations?cluster=lab"), EtcdRemediator.Storage.RunStore.Json)!;
+        var runs = JsonSerializer.Deserialize<List<RunRecord>>(await client.GetStringAsync("/api/v1/remediations?cluster=lab"), System.Text.Json.JsonSerializerOptions.Web)!;
         Assert.True(run.Action == "recover" || runs.Any(r => r.Action == "recover" && r.Trigger.Kind == "follow-up"),
             string.Join(", ", runs.Select(r => $"{r.Id} {r.Action} {r.Trigger.Kind}")));
     }

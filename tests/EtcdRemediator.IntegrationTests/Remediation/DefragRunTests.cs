@@ -33,7 +33,7 @@ public sealed class DefragRunTests(ITestOutputHelper output)
 
         // etcd's logs: exactly one defragment per member, never overlapping, in plan order, old leader last.
         var windows = DefragEvidence.Windows(cluster);
-        output.WriteLine(System.Text.Json.JsonSerializer.Serialize(run, EtcdRemediator.Storage.RunStore.Json));
+        output.WriteLine(System.Text.Json.JsonSerializer.Serialize(run, System.Text.Json.JsonSerializerOptions.Web));
         foreach (var w in windows) output.WriteLine($"etcd log: {w.Member} defragment {w.Started:HH:mm:ss.fff} .. {w.Finished:HH:mm:ss.fff}");
         Assert.Equal(run.Plan.Select(p => p.Name), windows.Select(w => w.Member));
         DefragEvidence.AssertSequential(windows);

@@ -25,7 +25,7 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
     }
 
     private static async Task<List<RunRecord>> RunsAsync(HttpClient client) =>
-        JsonSerializer.Deserialize<List<RunRecord>>(await client.GetStringAsync("/api/v1/remediations?cluster=lab"), RunStore.Json)!;
+        JsonSerializer.Deserialize<List<RunRecord>>(await client.GetStringAsync("/api/v1/remediations?cluster=lab"), System.Text.Json.JsonSerializerOptions.Web)!;
 
     private static async Task<JsonElement> MaintenanceAsync(HttpClient client)
     {

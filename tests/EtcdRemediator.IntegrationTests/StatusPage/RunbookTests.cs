@@ -59,7 +59,7 @@ public sealed partial class RunbookTests(Xunit.Abstractions.ITestOutputHelper ou
         service.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "runbook-token");
         var runs = await Poll.UntilAsync(
             async () => System.Text.Json.JsonSerializer.Deserialize<List<EtcdRemediator.Remediation.RunRecord>>(
-                await service.Client.GetStringAsync("/api/v1/remediations?cluster=lab&limit=50"), EtcdRemediator.Storage.RunStore.Json)!,
+                await service.Client.GetStringAsync("/api/v1/remediations?cluster=lab&limit=50"), System.Text.Json.JsonSerializerOptions.Web)!,
             r => r.All(x => !x.IsActive), TimeSpan.FromMinutes(2), "the runbook's runs to end");
         Assert.All(runs, r => Assert.Contains(r.Status, new[]
         {

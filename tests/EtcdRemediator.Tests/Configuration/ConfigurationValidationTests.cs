@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using EtcdRemediator.Hosting;
 
 namespace EtcdRemediator.Tests.Configuration;
 
@@ -60,7 +61,7 @@ public sealed class ConfigurationValidationTests
         Assert.Equal("prod", cluster.Name);
         Assert.Equal(2, cluster.Endpoints.Count);
         Assert.Equal(TimeSpan.FromMinutes(5), options.Policy.Cooldown);
-        Assert.Equal(EtcdRemediator.Remediation.CompactMode.Always, options.Policy.Compact);
+        Assert.Equal(EtcdRemediator.Configuration.CompactMode.Always, options.Policy.Compact);
         Assert.Empty(RemediatorOptionsValidator.Collect(options));
     }
 

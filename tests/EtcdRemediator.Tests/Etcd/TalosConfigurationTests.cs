@@ -1,6 +1,7 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Etcd.Talos;
+using EtcdRemediator.Hosting;
 
 namespace EtcdRemediator.Tests.Etcd;
 

@@ -35,7 +35,7 @@ public sealed class DeferralTests : IAsyncLifetime
                 MaintenanceWindows = [new MaintenanceWindowOptions { Cron = "0 1 * * 6", Duration = TimeSpan.FromHours(4) }],
             }],
         });
-        _calendar = new MaintenanceCalendar(_options.Value.Clusters.Select(c => (c.Name, (IReadOnlyList<ScheduleOptions>)c.Schedules, (IReadOnlyList<MaintenanceWindowOptions>)c.MaintenanceWindows)));
+        _calendar = new MaintenanceCalendar(_options.Value.Clusters);
         _database = new RemediatorDatabase(_options);
         _store = new RunStore(_database);
         _coordinator = NewCoordinator();

@@ -1,6 +1,7 @@
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Tests.Remediation;
 

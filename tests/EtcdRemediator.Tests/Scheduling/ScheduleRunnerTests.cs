@@ -32,7 +32,7 @@ public sealed class ScheduleRunnerTests : IAsyncLifetime
             Clusters = [new ClusterOptions { Name = "lab", Schedules = [new ScheduleOptions { Action = "defrag", Cron = "0 3 * * 0" }] }],
             Scheduling = new SchedulingOptions { Jitter = TimeSpan.Zero, MissedRunGrace = TimeSpan.FromHours(2) },
         });
-        _calendar = new MaintenanceCalendar(_options.Value.Clusters.Select(c => (c.Name, (IReadOnlyList<ScheduleOptions>)c.Schedules, (IReadOnlyList<MaintenanceWindowOptions>)c.MaintenanceWindows)));
+        _calendar = new MaintenanceCalendar(_options.Value.Clusters);
         _database = new RemediatorDatabase(_options);
         _store = new RunStore(_database);
         _marks = new ScheduleMarkStore(_database);

@@ -2,6 +2,7 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Tests.Remediation;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Tests.Scheduling;
 

@@ -2,6 +2,7 @@ using EtcdRemediator.Etcd.Talos.Wire;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Etcd.Talos;
 

@@ -1,5 +1,6 @@
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
+using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Etcd.Talos;
 

@@ -1,4 +1,4 @@
-namespace EtcdRemediator.Etcd;
+namespace EtcdRemediator.Configuration;
 
 public enum EtcdBackend
 {
@@ -25,9 +25,9 @@ public sealed record ClusterOptions
     /// <summary>The members' <c>--quota-backend-bytes</c>; etcd 3.6 reports its own and that wins.</summary>
     public long QuotaBackendBytes { get; init; } = 2L * 1024 * 1024 * 1024;
     /// <summary>Runs started by the clock: a daily snapshot, a weekly defrag (thresholds still apply).</summary>
-    public List<Calendar.ScheduleOptions> Schedules { get; init; } = [];
+    public List<ScheduleOptions> Schedules { get; init; } = [];
     /// <summary>When disruptive automatic work (defrag) may start; none configured means any time.</summary>
-    public List<Calendar.MaintenanceWindowOptions> MaintenanceWindows { get; init; } = [];
+    public List<MaintenanceWindowOptions> MaintenanceWindows { get; init; } = [];
 }
 
 /// <summary>PEM files, as in the Kubernetes etcd PKI (ca.crt, healthcheck-client.crt/key).</summary>

@@ -2,8 +2,9 @@ using System.Text.RegularExpressions;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using Microsoft.Extensions.Options;
+using EtcdRemediator.Configuration;
 
-namespace EtcdRemediator.Configuration;
+namespace EtcdRemediator.Hosting;
 
 /// <summary>
 /// Checks the whole configuration at start-up. Every message starts with the full key

@@ -1,8 +1,9 @@
+using EtcdRemediator.Etcd;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Talos;
 using Microsoft.Extensions.Options;
 
-namespace EtcdRemediator.Etcd;
+namespace EtcdRemediator.Clusters;
 
 /// <summary>The configured clusters by name, each with its own channels.</summary>
 public sealed class EtcdClusterRegistry : IAsyncDisposable

@@ -1,28 +1,7 @@
-using System.Text.Json;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace EtcdRemediator.Observability;
-
-/// <summary>Without the run store no alert can be accepted: the one thing that makes us unready.</summary>
-public sealed class RunStoreHealthCheck(RunStore store) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        if (!store.IsOpen) return HealthCheckResult.Unhealthy("the run store is not open");
-        if (store.Fault is { } fault) return HealthCheckResult.Unhealthy(fault);
-        try
-        {
-            await store.ListAsync(null, 1, cancellationToken);
-            return HealthCheckResult.Healthy("the run store answers");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy($"the run store does not answer: {e.Message}");
-        }
-    }
-}
+namespace EtcdRemediator.Clusters;
 
 /// <summary>
 /// Whether each cluster and each of its members answers, each call bounded by <see cref="Budget"/>
@@ -72,18 +51,4 @@ public sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters) : IHea
 
     private static string Words(Exception e) =>
         e is TimeoutException ? $"did not answer within {Budget.TotalSeconds:0} s" : EtcdErrors.Describe(e);
-}
-
-/// <summary>/readyz as JSON: overall status and each check with its description and data.</summary>
-public static class HealthResponse
-{
-    public static Task WriteAsync(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description, e.Value.Data }),
-        }, RunStore.Json));
-    }
 }

@@ -1,4 +1,4 @@
-namespace EtcdRemediator.Calendar;
+namespace EtcdRemediator.Configuration;
 
 /// <summary><c>Clusters:N:Schedules:M</c>: run <see cref="Action"/> at each occurrence of <see cref="Cron"/>.</summary>
 public sealed record ScheduleOptions

@@ -1,14 +1,16 @@
+using EtcdRemediator.Etcd;
 using Polly;
 using Polly.Retry;
 
-namespace EtcdRemediator.Etcd;
+namespace EtcdRemediator.Clusters;
 
-public static class EtcdServiceCollectionExtensions
+public static class ClusterServiceCollectionExtensions
 {
     public static IServiceCollection AddEtcdClusters(this IServiceCollection services)
     {
         services.AddSingleton<EtcdClusterRegistry>();
         services.AddSingleton<ClusterInspector>();
+        services.AddHealthChecks().AddCheck<EtcdClustersHealthCheck>("etcd-clusters", tags: ["ready"]);
         // Idempotent reads only (status, member list, alarms, revision): a member that blinks gets
         // two more tries with jittered backoff. Each attempt carries its own gRPC deadline.
         // A retry is one plain line with its cause (Polly's own per-attempt lines, with stack traces,

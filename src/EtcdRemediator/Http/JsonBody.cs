@@ -3,14 +3,21 @@ using EtcdRemediator.Configuration;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-namespace EtcdRemediator.Api;
+namespace EtcdRemediator.Http;
+
+/// <summary>A request body type: how many bytes of it are accepted, from the configuration.</summary>
+public interface IJsonBodyType
+{
+    static abstract long MaxBytes(RemediatorOptions options);
+}
 
 /// <summary>
 /// A request body read by us rather than by the framework, so that every way it can be wrong
 /// (content type, size, syntax, a field of the wrong type, an unknown field) becomes problem details
 /// that name the field, never a bare 400 or a 500. <see cref="ValidationFilter{T}"/> answers for it.
+/// Each body type says how large it may be (<see cref="IJsonBodyType.MaxBytes"/>).
 /// </summary>
-public sealed class JsonBody<T> where T : class
+public sealed class JsonBody<T> where T : class, IJsonBodyType
 {
     private JsonBody(T? value, int status, Dictionary<string, string[]> errors, ReadOnlyMemory<byte> raw)
     {
@@ -29,7 +36,7 @@ public sealed class JsonBody<T> where T : class
 
     public static async ValueTask<JsonBody<T>> BindAsync(HttpContext context)
     {
-        var limit = context.RequestServices.GetRequiredService<IOptions<RemediatorOptions>>().Value.Alerts.MaxBodyBytes;
+        var limit = T.MaxBytes(context.RequestServices.GetRequiredService<IOptions<RemediatorOptions>>().Value);
         if (!context.Request.HasJsonContentType())
             return Fail(StatusCodes.Status415UnsupportedMediaType, "body", "the body must be JSON with Content-Type: application/json", default);
         if (context.Request.ContentLength > limit)

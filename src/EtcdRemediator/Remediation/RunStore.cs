@@ -1,7 +1,7 @@
 using System.Text.Json;
-using EtcdRemediator.Remediation;
+using EtcdRemediator.Storage;
 
-namespace EtcdRemediator.Storage;
+namespace EtcdRemediator.Remediation;
 
 /// <summary>
 /// Runs: the record as JSON, plus the columns we query by. A run whose latest state could not be
@@ -10,8 +10,6 @@ namespace EtcdRemediator.Storage;
 /// </summary>
 public sealed class RunStore(RemediatorDatabase database)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _unrecorded = new();
 
     public bool IsOpen => database.IsOpen;
@@ -26,13 +24,13 @@ public sealed class RunStore(RemediatorDatabase database)
 
     public async Task SaveAsync(RunRecord run, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(run, Json);
+        var json = JsonSerializer.Serialize(run, JsonSerializerOptions.Web);
         try
         {
             await WriteAsync(run, json, cancellationToken);
             _unrecorded.TryRemove(run.Id, out _);
             foreach (var (id, pending) in _unrecorded)
-                if (_unrecorded.TryRemove(id, out _)) await WriteAsync(JsonSerializer.Deserialize<RunRecord>(pending, Json)!, pending, cancellationToken);
+                if (_unrecorded.TryRemove(id, out _)) await WriteAsync(JsonSerializer.Deserialize<RunRecord>(pending, JsonSerializerOptions.Web)!, pending, cancellationToken);
         }
         catch (StoreUnavailableException)
         {
@@ -57,7 +55,7 @@ public sealed class RunStore(RemediatorDatabase database)
 
     public async Task<RunRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        if (_unrecorded.TryGetValue(id, out var pending)) return JsonSerializer.Deserialize<RunRecord>(pending, Json);
+        if (_unrecorded.TryGetValue(id, out var pending)) return JsonSerializer.Deserialize<RunRecord>(pending, JsonSerializerOptions.Web);
         return (await QueryAsync("SELECT record FROM runs WHERE id = $id", c => c.Parameters.AddWithValue("$id", id), cancellationToken)).FirstOrDefault();
     }
 
@@ -79,6 +77,6 @@ public sealed class RunStore(RemediatorDatabase database)
 
     private async Task<List<RunRecord>> QueryAsync(string sql, Action<Microsoft.Data.Sqlite.SqliteCommand> bind, CancellationToken cancellationToken) =>
         [.. (await database.QueryTextAsync(sql, bind, cancellationToken, RemediatorDatabase.MaxResponseChars))
-            .Select(json => JsonSerializer.Deserialize<RunRecord>(json, Json)!)
-            .Select(run => _unrecorded.TryGetValue(run.Id, out var pending) ? JsonSerializer.Deserialize<RunRecord>(pending, Json)! : run)];
+            .Select(json => JsonSerializer.Deserialize<RunRecord>(json, JsonSerializerOptions.Web)!)
+            .Select(run => _unrecorded.TryGetValue(run.Id, out var pending) ? JsonSerializer.Deserialize<RunRecord>(pending, JsonSerializerOptions.Web)! : run)];
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using EtcdRemediator.Alerts;
+using EtcdRemediator.Storage;
 
-namespace EtcdRemediator.Storage;
+namespace EtcdRemediator.Alerts;
 
 /// <summary>Every webhook delivery with what became of it, so a dropped alert can be found.</summary>
 public sealed class AlertAuditStore(RemediatorDatabase database)
@@ -13,11 +13,11 @@ public sealed class AlertAuditStore(RemediatorDatabase database)
                 command.Parameters.AddWithValue("$id", entry.Id);
                 command.Parameters.AddWithValue("$at", entry.ReceivedAt.UtcDateTime.ToString("O"));
                 command.Parameters.AddWithValue("$code", entry.StatusCode);
-                command.Parameters.AddWithValue("$entry", JsonSerializer.Serialize(entry.Bounded(), RunStore.Json));
+                command.Parameters.AddWithValue("$entry", JsonSerializer.Serialize(entry.Bounded(), System.Text.Json.JsonSerializerOptions.Web));
             }, cancellationToken);
 
     public async Task<List<AlertAuditEntry>> ListAsync(int limit, CancellationToken cancellationToken) =>
         [.. (await database.QueryTextAsync("SELECT entry FROM alert_audit ORDER BY received_at DESC, rowid DESC LIMIT $limit",
             c => c.Parameters.AddWithValue("$limit", limit), cancellationToken, RemediatorDatabase.MaxResponseChars))
-            .Select(json => JsonSerializer.Deserialize<AlertAuditEntry>(json, RunStore.Json)!)];
+            .Select(json => JsonSerializer.Deserialize<AlertAuditEntry>(json, System.Text.Json.JsonSerializerOptions.Web)!)];
 }

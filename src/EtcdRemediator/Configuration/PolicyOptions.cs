@@ -1,4 +1,4 @@
-namespace EtcdRemediator.Remediation;
+namespace EtcdRemediator.Configuration;
 
 public enum CompactMode
 {

@@ -1,7 +1,8 @@
 using EtcdRemediator.Etcd;
 using Microsoft.Extensions.Options;
+using EtcdRemediator.Configuration;
 
-namespace EtcdRemediator.Configuration;
+namespace EtcdRemediator.Hosting;
 
 public static class ConfigurationExtensions
 {

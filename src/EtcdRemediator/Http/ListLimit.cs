@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace EtcdRemediator.Api;
+namespace EtcdRemediator.Http;
 
 /// <summary>The `limit` query parameter of the list endpoints: 1 to 500, 20 when absent.</summary>
 public static class ListLimit

@@ -1,0 +1,13 @@
+namespace EtcdRemediator.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>The one SQLite file every feature's store writes to, and its retention.</summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services)
+    {
+        services.AddSingleton<RemediatorDatabase>();
+        services.AddSingleton<StoreRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<StoreRetention>());
+        return services;
+    }
+}
