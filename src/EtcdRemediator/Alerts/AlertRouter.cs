@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
 
@@ -20,13 +21,13 @@ public sealed record AlertRoute(RouteKind Kind, string? Cluster, RemediationActi
 /// </summary>
 public static class AlertRouter
 {
-    public static readonly IReadOnlyDictionary<string, RemediationAction> DefaultRoutes = new Dictionary<string, RemediationAction>
+    public static readonly FrozenDictionary<string, RemediationAction> DefaultRoutes = new Dictionary<string, RemediationAction>
     {
         ["etcdDatabaseHighFragmentationRatio"] = RemediationAction.Defrag,
         ["etcdDatabaseQuotaLowSpace"] = RemediationAction.Recover,
         ["etcdBackendQuotaLowSpace"] = RemediationAction.Recover,
         ["etcdNoSpaceAlarm"] = RemediationAction.Recover,
-    };
+    }.ToFrozenDictionary();
 
     public static AlertRoute Route(AlertmanagerAlert alert, AlertOptions options, IReadOnlyCollection<string> clusters)
     {

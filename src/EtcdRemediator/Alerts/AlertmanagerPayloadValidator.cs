@@ -17,7 +17,7 @@ public sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmanage
     public const int MaxGroupKeyLength = 4096;
     public const int MaxUrlLength = 2048;
 
-    private static readonly string[] Statuses = ["firing", "resolved"];
+    private static readonly IReadOnlyList<string> Statuses = ["firing", "resolved"];
 
     public AlertmanagerPayloadValidator()
     {

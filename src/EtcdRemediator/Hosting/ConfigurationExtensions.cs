@@ -6,8 +6,8 @@ namespace EtcdRemediator.Hosting;
 
 public static class ConfigurationExtensions
 {
-    /// <summary>The quick-start default: one local cluster, as a fresh `etcd` listens.</summary>
-    public static readonly ClusterOptions LocalCluster = new() { Name = "local", Endpoints = ["http://127.0.0.1:2379"] };
+    /// <summary>The quick-start default: one local cluster, as a fresh `etcd` listens (a new one each time: options are bound into).</summary>
+    private static ClusterOptions LocalCluster() => new() { Name = "local", Endpoints = ["http://127.0.0.1:2379"] };
 
     public static IHostApplicationBuilder AddRemediatorConfiguration(this IHostApplicationBuilder builder)
     {
@@ -27,7 +27,7 @@ public static class ConfigurationExtensions
             .Configure<ConfigurationCheck>((o, check) => check.Normalized.Bind(o))
             .PostConfigure(o =>
             {
-                if (o.Clusters.Count == 0) o.Clusters.Add(LocalCluster);
+                if (o.Clusters.Count == 0) o.Clusters.Add(LocalCluster());
             })
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RemediatorOptions>, RemediatorOptionsValidator>();

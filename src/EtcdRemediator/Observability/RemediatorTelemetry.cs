@@ -11,12 +11,13 @@ public sealed class RemediatorTelemetry : IDisposable
 {
     public const string Name = "EtcdRemediator";
 
-    public static readonly ActivitySource Source = new(Name);
-
     private readonly Meter _meter;
 
-    public RemediatorTelemetry(IMeterFactory meters)
+    /// <param name="sourceName">The ActivitySource's name: <see cref="Name"/>, which the tracing
+    /// configuration listens to; a test may give its own to listen to its runs alone.</param>
+    public RemediatorTelemetry(IMeterFactory meters, string sourceName = Name)
     {
+        Source = new ActivitySource(sourceName);
         _meter = meters.Create(Name);
         Runs = _meter.CreateCounter<long>("etcd_remediator_runs_total", description: "Remediation runs that ended, by outcome");
         DefragDuration = _meter.CreateHistogram<double>("etcd_remediator_defrag_duration_seconds", unit: "s",
@@ -26,6 +27,9 @@ public sealed class RemediatorTelemetry : IDisposable
         SnapshotBytes = _meter.CreateGauge<long>("etcd_remediator_snapshot_bytes", unit: "By", description: "Size of the latest verified snapshot");
         Alerts = _meter.CreateCounter<long>("etcd_remediator_alerts_total", description: "Alerts received, by what became of them");
     }
+
+    /// <summary>Spans of runs, steps and members.</summary>
+    public ActivitySource Source { get; }
 
     public Counter<long> Runs { get; }
     public Histogram<double> DefragDuration { get; }
@@ -44,5 +48,9 @@ public sealed class RemediatorTelemetry : IDisposable
             unit: "s", description: "How long the cluster's current run has been running; 0 when none is");
     }
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        Source.Dispose();
+        _meter.Dispose();
+    }
 }

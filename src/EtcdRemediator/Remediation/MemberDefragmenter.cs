@@ -16,7 +16,7 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
     /// <param name="state">The cluster as read just before this member (the read that also chose it): the gate judges it.</param>
     public async Task DefragmentAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, ClusterState state, bool last, CancellationToken cancellationToken)
     {
-        using var span = RemediatorTelemetry.Source.StartActivity($"member {planned.Name}");
+        using var span = telemetry.Source.StartActivity($"member {planned.Name}");
         span?.SetTag("etcd.member.id", planned.Id);
         span?.SetTag("etcd.member.name", planned.Name);
         span?.SetTag("etcd.member.planned_as_leader", planned.IsLeader);

@@ -31,13 +31,13 @@ public sealed class RunExecutor(
 
     public async Task ExecuteAsync(RunRecord run, CancellationToken cancellationToken)
     {
-        using var span = RemediatorTelemetry.Source.StartActivity("remediation run", ActivityKind.Internal);
+        using var span = telemetry.Source.StartActivity("remediation run", ActivityKind.Internal);
         span?.SetTag("etcd.cluster", run.Cluster);
         span?.SetTag("remediation.action", run.Action);
         span?.SetTag("remediation.run_id", run.Id);
         span?.SetTag("remediation.dry_run", run.DryRun);
         span?.SetTag("remediation.trigger", $"{run.Trigger.Kind}: {run.Trigger.Source}");
-        var steps = new StepRecorder(run, store, time);
+        var steps = new StepRecorder(run, store, time, telemetry.Source);
         logger.LogInformation("Run {RunId} for {Cluster} ({Action}{DryRun}) started by {TriggerKind}: {TriggerSource}",
             run.Id, run.Cluster, run.Action, run.DryRun ? ", dry run" : "", run.Trigger.Kind, run.Trigger.Source);
         try
@@ -133,14 +133,14 @@ public sealed class RunExecutor(
 
         if (plan.Members.Count > 0)
         {
-            using var members = RemediatorTelemetry.Source.StartActivity("defragment members");
+            using var members = telemetry.Source.StartActivity("defragment members");
             var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time, telemetry, logger);
             var remaining = plan.Members.ToList();
             while (remaining.Count > 0)
             {
                 // One read before each member: it chooses the member and is what the gate judges.
                 ClusterState now;
-                using (RemediatorTelemetry.Source.StartActivity("read before member"))
+                using (telemetry.Source.StartActivity("read before member"))
                     now = await inspector.InspectAsync(cluster, ct);
                 var next = await ChooseNextAsync(steps, remaining, now, ct);
                 remaining.Remove(next);

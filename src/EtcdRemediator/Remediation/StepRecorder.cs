@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Observability;
 using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.Remediation;
@@ -12,7 +11,7 @@ public sealed class RunFailedException(string reason, Exception? inner = null) :
 /// Appends a step to the run, persists it when it starts and when it ends, so GET shows a run's
 /// progress live and a run interrupted by a crash shows how far it got.
 /// </summary>
-public sealed class StepRecorder(RunRecord run, RunStore store, TimeProvider time)
+public sealed class StepRecorder(RunRecord run, RunStore store, TimeProvider time, ActivitySource spans)
 {
     public RunRecord Run => run;
 
@@ -20,7 +19,7 @@ public sealed class StepRecorder(RunRecord run, RunStore store, TimeProvider tim
 
     public async Task<T> RunAsync<T>(string name, string? member, Func<StepRecord, Task<T>> body, CancellationToken cancellationToken)
     {
-        using var activity = RemediatorTelemetry.Source.StartActivity(member is null ? name : $"{name} {member}");
+        using var activity = spans.StartActivity(member is null ? name : $"{name} {member}");
         activity?.SetTag("remediation.step", name);
         activity?.SetTag("etcd.member.name", member);
         var step = new StepRecord { Name = name, Member = member, StartedAt = time.GetUtcNow() };

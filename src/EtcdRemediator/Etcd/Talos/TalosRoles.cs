@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace EtcdRemediator.Etcd.Talos;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace EtcdRemediator.Etcd.Talos;
 /// </summary>
 public static class TalosRoles
 {
-    public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
+    public static readonly FrozenDictionary<string, IReadOnlyList<string>> Allowed = new Dictionary<string, IReadOnlyList<string>>
     {
         ["EtcdMemberList"] = ["os:admin", "os:operator", "os:reader (Talos 1.11+)", "os:etcd:backup (1.11+)"],
         ["EtcdStatus"] = ["os:admin", "os:operator", "os:reader (Talos 1.11+)", "os:etcd:backup (1.11+)"],
@@ -15,7 +17,7 @@ public static class TalosRoles
         ["EtcdDefragment"] = ["os:admin", "os:operator"],
         ["EtcdAlarmDisarm"] = ["os:admin", "os:operator"],
         ["EtcdForfeitLeadership"] = ["os:admin"],
-    };
+    }.ToFrozenDictionary();
 
     /// <summary>apid's "not authorized", in words an operator can act on. Not transient: never retried.</summary>
     public static string Explain(string method) =>
