@@ -22,8 +22,7 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
         span?.SetTag("etcd.member.planned_as_leader", planned.IsLeader);
         try
         {
-            await DefragmentMemberAsync(cluster, steps, planned, state, last, cancellationToken);
-            var defrag = steps.Run.Steps.Last(s => s.Name == "defragment");
+            var defrag = await DefragmentMemberAsync(cluster, steps, planned, state, last, cancellationToken);
             span?.SetTag("etcd.db_size.before", defrag.BytesBefore);
             span?.SetTag("etcd.db_size.after", defrag.BytesAfter);
         }
@@ -34,7 +33,8 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
         }
     }
 
-    private async Task DefragmentMemberAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, ClusterState state, bool last, CancellationToken cancellationToken)
+    /// <returns>The member's defragment step, with its size before and after.</returns>
+    private async Task<StepRecord> DefragmentMemberAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, ClusterState state, bool last, CancellationToken cancellationToken)
     {
         var member = await steps.RunAsync("gate", planned.Name, step =>
         {
@@ -50,7 +50,7 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
         if (target.Member.Id == before.AgreedLeader && policy.MoveLeader)
             await MoveLeadershipAwayAsync(cluster, steps, target, before, cancellationToken);
 
-        await steps.RunAsync("defragment", planned.Name, async step =>
+        var defragStep = await steps.RunAsync("defragment", planned.Name, async step =>
         {
             step.BytesBefore = target.Status!.DbSize;
             var started = time.GetTimestamp();
@@ -69,19 +69,22 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
             }
         }, cancellationToken);
 
-        await steps.RunAsync("catch-up", planned.Name, async step =>
+        var defrag = await steps.RunAsync("catch-up", planned.Name, async step =>
         {
             var caughtUp = await WaitForCatchUpAsync(cluster, target.Member, cancellationToken);
-            var defrag = steps.Run.Steps.Last(s => s.Name == "defragment");
-            defrag.BytesAfter = step.BytesAfter = caughtUp.DbSize;
+            // The file's size after is known once the member answers again: the defragment step gets it.
+            var defrag = steps.Amend(defragStep, d => d with { BytesAfter = caughtUp.DbSize });
+            step.BytesAfter = caughtUp.DbSize;
             telemetry.ReclaimedBytes.Add(Math.Max(0, defrag.BytesBefore!.Value - caughtUp.DbSize), new KeyValuePair<string, object?>("cluster", cluster.Name));
             step.Detail = $"applied index {caughtUp.RaftAppliedIndex}";
             logger.LogInformation("Defragmented {Member} ({MemberId}): {BytesBefore} -> {BytesAfter} bytes; caught up at applied index {AppliedIndex}",
                 planned.Name, planned.Id, defrag.BytesBefore, caughtUp.DbSize, caughtUp.RaftAppliedIndex);
+            return defrag;
         }, cancellationToken);
 
         if (!last && policy.PauseBetweenMembers > TimeSpan.Zero)
             await steps.RunAsync("pause", planned.Name, _ => Task.Delay(policy.PauseBetweenMembers, time, cancellationToken), cancellationToken);
+        return defrag;
     }
 
     /// <summary>Hands leadership to the follower furthest ahead, and waits until the cluster agrees.</summary>

@@ -23,7 +23,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
 
     private sealed class Tracked
     {
-        public RunRecord? Active;
+        public RunHandle? Active;
         /// <summary>The stronger trigger that joined a running run: it runs next, as itself (its own force).</summary>
         public RunRequest? FollowUp;
         public DateTimeOffset? LastSuccessAt;
@@ -48,6 +48,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         if (run.DryRun) await _dryRuns.Writer.WriteAsync(run.Id, cancellationToken);
         else _queue.Enqueue(run.Id, run.ActionKind);
     }
+
+
 
     public async Task<SubmitResult> SubmitAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -93,7 +95,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 NotBefore = deferred ? window.NextOpensAt : null,
             };
             await store.SaveAsync(run, cancellationToken);
-            if (!run.DryRun) tracked.Active = run;
+            if (!run.DryRun) tracked.Active = new RunHandle(run, store);
             if (deferred)
                 return new SubmitResult(Disposition.Deferred, run,
                     $"outside the maintenance window of '{request.Cluster}'; it starts when the next window opens at {run.NotBefore:O}", run.NotBefore);
@@ -111,29 +113,36 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     /// or a deferred run released because the joined request may not wait: a recover, a forced run);
     /// otherwise the run is already durable and the caller's own record (the alert audit) says it joined.
     /// </summary>
-    private async Task<SubmitResult> JoinAsync(Tracked tracked, RunRecord active, RunRequest request, CancellationToken cancellationToken)
+    private async Task<SubmitResult> JoinAsync(Tracked tracked, RunHandle active, RunRequest request, CancellationToken cancellationToken)
     {
-        active.JoinedCount++;
-        if (active.JoinedTriggers.Count < RunRecord.MaxJoinedKept) active.JoinedTriggers = [.. active.JoinedTriggers, request.Trigger];
-        if (active.Status is RunStatus.Queued or RunStatus.Deferred)
+        var current = active.Current;
+        if (current.Status is RunStatus.Queued or RunStatus.Deferred)
         {
-            var raised = request.Action > active.ActionKind;
-            if (raised) active.Action = request.Action.ToName();
-            var joined = request with { Action = active.ActionKind };
-            var release = active.Status == RunStatus.Deferred
-                && !DeferralRule.Defers(joined, calendar.WindowsOf(active.Cluster).StateAt(time.GetUtcNow()));
-            if (release) active.Status = RunStatus.Queued;
-            if (raised || release) await store.SaveAsync(active, cancellationToken);
-            if (release) await EnqueueAsync(active, cancellationToken);
-            else if (raised && active.Status == RunStatus.Queued) _queue.Raise(active.Id, request.Action);
+            // Not started: nothing but this coordinator (under its lock) changes it now.
+            var raised = request.Action > current.ActionKind;
+            var action = raised ? request.Action : current.ActionKind;
+            var release = current.Status == RunStatus.Deferred
+                && !DeferralRule.Defers(request with { Action = action }, calendar.WindowsOf(current.Cluster).StateAt(time.GetUtcNow()));
+            var joined = current.Joined(request.Trigger) with
+            {
+                Action = action.ToName(),
+                Status = release ? RunStatus.Queued : current.Status,
+            };
+            active.Change(_ => joined);
+            if (raised || release) await active.SaveAsync(cancellationToken: cancellationToken);
+            if (release) _queue.Enqueue(active.Id, action);
+            else if (raised && joined.Status == RunStatus.Queued) _queue.Raise(active.Id, request.Action);
         }
-        else if (request.Action > active.ActionKind
-                 && (tracked.FollowUp is null || request.Action > tracked.FollowUp.Action
-                     || (request.Action == tracked.FollowUp.Action && request.Force && !tracked.FollowUp.Force)))
+        else
         {
-            tracked.FollowUp = request;
+            // Running: the executor writes it as it goes, and the join with it.
+            active.Change(r => r.Joined(request.Trigger));
+            if (request.Action > current.ActionKind
+                && (tracked.FollowUp is null || request.Action > tracked.FollowUp.Action
+                    || (request.Action == tracked.FollowUp.Action && request.Force && !tracked.FollowUp.Force)))
+                tracked.FollowUp = request;
         }
-        return new SubmitResult(Disposition.Joined, active);
+        return new SubmitResult(Disposition.Joined, active.Current);
     }
 
     /// <summary>
@@ -146,15 +155,15 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         try
         {
             var now = time.GetUtcNow();
-            List<Tracked> waiting;
-            lock (_clusters) waiting = [.. _clusters.Values.Where(t => t.Active?.Status == RunStatus.Deferred)];
+            List<RunHandle> waiting;
+            lock (_clusters) waiting = [.. _clusters.Values.Select(t => t.Active).OfType<RunHandle>().Where(a => a.Current.Status == RunStatus.Deferred)];
             var released = 0;
-            foreach (var run in waiting.Select(t => t.Active!))
+            foreach (var handle in waiting)
             {
+                var run = handle.Current;
                 if (run.NotBefore > now && !calendar.WindowsOf(run.Cluster).IsOpen(now)) continue;
-                run.Status = RunStatus.Queued;
-                await store.SaveAsync(run, cancellationToken);
-                await EnqueueAsync(run, cancellationToken);
+                await handle.SaveAsync(r => r with { Status = RunStatus.Queued }, cancellationToken);
+                _queue.Enqueue(run.Id, run.ActionKind);
                 logger.LogInformation("Deferred run {RunId} of {Cluster} released: its maintenance window is open", run.Id, run.Cluster);
                 released++;
             }
@@ -167,30 +176,26 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     }
 
     /// <summary>Queued -> Running, under the same lock that joins triggers, so no join is lost.</summary>
-    public async Task<RunRecord?> BeginAsync(string id, CancellationToken cancellationToken)
+    public async Task<RunHandle?> BeginAsync(string id, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            var run = await store.GetAsync(id, cancellationToken);
-            if (run is null || run.Status != RunStatus.Queued) return null;
-            if (!run.DryRun && Track(run.Cluster).Active is { Id: var activeId } active && activeId == id) run = active;
-            run.Status = RunStatus.Running;
-            run.StartedAt = time.GetUtcNow();
+            var stored = await store.GetAsync(id, cancellationToken);
+            if (stored is null || stored.Status != RunStatus.Queued) return null;
+            var run = !stored.DryRun && Track(stored.Cluster).Active is { } active && active.Id == id ? active : new RunHandle(stored, store);
             try
             {
-                await store.SaveAsync(run, cancellationToken);
+                await run.SaveAsync(r => r with { Status = RunStatus.Running, StartedAt = time.GetUtcNow() }, cancellationToken);
             }
             catch (StoreUnavailableException e)
             {
                 // Not started, and the cluster must not stay "busy" with it: end it here, where every
                 // later trigger would otherwise join a run that never runs.
-                run.Status = RunStatus.Failed;
-                run.Reason = $"not started: the run store could not record its start ({e.Message})";
-                run.FinishedAt = time.GetUtcNow();
-                if (!run.DryRun) Track(run.Cluster).Active = null;
-                logger.LogError("Run {RunId} for {Cluster} not started: the run store could not record it: {Error}", run.Id, run.Cluster, e.Message);
-                try { await store.SaveAsync(run, CancellationToken.None); }
+                var ended = run.Change(r => r.Ended(RunStatus.Failed, $"not started: the run store could not record its start ({e.Message})", time.GetUtcNow()));
+                if (!ended.DryRun) Track(ended.Cluster).Active = null;
+                logger.LogError("Run {RunId} for {Cluster} not started: the run store could not record it: {Error}", ended.Id, ended.Cluster, e.Message);
+                try { await run.SaveAsync(cancellationToken: CancellationToken.None); }
                 catch (StoreUnavailableException) { } // kept in memory by the store, and written once it can
                 return null;
             }
@@ -202,8 +207,9 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         }
     }
 
-    public async Task CompleteAsync(RunRecord run, CancellationToken cancellationToken)
+    public async Task CompleteAsync(RunHandle handle, CancellationToken cancellationToken)
     {
+        var run = handle.Current;
         await _lock.WaitAsync(CancellationToken.None);
         RunRequest? followUp;
         try
@@ -236,12 +242,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
         foreach (var run in await store.ListByStatusAsync([RunStatus.Running], cancellationToken))
-        {
-            run.Status = RunStatus.Interrupted;
-            run.Reason = "the service stopped while this run was running; check the cluster and the steps before forcing another run";
-            run.FinishedAt = time.GetUtcNow();
-            await store.SaveAsync(run, cancellationToken);
-        }
+            await store.SaveAsync(run.Ended(RunStatus.Interrupted,
+                "the service stopped while this run was running; check the cluster and the steps before forcing another run", time.GetUtcNow()), cancellationToken);
         // The whole finished history, in the order the runs ended, through the same rule as live:
         // the same history always leaves the same breaker and cooldown.
         var finished = await store.ListByStatusAsync([RunStatus.Succeeded, RunStatus.Failed, RunStatus.Interrupted, RunStatus.NothingToDo, RunStatus.Refused], cancellationToken);
@@ -249,7 +251,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             Account(Track(run.Cluster), run);
         foreach (var run in await store.ListByStatusAsync([RunStatus.Queued, RunStatus.Deferred], cancellationToken))
         {
-            if (!run.DryRun) Track(run.Cluster).Active = run;
+            if (!run.DryRun) Track(run.Cluster).Active = new RunHandle(run, store);
             if (run.Status == RunStatus.Queued) await EnqueueAsync(run, cancellationToken); // deferred ones wait for ReleaseDueAsync
         }
     }
@@ -258,7 +260,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     {
         var t = Track(cluster);
         var until = t.LastSuccessAt + Policy.Cooldown;
-        var active = t.Active;
+        var active = t.Active?.Current;
         return new ClusterRunState(active?.Id, active?.Status == RunStatus.Running ? active.StartedAt : null, t.LastSuccessAt, t.ConsecutiveFailures,
             until > time.GetUtcNow() ? until : null, t.ConsecutiveFailures >= Policy.CircuitBreakerThreshold,
             active?.Status == RunStatus.Deferred ? active.NotBefore : null);

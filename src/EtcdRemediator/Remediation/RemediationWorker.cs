@@ -98,13 +98,13 @@ public sealed class RemediationWorker(
 
     private async Task RunAsync(string id, CancellationToken stoppingToken)
     {
-        RunRecord? run = null;
+        RunHandle? run = null;
         try
         {
             run = await coordinator.BeginAsync(id, stoppingToken);
             if (run is null) return;
             // Reads "run r-... (cluster)" in text; RunId and Cluster are fields in JSON and OTLP.
-            using var scope = logger.BeginScope("run {RunId} ({Cluster})", run.Id, run.Cluster);
+            using var scope = logger.BeginScope("run {RunId} ({Cluster})", run.Id, run.Current.Cluster);
             await executor.ExecuteAsync(run, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -118,10 +118,8 @@ public sealed class RemediationWorker(
                 logger.LogError("Run {RunId} stopped: the run store could not record it: {Error}", run.Id, storeFault.Message);
             else
                 logger.LogError(e, "Run {RunId} failed unexpectedly", run.Id);
-            run.Status = RunStatus.Failed;
-            run.Reason = storeFault is not null ? $"stopped: the run store could not record this run ({storeFault.Message})" : $"internal error: {e.Message}";
-            run.FinishedAt ??= time.GetUtcNow();
-            try { await store.SaveAsync(run, CancellationToken.None); }
+            var reason = storeFault is not null ? $"stopped: the run store could not record this run ({storeFault.Message})" : $"internal error: {e.Message}";
+            try { await run.SaveAsync(r => r with { Status = RunStatus.Failed, Reason = reason, FinishedAt = r.FinishedAt ?? time.GetUtcNow() }, CancellationToken.None); }
             catch (StoreUnavailableException) { } // the store keeps it readable in memory
         }
         finally

@@ -20,7 +20,6 @@ public sealed class RunExecutor(
     ClusterInspector inspector,
     SnapshotStore snapshots,
     QuotaReader quotas,
-    RunStore store,
     IOptions<RemediatorOptions> options,
     ResiliencePipelineProvider<string> pipelines,
     TimeProvider time,
@@ -29,30 +28,31 @@ public sealed class RunExecutor(
 {
     private PolicyOptions Policy => options.Value.Policy;
 
-    public async Task ExecuteAsync(RunRecord run, CancellationToken cancellationToken)
+    public async Task ExecuteAsync(RunHandle handle, CancellationToken cancellationToken)
     {
+        var run = handle.Current; // who, what and why do not change while it runs
         using var span = telemetry.Source.StartActivity("remediation run", ActivityKind.Internal);
         span?.SetTag("etcd.cluster", run.Cluster);
         span?.SetTag("remediation.action", run.Action);
         span?.SetTag("remediation.run_id", run.Id);
         span?.SetTag("remediation.dry_run", run.DryRun);
         span?.SetTag("remediation.trigger", $"{run.Trigger.Kind}: {run.Trigger.Source}");
-        var steps = new StepRecorder(run, store, time, telemetry.Source);
+        var steps = new StepRecorder(handle, time, telemetry.Source);
         logger.LogInformation("Run {RunId} for {Cluster} ({Action}{DryRun}) started by {TriggerKind}: {TriggerSource}",
             run.Id, run.Cluster, run.Action, run.DryRun ? ", dry run" : "", run.Trigger.Kind, run.Trigger.Source);
         try
         {
             var cluster = clusters.Find(run.Cluster) ?? throw new RunFailedException($"cluster '{run.Cluster}' is no longer configured");
             var (status, reason) = await RunStepsAsync(cluster, steps, cancellationToken);
-            Finish(run, status, reason);
+            run = Finish(steps, status, reason);
         }
         catch (RunFailedException e)
         {
-            Finish(run, RunStatus.Failed, e.Message);
+            run = Finish(steps, RunStatus.Failed, e.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Finish(run, RunStatus.Interrupted, "the service stopped while the run was in progress");
+            run = Finish(steps, RunStatus.Interrupted, "the service stopped while the run was in progress");
         }
         // Counted before the final save: whoever sees the run finished also sees it in the metrics.
         span?.SetTag("remediation.outcome", run.Status.ToString());
@@ -86,7 +86,7 @@ public sealed class RunExecutor(
                 : p.Reason ?? p.Verdict.ToString();
             return Task.FromResult(p);
         }, ct);
-        run.Plan = [.. plan.Members];
+        steps.Change(r => r with { Plan = plan.Members });
 
         if (plan.Verdict == PlanVerdict.Refused) return (RunStatus.Refused, plan.Reason);
         if (run.DryRun) return (RunStatus.DryRun, plan.Members.Count == 0 ? plan.Reason ?? "nothing to defragment" : null);
@@ -151,9 +151,11 @@ public sealed class RunExecutor(
         var after = await steps.RunAsync("verify", null, async step =>
         {
             var s = await inspector.InspectAsync(cluster, ct);
-            run.ReclaimedBytes = run.Steps.Where(x => x.Name == "defragment" && x.BytesAfter is not null)
-                .Sum(x => Math.Max(0, x.BytesBefore!.Value - x.BytesAfter!.Value));
-            step.Detail = $"reclaimed {run.ReclaimedBytes} bytes; {Summarize(s)}";
+            var reclaimed = steps.Change(r => r with
+            {
+                ReclaimedBytes = r.Steps.Where(x => x.Name == "defragment" && x.BytesAfter is not null).Sum(x => Math.Max(0, x.BytesBefore!.Value - x.BytesAfter!.Value)),
+            }).ReclaimedBytes;
+            step.Detail = $"reclaimed {reclaimed} bytes; {Summarize(s)}";
             return s;
         }, ct);
 
@@ -196,7 +198,7 @@ public sealed class RunExecutor(
             await steps.RunAsync("snapshot", source.Member.Name, async step =>
             {
                 var snapshot = await snapshots.SaveAsync(cluster, source.Member, source.Status!.DbSize, state.HasAlarm(AlarmKind.Corrupt), ct);
-                steps.Run.Snapshot = snapshot;
+                steps.Change(r => r with { Snapshot = snapshot });
                 telemetry.SnapshotBytes.Record(snapshot.Bytes, new KeyValuePair<string, object?>("cluster", cluster.Name));
                 step.BytesAfter = snapshot.Bytes;
                 step.Detail = $"{snapshot.Path} (revision {snapshot.Revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
@@ -242,12 +244,8 @@ public sealed class RunExecutor(
         return quota;
     }
 
-    private void Finish(RunRecord run, RunStatus status, string? reason)
-    {
-        run.Status = status;
-        run.Reason = reason;
-        run.FinishedAt = time.GetUtcNow();
-    }
+    private RunRecord Finish(StepRecorder steps, RunStatus status, string? reason) =>
+        steps.Change(r => r.Ended(status, reason, time.GetUtcNow()));
 
     private static string Summarize(ClusterState s) =>
         string.Join("; ", s.Members.Select(m => m.Status is { } st

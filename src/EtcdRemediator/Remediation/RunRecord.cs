@@ -34,52 +34,53 @@ public sealed record RunTrigger(string Kind, string Source);
 
 public sealed record PlannedMember(string Id, string Name, string Endpoint, bool IsLeader, long DbSize, long DbSizeInUse, double FragmentationRatio);
 
+/// <summary>One step as recorded: immutable; <see cref="StepDraft"/> is the step while it runs.</summary>
 public sealed record StepRecord
 {
     public required string Name { get; init; }
     public string? Member { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
-    public DateTimeOffset? FinishedAt { get; set; }
-    public StepOutcome Outcome { get; set; } = StepOutcome.Succeeded;
-    public long? BytesBefore { get; set; }
-    public long? BytesAfter { get; set; }
-    public string? Detail { get; set; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public StepOutcome Outcome { get; init; } = StepOutcome.Succeeded;
+    public long? BytesBefore { get; init; }
+    public long? BytesAfter { get; init; }
+    public string? Detail { get; init; }
     public double? DurationSeconds => FinishedAt is { } end ? Math.Round((end - StartedAt).TotalSeconds, 3) : null;
 }
 
 /// <summary>
-/// One remediation, as stored and as served by GET /api/v1/remediations/{id}. Only the executor
-/// running it writes to it (the coordinator only before it starts), and every change is persisted.
+/// One remediation, as stored and as served by GET /api/v1/remediations/{id}: a value. Every change
+/// makes a new one (through the run's <see cref="RunHandle"/>), so a saved or served run never
+/// changes under the code that serializes it.
 /// </summary>
-public sealed class RunRecord
+public sealed record RunRecord
 {
     public required string Id { get; init; }
     public required string Cluster { get; init; }
-    public required string Action { get; set; }
+    public required string Action { get; init; }
     public bool DryRun { get; init; }
     public bool Force { get; init; }
     /// <summary>Every voting member is defragmented, whatever its fragmentation (asked for by name).</summary>
     public bool IgnoreThresholds { get; init; }
     public required RunTrigger Trigger { get; init; }
-    /// <summary>The first triggers that joined this run (at most <see cref="MaxJoinedKept"/>), replaced, never
-    /// changed in place, so the executor can serialize the run while a trigger joins.</summary>
-    public IReadOnlyList<RunTrigger> JoinedTriggers { get; set; } = [];
+    /// <summary>The first triggers that joined this run (at most <see cref="MaxJoinedKept"/>).</summary>
+    public IReadOnlyList<RunTrigger> JoinedTriggers { get; init; } = [];
 
     /// <summary>How many triggers joined in all: an alert storm can bring thousands.</summary>
-    public int JoinedCount { get; set; }
+    public int JoinedCount { get; init; }
 
     public const int MaxJoinedKept = 20;
-    public RunStatus Status { get; set; } = RunStatus.Queued;
-    public string? Reason { get; set; }
+    public RunStatus Status { get; init; } = RunStatus.Queued;
+    public string? Reason { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     /// <summary>A deferred run starts at this time (the next window's opening) or when a window is open.</summary>
-    public DateTimeOffset? NotBefore { get; set; }
-    public DateTimeOffset? StartedAt { get; set; }
-    public DateTimeOffset? FinishedAt { get; set; }
-    public List<PlannedMember> Plan { get; set; } = [];
-    public List<StepRecord> Steps { get; init; } = [];
-    public SnapshotRecord? Snapshot { get; set; }
-    public long ReclaimedBytes { get; set; }
+    public DateTimeOffset? NotBefore { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public IReadOnlyList<PlannedMember> Plan { get; init; } = [];
+    public IReadOnlyList<StepRecord> Steps { get; init; } = [];
+    public SnapshotRecord? Snapshot { get; init; }
+    public long ReclaimedBytes { get; init; }
 
     [JsonIgnore]
     public bool IsActive => Status is RunStatus.Queued or RunStatus.Running or RunStatus.Deferred;
@@ -90,4 +91,14 @@ public sealed class RunRecord
 
     [JsonIgnore]
     public RemediationAction ActionKind => RemediationActions.TryParse(Action, out var a) ? a : RemediationAction.Snapshot;
+
+    /// <summary>This run with one trigger more joined (the first few kept by name, all counted).</summary>
+    public RunRecord Joined(RunTrigger trigger) => this with
+    {
+        JoinedCount = JoinedCount + 1,
+        JoinedTriggers = JoinedTriggers.Count < MaxJoinedKept ? [.. JoinedTriggers, trigger] : JoinedTriggers,
+    };
+
+    /// <summary>This run ended.</summary>
+    public RunRecord Ended(RunStatus status, string? reason, DateTimeOffset at) => this with { Status = status, Reason = reason, FinishedAt = at };
 }

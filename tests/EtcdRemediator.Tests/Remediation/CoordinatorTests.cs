@@ -49,11 +49,9 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var submitted = await _coordinator.SubmitAsync(Alert(force: force), CancellationToken.None);
         Assert.Equal(Disposition.Started, submitted.Disposition);
         var run = (await _coordinator.BeginAsync(submitted.Run!.Id, CancellationToken.None))!;
-        run.Status = outcome;
-        run.FinishedAt = _time.GetUtcNow();
-        await _store.SaveAsync(run, CancellationToken.None);
+        var ended = await run.SaveAsync(r => r.Ended(outcome, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(run, CancellationToken.None);
-        return run;
+        return ended;
     }
 
     [Fact]
@@ -141,10 +139,14 @@ public sealed class CoordinatorTests : IAsyncLifetime
     public async Task AnAlertStormKeepsTheCountButOnlyTheFirstJoinedTriggers()
     {
         var first = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
-        for (var i = 0; i < 500; i++) await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        SubmitResult last = first;
+        for (var i = 0; i < 500; i++) last = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
 
-        Assert.Equal(500, first.Run!.JoinedCount);
-        Assert.Equal(RunRecord.MaxJoinedKept, first.Run.JoinedTriggers.Count);
+        // Each answer carries the run as it is then; the first one's value is unchanged by later joins.
+        Assert.Equal(first.Run!.Id, last.Run!.Id);
+        Assert.Equal(0, first.Run.JoinedCount);
+        Assert.Equal(500, last.Run.JoinedCount);
+        Assert.Equal(RunRecord.MaxJoinedKept, last.Run.JoinedTriggers.Count);
     }
 
     [Fact]
@@ -175,8 +177,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var joined = await _coordinator.SubmitAsync(Alert(RemediationAction.Recover), CancellationToken.None);
         Assert.Equal(Disposition.Joined, joined.Disposition);
 
-        running.Status = RunStatus.Failed;
-        running.FinishedAt = _time.GetUtcNow();
+        await running.SaveAsync(r => r.Ended(RunStatus.Failed, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(running, CancellationToken.None);
 
         // The breaker is open for alerts: the alert's follow-up must not run.
@@ -191,8 +192,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var running = (await _coordinator.BeginAsync(first.Run!.Id, CancellationToken.None))!;
         await _coordinator.SubmitAsync(Alert(RemediationAction.Recover, force: true), CancellationToken.None);
 
-        running.Status = RunStatus.Succeeded;
-        running.FinishedAt = _time.GetUtcNow();
+        await running.SaveAsync(r => r.Ended(RunStatus.Succeeded, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(running, CancellationToken.None);
 
         var followUp = Assert.Single(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == "follow-up");
