@@ -26,7 +26,7 @@ public static class ClusterEndpoints
         return TypedResults.Ok(clusters.All.Select(c =>
         {
             var state = coordinator.StateOf(c.Name);
-            return new ClusterSummary(c.Name, c.HasKeyValueAccess ? "Etcd" : "Talos", c.Endpoints, state,
+            return new ClusterSummary(c.Name, c.Backend, c.Endpoints, state,
                 ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value.Policy, now));
         }));
     }

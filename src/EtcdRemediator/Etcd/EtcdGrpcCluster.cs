@@ -11,7 +11,7 @@ namespace EtcdRemediator.Etcd;
 /// member's channel; calls any member can answer try the configured endpoints in order. Every call
 /// carries a deadline, and the auth token when the cluster has auth enabled.
 /// </summary>
-public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time) : IEtcdCluster, IAsyncDisposable
+public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time) : IEtcdCluster, IKeyValueAccess, IAsyncDisposable
 {
     private readonly EtcdChannelPool _channels = new(() => TlsMaterial.FromFiles(options.Tls),
         [.. new[] { options.Tls?.CaFile, options.Tls?.CertFile, options.Tls?.KeyFile }.OfType<string>()], time);
@@ -22,7 +22,9 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
 
     public IReadOnlyList<string> Endpoints => _endpoints;
 
-    public bool HasKeyValueAccess => true;
+    public string Backend => "Etcd";
+
+    public IKeyValueAccess KeyValue => this;
 
     public async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken)
     {
@@ -114,11 +116,12 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         MemberIdentity.Verify(member, reply.Header?.MemberId ?? 0);
     }
 
-    public async Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken)
+    public async Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken)
     {
-        var reply = await OnMemberAsync(leader, (client, headers) => client.MoveLeaderAsync(new MoveLeaderRequest { TargetID = targetId }, headers, Deadline(), cancellationToken).ResponseAsync,
+        var reply = await OnMemberAsync(leader, (client, headers) => client.MoveLeaderAsync(new MoveLeaderRequest { TargetID = preferred.Id }, headers, Deadline(), cancellationToken).ResponseAsync,
             cancellationToken);
         MemberIdentity.Verify(leader, reply.Header?.MemberId ?? 0);
+        return Handover.ToPreferred;
     }
 
     public async Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken)

@@ -1,18 +1,23 @@
 namespace EtcdRemediator.Etcd;
 
 /// <summary>
-/// The operations the pipeline needs of one etcd cluster, and nothing more (DESIGN section 3).
-/// Calls that name a member reach that member itself, never a load-balanced endpoint.
+/// The operations the pipeline needs of one etcd cluster, and nothing more. Calls that name a
+/// member reach that member itself, never a load-balanced endpoint. What only some backends can do
+/// is a capability of its own (<see cref="KeyValue"/>), never a method that throws.
 /// </summary>
 public interface IEtcdCluster
 {
     string Name { get; }
 
+    /// <summary>How the service reaches the cluster, for people: "Etcd" (gRPC) or "Talos" (apid).</summary>
+    string Backend { get; }
+
     /// <summary>The configured endpoints, for reporting when no member list can be had.</summary>
     IReadOnlyList<string> Endpoints { get; }
 
-    /// <summary>False for Talos: no revision to read and no compaction through its API.</summary>
-    bool HasKeyValueAccess { get; }
+    /// <summary>The key space (revision, compaction), where the backend reaches it: etcd's own API
+    /// does; Talos' machine API does not (the Kubernetes API server compacts there).</summary>
+    IKeyValueAccess? KeyValue { get; }
 
     Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken);
 
@@ -21,12 +26,6 @@ public interface IEtcdCluster
     Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken);
 
     Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken);
-
-    /// <summary>The current revision of the key space.</summary>
-    Task<long> GetRevisionAsync(CancellationToken cancellationToken);
-
-    /// <summary>Physical compaction of a large key space takes a while: it gets its own deadline.</summary>
-    Task CompactAsync(long revision, bool physical, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>
     /// Streams a snapshot of <paramref name="member"/> into <paramref name="destination"/>, etcd's
@@ -43,6 +42,31 @@ public interface IEtcdCluster
     /// </summary>
     Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken);
 
-    /// <summary>Asks <paramref name="leader"/> to hand leadership to the member <paramref name="targetId"/>.</summary>
-    Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Asks <paramref name="leader"/> to give up leadership, to <paramref name="preferred"/> where the
+    /// backend can name a successor; the answer says which happened. Who leads afterwards is for the
+    /// caller to read: an election may still be under way.
+    /// </summary>
+    Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken);
+}
+
+/// <summary>The key space: what only a backend with etcd's KV API can do.</summary>
+public interface IKeyValueAccess
+{
+    /// <summary>The current revision of the key space.</summary>
+    Task<long> GetRevisionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Physical compaction of a large key space takes a while: it gets its own deadline.</summary>
+    Task CompactAsync(long revision, bool physical, TimeSpan timeout, CancellationToken cancellationToken);
+}
+
+/// <summary>How leadership was given up.</summary>
+public enum Handover
+{
+    /// <summary>Handed to the member asked for (etcd's MoveLeader).</summary>
+    ToPreferred,
+    /// <summary>Given up; the cluster elects any member (Talos' forfeit).</summary>
+    ToElection,
+    /// <summary>The member no longer led when asked: someone else already does.</summary>
+    AlreadyMoved,
 }

@@ -99,8 +99,8 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
 
         await steps.RunAsync("move-leader", leader.Member.Name, async step =>
         {
-            await cluster.MoveLeaderAsync(leader.Member, successor.Member.Id, cancellationToken);
-            // Etcd hands over to the member we name; Talos' forfeit lets etcd choose. Either way: any other leader.
+            var handover = await cluster.MoveLeadershipAsync(leader.Member, successor.Member, cancellationToken);
+            // Whoever the cluster chose, the run waits until some other member leads.
             ClusterState? now = null;
             await PollAsync(async ct =>
                 {
@@ -109,7 +109,12 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
                 },
                 policy.CatchUpTimeout, $"leadership to move away from {leader.Member.Name}", cancellationToken);
             var newLeader = now!.Find(now.AgreedLeader!.Value)!.Member;
-            step.Detail = $"leader is now {newLeader.Name} ({newLeader.HexId})";
+            step.Detail = $"leader is now {newLeader.Name} ({newLeader.HexId})" + handover switch
+            {
+                Handover.ToElection => " (leadership forfeited; the cluster elected)",
+                Handover.AlreadyMoved => " (it had moved already)",
+                _ => "",
+            };
         }, cancellationToken);
     }
 

@@ -97,7 +97,7 @@ public sealed class RunExecutor(
         // limit, the routine would end with NOSPACE still armed. Before compaction "in use" still holds
         // old revisions, so a run that compacts judges after compacting; one that cannot, right away.
         var recovering = noSpace || action == RemediationAction.Recover;
-        var compacts = plan.Members.Count > 0 && ShouldCompact(action) && cluster.HasKeyValueAccess;
+        var compacts = plan.Members.Count > 0 && ShouldCompact(action) && cluster.KeyValue is not null;
         var quota = recovering ? await ReadQuotaAsync(cluster, state, ct) : null;
         if (quota is not null && !compacts && DataInUseTooLarge(state, quota, "nothing was touched") is { } early)
             return (RunStatus.Failed, early);
@@ -109,16 +109,16 @@ public sealed class RunExecutor(
         if (plan.Members.Count > 0 && ShouldCompact(action))
             await steps.RunAsync("compact", null, async step =>
             {
-                if (!cluster.HasKeyValueAccess)
+                if (cluster.KeyValue is not { } keys)
                 {
                     step.Outcome = StepOutcome.Skipped;
-                    step.Detail = "the Talos API offers no compaction; the Kubernetes API server compacts every few minutes";
+                    step.Detail = $"the {cluster.Backend} API offers no compaction; the Kubernetes API server compacts every few minutes";
                     return;
                 }
-                var revision = await cluster.GetRevisionAsync(ct);
+                var revision = await keys.GetRevisionAsync(ct);
                 try
                 {
-                    await cluster.CompactAsync(revision, physical: true, Policy.DefragTimeout, ct);
+                    await keys.CompactAsync(revision, physical: true, Policy.DefragTimeout, ct);
                     step.Detail = $"compacted to revision {revision}";
                 }
                 catch (RpcException e) when (e.StatusCode == StatusCode.OutOfRange)

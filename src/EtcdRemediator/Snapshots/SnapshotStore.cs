@@ -40,7 +40,7 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             // etcd 3.5+ puts the snapshot's revision in the stream's first header; 3.4 does not, so
             // the revision read just before streaming stands in (the snapshot holds at least that).
             // Through Talos there is no revision to read: 0 stands for unknown.
-            var revisionBefore = cluster.HasKeyValueAccess ? await cluster.GetRevisionAsync(cancellationToken) : 0;
+            var revisionBefore = cluster.KeyValue is { } keys ? await keys.GetRevisionAsync(cancellationToken) : 0;
             SnapshotStreamInfo info;
             string sha256;
             // Snapshots hold every Secret of a Kubernetes cluster: readable by the service's user only.

@@ -31,7 +31,8 @@ public sealed class SnapshotStoreTests : IDisposable
     {
         public string Name => "lab";
         public IReadOnlyList<string> Endpoints => [];
-        public bool HasKeyValueAccess => false;
+        public string Backend => "test";
+        public IKeyValueAccess? KeyValue => null;
 
         public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
         {
@@ -44,10 +45,8 @@ public sealed class SnapshotStoreTests : IDisposable
         public Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<long> GetRevisionAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task CompactAsync(long revision, bool physical, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
     }
 

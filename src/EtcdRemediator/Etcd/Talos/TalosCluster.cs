@@ -31,7 +31,10 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     private volatile IReadOnlyList<string> _discovered = [];
 
-    public bool HasKeyValueAccess => false;
+    public string Backend => "Talos";
+
+    /// <summary>The machine API has no key-value access: no revision, no compaction.</summary>
+    public IKeyValueAccess? KeyValue => null;
 
     public Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken) =>
         OnAnyNodeAsync<IReadOnlyList<EtcdMember>>(async node =>
@@ -79,12 +82,6 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
         Unwrap(node, reply.Messages, m => m.Metadata);
     }
 
-    public Task<long> GetRevisionAsync(CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the Talos API has no key-value access, so no revision");
-
-    public Task CompactAsync(long revision, bool physical, TimeSpan timeout, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the Talos API offers no compaction");
-
     public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
         using var stall = new CancellationTokenSource(stallTimeout, time);
@@ -123,15 +120,16 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     /// <summary>apid forwards no metrics, and Talos' etcd status carries no quota: the configured value stands.</summary>
     public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
 
-    public async Task MoveLeaderAsync(EtcdMember leader, ulong targetId, CancellationToken cancellationToken)
+    /// <summary>Talos forfeits: etcd elects the successor, whoever <paramref name="preferred"/> was.</summary>
+    public async Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken)
     {
         var reply = await CallAsync("EtcdForfeitLeadership", leader.Endpoint, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
         // machined names the member that now leads, or nothing when this node did not lead (any more).
-        if (Unwrap(leader.Endpoint, reply.Messages, m => m.Metadata).Member is { Length: > 0 }) return;
+        if (Unwrap(leader.Endpoint, reply.Messages, m => m.Metadata).Member is { Length: > 0 }) return Handover.ToElection;
         var now = await GetStatusAsync(leader, cancellationToken);
         if (now.Leader == leader.Id)
             throw NodeError(leader.Endpoint, "EtcdForfeitLeadership moved nothing: the node still leads");
-        // Leadership had already moved on; the caller re-reads who leads before going on.
+        return Handover.AlreadyMoved;
     }
 
     /// <summary>Calls any control-plane node can answer; node errors already name their node.</summary>
