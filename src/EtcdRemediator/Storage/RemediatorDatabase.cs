@@ -83,6 +83,11 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
 
     public bool IsOpen => _connectionString is not null;
 
+    private long _commits;
+
+    /// <summary>Transactions committed by the writer: one per batch of writes that arrived together.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(options.Value.Storage.Path);
@@ -134,6 +139,7 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
                     foreach (var write in batch) await ExecuteAsync(connection, write, (SqliteTransaction)transaction);
                     await transaction.CommitAsync();
                 }
+                Interlocked.Increment(ref _commits);
                 foreach (var write in batch) write.Done.TrySetResult();
                 _lastWriteError = null;
             }

@@ -40,6 +40,32 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task WritesThatArriveWhileACommitIsUnderWayShareTheNextOne()
+    {
+        using var db = Open();
+        var store = new RunStore(db);
+        using var inCommit = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var before = db.Commits;
+
+        // The writer is held inside a transaction (its bind runs on the writer's thread) ...
+        var held = db.WriteAsync("INSERT INTO schedule_marks (key, due_at) VALUES ('held', 'x')", _ =>
+        {
+            inCommit.Set();
+            release.Wait();
+        }, CancellationToken.None);
+        Assert.True(inCommit.Wait(TimeSpan.FromSeconds(10)), "the writer took the first write");
+        // ... while 100 runs are saved: they queue up behind it.
+        var waiting = Enumerable.Range(0, 100).Select(i => store.SaveAsync(Run(i), CancellationToken.None)).ToList();
+        release.Set();
+        await held;
+        await Task.WhenAll(waiting);
+
+        Assert.Equal(2, db.Commits - before); // the held write's commit, then one for all 100
+        Assert.Equal(100, (await store.ListAsync(null, 500, CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task ABadWriteFailsAloneAndItsNeighboursAreCommitted()
     {
         using var db = Open();
