@@ -14,9 +14,11 @@ public sealed class SnapshotStoreTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 3, 0, 0, TimeSpan.Zero));
+
     private SnapshotStore Store(int retain = 5) => new(
         Options.Create(new RemediatorOptions { Snapshots = new SnapshotOptions { Directory = _dir, Retain = retain } }),
-        TimeProvider.System, NullLogger<SnapshotStore>.Instance);
+        _time, NullLogger<SnapshotStore>.Instance);
 
     /// <summary>etcd's format: the database bytes followed by their sha256; <paramref name="cut"/> drops bytes from the end.</summary>
     private static byte[] EtcdStream(int size, int cut = 0, bool corrupt = false)
@@ -88,7 +90,7 @@ public sealed class SnapshotStoreTests : IDisposable
         for (var i = 0; i < 4; i++)
         {
             await store.SaveAsync(new StreamingCluster(EtcdStream(1_000)), Member, 1_000, corruptAlarm: false, CancellationToken.None);
-            await Task.Delay(5); // names carry milliseconds; keep them distinct
+            _time.Advance(TimeSpan.FromMinutes(1)); // a snapshot a minute: names carry the time
         }
 
         Assert.Equal(2, store.List("lab").Count);
