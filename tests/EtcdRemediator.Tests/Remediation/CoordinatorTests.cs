@@ -9,37 +9,17 @@ namespace EtcdRemediator.Tests.Remediation;
 /// <summary>Cooldown, breaker and joining, on a real SQLite file and fake time.</summary>
 public sealed class CoordinatorTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-").FullName;
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-    private readonly IOptions<RemediatorOptions> _options;
-    private readonly RemediatorDatabase _database;
-    private readonly RunStore _store;
-    private RemediationCoordinator _coordinator;
+    private readonly CoordinatorHarness _h = new(
+        new RemediatorOptions { Policy = new PolicyOptions { Cooldown = TimeSpan.FromMinutes(30), CircuitBreakerThreshold = 3 } },
+        new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
-    public CoordinatorTests()
-    {
-        _options = Options.Create(new RemediatorOptions
-        {
-            Storage = new StorageOptions { Path = Path.Combine(_dir, "runs.db") },
-            Policy = new PolicyOptions { Cooldown = TimeSpan.FromMinutes(30), CircuitBreakerThreshold = 3 },
-        });
-        _database = new RemediatorDatabase(_options);
-        _store = new RunStore(_database);
-        _coordinator = NewCoordinator();
-    }
+    private FakeTimeProvider _time => _h.Time;
+    private RunStore _store => _h.Store;
+    private RemediationCoordinator _coordinator => _h.Coordinator;
 
-    private RemediationCoordinator NewCoordinator() =>
-        new(_store, _options, EtcdRemediator.Calendar.MaintenanceCalendar.Empty, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<RemediationCoordinator>.Instance);
+    public Task InitializeAsync() => _h.OpenAsync();
 
-    public Task InitializeAsync() => _store.OpenAsync(CancellationToken.None);
-
-    public Task DisposeAsync()
-    {
-        _coordinator.Dispose();
-        _database.Dispose();
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => _h.DisposeAsync().AsTask();
 
     private static RunRequest Alert(RemediationAction action = RemediationAction.Defrag, bool force = false) =>
         new("lab", action, DryRun: false, force, new RunTrigger("alert", "etcdDatabaseHighFragmentationRatio"));
@@ -157,9 +137,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var other = await _coordinator.SubmitAsync(Alert(force: true) with { Cluster = "other" }, CancellationToken.None);
         await _coordinator.BeginAsync(other.Run!.Id, CancellationToken.None);
 
-        _coordinator.Dispose();
-        _coordinator = NewCoordinator();
-        await _coordinator.RecoverAsync(CancellationToken.None);
+        await _h.RestartAsync();
 
         Assert.Equal(RunStatus.Interrupted, (await _store.GetAsync(other.Run.Id, CancellationToken.None))!.Status);
         Assert.Equal(queued.Run!.Id, await _coordinator.Queue.DequeueAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token));
@@ -219,9 +197,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         }
         var live = _coordinator.StateOf("lab");
 
-        _coordinator.Dispose();
-        _coordinator = NewCoordinator();
-        await _coordinator.RecoverAsync(CancellationToken.None);
+        await _h.RestartAsync();
         var replayed = _coordinator.StateOf("lab");
 
         Assert.Equal(failures, live.ConsecutiveFailures);
@@ -234,7 +210,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
     public async Task AStoreFailureAtTheStartOfARunEndsItSoLaterTriggersDoNotJoinIt()
     {
         var queued = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
-        foreach (var file in Directory.GetFiles(_dir, "runs.db*")) File.Delete(file);
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_h.Options.Value.Storage.Path)!, "runs.db*")) File.Delete(file);
 
         var begun = await _coordinator.BeginAsync(queued.Run!.Id, CancellationToken.None);
 
@@ -248,5 +224,5 @@ public sealed class CoordinatorTests : IAsyncLifetime
 
     [Fact]
     public void TheRunStoreIsReadableByItsOwnerOnly() =>
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir, "runs.db")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_h.Options.Value.Storage.Path));
 }

@@ -16,42 +16,22 @@ public sealed class DeferralTests : IAsyncLifetime
     private static readonly DateTimeOffset Thursday = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset WindowOpens = new(2026, 11, 28, 1, 0, 0, TimeSpan.Zero);
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-").FullName;
-    private readonly FakeTimeProvider _time = new(Thursday);
-    private readonly IOptions<RemediatorOptions> _options;
-    private readonly RemediatorDatabase _database;
-    private readonly RunStore _store;
-    private readonly MaintenanceCalendar _calendar;
-    private RemediationCoordinator _coordinator;
-
-    public DeferralTests()
+    private readonly CoordinatorHarness _h = new(new RemediatorOptions
     {
-        _options = Options.Create(new RemediatorOptions
+        Clusters = [new ClusterOptions
         {
-            Storage = new StorageOptions { Path = Path.Combine(_dir, "runs.db") },
-            Clusters = [new ClusterOptions
-            {
-                Name = "lab",
-                MaintenanceWindows = [new MaintenanceWindowOptions { Cron = "0 1 * * 6", Duration = TimeSpan.FromHours(4) }],
-            }],
-        });
-        _calendar = new MaintenanceCalendar(_options.Value.Clusters);
-        _database = new RemediatorDatabase(_options);
-        _store = new RunStore(_database);
-        _coordinator = NewCoordinator();
-    }
+            Name = "lab",
+            MaintenanceWindows = [new MaintenanceWindowOptions { Cron = "0 1 * * 6", Duration = TimeSpan.FromHours(4) }],
+        }],
+    }, Thursday);
 
-    private RemediationCoordinator NewCoordinator() => new(_store, _options, _calendar, _time, NullLogger<RemediationCoordinator>.Instance);
+    private FakeTimeProvider _time => _h.Time;
+    private RunStore _store => _h.Store;
+    private RemediationCoordinator _coordinator => _h.Coordinator;
 
-    public Task InitializeAsync() => _store.OpenAsync(CancellationToken.None);
+    public Task InitializeAsync() => _h.OpenAsync();
 
-    public Task DisposeAsync()
-    {
-        _coordinator.Dispose();
-        _database.Dispose();
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => _h.DisposeAsync().AsTask();
 
     private static RunRequest Request(string kind, RemediationAction action = RemediationAction.Defrag, bool force = false) =>
         new("lab", action, DryRun: false, force, new RunTrigger(kind, "test"));
@@ -152,13 +132,7 @@ public sealed class DeferralTests : IAsyncLifetime
         Assert.Null(await NextQueuedAsync());
     }
 
-    private async Task RestartAsync(DateTimeOffset at)
-    {
-        _coordinator.Dispose();
-        _time.SetUtcNow(at);
-        _coordinator = NewCoordinator();
-        await _coordinator.RecoverAsync(CancellationToken.None);
-    }
+    private Task RestartAsync(DateTimeOffset at) => _h.RestartAsync(at);
 
     [Fact]
     public async Task InsideTheWindowADefragStartsAtOnce()

@@ -4,6 +4,7 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Storage;
+using EtcdRemediator.Tests.Remediation;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -15,43 +16,24 @@ public sealed class ScheduleRunnerTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Sunday = new(2026, 11, 29, 3, 0, 0, TimeSpan.Zero); // the cron's occurrence
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-").FullName;
-    private readonly FakeTimeProvider _time = new(Sunday.AddHours(1));
-    private readonly IOptions<RemediatorOptions> _options;
-    private readonly RemediatorDatabase _database;
-    private readonly RunStore _store;
-    private readonly ScheduleMarkStore _marks;
-    private readonly MaintenanceCalendar _calendar;
-    private readonly RemediationCoordinator _coordinator;
-
-    public ScheduleRunnerTests()
+    private readonly CoordinatorHarness _h = new(new RemediatorOptions
     {
-        _options = Options.Create(new RemediatorOptions
-        {
-            Storage = new StorageOptions { Path = Path.Combine(_dir, "runs.db") },
-            Clusters = [new ClusterOptions { Name = "lab", Schedules = [new ScheduleOptions { Action = "defrag", Cron = "0 3 * * 0" }] }],
-            Scheduling = new SchedulingOptions { Jitter = TimeSpan.Zero, MissedRunGrace = TimeSpan.FromHours(2) },
-        });
-        _calendar = new MaintenanceCalendar(_options.Value.Clusters);
-        _database = new RemediatorDatabase(_options);
-        _store = new RunStore(_database);
-        _marks = new ScheduleMarkStore(_database);
-        _coordinator = new RemediationCoordinator(_store, _options, _calendar, _time, NullLogger<RemediationCoordinator>.Instance);
-    }
+        Clusters = [new ClusterOptions { Name = "lab", Schedules = [new ScheduleOptions { Action = "defrag", Cron = "0 3 * * 0" }] }],
+        Scheduling = new SchedulingOptions { Jitter = TimeSpan.Zero, MissedRunGrace = TimeSpan.FromHours(2) },
+    }, Sunday.AddHours(1));
 
-    private Schedule TheSchedule => Assert.Single(_calendar.AllSchedules);
+    private ScheduleMarkStore? _marksStore;
+    private FakeTimeProvider _time => _h.Time;
+    private RunStore _store => _h.Store;
+    private ScheduleMarkStore _marks => _marksStore ??= new ScheduleMarkStore(_h.Database);
+    private RemediationCoordinator _coordinator => _h.Coordinator;
+    private Schedule TheSchedule => Assert.Single(_h.Calendar.AllSchedules);
 
-    public Task InitializeAsync() => _store.OpenAsync(CancellationToken.None);
+    public Task InitializeAsync() => _h.OpenAsync();
 
-    public Task DisposeAsync()
-    {
-        _coordinator.Dispose();
-        _database.Dispose();
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => _h.DisposeAsync().AsTask();
 
-    private ScheduleRunner NewRunner() => new(_calendar, _marks, _coordinator, _options, _time, NullLogger<ScheduleRunner>.Instance);
+    private ScheduleRunner NewRunner() => new(_h.Calendar, _marks, _coordinator, _h.Options, _time, NullLogger<ScheduleRunner>.Instance);
 
     /// <summary>Polls the store until <paramref name="done"/>.</summary>
     private async Task<List<RunRecord>> RunsUntilAsync(Func<List<RunRecord>, bool> done)

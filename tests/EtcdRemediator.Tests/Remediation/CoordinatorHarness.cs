@@ -1,0 +1,56 @@
+using EtcdRemediator.Calendar;
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EtcdRemediator.Tests.Remediation;
+
+/// <summary>
+/// The coordinator as the service builds it, on a real SQLite file in a folder of its own and a fake
+/// clock, with no worker: runs stay queued until a test begins them. Restart() is a process restart.
+/// </summary>
+public sealed class CoordinatorHarness : IAsyncDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-").FullName;
+
+    public CoordinatorHarness(RemediatorOptions options, DateTimeOffset now)
+    {
+        Time = new FakeTimeProvider(now);
+        Options = Microsoft.Extensions.Options.Options.Create(options with { Storage = options.Storage with { Path = Path.Combine(_dir, "runs.db") } });
+        Calendar = new MaintenanceCalendar(Options.Value.Clusters);
+        Database = new RemediatorDatabase(Options);
+        Store = new RunStore(Database);
+        Coordinator = NewCoordinator();
+    }
+
+    public FakeTimeProvider Time { get; }
+    public IOptions<RemediatorOptions> Options { get; }
+    public MaintenanceCalendar Calendar { get; }
+    public RemediatorDatabase Database { get; }
+    public RunStore Store { get; }
+    public RemediationCoordinator Coordinator { get; private set; }
+
+    public Task OpenAsync() => Store.OpenAsync(CancellationToken.None);
+
+    /// <summary>A new coordinator on the same store, recovered from it, at <paramref name="at"/> when given.</summary>
+    public async Task RestartAsync(DateTimeOffset? at = null)
+    {
+        Coordinator.Dispose();
+        if (at is { } t) Time.SetUtcNow(t);
+        Coordinator = NewCoordinator();
+        await Coordinator.RecoverAsync(CancellationToken.None);
+    }
+
+    private RemediationCoordinator NewCoordinator() => new(Store, Options, Calendar, Time, NullLogger<RemediationCoordinator>.Instance);
+
+    public ValueTask DisposeAsync()
+    {
+        Coordinator.Dispose();
+        Database.Dispose();
+        Directory.Delete(_dir, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}
