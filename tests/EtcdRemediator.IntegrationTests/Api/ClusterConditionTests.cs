@@ -11,11 +11,9 @@ public sealed class ClusterConditionTests
     [Fact]
     public async Task AFragmentedClusterShowsLowUtilisationOnEveryMember()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 16);
-        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 16);
 
-        var view = await app.CreateClient().GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status");
+        var view = await lab.Client.GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status");
 
         Assert.All(view!.Members, m =>
         {

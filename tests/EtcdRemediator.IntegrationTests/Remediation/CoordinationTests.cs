@@ -11,10 +11,8 @@ public sealed class CoordinationTests
     [Fact]
     public async Task TwoTriggersAtOnceMakeOneRunAndARunRightAfterASuccessIsInCooldown()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 12);
-        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
-        var client = app.CreateClient();
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 12);
+        var (cluster, client) = (lab.Cluster, lab.Client);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => client.TriggerAsync("lab", "defrag")));
 
@@ -41,12 +39,8 @@ public sealed class CoordinationTests
     [Fact]
     public async Task AStrongerTriggerJoiningARunningRunIsFollowedByARunOfItsOwn()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 8);
-        var settings = RemediatorApp.ForCluster(cluster);
-        settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:02";
-        await using var app = new RemediatorApp(settings);
-        var client = app.CreateClient();
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 8, configure: s => s["Remediator:Policy:PauseBetweenMembers"] = "00:00:02");
+        var client = lab.Client;
 
         var first = await client.TriggerAsync("lab", "defrag");
         await Poll.UntilAsync(() => client.GetRunAsync(first.Id), r => r.Steps.Any(s => s.Name == "pause"), TimeSpan.FromMinutes(1), "the defrag to be running");

@@ -37,13 +37,12 @@ public sealed class SafetyRuleTests
     [Fact]
     public async Task WhenLeadershipMovesMidRunTheNewLeaderIsStillDefragmentedLast()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 8);
-        var settings = RemediatorApp.ForCluster(cluster);
-        settings["Remediator:Policy:MoveLeader"] = "false";
-        settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:03";
-        await using var app = new RemediatorApp(settings);
-        var client = app.CreateClient();
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 8, configure: settings =>
+        {
+            settings["Remediator:Policy:MoveLeader"] = "false";
+            settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:03";
+        });
+        var (cluster, client) = (lab.Cluster, lab.Client);
 
         var id = (await client.TriggerAsync("lab", "defrag", force: true)).Id;
         // During the pause after the first member, leadership goes to the member planned second.
@@ -105,16 +104,15 @@ public sealed class SafetyRuleTests
     [Fact]
     public async Task DryRunsAgainstAnUnreachableClusterNeverDelayARealRun()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 8);
         using var dead = new BlackHole();
-        var settings = RemediatorApp.ForCluster(cluster);
-        settings["Remediator:Clusters:1:Name"] = "dead";
-        settings["Remediator:Clusters:1:Endpoints:0"] = dead.Url;
-        settings["Remediator:Policy:MaxConcurrentClusters"] = "1";
-        settings["Remediator:Policy:RequestTimeout"] = "00:00:02";
-        await using var app = new RemediatorApp(settings);
-        var client = app.CreateClient();
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 8, configure: settings =>
+        {
+            settings["Remediator:Clusters:1:Name"] = "dead";
+            settings["Remediator:Clusters:1:Endpoints:0"] = dead.Url;
+            settings["Remediator:Policy:MaxConcurrentClusters"] = "1";
+            settings["Remediator:Policy:RequestTimeout"] = "00:00:02";
+        });
+        var (cluster, client) = (lab.Cluster, lab.Client);
 
         var dryRuns = new List<string>();
         // Not waiting for their plans (?wait=0s): all of them queued before the real run is asked for.

@@ -45,15 +45,14 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
     [Fact]
     public async Task AScheduleDefragmentsAFragmentedClusterThenFindsItHealthyAndDoesNothing()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 24);
-        var settings = RemediatorApp.ForCluster(cluster);
-        settings["Remediator:Clusters:0:Schedules:0:Action"] = "defrag";
-        settings["Remediator:Clusters:0:Schedules:0:Cron"] = "*/3 * * * * *";
-        settings["Remediator:Scheduling:Jitter"] = "0s";
-        settings["Remediator:Policy:Cooldown"] = "0s"; // so the next occurrence is not held back by the first run's success
-        await using var app = new RemediatorApp(settings);
-        var client = app.CreateClient();
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 24, configure: settings =>
+        {
+            settings["Remediator:Clusters:0:Schedules:0:Action"] = "defrag";
+            settings["Remediator:Clusters:0:Schedules:0:Cron"] = "*/3 * * * * *";
+            settings["Remediator:Scheduling:Jitter"] = "0s";
+            settings["Remediator:Policy:Cooldown"] = "0s"; // so the next occurrence is not held back by the first run's success
+        });
+        var (cluster, client) = (lab.Cluster, lab.Client);
 
         var runs = await Poll.UntilAsync(() => RunsAsync(client),
             r => r.Any(x => x.Status == RunStatus.NothingToDo) && r.Any(x => x.Status == RunStatus.Succeeded),
@@ -81,12 +80,8 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
     [Fact]
     public async Task AnAlertOutsideTheWindowIsDeferredAndRunsWhenTheWindowOpens()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 24);
-        var settings = RemediatorApp.ForCluster(cluster);
-        ShortWindows(settings);
-        await using var app = new RemediatorApp(settings);
-        var client = app.CreateClient();
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 24, configure: ShortWindows);
+        var (cluster, client) = (lab.Cluster, lab.Client);
 
         var opens = await WindowClosedAsync(client);
         var response = await client.PostAsync("/api/v1/alerts",
@@ -116,13 +111,13 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
     [Fact]
     public async Task AManualDefragOutsideTheWindowSaysWhenItWillStartAndAForcedOneRunsNow()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        var settings = RemediatorApp.ForCluster(cluster);
-        ShortWindows(settings);
-        settings["Remediator:Clusters:0:MaintenanceWindows:0:Cron"] = "0 0 3 * * 6"; // Saturdays 03:00: not during this test
-        settings["Remediator:Clusters:0:MaintenanceWindows:0:Duration"] = "2h";
-        await using var app = new RemediatorApp(settings);
-        var client = app.CreateClient();
+        await using var lab = await LabScenario.StartAsync(configure: settings =>
+        {
+            ShortWindows(settings);
+            settings["Remediator:Clusters:0:MaintenanceWindows:0:Cron"] = "0 0 3 * * 6"; // Saturdays 03:00: not during this test
+            settings["Remediator:Clusters:0:MaintenanceWindows:0:Duration"] = "2h";
+        });
+        var client = lab.Client;
 
         var waiting = await client.TriggerAsync("lab", "defrag");
         var forced = await client.TriggerAsync("lab", "defrag", force: true);
