@@ -130,6 +130,10 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
         Assert.True(run.Status is RunStatus.NothingToDo, $"{run.Status}: {run.Reason}"); // a healthy cluster: thresholds still apply
     }
 
+    /// <summary>
+    /// The service as a process of its own: /metrics must show this service's gauges alone (in one test
+    /// process, OpenTelemetry listens to every meter of the same name, whichever test's app made it).
+    /// </summary>
     [Fact]
     public async Task TheWatchExportsWhatItReadsAndWithRemediationOnFixesAFragmentedMemberWithoutAnyAlert()
     {
@@ -137,46 +141,54 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
         await cluster.FragmentAsync(megabytes: 24);
         var settings = RemediatorApp.ForCluster(cluster);
         settings["Remediator:Watch:Interval"] = "1s";
-
-        // Watching only: the gauges show every member's fragmentation, and nothing is started.
-        await using (var watching = new RemediatorApp(settings))
+        settings["Remediator:Policy:PauseBetweenMembers"] = "0s";
+        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "watch-").FullName;
+        try
         {
-            var client = watching.CreateClient();
-            var metrics = await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
-                text => cluster.Members.All(m => PrometheusText.Value(text, "etcd_remediator_member_fragmentation_ratio", $"member=\"{m.Name}\"") > 0.5),
-                TimeSpan.FromSeconds(30), "the watch's fragmentation gauges");
-            foreach (var member in cluster.Members)
+            // Watching only: the gauges show every member's fragmentation, and nothing is started.
+            await using (var watching = await ServiceProcess.StartAsync(data, settings))
             {
-                var status = await cluster.StatusAsync(cluster.Members.ToList().IndexOf(member));
-                var size = PrometheusText.Value(metrics, "etcd_remediator_member_db_size_bytes", $"member=\"{member.Name}\"");
-                output.WriteLine($"{member.Name}: gauge {size}, etcd now {status.DbSize}");
-                Assert.Equal(status.DbSize, size, tolerance: 64 * 1024); // etcd's own figure, within a few pages of later writes
+                var client = watching.Client;
+                var metrics = await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
+                    text => cluster.Members.All(m => PrometheusText.Value(text, "etcd_remediator_member_fragmentation_ratio", $"member=\"{m.Name}\"") > 0.5),
+                    TimeSpan.FromSeconds(30), "the watch's fragmentation gauges");
+                for (var i = 0; i < cluster.Members.Count; i++)
+                {
+                    var status = await cluster.StatusAsync(i);
+                    var size = PrometheusText.Value(metrics, "etcd_remediator_member_db_size_bytes", $"member=\"{cluster.Members[i].Name}\"");
+                    output.WriteLine($"{cluster.Members[i].Name}: gauge {size}, etcd now {status.DbSize}");
+                    Assert.Equal(status.DbSize, size, tolerance: 64 * 1024); // etcd's own figure, within a few pages of later writes
+                }
+                Assert.Equal(1, PrometheusText.Value(metrics, "etcd_remediator_member_leader", "cluster=\"lab\""));
+                Assert.True(PrometheusText.Value(metrics, "etcd_remediator_member_quota_bytes", $"member=\"{cluster.Members[0].Name}\"") > 0);
+                var readAt = PrometheusText.Value(metrics, "etcd_remediator_watch_last_read_timestamp_seconds", "cluster=\"lab\"");
+                await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
+                    text => PrometheusText.Value(text, "etcd_remediator_watch_last_read_timestamp_seconds", "cluster=\"lab\"") > readAt + 1,
+                    TimeSpan.FromSeconds(30), "two more watch readings");
+                Assert.Empty(await RunsAsync(client));
+                Assert.Empty(DefragEvidence.Windows(cluster));
             }
-            Assert.Equal(1, PrometheusText.Value(metrics, "etcd_remediator_member_leader", "cluster=\"lab\""));
-            Assert.True(PrometheusText.Value(metrics, "etcd_remediator_member_quota_bytes", $"member=\"{cluster.Members[0].Name}\"") > 0);
-            var readAt = PrometheusText.Value(metrics, "etcd_remediator_watch_last_read_timestamp_seconds", "cluster=\"lab\"");
-            await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
-                text => PrometheusText.Value(text, "etcd_remediator_watch_last_read_timestamp_seconds", "cluster=\"lab\"") > readAt + 1,
-                TimeSpan.FromSeconds(30), "two more watch readings");
-            Assert.Empty(await RunsAsync(client));
-            Assert.Empty(DefragEvidence.Windows(cluster));
+
+            settings["Remediator:Watch:Remediate"] = "true";
+            await using var remediating = await ServiceProcess.StartAsync(data, settings);
+            var runs = await Poll.UntilAsync(() => RunsAsync(remediating.Client), r => r.Any(x => !x.IsActive), TimeSpan.FromMinutes(2), "the watch's run to end");
+
+            var run = Assert.Single(runs);
+            Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+            Assert.Equal("watch", run.Trigger.Kind);
+            Assert.Contains("fragmented", run.Trigger.Source, StringComparison.Ordinal);
+            Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
+            // The next readings show the members compact again, and the watch starts nothing more.
+            await Poll.UntilAsync(() => remediating.Client.GetStringAsync("/metrics"),
+                text => cluster.Members.All(m => PrometheusText.Value(text, "etcd_remediator_member_db_size_bytes", $"member=\"{m.Name}\"") is > 0 and < 4 * 1024 * 1024
+                                                 && PrometheusText.Value(text, "etcd_remediator_member_fragmentation_ratio", $"member=\"{m.Name}\"") < 0.5),
+                TimeSpan.FromSeconds(30), "the watch to read the defragmented members");
+            Assert.Single(await RunsAsync(remediating.Client));
         }
-
-        settings["Remediator:Watch:Remediate"] = "true";
-        await using var app = new RemediatorApp(settings);
-        var remediating = app.CreateClient();
-        var runs = await Poll.UntilAsync(() => RunsAsync(remediating), r => r.Any(x => !x.IsActive), TimeSpan.FromMinutes(2), "the watch's run to end");
-
-        var run = Assert.Single(runs);
-        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
-        Assert.Equal("watch", run.Trigger.Kind);
-        Assert.Contains("fragmented", run.Trigger.Source, StringComparison.Ordinal);
-        Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
-        // The next readings show the members compact again.
-        await Poll.UntilAsync(() => remediating.GetStringAsync("/metrics"),
-            text => cluster.Members.All(m => PrometheusText.Value(text, "etcd_remediator_member_db_size_bytes", $"member=\"{m.Name}\"") is > 0 and < 4 * 1024 * 1024
-                                             && PrometheusText.Value(text, "etcd_remediator_member_fragmentation_ratio", $"member=\"{m.Name}\"") < 0.5),
-            TimeSpan.FromSeconds(30), "the watch to read the defragmented members");
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Fact]
