@@ -4,11 +4,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace EtcdRemediator.Clusters;
 
 /// <summary>
-/// Whether each cluster and each of its members answers, each call bounded by <see cref="Budget"/>
-/// (a frozen member must not hold readiness up). Only ever Degraded, never Unhealthy: a cluster in
-/// trouble is when the service is needed most, and it must keep taking alerts.
+/// Whether each cluster and each of its members answers: the status page's look (one attempt per
+/// call), each call bounded by <see cref="Budget"/> so a frozen member cannot hold readiness up. Only
+/// ever Degraded, never Unhealthy: a cluster in trouble is when the service is needed most, and it
+/// must keep taking alerts.
 /// </summary>
-public sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters) : IHealthCheck
+public sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters, ClusterInspector inspector) : IHealthCheck
 {
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
 
@@ -21,34 +22,15 @@ public sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters) : IHea
             : HealthCheckResult.Degraded($"unreachable: {string.Join(", ", results.Where(r => !r.Ok).Select(r => r.Name))}", data: data);
     }
 
-    private static async Task<(string Name, bool Ok, string Detail)> CheckClusterAsync(IEtcdCluster cluster, CancellationToken cancellationToken)
+    private async Task<(string Name, bool Ok, string Detail)> CheckClusterAsync(IEtcdCluster cluster, CancellationToken cancellationToken)
     {
-        IReadOnlyList<EtcdMember> members;
-        try
-        {
-            members = await cluster.ListMembersAsync(cancellationToken).WaitAsync(Budget, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return (cluster.Name, false, $"unreachable: {Words(e)}");
-        }
-        var silent = (await Task.WhenAll(members.Where(m => m.Endpoint.Length > 0).Select(async m =>
-        {
-            try
-            {
-                await cluster.GetStatusAsync(m, cancellationToken).WaitAsync(Budget, cancellationToken);
-                return null;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                return $"{m.Name} ({m.Endpoint}) {Words(e)}";
-            }
-        }))).OfType<string>().ToList();
+        var state = await inspector.InspectAsync(cluster, cancellationToken, retry: false, budget: Budget);
+        if (state.MemberListError is { } unreachable) return (cluster.Name, false, $"unreachable: {unreachable}");
+        // A member with no address yet (a learner not started) is not expected to answer.
+        var members = state.Members.Where(m => m.Member.Endpoint.Length > 0).ToList();
+        var silent = members.Where(m => !m.Reachable).Select(m => $"{m.Member.Name} ({m.Member.Endpoint}) {m.Error}").ToList();
         return silent.Count == 0
             ? (cluster.Name, true, $"reachable: {members.Count} members answer")
             : (cluster.Name, false, $"{members.Count - silent.Count} of {members.Count} members answer; {string.Join("; ", silent)}");
     }
-
-    private static string Words(Exception e) =>
-        e is TimeoutException ? $"did not answer within {Budget.TotalSeconds:0} s" : EtcdErrors.Describe(e);
 }
