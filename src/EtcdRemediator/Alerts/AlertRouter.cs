@@ -16,7 +16,7 @@ public enum RouteKind
 public sealed record AlertRoute(RouteKind Kind, string? Cluster, RemediationAction? Action, string? Reason);
 
 /// <summary>
-/// Pure routing (DESIGN section 6): cluster from the configured label, or the only cluster; action
+/// Pure routing (README "Alertmanager"): cluster from the configured label, or the only cluster; action
 /// from the alert's own `remediation` label, then Alerts:Routes, then the etcd-mixin defaults.
 /// </summary>
 public static class AlertRouter

@@ -7,7 +7,7 @@ public enum CompactMode
     Always,
 }
 
-/// <summary>How careful and how eager a remediation is (DESIGN sections 4 and 5).</summary>
+/// <summary>How careful and how eager a remediation is (README "Configuration": the Policy keys).</summary>
 public sealed record PolicyOptions
 {
     public double MinFragmentationRatio { get; init; } = 0.5;

@@ -1,7 +1,7 @@
 
 namespace EtcdRemediator.Configuration;
 
-/// <summary>The whole <c>Remediator</c> configuration section (DESIGN section 7).</summary>
+/// <summary>The whole <c>Remediator</c> configuration section (every key is in the README's "Configuration" table).</summary>
 public sealed record RemediatorOptions
 {
     public const string Section = "Remediator";

@@ -5,7 +5,7 @@ namespace EtcdRemediator.Observability;
 
 /// <summary>
 /// The service's own ActivitySource and Meter (both named "EtcdRemediator") and the instruments of
-/// DESIGN section 8. Names are the Prometheus names; the exporter keeps them as written.
+/// the README's "Observability". Names are the Prometheus names; the exporter keeps them as written.
 /// </summary>
 public sealed class RemediatorTelemetry : IDisposable
 {

@@ -61,23 +61,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             var tracked = Track(request.Cluster);
             if (!request.DryRun && tracked.Active is { } active)
                 return await JoinAsync(tracked, active, request, cancellationToken);
-            if (!request.DryRun && !request.Force)
-            {
-                var now = time.GetUtcNow();
-                if (tracked.ConsecutiveFailures >= Policy.CircuitBreakerThreshold)
-                    return new SubmitResult(Disposition.CircuitOpen, null,
-                        $"{tracked.ConsecutiveFailures} consecutive runs of '{request.Cluster}' failed; automatic runs stop until a forced run succeeds");
-                // The cooldown guards against repeated defragmentation, and against alerts filling the
-                // disk with snapshots (each may be the size of the database); an operator's snapshot or
-                // any disarm is no such risk. A follow-up's trigger arrived while the run it joined was
-                // running: that run's own cooldown does not hold it back (the breaker does).
-                if ((request.Action is RemediationAction.Defrag or RemediationAction.Recover
-                     || (request.Action == RemediationAction.Snapshot && request.Trigger.Kind == AlertTriggerKind))
-                    && request.Trigger.Kind != FollowUpKind
-                    && tracked.LastSuccessAt + Policy.Cooldown is { } until && until > now)
-                    return new SubmitResult(Disposition.Cooldown, null,
-                        $"'{request.Cluster}' was remediated successfully at {tracked.LastSuccessAt:O}; cooldown until {until:O}", until);
-            }
+            if (AdmissionRule.Check(request, request.Cluster, new RunHistory(tracked.LastSuccessAt, tracked.ConsecutiveFailures), Policy, time.GetUtcNow()) is { } refusal)
+                return new SubmitResult(refusal.Disposition, null, refusal.Reason, refusal.RetryAfter);
 
             var window = calendar.WindowsOf(request.Cluster).StateAt(time.GetUtcNow());
             var deferred = DeferralRule.Defers(request, window);
@@ -137,10 +122,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         {
             // Running: the executor writes it as it goes, and the join with it.
             active.Change(r => r.Joined(request.Trigger));
-            if (request.Action > current.ActionKind
-                && (tracked.FollowUp is null || request.Action > tracked.FollowUp.Action
-                    || (request.Action == tracked.FollowUp.Action && request.Force && !tracked.FollowUp.Force)))
-                tracked.FollowUp = request;
+            tracked.FollowUp = FollowUpRule.Choose(tracked.FollowUp, request, current.ActionKind);
         }
         return new SubmitResult(Disposition.Joined, active.Current);
     }

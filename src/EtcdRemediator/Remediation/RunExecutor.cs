@@ -12,7 +12,7 @@ using EtcdRemediator.Clusters;
 namespace EtcdRemediator.Remediation;
 
 /// <summary>
-/// The pipeline of DESIGN section 4, as plain code in its safety order: inspect, gate and plan,
+/// The remediation routine (README "What a run does"), as plain code in its safety order: inspect, gate and plan,
 /// verified snapshot, compact, members one at a time, disarm, verify. A dry run stops after the plan.
 /// </summary>
 public sealed class RunExecutor(

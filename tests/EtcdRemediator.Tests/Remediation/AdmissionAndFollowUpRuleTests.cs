@@ -1,0 +1,70 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.Tests.Remediation;
+
+public sealed class AdmissionAndFollowUpRuleTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private static readonly PolicyOptions Policy = new() { Cooldown = TimeSpan.FromMinutes(30), CircuitBreakerThreshold = 3 };
+
+    private static RunRequest Request(string kind, RemediationAction action, bool force = false, bool dryRun = false) =>
+        new("lab", action, dryRun, force, new RunTrigger(kind, "test"));
+
+    public static TheoryData<string, RunRequest, int, int?, Disposition?> Admissions => new()
+    {
+        // because, request, consecutive failures, minutes since the last success (null: none), refusal
+        { "a healthy history lets an alert run", Request("alert", RemediationAction.Defrag), 0, null, null },
+        { "three failures open the breaker", Request("alert", RemediationAction.Defrag), 3, null, Disposition.CircuitOpen },
+        { "the breaker stops schedules too", Request("schedule", RemediationAction.Snapshot), 3, null, Disposition.CircuitOpen },
+        { "a forced run passes the breaker", Request("manual", RemediationAction.Defrag, force: true), 5, null, null },
+        { "a dry run passes everything", Request("manual", RemediationAction.Defrag, dryRun: true), 5, 1, null },
+        { "a defrag 10 min after a success waits", Request("alert", RemediationAction.Defrag), 0, 10, Disposition.Cooldown },
+        { "a recover from the watch waits too", Request("watch", RemediationAction.Recover), 0, 10, Disposition.Cooldown },
+        { "after 30 min the cooldown is over", Request("alert", RemediationAction.Defrag), 0, 30, null },
+        { "an alert's snapshot meets the cooldown", Request("alert", RemediationAction.Snapshot), 0, 10, Disposition.Cooldown },
+        { "an operator's snapshot does not", Request("manual", RemediationAction.Snapshot), 0, 10, null },
+        { "a scheduled snapshot does not", Request("schedule", RemediationAction.Snapshot), 0, 10, null },
+        { "a disarm never does", Request("alert", RemediationAction.Disarm), 0, 1, null },
+        { "a follow-up skips the cooldown of the run it followed", Request("follow-up", RemediationAction.Recover), 0, 1, null },
+        { "a follow-up still meets the breaker", Request("follow-up", RemediationAction.Recover), 3, 1, Disposition.CircuitOpen },
+    };
+
+    [Theory]
+    [MemberData(nameof(Admissions))]
+    public void TheBreakerAndTheCooldownHoldBackWhatTheyShould(string because, RunRequest request, int failures, int? minutesSinceSuccess, Disposition? refused)
+    {
+        var history = new RunHistory(minutesSinceSuccess is { } m ? Now.AddMinutes(-m) : null, failures);
+
+        var refusal = AdmissionRule.Check(request, "lab", history, Policy, Now);
+
+        Assert.True(refused == refusal?.Disposition, $"{because}: got {refusal}");
+        if (refusal?.Disposition == Disposition.Cooldown) Assert.Equal(Now.AddMinutes(30 - minutesSinceSuccess!.Value), refusal.RetryAfter);
+    }
+
+    public static TheoryData<string, RunRequest?, RunRequest, RemediationAction, RunRequest?> FollowUps
+    {
+        get
+        {
+            var recover = Request("alert", RemediationAction.Recover);
+            var forcedRecover = Request("manual", RemediationAction.Recover, force: true);
+            var defrag = Request("alert", RemediationAction.Defrag);
+            return new()
+            {
+                { "no stronger than the running run: no follow-up", null, defrag, RemediationAction.Defrag, null },
+                { "a stronger trigger follows", null, recover, RemediationAction.Defrag, recover },
+                { "the strongest of several wins", defrag, recover, RemediationAction.Snapshot, recover },
+                { "a weaker one does not replace it", recover, defrag, RemediationAction.Snapshot, recover },
+                { "of equals, the forced one", recover, forcedRecover, RemediationAction.Defrag, forcedRecover },
+                { "an unforced equal does not replace a forced one", forcedRecover, recover, RemediationAction.Defrag, forcedRecover },
+            };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FollowUps))]
+    public void TheStrongestJoiningTriggerRunsNextAsItself(string because, RunRequest? current, RunRequest joining, RemediationAction running, RunRequest? expected)
+    {
+        Assert.True(ReferenceEquals(expected, FollowUpRule.Choose(current, joining, running)), because);
+    }
+}
