@@ -35,7 +35,7 @@ public class IntakeBenchmarks
         var alerts = Enumerable.Range(1, 10).Select(i => new
         {
             status = "firing",
-            labels = new Dictionary<string, string> { ["alertname"] = "etcdDatabaseHighFragmentationRatio", ["cluster"] = "prod", ["instance"] = $"10.0.0.{i}:2379" },
+            labels = new Dictionary<string, string> { ["alertname"] = "etcdDatabaseHighFragmentationRatio", ["cluster"] = "prod", ["instance"] = $"127.0.0.{i}:2379" },
             annotations = new Dictionary<string, string> { ["description"] = "fragmented" },
             startsAt = "2026-11-24T09:52:26.739Z", endsAt = "0001-01-01T00:00:00Z", generatorURL = "http://127.0.0.1:9090", fingerprint = $"f{i}",
         });
@@ -59,7 +59,7 @@ public class IntakeBenchmarks
 public class PlanningBenchmarks
 {
     private readonly ClusterState _state = new("prod",
-        [.. Enumerable.Range(1, 5).Select(i => new MemberState(new EtcdMember((ulong)i, $"m{i}", $"https://10.0.0.{i}:2379", i == 5),
+        [.. Enumerable.Range(1, 5).Select(i => new MemberState(new EtcdMember((ulong)i, $"m{i}", MemberAddress.ClientUrl($"https://127.0.0.{i}:2379"), i == 5),
             new MemberStatus((ulong)i, "3.5.17", 300L << 20, (60L + i) << 20, 2, 7, 1000, 1000, i == 5, [], 0), null))],
         [new EtcdAlarm(1, AlarmKind.NoSpace)], null, null, DateTimeOffset.UnixEpoch);
 

@@ -88,7 +88,7 @@ public static class WebhookIntake
         var alerts = Enumerable.Range(1, 10).Select(i => new
         {
             status = "firing",
-            labels = new Dictionary<string, string> { ["alertname"] = "etcdDatabaseHighFragmentationRatio", ["cluster"] = cluster, ["instance"] = $"10.0.0.{i}:2379", ["job"] = "etcd" },
+            labels = new Dictionary<string, string> { ["alertname"] = "etcdDatabaseHighFragmentationRatio", ["cluster"] = cluster, ["instance"] = $"127.0.0.{i}:2379", ["job"] = "etcd" },
             annotations = new Dictionary<string, string> { ["description"] = "etcd database size in use is less than 50% of the actual allocated storage." },
             startsAt = "2026-11-24T09:52:26.739Z",
             endsAt = "0001-01-01T00:00:00Z",

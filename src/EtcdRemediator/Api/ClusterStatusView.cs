@@ -38,10 +38,10 @@ public sealed record ClusterStatusView(
     public static ClusterStatusView From(ClusterState state, Remediation.Quota? quota = null, double? minFragmentationRatio = null)
     {
         var leader = state.AgreedLeader;
-        var rows = state.Members.OrderBy(m => m.Member.Name, StringComparer.Ordinal).ThenBy(m => m.Member.Endpoint, StringComparer.Ordinal).Select(m => new MemberStatusRow(
+        var rows = state.Members.OrderBy(m => m.Member.Name, StringComparer.Ordinal).ThenBy(m => m.Member.Address.Value, StringComparer.Ordinal).Select(m => new MemberStatusRow(
             Id: m.Member.Id == 0 ? "" : m.Member.HexId,
             Name: m.Member.Name,
-            Endpoint: m.Member.Endpoint,
+            Endpoint: m.Member.Address.Value,
             Version: m.Status?.Version,
             DbSize: m.Status?.DbSize,
             DbSizeInUse: m.Status?.DbSizeInUse,

@@ -27,8 +27,8 @@ public sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters, Cluste
         var state = await inspector.InspectAsync(cluster, cancellationToken, retry: false, budget: Budget);
         if (state.MemberListError is { } unreachable) return (cluster.Name, false, $"unreachable: {unreachable}");
         // A member with no address yet (a learner not started) is not expected to answer.
-        var members = state.Members.Where(m => m.Member.Endpoint.Length > 0).ToList();
-        var silent = members.Where(m => !m.Reachable).Select(m => $"{m.Member.Name} ({m.Member.Endpoint}) {m.Error}").ToList();
+        var members = state.Members.Where(m => m.Member.Address.IsKnown).ToList();
+        var silent = members.Where(m => !m.Reachable).Select(m => $"{m.Member.Name} ({m.Member.Address.Value}) {m.Error}").ToList();
         return silent.Count == 0
             ? (cluster.Name, true, $"reachable: {members.Count} members answer")
             : (cluster.Name, false, $"{members.Count - silent.Count} of {members.Count} members answer; {string.Join("; ", silent)}");

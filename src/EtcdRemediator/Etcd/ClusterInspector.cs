@@ -26,7 +26,7 @@ public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipeline
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Without a member list, report each configured endpoint so the operator sees what was tried.
-            var unknown = cluster.Endpoints.Select(ep => new MemberState(new EtcdMember(0, "", ep, false), null, EtcdErrors.Describe(e)));
+            var unknown = cluster.Endpoints.Select(ep => new MemberState(new EtcdMember(0, "", MemberAddress.Configured(ep), false), null, EtcdErrors.Describe(e)));
             return new ClusterState(cluster.Name, [.. unknown], [], EtcdErrors.Describe(e), "member list unavailable", time.GetUtcNow());
         }
 
@@ -41,7 +41,7 @@ public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipeline
     public static async Task<MemberState> ReadMemberAsync(IEtcdCluster cluster, EtcdMember member, ResiliencePipeline reads, CancellationToken cancellationToken,
         TimeSpan? timeout = null, TimeSpan? budget = null)
     {
-        if (member.Endpoint.Length == 0)
+        if (!member.Address.IsKnown)
             return new MemberState(member, null, "no endpoint for this member: it has not started, or no configured node serves it");
         try
         {

@@ -31,7 +31,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         var reply = await OnAnyEndpointAsync(
             (channel, headers, ct) => new Cluster.ClusterClient(channel).MemberListAsync(new MemberListRequest(), headers, Deadline(), ct).ResponseAsync,
             cancellationToken, EtcdFailover.ReadHedge);
-        return [.. reply.Members.Select(m => new EtcdMember(m.ID, m.Name, ChooseEndpoint(m), m.IsLearner))];
+        return [.. reply.Members.Select(m => new EtcdMember(m.ID, m.Name, MemberAddress.ClientUrl(ChooseEndpoint(m)), m.IsLearner))];
     }
 
     public async Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken)
@@ -78,7 +78,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
     {
         using var stall = new CancellationTokenSource(stallTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
-        var channel = _channels.For(member.Endpoint);
+        var channel = _channels.For(member.Address.Value);
         var headers = _auth.Enabled ? new Metadata { { "token", await _auth.TokenAsync(channel, null, cancellationToken) } } : null;
         try
         {
@@ -105,7 +105,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         }
         catch (Exception e) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
         {
-            throw new TimeoutException($"snapshot stream from member {member.HexId} ({member.Endpoint}) sent nothing for {stallTimeout.TotalSeconds:0} s", e);
+            throw new TimeoutException($"snapshot stream from member {member.HexId} ({member.Address.Value}) sent nothing for {stallTimeout.TotalSeconds:0} s", e);
         }
     }
 
@@ -130,7 +130,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         timeout.CancelAfter(requestTimeout);
         try
         {
-            var text = await _channels.HttpFor(member.Endpoint).GetStringAsync("/metrics", timeout.Token);
+            var text = await _channels.HttpFor(member.Address.Value).GetStringAsync("/metrics", timeout.Token);
             return EtcdMetrics.QuotaBackendBytes(text);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -141,7 +141,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
 
     private Task<T> OnMemberAsync<T>(EtcdMember member, Func<Maintenance.MaintenanceClient, Metadata?, Task<T>> call, CancellationToken cancellationToken)
     {
-        var channel = _channels.For(member.Endpoint);
+        var channel = _channels.For(member.Address.Value);
         return _auth.CallAsync(channel, headers => call(new Maintenance.MaintenanceClient(channel), headers), cancellationToken);
     }
 

@@ -1,7 +1,30 @@
 namespace EtcdRemediator.Etcd;
 
-/// <summary>A member as the member list reports it, with the client URL we reach it at.</summary>
-public sealed record EtcdMember(ulong Id, string Name, string Endpoint, bool IsLearner)
+/// <summary>How a member is reached: through its own client URL, or through apid by its Talos node name.</summary>
+public enum AddressKind
+{
+    /// <summary>An http(s):// URL the member serves etcd's API on (the etcd backend).</summary>
+    ClientUrl,
+    /// <summary>A node name or address apid routes to with the <c>node</c> header (the Talos backend).</summary>
+    TalosNode,
+    /// <summary>A configured endpoint, shown when no member list could be read: nothing is called at it per member.</summary>
+    Configured,
+}
+
+/// <summary>Where a member is reached, saying which kind of address it is. Empty: not known (a learner not started).</summary>
+public readonly record struct MemberAddress(string Value, AddressKind Kind)
+{
+    public static MemberAddress ClientUrl(string url) => new(url, AddressKind.ClientUrl);
+    public static MemberAddress TalosNode(string node) => new(node, AddressKind.TalosNode);
+    public static MemberAddress Configured(string endpoint) => new(endpoint, AddressKind.Configured);
+
+    public bool IsKnown => Value.Length > 0;
+
+    public override string ToString() => Value;
+}
+
+/// <summary>A member as the member list reports it, with the address we reach it at.</summary>
+public sealed record EtcdMember(ulong Id, string Name, MemberAddress Address, bool IsLearner)
 {
     public string HexId => MemberId.ToHex(Id);
 }

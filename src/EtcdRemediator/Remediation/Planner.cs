@@ -29,7 +29,7 @@ public static class Planner
             .OrderBy(m => m.Member.Id == leader)
             .ThenByDescending(m => m.Status!.FragmentationRatio)
             .ThenBy(m => m.Member.Name, StringComparer.Ordinal)
-            .Select(m => new PlannedMember(m.Member.HexId, m.Member.Name, m.Member.Endpoint, m.Member.Id == leader,
+            .Select(m => new PlannedMember(m.Member.HexId, m.Member.Name, m.Member.Address.Value, m.Member.Id == leader,
                 m.Status!.DbSize, m.Status.DbSizeInUse, Math.Round(m.Status.FragmentationRatio, 4)))
             .ToList();
         return ordered.Count == 0

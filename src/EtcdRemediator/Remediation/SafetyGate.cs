@@ -37,13 +37,13 @@ public static class SafetyGate
 
     /// <summary>Two members behind one address: a call meant for one would reach the other.</summary>
     private static string? SharedEndpoint(ClusterState state) =>
-        state.Members.Where(m => m.Member.Endpoint.Length > 0 && m.Member.Id != 0)
-            .GroupBy(m => m.Member.Endpoint, StringComparer.OrdinalIgnoreCase)
+        state.Members.Where(m => m.Member.Address.IsKnown && m.Member.Id != 0)
+            .GroupBy(m => m.Member.Address.Value, StringComparer.OrdinalIgnoreCase)
             .FirstOrDefault(g => g.Count() > 1) is { } group
             ? $"members {string.Join(" and ", group.Select(m => $"{m.Member.Name} ({m.Member.HexId})"))} are both reached at {group.Key}: " +
               "a call meant for one would reach the other; give each member its own --advertise-client-urls"
             : null;
 
     public static string Describe(EtcdMember member) =>
-        $"{(member.Name.Length > 0 ? member.Name : "(unstarted)")} ({member.HexId}, {member.Endpoint})";
+        $"{(member.Name.Length > 0 ? member.Name : "(unstarted)")} ({member.HexId}, {member.Address.Value})";
 }

@@ -62,7 +62,7 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             var record = new SnapshotRecord(final, member.HexId, revision, new FileInfo(final).Length, sha256);
             await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
             {
-                cluster = cluster.Name, member = member.HexId, memberName = member.Name, endpoint = member.Endpoint,
+                cluster = cluster.Name, member = member.HexId, memberName = member.Name, endpoint = member.Address.Value,
                 revision, size = record.Bytes, sha256, etcdVersion = info.Version, time = time.GetUtcNow(), corruptAlarm,
             }, SidecarJson), cancellationToken);
             Prune(directory);

@@ -109,6 +109,6 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
 
         public static string Valid(Random random) => Payloads.Delivery(
             Payloads.Alert(Names[random.Next(Names.Length)], cluster: random.Next(4) == 0 ? "unknown-cluster" : "lab",
-                status: random.Next(3) == 0 ? "resolved" : "firing", instance: $"10.0.0.{random.Next(1, 4)}:2379"));
+                status: random.Next(3) == 0 ? "resolved" : "firing", instance: $"127.0.0.{random.Next(1, 4)}:2379"));
     }
 }

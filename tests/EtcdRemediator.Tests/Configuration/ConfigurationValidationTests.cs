@@ -51,8 +51,8 @@ public sealed class ConfigurationValidationTests
         var options = Load(new()
         {
             ["Remediator:Clusters:0:Name"] = "prod",
-            ["Remediator:Clusters:0:Endpoints:0"] = "https://10.0.0.1:2379",
-            ["Remediator:Clusters:0:Endpoints:1"] = "https://10.0.0.2:2379/",
+            ["Remediator:Clusters:0:Endpoints:0"] = "https://127.0.0.1:2379",
+            ["Remediator:Clusters:0:Endpoints:1"] = "https://127.0.0.2:2379/",
             ["Remediator:Policy:Cooldown"] = "00:05:00",
             ["Remediator:Policy:Compact"] = "Always",
         });
@@ -67,8 +67,8 @@ public sealed class ConfigurationValidationTests
 
     public static TheoryData<string, string?, string> BadValues => new()
     {
-        { "Remediator:Clusters:0:Endpoints:0", "ftp://10.0.0.1:2379", "Remediator:Clusters:0:Endpoints:0" },
-        { "Remediator:Clusters:0:Endpoints:0", "10.0.0.1:2379", "Remediator:Clusters:0:Endpoints:0" },
+        { "Remediator:Clusters:0:Endpoints:0", "ftp://127.0.0.1:2379", "Remediator:Clusters:0:Endpoints:0" },
+        { "Remediator:Clusters:0:Endpoints:0", "127.0.0.1:2379", "Remediator:Clusters:0:Endpoints:0" },
         { "Remediator:Clusters:0:Name", "bad name!", "Remediator:Clusters:0:Name" },
         { "Remediator:Clusters:0:QuotaBackendBytes", "0", "Remediator:Clusters:0:QuotaBackendBytes" },
         { "Remediator:Clusters:0:Tls:CaFile", "/nonexistent/ca.crt", "Remediator:Clusters:0:Tls:CaFile" },

@@ -22,8 +22,8 @@ public sealed class TalosConfigurationTests : IDisposable
         context: prod
         contexts:
           prod:
-            endpoints: [10.0.0.10, "10.0.0.11:50001"]
-            nodes: [10.0.0.1, 10.0.0.2, 10.0.0.3]
+            endpoints: [127.0.0.10, "127.0.0.11:50001"]
+            nodes: [127.0.0.1, 127.0.0.2, 127.0.0.3]
             ca: Y2E=
             crt: Y3J0
             key: a2V5
@@ -40,8 +40,8 @@ public sealed class TalosConfigurationTests : IDisposable
             Name = "prod", Backend = EtcdBackend.Talos, Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts) },
         });
 
-        Assert.Equal(["https://10.0.0.10:50000", "https://10.0.0.11:50001"], connection.Endpoints);
-        Assert.Equal(["10.0.0.1", "10.0.0.2", "10.0.0.3"], connection.Nodes);
+        Assert.Equal(["https://127.0.0.10:50000", "https://127.0.0.11:50001"], connection.Endpoints);
+        Assert.Equal(["127.0.0.1", "127.0.0.2", "127.0.0.3"], connection.Nodes);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class TalosConfigurationTests : IDisposable
     {
         var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
         {
-            Clusters = [new ClusterOptions { Name = "prod", Backend = EtcdBackend.Talos, Endpoints = ["https://10.0.0.10:50000"], Talos = new TalosOptions { Nodes = ["10.0.0.1"] } }],
+            Clusters = [new ClusterOptions { Name = "prod", Backend = EtcdBackend.Talos, Endpoints = ["https://127.0.0.10:50000"], Talos = new TalosOptions { Nodes = ["127.0.0.1"] } }],
         }).ToList();
 
         Assert.Contains(errors, e => e.Contains("no client certificate", StringComparison.Ordinal));

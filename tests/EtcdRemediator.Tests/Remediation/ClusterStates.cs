@@ -14,7 +14,7 @@ public sealed class ClusterStates
 
     public ClusterStates Member(ulong id, long sizeMb, long inUseMb, bool learner = false, ulong? seesLeader = null)
     {
-        var member = new EtcdMember(id, $"m{id}", $"http://127.0.0.1:{2378 + (int)id}", learner);
+        var member = new EtcdMember(id, $"m{id}", MemberAddress.ClientUrl($"http://127.0.0.1:{2378 + (int)id}"), learner);
         var status = new MemberStatus(id, "3.4.23", sizeMb << 20, inUseMb << 20, seesLeader ?? _leader, 2, 100, 100, learner, [], 0);
         _members.Add(new MemberState(member, status, null));
         return this;
@@ -22,7 +22,7 @@ public sealed class ClusterStates
 
     public ClusterStates Down(ulong id, bool learner = false)
     {
-        _members.Add(new MemberState(new EtcdMember(id, $"m{id}", $"http://127.0.0.1:{2378 + (int)id}", learner), null, "unavailable: connection refused"));
+        _members.Add(new MemberState(new EtcdMember(id, $"m{id}", MemberAddress.ClientUrl($"http://127.0.0.1:{2378 + (int)id}"), learner), null, "unavailable: connection refused"));
         return this;
     }
 
@@ -30,7 +30,7 @@ public sealed class ClusterStates
     public ClusterStates At(ulong id, string url)
     {
         var i = _members.FindIndex(m => m.Member.Id == id);
-        _members[i] = _members[i] with { Member = _members[i].Member with { Endpoint = url } };
+        _members[i] = _members[i] with { Member = _members[i].Member with { Address = MemberAddress.ClientUrl(url) } };
         return this;
     }
 

@@ -52,7 +52,7 @@ public sealed class SnapshotStoreTests : IDisposable
         public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
     }
 
-    private static readonly EtcdMember Member = new(0xabc, "m1", "http://127.0.0.1:2379", false);
+    private static readonly EtcdMember Member = new(0xabc, "m1", MemberAddress.ClientUrl("http://127.0.0.1:2379"), false);
 
     [Theory]
     [InlineData(1, false)]

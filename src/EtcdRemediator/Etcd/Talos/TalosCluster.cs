@@ -40,16 +40,16 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
         OnAnyNodeAsync<IReadOnlyList<EtcdMember>>(async node =>
         {
             var reply = await CallAsync("EtcdMemberList", node, (client, call) => client.EtcdMemberListAsync(new EtcdMemberListRequest(), call).ResponseAsync, cancellationToken);
-            var result = Unwrap(node, reply.Messages, m => m.Metadata).Members.Select(m => new EtcdMember(m.Id, m.Hostname, NodeOf(m), m.IsLearner)).ToList();
-            lock (_nodeByMember) foreach (var m in result.Where(m => m.Endpoint.Length > 0)) _nodeByMember[m.Id] = m.Endpoint;
-            if (connection.Nodes.Count == 0) _discovered = [.. result.Select(m => m.Endpoint).Where(e => e.Length > 0).Distinct()];
+            var result = Unwrap(node, reply.Messages, m => m.Metadata).Members.Select(m => new EtcdMember(m.Id, m.Hostname, MemberAddress.TalosNode(NodeOf(m)), m.IsLearner)).ToList();
+            lock (_nodeByMember) foreach (var m in result.Where(m => m.Address.IsKnown)) _nodeByMember[m.Id] = m.Address.Value;
+            if (connection.Nodes.Count == 0) _discovered = [.. result.Select(m => m.Address.Value).Where(e => e.Length > 0).Distinct()];
             return result;
         }, cancellationToken);
 
     public async Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync("EtcdStatus", member.Endpoint, (client, call) => client.EtcdStatusAsync(new Empty(), call).ResponseAsync, cancellationToken);
-        var s = Unwrap(member.Endpoint, reply.Messages, m => m.Metadata).MemberStatus;
+        var reply = await CallAsync("EtcdStatus", member.Address.Value, (client, call) => client.EtcdStatusAsync(new Empty(), call).ResponseAsync, cancellationToken);
+        var s = Unwrap(member.Address.Value, reply.Messages, m => m.Metadata).MemberStatus;
         return new MemberStatus(s.MemberId, s.ProtocolVersion, s.DbSize, s.DbSizeInUse, s.Leader, s.RaftTerm, s.RaftIndex,
             s.RaftAppliedIndex, s.IsLearner, [.. s.Errors], 0);
     }
@@ -89,19 +89,19 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
         long bytes = 0;
         try
         {
-            using var call = Client().EtcdSnapshot(new EtcdSnapshotRequest(), For(member.Endpoint, null, linked.Token));
+            using var call = Client().EtcdSnapshot(new EtcdSnapshotRequest(), For(member.Address.Value, null, linked.Token));
             while (await call.ResponseStream.MoveNext(linked.Token))
             {
                 stall.CancelAfter(stallTimeout);
                 var chunk = call.ResponseStream.Current;
-                if (!string.IsNullOrEmpty(chunk.Metadata?.Error)) throw NodeError(member.Endpoint, chunk.Metadata.Error);
+                if (!string.IsNullOrEmpty(chunk.Metadata?.Error)) throw NodeError(member.Address.Value, chunk.Metadata.Error);
                 await destination.WriteAsync(chunk.Bytes.Memory, linked.Token);
                 bytes += chunk.Bytes.Length;
             }
         }
         catch (Exception e) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
         {
-            throw new TimeoutException($"snapshot stream from node {member.Endpoint} sent nothing for {stallTimeout.TotalSeconds:0} s", e);
+            throw new TimeoutException($"snapshot stream from node {member.Address.Value} sent nothing for {stallTimeout.TotalSeconds:0} s", e);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
         {
@@ -112,8 +112,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     public async Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync("EtcdDefragment", member.Endpoint, (client, call) => client.EtcdDefragmentAsync(new Empty(), call).ResponseAsync, cancellationToken, timeout);
-        Unwrap(member.Endpoint, reply.Messages, m => m.Metadata);
+        var reply = await CallAsync("EtcdDefragment", member.Address.Value, (client, call) => client.EtcdDefragmentAsync(new Empty(), call).ResponseAsync, cancellationToken, timeout);
+        Unwrap(member.Address.Value, reply.Messages, m => m.Metadata);
     }
 
     /// <summary>EtcdForfeitLeadership: the node steps down and etcd elects another; the target is etcd's choice.</summary>
@@ -123,12 +123,12 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     /// <summary>Talos forfeits: etcd elects the successor, whoever <paramref name="preferred"/> was.</summary>
     public async Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync("EtcdForfeitLeadership", leader.Endpoint, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
+        var reply = await CallAsync("EtcdForfeitLeadership", leader.Address.Value, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
         // machined names the member that now leads, or nothing when this node did not lead (any more).
-        if (Unwrap(leader.Endpoint, reply.Messages, m => m.Metadata).Member is { Length: > 0 }) return Handover.ToElection;
+        if (Unwrap(leader.Address.Value, reply.Messages, m => m.Metadata).Member is { Length: > 0 }) return Handover.ToElection;
         var now = await GetStatusAsync(leader, cancellationToken);
         if (now.Leader == leader.Id)
-            throw NodeError(leader.Endpoint, "EtcdForfeitLeadership moved nothing: the node still leads");
+            throw NodeError(leader.Address.Value, "EtcdForfeitLeadership moved nothing: the node still leads");
         return Handover.AlreadyMoved;
     }
 
