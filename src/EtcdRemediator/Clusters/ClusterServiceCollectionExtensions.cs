@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using EtcdRemediator.Etcd;
 using Polly;
 using Polly.Retry;
@@ -8,6 +9,7 @@ public static class ClusterServiceCollectionExtensions
 {
     public static IServiceCollection AddEtcdClusters(this IServiceCollection services)
     {
+        services.TryAddSingleton<Etcd.Talos.TalosConnections>();
         services.AddSingleton<EtcdClusterRegistry>();
         services.AddSingleton<ClusterInspector>();
         services.AddHealthChecks().AddCheck<EtcdClustersHealthCheck>("etcd-clusters", tags: ["ready"]);

@@ -10,13 +10,13 @@ public sealed class EtcdClusterRegistry : IAsyncDisposable
 {
     private readonly Dictionary<string, IEtcdCluster> _clusters;
 
-    public EtcdClusterRegistry(IOptions<RemediatorOptions> options, TimeProvider time)
+    public EtcdClusterRegistry(IOptions<RemediatorOptions> options, TalosConnections talos, TimeProvider time)
     {
         var o = options.Value;
         _clusters = o.Clusters.ToDictionary(
             c => c.Name,
             c => c.Backend == EtcdBackend.Talos
-                ? (IEtcdCluster)new TalosCluster(c, TalosConnection.Resolve(c), o.Policy.RequestTimeout, time)
+                ? (IEtcdCluster)new TalosCluster(c, talos.Resolve(c), o.Policy.RequestTimeout, time)
                 : new EtcdGrpcCluster(c, o.Policy.RequestTimeout, time),
             StringComparer.OrdinalIgnoreCase);
     }

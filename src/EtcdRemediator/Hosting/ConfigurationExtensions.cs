@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using EtcdRemediator.Etcd;
 using Microsoft.Extensions.Options;
 using EtcdRemediator.Configuration;
@@ -30,6 +31,7 @@ public static class ConfigurationExtensions
                 if (o.Clusters.Count == 0) o.Clusters.Add(LocalCluster());
             })
             .ValidateOnStart();
+        builder.Services.TryAddSingleton<Etcd.Talos.TalosConnections>();
         builder.Services.AddSingleton<IValidateOptions<RemediatorOptions>, RemediatorOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

@@ -10,7 +10,7 @@ namespace EtcdRemediator.Hosting;
 /// Checks the whole configuration at start-up. Every message starts with the full key
 /// (<c>Remediator:Policy:Cooldown</c>), so the operator knows what to fix without reading code.
 /// </summary>
-public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check) : IValidateOptions<RemediatorOptions>
+public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, Etcd.Talos.TalosConnections talos) : IValidateOptions<RemediatorOptions>
 {
     private const string Root = RemediatorOptions.Section;
 
@@ -20,16 +20,19 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check)
     public ValidateOptionsResult Validate(string? name, RemediatorOptions options)
     {
         // Keys that were unknown or unreadable come first: a value refused there is absent below.
-        var errors = check.Errors.Concat(Collect(options)).ToList();
+        var errors = check.Errors.Concat(Collect(options, talos.Resolve)).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    public static IEnumerable<string> Collect(RemediatorOptions o)
+    /// <param name="resolveTalos">How a Talos cluster's talosconfig is read; the service passes the
+    /// registry's own (<see cref="Etcd.Talos.TalosConnections"/>), so the file is read once.</param>
+    public static IEnumerable<string> Collect(RemediatorOptions o, Func<ClusterOptions, Etcd.Talos.TalosConnection>? resolveTalos = null)
     {
+        resolveTalos ??= Etcd.Talos.TalosConnection.Resolve;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < o.Clusters.Count; i++)
         {
-            foreach (var error in ValidateCluster(o.Clusters[i], $"{Root}:Clusters:{i}"))
+            foreach (var error in ValidateCluster(o.Clusters[i], $"{Root}:Clusters:{i}", resolveTalos))
                 yield return error;
             foreach (var error in ValidateCalendar(o.Clusters[i], $"{Root}:Clusters:{i}", o.Policy)) yield return error;
             if (!string.IsNullOrWhiteSpace(o.Clusters[i].Name) && !seen.Add(o.Clusters[i].Name))
@@ -121,7 +124,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check)
             yield return $"{key}:Cron: '{cron}' never occurs.";
     }
 
-    private static IEnumerable<string> ValidateTalos(ClusterOptions c, string key)
+    private static IEnumerable<string> ValidateTalos(ClusterOptions c, string key, Func<ClusterOptions, Etcd.Talos.TalosConnection> resolve)
     {
         if (c.Talos?.ConfigFile is { } file && !File.Exists(file))
         {
@@ -131,7 +134,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check)
         string? problem = null;
         try
         {
-            Etcd.Talos.TalosConnection.Resolve(c);
+            resolve(c);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or YamlDotNet.Core.YamlException or FormatException)
         {
@@ -140,7 +143,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check)
         if (problem is not null) yield return $"{key}:Talos: {problem}.";
     }
 
-    private static IEnumerable<string> ValidateCluster(ClusterOptions c, string key)
+    private static IEnumerable<string> ValidateCluster(ClusterOptions c, string key, Func<ClusterOptions, Etcd.Talos.TalosConnection> resolveTalos)
     {
         if (string.IsNullOrWhiteSpace(c.Name) || !ClusterNamePattern().IsMatch(c.Name))
             yield return $"{key}:Name: '{c.Name}' is not a valid cluster name (letters, digits, '.', '_', '-'; at most 63).";
@@ -148,7 +151,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check)
             yield return $"{key}:QuotaBackendBytes: must be positive (etcd's default is 2147483648).";
         if (c.Backend == EtcdBackend.Talos)
         {
-            foreach (var error in ValidateTalos(c, key)) yield return error;
+            foreach (var error in ValidateTalos(c, key, resolveTalos)) yield return error;
             yield break;
         }
         if (c.Endpoints.Count == 0)

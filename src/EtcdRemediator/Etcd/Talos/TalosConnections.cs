@@ -1,0 +1,16 @@
+using System.Collections.Concurrent;
+using EtcdRemediator.Configuration;
+
+namespace EtcdRemediator.Etcd.Talos;
+
+/// <summary>
+/// Each Talos cluster's connection, resolved from its talosconfig once: the start-up check reads it
+/// (and reports what is wrong under the cluster's key), the registry uses what the check read.
+/// </summary>
+public sealed class TalosConnections
+{
+    private readonly ConcurrentDictionary<string, TalosConnection> _byCluster = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Throws as <see cref="TalosConnection.Resolve"/> does; a failure is not remembered.</summary>
+    public TalosConnection Resolve(ClusterOptions cluster) => _byCluster.GetOrAdd(cluster.Name, _ => TalosConnection.Resolve(cluster));
+}
