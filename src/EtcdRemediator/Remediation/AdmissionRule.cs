@@ -2,18 +2,33 @@ using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Remediation;
 
-/// <summary>A cluster's recent history, as the breaker and the cooldown see it.</summary>
-public sealed record RunHistory(DateTimeOffset? LastSuccessAt, int ConsecutiveFailures);
+/// <summary>
+/// A cluster's recent history, as the breaker and the cooldown see it: when a defrag or recover last
+/// succeeded (the cooldown of disruptive work), when a run last took a snapshot (the cooldown of
+/// alert snapshots), and how many runs failed in a row.
+/// </summary>
+public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffset? LastSnapshotAt, int ConsecutiveFailures)
+{
+    /// <summary>What a success of <paramref name="action"/> at <paramref name="at"/> leaves.</summary>
+    public RunHistory Succeeded(RemediationAction action, DateTimeOffset at) => new(
+        action is RemediationAction.Defrag or RemediationAction.Recover ? Later(LastRemediationAt, at) : LastRemediationAt,
+        action is RemediationAction.Disarm ? LastSnapshotAt : Later(LastSnapshotAt, at),
+        0);
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a > b ? a.Value : b;
+}
 
 /// <summary>Why a trigger starts nothing: the breaker is open, or the cluster is in its cooldown.</summary>
 public sealed record Refusal(Disposition Disposition, string Reason, DateTimeOffset? RetryAfter = null);
 
 /// <summary>
 /// Pure: whether a trigger may start a run, given the cluster's history. Dry runs and forced runs
-/// always may. Otherwise an open breaker stops it; and the cooldown after a success holds back a
-/// defrag or recover (repeated rewrites), and an alert's snapshot (each may be the size of the
-/// database), but not an operator's snapshot or any disarm. A follow-up's trigger arrived while the
-/// run it joined was running: that run's cooldown does not hold it back (the breaker does).
+/// always may. Otherwise an open breaker stops it. The cooldown after a successful defrag or recover
+/// holds back another defrag or recover (repeated rewrites); after any run that took a snapshot, it
+/// holds back an alert's snapshot (each may be the size of the database). An operator's or a
+/// schedule's snapshot and any disarm are never held back, and a snapshot never holds back a defrag.
+/// A follow-up's trigger arrived while the run it joined was running: that run's cooldown does not
+/// hold it back (the breaker does).
 /// </summary>
 public static class AdmissionRule
 {
@@ -23,11 +38,15 @@ public static class AdmissionRule
         if (history.ConsecutiveFailures >= policy.CircuitBreakerThreshold)
             return new Refusal(Disposition.CircuitOpen,
                 $"{history.ConsecutiveFailures} consecutive runs of '{cluster}' failed; automatic runs stop until a forced run succeeds");
-        var cooled = request.Action is RemediationAction.Defrag or RemediationAction.Recover
-                     || (request.Action == RemediationAction.Snapshot && request.Trigger.Kind == RemediationCoordinator.AlertTriggerKind);
-        if (cooled && request.Trigger.Kind != RemediationCoordinator.FollowUpKind
-            && history.LastSuccessAt + policy.Cooldown is { } until && until > now)
-            return new Refusal(Disposition.Cooldown, $"'{cluster}' was remediated successfully at {history.LastSuccessAt:O}; cooldown until {until:O}", until);
+        if (request.Trigger.Kind == RemediationCoordinator.FollowUpKind) return null;
+        var (since, what) = request.Action switch
+        {
+            RemediationAction.Defrag or RemediationAction.Recover => (history.LastRemediationAt, "remediated"),
+            RemediationAction.Snapshot when request.Trigger.Kind == RemediationCoordinator.AlertTriggerKind => (history.LastSnapshotAt, "snapshotted"),
+            _ => (null, ""),
+        };
+        if (since + policy.Cooldown is { } until && until > now)
+            return new Refusal(Disposition.Cooldown, $"'{cluster}' was {what} successfully at {since:O}; cooldown until {until:O}", until);
         return null;
     }
 }

@@ -27,7 +27,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         /// <summary>The stronger trigger that joined a running run: it runs next, as itself (its own force).</summary>
         public RunRequest? FollowUp;
         public DateTimeOffset? LastSuccessAt;
-        public int ConsecutiveFailures;
+        public RunHistory History = new(null, null, 0);
     }
 
     public const string FollowUpKind = "follow-up";
@@ -61,7 +61,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             var tracked = Track(request.Cluster);
             if (!request.DryRun && tracked.Active is { } active)
                 return await JoinAsync(tracked, active, request, cancellationToken);
-            if (AdmissionRule.Check(request, request.Cluster, new RunHistory(tracked.LastSuccessAt, tracked.ConsecutiveFailures), Policy, time.GetUtcNow()) is { } refusal)
+            if (AdmissionRule.Check(request, request.Cluster, tracked.History, Policy, time.GetUtcNow()) is { } refusal)
                 return new SubmitResult(refusal.Disposition, null, refusal.Reason, refusal.RetryAfter);
 
             var window = calendar.WindowsOf(request.Cluster).StateAt(time.GetUtcNow());
@@ -241,27 +241,28 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     public ClusterRunState StateOf(string cluster)
     {
         var t = Track(cluster);
-        var until = t.LastSuccessAt + Policy.Cooldown;
+        var until = t.History.LastRemediationAt + Policy.Cooldown;
         var active = t.Active?.Current;
-        return new ClusterRunState(active?.Id, active?.Status == RunStatus.Running ? active.StartedAt : null, t.LastSuccessAt, t.ConsecutiveFailures,
-            until > time.GetUtcNow() ? until : null, t.ConsecutiveFailures >= Policy.CircuitBreakerThreshold,
+        return new ClusterRunState(active?.Id, active?.Status == RunStatus.Running ? active.StartedAt : null, t.LastSuccessAt, t.History.ConsecutiveFailures,
+            until > time.GetUtcNow() ? until : null, t.History.ConsecutiveFailures >= Policy.CircuitBreakerThreshold,
             active?.Status == RunStatus.Deferred ? active.NotBefore : null);
     }
 
-    /// <summary>Success resets the breaker and starts the cooldown; a failure counts towards the breaker.</summary>
+    /// <summary>Success resets the breaker and starts the cooldown of what it did; a failure counts towards the breaker.</summary>
     private static void Account(Tracked tracked, RunRecord run)
     {
+        var history = tracked.History;
         switch (run.Status)
         {
             case RunStatus.Succeeded:
-                tracked.ConsecutiveFailures = 0;
+                tracked.History = history.Succeeded(run.ActionKind, run.FinishedAt ?? run.CreatedAt);
                 if (run.FinishedAt > tracked.LastSuccessAt || tracked.LastSuccessAt is null) tracked.LastSuccessAt = run.FinishedAt;
                 break;
             case RunStatus.NothingToDo:
-                tracked.ConsecutiveFailures = 0;
+                tracked.History = history with { ConsecutiveFailures = 0 };
                 break;
             case RunStatus.Failed or RunStatus.Interrupted:
-                tracked.ConsecutiveFailures++;
+                tracked.History = history with { ConsecutiveFailures = history.ConsecutiveFailures + 1 };
                 break;
         }
     }

@@ -67,6 +67,24 @@ public sealed class CoordinatorTests : IAsyncLifetime
         Assert.Equal(Disposition.Started, manual.Disposition);
     }
 
+    /// <summary>Found trying a daily snapshot schedule with the watch on: every snapshot held defrags back 30 min.</summary>
+    [Fact]
+    public async Task AScheduledSnapshotDoesNotHoldBackADefragButItHoldsBackAlertSnapshots()
+    {
+        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, false, new RunTrigger("schedule", "daily")), CancellationToken.None);
+        var run = (await _coordinator.BeginAsync(snapshot.Run!.Id, CancellationToken.None))!;
+        await run.SaveAsync(r => r.Ended(RunStatus.Succeeded, null, _time.GetUtcNow()));
+        await _coordinator.CompleteAsync(run, CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        var alertSnapshot = await _coordinator.SubmitAsync(Alert(RemediationAction.Snapshot), CancellationToken.None);
+        var defrag = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Defrag, false, false, new RunTrigger("watch", "m1 62% fragmented")), CancellationToken.None);
+
+        Assert.Equal(Disposition.Cooldown, alertSnapshot.Disposition);
+        Assert.Equal(Disposition.Started, defrag.Disposition);
+        Assert.Null(_coordinator.StateOf("lab").CooldownUntil);
+    }
+
     [Fact]
     public async Task NothingToDoStartsNoCooldown()
     {
