@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Reflection;
 
@@ -22,7 +23,7 @@ public sealed class ConfigurationCheck
     public IReadOnlyList<string> Errors { get; }
 
     /// <summary>Every known key, with <c>*</c> for a list index or a free-form dictionary key, and its type.</summary>
-    private static readonly IReadOnlyDictionary<string, Type> Known = KnownKeys(typeof(RemediatorOptions), "");
+    private static readonly FrozenDictionary<string, Type> Known = KnownKeys(typeof(RemediatorOptions), "").ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     public static ConfigurationCheck Run(IConfigurationSection section)
     {

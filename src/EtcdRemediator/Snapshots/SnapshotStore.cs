@@ -17,7 +17,7 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
 {
     private const string Extension = ".db";
     private const string Partial = ".part";
-    private static readonly JsonSerializerOptions SidecarJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private readonly JsonSerializerOptions _sidecarJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private SnapshotOptions Settings => options.Value.Snapshots;
 
@@ -64,7 +64,7 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             {
                 cluster = cluster.Name, member = member.HexId, memberName = member.Name, endpoint = member.Address.Value,
                 revision, size = record.Bytes, sha256, etcdVersion = info.Version, time = time.GetUtcNow(), corruptAlarm,
-            }, SidecarJson), cancellationToken);
+            }, _sidecarJson), cancellationToken);
             Prune(directory);
             return record;
         }
