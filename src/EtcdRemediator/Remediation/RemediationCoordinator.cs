@@ -163,9 +163,14 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            var stored = await store.GetAsync(id, cancellationToken);
-            if (stored is null || stored.Status != RunStatus.Queued) return null;
-            var run = !stored.DryRun && Track(stored.Cluster).Active is { } active && active.Id == id ? active : new RunHandle(stored, store);
+            // A real run is the cluster's active one, in memory; only a dry run is read from the store.
+            RunHandle? tracked;
+            lock (_clusters) tracked = _clusters.Values.Select(t => t.Active).FirstOrDefault(a => a?.Id == id);
+            RunHandle run;
+            if (tracked is not null) run = tracked;
+            else if (await store.GetAsync(id, cancellationToken) is { DryRun: true } stored) run = new RunHandle(stored, store);
+            else return null;
+            if (run.Current.Status != RunStatus.Queued) return null;
             try
             {
                 await run.SaveAsync(r => r with { Status = RunStatus.Running, StartedAt = time.GetUtcNow() }, cancellationToken);

@@ -110,6 +110,11 @@ public sealed class RemediationWorker(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (StoreUnavailableException e) when (run is null)
+        {
+            // A dry run that could not even be read: nothing was started, and /readyz says why.
+            logger.LogError("Run {RunId} not started: {Error}", id, e.Message);
+        }
         catch (Exception e) when (run is not null)
         {
             // A bug or a store failure, not an etcd failure: record it, and free the cluster for the next run.

@@ -182,23 +182,33 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
     /// <summary>What one list answer may read: the newest rows up to about 4 MiB of JSON (always one row).</summary>
     public const int MaxResponseChars = 4 * 1024 * 1024;
 
+    /// <summary>The first column of each row, up to <paramref name="maxChars"/>; a store that cannot be read
+    /// (its file gone, the disk failing) is a <see cref="StoreUnavailableException"/>, as for writes.</summary>
     public async Task<List<string>> QueryTextAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, int maxChars = int.MaxValue)
     {
-        await using var connection = await ConnectAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        bind(command);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<string>();
-        var chars = 0L;
-        while (chars < maxChars && await reader.ReadAsync(cancellationToken))
+        try
         {
-            var row = reader.GetString(0);
-            chars += row.Length;
-            if (rows.Count > 0 && chars > maxChars) break;
-            rows.Add(row);
+            await using var connection = await ConnectAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            bind(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<string>();
+            var chars = 0L;
+            while (chars < maxChars && await reader.ReadAsync(cancellationToken))
+            {
+                var row = reader.GetString(0);
+                chars += row.Length;
+                if (rows.Count > 0 && chars > maxChars) break;
+                rows.Add(row);
+            }
+            return rows;
         }
-        return rows;
+        catch (SqliteException e)
+        {
+            CheckFile();
+            throw new StoreUnavailableException(_deleted ?? $"the run store cannot be read: {e.Message}", e);
+        }
     }
 
     private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
