@@ -5,15 +5,18 @@ namespace EtcdRemediator.Remediation;
 /// <summary>
 /// A cluster's recent history, as the breaker and the cooldown see it: when a defrag or recover last
 /// succeeded (the cooldown of disruptive work), when a run last took a snapshot (the cooldown of
-/// alert snapshots), and how many runs failed in a row.
+/// alert snapshots), how many runs failed in a row, and when any run last succeeded (for people).
 /// </summary>
-public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffset? LastSnapshotAt, int ConsecutiveFailures)
+public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffset? LastSnapshotAt, int ConsecutiveFailures, DateTimeOffset? LastSuccessAt = null)
 {
+    public static readonly RunHistory None = new(null, null, 0);
+
     /// <summary>What a success of <paramref name="action"/> at <paramref name="at"/> leaves.</summary>
     public RunHistory Succeeded(RemediationAction action, DateTimeOffset at) => new(
         action is RemediationAction.Defrag or RemediationAction.Recover ? Later(LastRemediationAt, at) : LastRemediationAt,
         action is RemediationAction.Disarm ? LastSnapshotAt : Later(LastSnapshotAt, at),
-        0);
+        0,
+        Later(LastSuccessAt, at));
 
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a > b ? a.Value : b;
 }

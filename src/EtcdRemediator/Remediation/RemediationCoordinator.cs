@@ -26,8 +26,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         public RunHandle? Active;
         /// <summary>The stronger trigger that joined a running run: it runs next, as itself (its own force).</summary>
         public RunRequest? FollowUp;
-        public DateTimeOffset? LastSuccessAt;
-        public RunHistory History = new(null, null, 0);
+        public RunHistory History = RunHistory.None;
     }
 
     public const string FollowUpKind = "follow-up";
@@ -49,8 +48,6 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         else _queue.Enqueue(run.Id, run.ActionKind);
     }
 
-
-
     public async Task<SubmitResult> SubmitAsync(RunRequest request, CancellationToken cancellationToken)
     {
         // A join writes nothing, so it would "succeed" on a store that can record nothing more.
@@ -61,10 +58,11 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             var tracked = Track(request.Cluster);
             if (!request.DryRun && tracked.Active is { } active)
                 return await JoinAsync(tracked, active, request, cancellationToken);
-            if (AdmissionRule.Check(request, request.Cluster, tracked.History, Policy, time.GetUtcNow()) is { } refusal)
+            var now = time.GetUtcNow();
+            if (AdmissionRule.Check(request, request.Cluster, tracked.History, Policy, now) is { } refusal)
                 return new SubmitResult(refusal.Disposition, null, refusal.Reason, refusal.RetryAfter);
 
-            var window = calendar.WindowsOf(request.Cluster).StateAt(time.GetUtcNow());
+            var window = calendar.WindowsOf(request.Cluster).StateAt(now);
             var deferred = DeferralRule.Defers(request, window);
             var run = new RunRecord
             {
@@ -75,15 +73,14 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 Force = request.Force,
                 IgnoreThresholds = request.IgnoreThresholds,
                 Trigger = request.Trigger,
-                CreatedAt = time.GetUtcNow(),
+                CreatedAt = now,
                 Status = deferred ? RunStatus.Deferred : RunStatus.Queued,
                 NotBefore = deferred ? window.NextOpensAt : null,
             };
             await store.SaveAsync(run, cancellationToken);
             if (!run.DryRun) tracked.Active = new RunHandle(run, store);
             if (deferred)
-                return new SubmitResult(Disposition.Deferred, run,
-                    $"outside the maintenance window of '{request.Cluster}'; it starts when the next window opens at {run.NotBefore:O}", run.NotBefore);
+                return new SubmitResult(Disposition.Deferred, run, DeferralRule.Explain(run), run.NotBefore);
             await EnqueueAsync(run, cancellationToken);
             return new SubmitResult(Disposition.Started, run);
         }
@@ -248,7 +245,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         var t = Track(cluster);
         var until = t.History.LastRemediationAt + Policy.Cooldown;
         var active = t.Active?.Current;
-        return new ClusterRunState(active?.Id, active?.Status == RunStatus.Running ? active.StartedAt : null, t.LastSuccessAt, t.History.ConsecutiveFailures,
+        return new ClusterRunState(active?.Id, active?.Status == RunStatus.Running ? active.StartedAt : null, t.History.LastSuccessAt, t.History.ConsecutiveFailures,
             until > time.GetUtcNow() ? until : null, t.History.ConsecutiveFailures >= Policy.CircuitBreakerThreshold,
             active?.Status == RunStatus.Deferred ? active.NotBefore : null);
     }
@@ -261,7 +258,6 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         {
             case RunStatus.Succeeded:
                 tracked.History = history.Succeeded(run.ActionKind, run.FinishedAt ?? run.CreatedAt);
-                if (run.FinishedAt > tracked.LastSuccessAt || tracked.LastSuccessAt is null) tracked.LastSuccessAt = run.FinishedAt;
                 break;
             case RunStatus.NothingToDo:
                 tracked.History = history with { ConsecutiveFailures = 0 };

@@ -13,12 +13,11 @@ public sealed class OnCallTests
     [Fact]
     public async Task ADryRunAnswersWithItsPlanInOneCall()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 8);
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 8);
+        var cluster = lab.Cluster;
         var leader = cluster.Members[await cluster.LeaderIndexAsync()].Name;
-        await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
 
-        var response = await app.CreateClient().PostTriggerAsync("lab", "defrag", dryRun: true);
+        var response = await lab.Client.PostTriggerAsync("lab", "defrag", dryRun: true);
         var answer = await response.Content.ReadFromJsonAsync<RemediationEndpoints.TriggerAnswer>();
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
