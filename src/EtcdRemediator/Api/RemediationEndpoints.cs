@@ -67,8 +67,7 @@ public static class RemediationEndpoints
                 ended.Status == RunStatus.Deferred ? ended.NotBefore : null));
     }
 
-    private static string DeferredReason(RunRecord run) =>
-        $"outside the maintenance window of '{run.Cluster}': it starts when the next window opens at {run.NotBefore:O}; send \"force\": true to run it now";
+    private static string DeferredReason(RunRecord run) => $"{DeferralRule.Explain(run)}; send \"force\": true to run it now";
 
     private static async Task<RunRecord?> WaitForEndAsync(RunStore store, TimeProvider time, string id, TimeSpan wait, CancellationToken cancellationToken)
     {

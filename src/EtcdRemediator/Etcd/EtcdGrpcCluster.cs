@@ -13,8 +13,7 @@ namespace EtcdRemediator.Etcd;
 /// </summary>
 public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time) : IEtcdCluster, IKeyValueAccess, IAsyncDisposable
 {
-    private readonly EtcdChannelPool _channels = new(() => TlsMaterial.FromFiles(options.Tls),
-        [.. new[] { options.Tls?.CaFile, options.Tls?.CertFile, options.Tls?.KeyFile }.OfType<string>()], time);
+    private readonly EtcdChannelPool _channels = new(() => TlsMaterial.FromFiles(options.Tls), TlsMaterial.FilesOf(options.Tls), time);
     private readonly EtcdAuthToken _auth = new(options, time);
     private readonly List<string> _endpoints = [.. options.Endpoints.Select(EtcdEndpoint.Normalize)];
 

@@ -10,6 +10,9 @@ public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certif
     /// since SslStream cannot load such a key.</summary>
     public (string Ca, string Certificate, string Key)? Ed25519 { get; init; }
 
+    /// <summary>The files <see cref="FromFiles"/> reads: what to watch for a rotation.</summary>
+    public static IReadOnlyList<string> FilesOf(TlsOptions? tls) => [.. new[] { tls?.CaFile, tls?.CertFile, tls?.KeyFile }.OfType<string>()];
+
     public static TlsMaterial FromFiles(TlsOptions? tls) => FromPemText(
         tls?.CaFile is { } ca ? File.ReadAllText(ca) : null,
         tls?.CertFile is { } cert ? File.ReadAllText(cert) : null,

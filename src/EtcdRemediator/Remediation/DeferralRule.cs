@@ -16,4 +16,8 @@ public static class DeferralRule
         && request.Action == RemediationAction.Defrag
         && !request.DryRun
         && !request.Force;
+
+    /// <summary>Why a deferred run waits, in the words every answer about it uses.</summary>
+    public static string Explain(RunRecord run) =>
+        $"outside the maintenance window of '{run.Cluster}': it starts when the next window opens at {run.NotBefore:O}";
 }

@@ -9,7 +9,7 @@ namespace EtcdRemediator.Etcd.Talos;
 /// <summary>
 /// <see cref="IEtcdCluster"/> through Talos' apid, as `talosctl etcd ...` does: every call names
 /// one node in the `node` metadata, and the reply's per-node message is unwrapped; a node's
-/// `metadata.error` becomes an error that names the node. A member's "endpoint" is its node.
+/// `metadata.error` becomes an error that names the node. A member's address is its node.
 /// The Talos API has no key-value access: no compaction and no revision (the Kubernetes API server
 /// compacts on its own every few minutes).
 /// </summary>

@@ -28,7 +28,7 @@ public sealed record TalosConnection(IReadOnlyList<string> Endpoints, IReadOnlyL
             : () => TlsMaterial.FromFiles(cluster.Tls);
         IReadOnlyList<string> files = context is { Ca: not null, Crt: not null, Key: not null }
             ? [talos.ConfigFile!]
-            : [.. new[] { cluster.Tls?.CaFile, cluster.Tls?.CertFile, cluster.Tls?.KeyFile }.OfType<string>()];
+            : TlsMaterial.FilesOf(cluster.Tls);
         if (context is null && cluster.Tls is not { CaFile: not null, CertFile: not null, KeyFile: not null })
             throw new InvalidOperationException("no client certificate: set Talos:ConfigFile, or Tls:CaFile, CertFile and KeyFile");
         return new TalosConnection(endpoints, [.. nodes], tls, files);
