@@ -25,12 +25,14 @@ public sealed class EtcdTestMember(string name, int clientPort, int peerPort, st
         var info = new ProcessStartInfo(binary);
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         var writer = TextWriter.Synchronized(new StreamWriter(logFile, append: true) { AutoFlush = true });
+        // The log file closes when etcd's output has ended, not when the process exits: lines read just
+        // before the exit are still being handed over then (writing them to a closed file crashed the
+        // test host on a loaded machine).
         _process = ChildProcesses.Start(info, line =>
         {
             writer.WriteLine(line);
             if (EtcdLogLine.TryParse(line) is { } parsed) _log.Enqueue(parsed);
-        });
-        _process.Exited += (_, _) => writer.Dispose();
+        }, writer.Dispose);
     }
 
     public async Task StopAsync()

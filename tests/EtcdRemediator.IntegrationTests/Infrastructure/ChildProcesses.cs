@@ -16,14 +16,23 @@ public static class ChildProcesses
         AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
     }
 
-    public static Process Start(ProcessStartInfo info, Action<string>? onOutput = null)
+    /// <param name="onOutput">Each line of stdout and stderr.</param>
+    /// <param name="onOutputClosed">Once both streams have ended: after the last <paramref name="onOutput"/>
+    /// call. (Exited is not that moment: lines read before the exit can still be on their way.)</param>
+    public static Process Start(ProcessStartInfo info, Action<string>? onOutput = null, Action? onOutputClosed = null)
     {
         info.UseShellExecute = false;
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) onOutput?.Invoke(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) onOutput?.Invoke(e.Data); };
+        var open = 2;
+        void Line(string? data)
+        {
+            if (data is not null) onOutput?.Invoke(data);
+            else if (Interlocked.Decrement(ref open) == 0) onOutputClosed?.Invoke();
+        }
+        process.OutputDataReceived += (_, e) => Line(e.Data);
+        process.ErrorDataReceived += (_, e) => Line(e.Data);
         if (!process.Start()) throw new InvalidOperationException($"could not start {info.FileName}");
         Running[process.Id] = process;
         process.Exited += (_, _) => Running.TryRemove(process.Id, out _);
