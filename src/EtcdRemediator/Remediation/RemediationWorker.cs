@@ -9,11 +9,11 @@ using EtcdRemediator.Clusters;
 namespace EtcdRemediator.Remediation;
 
 /// <summary>
-/// Opens the run store and recovers before the server takes requests (StartAsync runs before
-/// Kestrel listens), then executes queued runs, clusters in parallel up to the configured limit.
+/// Recovers from the run store (opened by Storage's StoreOpener, which starts first) before the server
+/// takes requests (StartAsync runs before Kestrel listens), then executes queued runs, clusters in
+/// parallel up to the configured limit.
 /// </summary>
 public sealed class RemediationWorker(
-    RunStore store,
     RemediationCoordinator coordinator,
     RunExecutor executor,
     SnapshotStore snapshots,
@@ -27,7 +27,6 @@ public sealed class RemediationWorker(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.OpenAsync(cancellationToken);
         snapshots.RemovePartials();
         await coordinator.RecoverAsync(cancellationToken);
         await base.StartAsync(cancellationToken);

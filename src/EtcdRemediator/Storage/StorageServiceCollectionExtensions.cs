@@ -6,6 +6,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
         services.AddSingleton<RemediatorDatabase>();
+        services.AddHostedService<StoreOpener>(); // first: everything after it reads the store
         services.AddSingleton<StoreRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreRetention>());
         return services;
