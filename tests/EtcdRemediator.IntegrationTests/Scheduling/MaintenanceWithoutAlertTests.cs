@@ -201,20 +201,20 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
         try
         {
+            // Real processes: a restart is a process that ends and one that starts on the same store.
             string id;
             DateTimeOffset opens;
-            await using (var first = new RemediatorApp(settings, data))
+            await using (var first = await ServiceProcess.StartAsync(data, settings))
             {
-                var client = first.CreateClient();
-                opens = await WindowClosedAsync(client);
-                var answer = await client.TriggerAsync("lab", "defrag");
+                opens = await WindowClosedAsync(first.Client);
+                var answer = await first.Client.TriggerAsync("lab", "defrag");
                 Assert.Equal("deferred", answer.Disposition);
                 id = answer.Id;
             } // stopped before the window opens: the run is only in the store
             Assert.True(DateTimeOffset.UtcNow < opens, "the first service stopped before the window opened");
 
-            await using var second = new RemediatorApp(settings, data);
-            var restarted = second.CreateClient();
+            await using var second = await ServiceProcess.StartAsync(data, settings);
+            var restarted = second.Client;
             var run = await restarted.WaitForRunAsync(id, TimeSpan.FromMinutes(1));
 
             Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
