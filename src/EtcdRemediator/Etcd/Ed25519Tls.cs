@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
@@ -20,14 +19,11 @@ namespace EtcdRemediator.Etcd;
 /// </summary>
 public static class Ed25519Tls
 {
-    public static bool IsEd25519Key(string keyPem) =>
-        keyPem.Contains("ED25519", StringComparison.OrdinalIgnoreCase) || keyPem.Contains("MC4CAQAwBQYDK2Vw", StringComparison.Ordinal);
-
     /// <summary>The channel address for an https endpoint whose TLS the connect callback does.</summary>
     public static string PlainAddress(string endpoint) => "http://" + new Uri(endpoint).Authority;
 
     public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(
-        string host, string caPem, string certificatePem, string keyPem, TimeSpan handshakeTimeout) =>
+        string host, Ed25519Credentials credentials, TimeSpan handshakeTimeout) =>
         async (context, cancellationToken) =>
         {
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -37,7 +33,7 @@ public static class Ed25519Tls
                 var network = new NetworkStream(socket, ownsSocket: true) { ReadTimeout = (int)handshakeTimeout.TotalMilliseconds };
                 var protocol = new TlsClientProtocol(network);
                 // BouncyCastle's handshake is blocking: off the caller's thread, bounded by the read timeout.
-                await Task.Run(() => protocol.Connect(new Client(host, caPem, certificatePem, keyPem)), cancellationToken);
+                await Task.Run(() => protocol.Connect(new Client(host, credentials)), cancellationToken);
                 network.ReadTimeout = Timeout.Infinite;
                 return new DuplexStream(protocol.Stream);
             }
@@ -48,27 +44,15 @@ public static class Ed25519Tls
             }
         };
 
-    private static object ReadPem(string pem) =>
-        new PemReader(new StringReader(pem)).ReadObject() ?? throw new InvalidOperationException("no PEM object found");
-
     private sealed class Client : DefaultTlsClient
     {
         private readonly string _host;
-        private readonly BcCertificate _ca;
-        private readonly BcCertificate _certificate;
-        private readonly AsymmetricKeyParameter _key;
+        private readonly Ed25519Credentials _credentials;
 
-        public Client(string host, string caPem, string certificatePem, string keyPem) : base(new BcTlsCrypto(new SecureRandom()))
+        public Client(string host, Ed25519Credentials credentials) : base(new BcTlsCrypto(new SecureRandom()))
         {
             _host = host;
-            _ca = (BcCertificate)ReadPem(caPem);
-            _certificate = (BcCertificate)ReadPem(certificatePem);
-            _key = ReadPem(keyPem) switch
-            {
-                AsymmetricKeyParameter k => k,
-                AsymmetricCipherKeyPair pair => pair.Private,
-                var other => throw new InvalidOperationException($"unexpected key object {other.GetType().Name}"),
-            };
+            _credentials = credentials;
         }
 
         protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.TLSv13.DownTo(ProtocolVersion.TLSv12);
@@ -84,16 +68,25 @@ public static class Ed25519Tls
                 if (serverCertificate.Certificate is not { IsEmpty: false } chain)
                     throw new TlsFatalAlert(AlertDescription.bad_certificate, "the server sent no certificate");
                 var server = new BcCertificate(chain.GetCertificateAt(0).GetEncoded());
-                try
+                // Any CA of the file: during a CA rotation it holds the old and the new one.
+                Exception? untrusted = null;
+                foreach (var ca in client._credentials.Cas)
                 {
-                    server.Verify(client._ca.GetPublicKey());
-                    server.CheckValidity(DateTime.UtcNow);
+                    try
+                    {
+                        server.Verify(ca.GetPublicKey());
+                        server.CheckValidity(DateTime.UtcNow);
+                        untrusted = null;
+                        break;
+                    }
+                    catch (Exception e) when (e is GeneralSecurityException or InvalidKeyException or SignatureException
+                                              or Org.BouncyCastle.Security.Certificates.CertificateException)
+                    {
+                        untrusted = e;
+                    }
                 }
-                catch (Exception e) when (e is GeneralSecurityException or InvalidKeyException or SignatureException
-                                          or Org.BouncyCastle.Security.Certificates.CertificateException)
-                {
-                    throw new TlsFatalAlert(AlertDescription.bad_certificate, $"the server's certificate is not trusted: {e.Message}");
-                }
+                if (untrusted is not null)
+                    throw new TlsFatalAlert(AlertDescription.bad_certificate, $"the server's certificate is not trusted: {untrusted.Message}");
                 if (!Names(server).Any(NamesHost))
                     throw new TlsFatalAlert(AlertDescription.bad_certificate, $"the server's certificate does not name {client._host}");
             }
@@ -101,11 +94,11 @@ public static class Ed25519Tls
             public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest)
             {
                 var crypto = (BcTlsCrypto)client.Crypto;
-                var entry = new BcTlsCertificate(crypto, client._certificate.GetEncoded());
+                var entry = new BcTlsCertificate(crypto, client._credentials.Certificate.GetEncoded());
                 var certificate = TlsUtilities.IsTlsV13(client.m_context)
                     ? new Certificate(certificateRequest.GetCertificateRequestContext(), [new CertificateEntry(entry, null)])
                     : new Certificate([entry]);
-                return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(client.m_context), crypto, client._key, certificate,
+                return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(client.m_context), crypto, client._credentials.Key, certificate,
                     SignatureAndHashAlgorithm.ed25519);
             }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 
@@ -13,7 +14,9 @@ namespace EtcdRemediator.Etcd;
 /// changes, new calls get new channels with the new material; calls already under way (a long
 /// defragment) finish on the old ones, which are disposed with the pool.
 /// </summary>
-public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<string>? watchedFiles = null, TimeProvider? time = null) : IAsyncDisposable
+/// <param name="keepAlive">How often an open connection is pinged while calls are under way (<see cref="EtcdKeepAlive"/>).</param>
+public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<string>? watchedFiles = null, TimeProvider? time = null, TimeSpan? keepAlive = null)
+    : IAsyncDisposable
 {
     /// <summary>How often the watched files are looked at (a stat each), at most.</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
@@ -28,21 +31,38 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly List<Generation> _retired = [];
     private readonly object _gate = new();
-    private Generation _current = new(new Lazy<TlsMaterial>(loadTls));
+    private Generation _current = new(new Lazy<TlsMaterial>(() => Loaded(loadTls)));
     private string _fingerprint = Fingerprint(watchedFiles);
     private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
+    /// <summary>Set while the watched files hold credentials that cannot be used: every call is refused with it.</summary>
+    private CredentialException? _broken;
+    private readonly TimeSpan _keepAlive = keepAlive ?? EtcdKeepAlive.Etcd;
 
     public GrpcChannel For(string endpoint)
     {
         var generation = Current();
-        return generation.Channels.GetOrAdd(EtcdEndpoint.Normalize(endpoint), e => Create(e, generation.Tls));
+        return generation.Channels.GetOrAdd(EtcdEndpoint.Normalize(endpoint), e => Create(e, generation.Tls, _keepAlive));
+    }
+
+    /// <summary>Why the credentials cannot be used now (unreadable, broken by a rotation, expired), or null.</summary>
+    public CredentialException? CredentialProblem()
+    {
+        try
+        {
+            _ = Current().Tls.Value;
+            return null;
+        }
+        catch (CredentialException e)
+        {
+            return e;
+        }
     }
 
     /// <summary>Plain HTTP to the same address with the same TLS: etcd serves /metrics on its client URL.</summary>
     public HttpClient HttpFor(string endpoint)
     {
         var generation = Current();
-        return generation.Http.GetOrAdd(EtcdEndpoint.Normalize(endpoint), e => new HttpClient(Handler(e, generation.Tls))
+        return generation.Http.GetOrAdd(EtcdEndpoint.Normalize(endpoint), e => new HttpClient(Handler(e, generation.Tls, _keepAlive))
         {
             Timeout = Timeout.InfiniteTimeSpan,
             BaseAddress = new Uri(Address(e, generation.Tls)),
@@ -55,31 +75,77 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
 
     private Generation Current()
     {
-        if (watchedFiles is not { Count: > 0 } || _time.GetUtcNow() - _checkedAt < CheckInterval) return _current;
+        var current = CheckFiles();
+        if (current.Tls.IsValueCreated && current.Tls.Value.Expired(_time.GetUtcNow()) is { } expired)
+            throw watchedFiles is { Count: > 0 } ? expired.From(string.Join(", ", watchedFiles)) : expired;
+        return current;
+    }
+
+    /// <summary>The generation for the files as they are now; throws while they hold credentials that cannot be used.</summary>
+    private Generation CheckFiles()
+    {
+        if (watchedFiles is not { Count: > 0 } || _time.GetUtcNow() - _checkedAt < CheckInterval) return _broken is { } known ? throw known : _current;
         lock (_gate)
         {
-            if (_time.GetUtcNow() - _checkedAt < CheckInterval) return _current;
+            if (_time.GetUtcNow() - _checkedAt < CheckInterval) return _broken is { } known ? throw known : _current;
             _checkedAt = _time.GetUtcNow();
             var fingerprint = Fingerprint(watchedFiles);
-            if (fingerprint == _fingerprint) return _current;
-            // Loaded now, so that a half-written or broken file keeps the working material.
-            TlsMaterial fresh;
-            try { fresh = loadTls(); }
-            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or InvalidOperationException or FormatException) { return _current; }
+            if (fingerprint == _fingerprint) return _broken is { } known ? throw known : _current;
             _fingerprint = fingerprint;
+            // Loaded now: a rotation to a broken file refuses calls with the reason (our fault, not the
+            // cluster's) until the files are mended; calls already under way finish on what they have.
+            TlsMaterial fresh;
+            try
+            {
+                fresh = Loaded(loadTls);
+            }
+            catch (CredentialException e)
+            {
+                _broken = e;
+                throw;
+            }
+            _broken = null;
             _retired.Add(_current);
             _current = new Generation(new Lazy<TlsMaterial>(fresh));
             return _current;
         }
     }
 
-    private static string Fingerprint(IReadOnlyList<string>? files) =>
-        files is null ? "" : string.Join('|', files.Select(f => new FileInfo(f) is { Exists: true } i ? $"{f}:{i.LastWriteTimeUtc.Ticks}:{i.Length}" : $"{f}:-"));
+    /// <summary>Every failure to load is a <see cref="CredentialException"/>.</summary>
+    private static TlsMaterial Loaded(Func<TlsMaterial> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException or FormatException
+                                  or YamlDotNet.Core.YamlException)
+        {
+            throw new CredentialException(CredentialPart.Key, e.Message, inner: e);
+        }
+    }
 
-    private static GrpcChannel Create(string endpoint, Lazy<TlsMaterial> tls) =>
+    /// <summary>
+    /// What the files hold, not their dates: Kubernetes mounts a Secret's keys as symlinks through a
+    /// `..data` link that it swaps on update, which leaves every date seen through the first link as it was.
+    /// </summary>
+    private static string Fingerprint(IReadOnlyList<string>? files) =>
+        files is null ? "" : string.Join('|', files.Select(f =>
+        {
+            try
+            {
+                return $"{f}:{Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return $"{f}:-";
+            }
+        }));
+
+    private static GrpcChannel Create(string endpoint, Lazy<TlsMaterial> tls, TimeSpan keepAlive) =>
         GrpcChannel.ForAddress(Address(endpoint, tls), new GrpcChannelOptions
         {
-            HttpHandler = Handler(endpoint, tls),
+            HttpHandler = Handler(endpoint, tls, keepAlive),
             DisposeHttpClient = true,
             // A member that restarts is answered again within seconds, not after the default backoff
             // of up to two minutes during which every call fails fast as "unreachable" (and the gate refuses).
@@ -88,13 +154,15 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         });
 
-    private static SocketsHttpHandler Handler(string endpoint, Lazy<TlsMaterial> tls)
+    private static SocketsHttpHandler Handler(string endpoint, Lazy<TlsMaterial> tls, TimeSpan keepAlive)
     {
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(5),
-            KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+            KeepAlivePingDelay = keepAlive,
             KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            // gRPC-Go servers (etcd, apid) count a ping on a connection without calls as abuse.
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             EnableMultipleHttp2Connections = true,
             // A snapshot is one long server stream: with HTTP/2's 64 KiB starting window the server
@@ -102,23 +170,23 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
             InitialHttp2StreamWindowSize = 1024 * 1024,
         };
         if (endpoint.StartsWith("https://", StringComparison.Ordinal) && tls.Value.Ed25519 is { } ed)
-            handler.ConnectCallback = Ed25519Tls.ConnectCallback(new Uri(endpoint).Host, ed.Ca, ed.Certificate, ed.Key, TimeSpan.FromSeconds(10));
+            handler.ConnectCallback = Ed25519Tls.ConnectCallback(new Uri(endpoint).Host, ed, TimeSpan.FromSeconds(10));
         else if (endpoint.StartsWith("https://", StringComparison.Ordinal))
             handler.SslOptions = new SslClientAuthenticationOptions
             {
                 ClientCertificates = tls.Value.ClientCertificate is { } cert ? [cert] : null,
-                RemoteCertificateValidationCallback = tls.Value.Ca is { } ca ? (_, cert, _, errors) => TrustedBy(ca, cert, errors) : null,
+                RemoteCertificateValidationCallback = tls.Value.Cas is { } cas ? (_, cert, _, errors) => TrustedBy(cas, cert, errors) : null,
             };
         return handler;
     }
 
-    /// <summary>Server certificate must chain to the configured CA (the cluster's own PKI) and match the host.</summary>
-    internal static bool TrustedBy(X509Certificate2 ca, X509Certificate? presented, SslPolicyErrors errors)
+    /// <summary>Server certificate must chain to a configured CA (the cluster's own PKI; several during a CA rotation) and match the host.</summary>
+    internal static bool TrustedBy(X509Certificate2Collection cas, X509Certificate? presented, SslPolicyErrors errors)
     {
         if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) return false;
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.CustomTrustStore.AddRange(cas);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         using var certificate = new X509Certificate2(presented);
         return chain.Build(certificate);

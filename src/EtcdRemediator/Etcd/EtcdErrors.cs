@@ -48,6 +48,16 @@ public static class EtcdErrors
         StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted,
     };
 
+    /// <summary>
+    /// The call never reached the server: no connection could be made (refused, no route, name or TLS
+    /// failure). Only then may a state-changing call be sent again elsewhere; any other failure may
+    /// have come after the server acted (apid answers Unavailable for its target node's own failure).
+    /// </summary>
+    public static bool NeverReached(RpcException e) =>
+        e.StatusCode == StatusCode.Unavailable
+        && (e.Status.DebugException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }
+            || Root(e) is SocketException);
+
     /// <summary>"HttpRequestException: An error occurred (127.0.0.1:2379)" -> "an error occurred (127.0.0.1:2379)".</summary>
     private static string Plain(string detail)
     {

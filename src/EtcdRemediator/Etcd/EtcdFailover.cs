@@ -12,10 +12,12 @@ public static class EtcdFailover
     /// The first answer among <paramref name="targets"/> (endpoints or Talos nodes); when none answers,
     /// an <see cref="EtcdClusterUnavailableException"/> listing each failure as <paramref name="describe"/> words it.
     /// With <paramref name="hedgeAfter"/> (reads only: a hedged call may run on two targets), a target
-    /// that hangs (a frozen member) costs that long instead of its whole deadline.
+    /// that hangs (a frozen member) costs that long instead of its whole deadline. <paramref name="tryNext"/>
+    /// says which failures move on to the next target (default: the transient ones).
     /// </summary>
     public static async Task<T> FirstAnswerAsync<T>(string cluster, IEnumerable<string> targets, Func<string, Task<T>> call,
-        Func<string, RpcException, string> describe, CancellationToken cancellationToken, TimeSpan? hedgeAfter = null)
+        Func<string, RpcException, string> describe, CancellationToken cancellationToken, TimeSpan? hedgeAfter = null,
+        Func<RpcException, bool>? tryNext = null)
     {
         var failures = new List<string>();
         var pending = new Dictionary<Task<T>, string>();
@@ -49,7 +51,7 @@ public static class EtcdFailover
             {
                 return await done;
             }
-            catch (RpcException e) when (EtcdErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            catch (RpcException e) when ((tryNext ?? EtcdErrors.IsTransient)(e) && !cancellationToken.IsCancellationRequested)
             {
                 failures.Add(describe(target, e));
                 if (pending.Count == 0) StartNext();

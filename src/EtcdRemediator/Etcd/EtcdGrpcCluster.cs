@@ -25,6 +25,11 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
 
     public IKeyValueAccess KeyValue => this;
 
+    /// <summary>MoveLeader hands leadership to the member asked for.</summary>
+    public EtcdMember? SuccessorOf(EtcdMember leader, EtcdMember preferred, IReadOnlyList<EtcdMember> members) => preferred;
+
+    public CredentialException? CredentialProblem() => _channels.CredentialProblem();
+
     public async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken)
     {
         var reply = await OnAnyEndpointAsync(

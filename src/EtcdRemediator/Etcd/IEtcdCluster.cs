@@ -48,6 +48,16 @@ public interface IEtcdCluster
     /// caller to read: an election may still be under way.
     /// </summary>
     Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Who <see cref="MoveLeadershipAsync"/> would hand leadership to, of <paramref name="members"/> in
+    /// member-list order: the caller checks that member before asking (etcd hands it to the member
+    /// asked for; Talos' forfeit to the first other member of the list, whoever that is).
+    /// </summary>
+    EtcdMember? SuccessorOf(EtcdMember leader, EtcdMember preferred, IReadOnlyList<EtcdMember> members);
+
+    /// <summary>Why the credentials cannot be used now (unreadable, broken by a rotation, expired), or null: our fault, not the cluster's.</summary>
+    CredentialException? CredentialProblem();
 }
 
 /// <summary>The key space: what only a backend with etcd's KV API can do.</summary>
@@ -65,8 +75,8 @@ public enum Handover
 {
     /// <summary>Handed to the member asked for (etcd's MoveLeader).</summary>
     ToPreferred,
-    /// <summary>Given up; the cluster elects any member (Talos' forfeit).</summary>
-    ToElection,
+    /// <summary>Given up to the first other member of the member list, whoever it is (Talos' forfeit).</summary>
+    ToFirstInList,
     /// <summary>The member no longer led when asked: someone else already does.</summary>
     AlreadyMoved,
 }

@@ -1,48 +1,111 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using EtcdRemediator.Configuration;
+using Org.BouncyCastle.Crypto.Parameters;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace EtcdRemediator.Etcd;
 
-/// <summary>The client certificate (with key) and the CA that server certificates must chain to.</summary>
-public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certificate2? Ca) : IDisposable
+/// <summary>An Ed25519 client (Talos' default), which SslStream cannot load: for <see cref="Ed25519Tls"/>.</summary>
+public sealed record Ed25519Credentials(IReadOnlyList<BcCertificate> Cas, BcCertificate Certificate, Ed25519PrivateKeyParameters Key);
+
+/// <summary>The client certificate (with key) and the CAs that server certificates must chain to.</summary>
+/// <param name="Cas">Every certificate of the CA file: during a CA rotation it holds the old and the new.</param>
+public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certificate2Collection? Cas) : IDisposable
 {
-    /// <summary>Set when the client key is Ed25519 (Talos' default): the PEM texts for <see cref="Ed25519Tls"/>,
-    /// since SslStream cannot load such a key.</summary>
-    public (string Ca, string Certificate, string Key)? Ed25519 { get; init; }
+    /// <summary>Set when the client key is Ed25519: the parsed material for <see cref="Ed25519Tls"/>.</summary>
+    public Ed25519Credentials? Ed25519 { get; init; }
+
+    /// <summary>The client certificate as read, whatever its key: its dates are checked.</summary>
+    public X509Certificate2? Leaf { get; init; }
+
+    /// <summary>A certificate that expires within this long is warned about at start-up.</summary>
+    public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(7);
 
     /// <summary>The files <see cref="FromFiles"/> reads: what to watch for a rotation.</summary>
     public static IReadOnlyList<string> FilesOf(TlsOptions? tls) => [.. new[] { tls?.CaFile, tls?.CertFile, tls?.KeyFile }.OfType<string>()];
 
-    public static TlsMaterial FromFiles(TlsOptions? tls) => FromPemText(
-        tls?.CaFile is { } ca ? File.ReadAllText(ca) : null,
-        tls?.CertFile is { } cert ? File.ReadAllText(cert) : null,
-        tls?.KeyFile is { } key ? File.ReadAllText(key) : null);
+    /// <summary>The setting that names each part's file, for messages.</summary>
+    public static string SettingOf(CredentialPart part) => part switch
+    {
+        CredentialPart.Ca => "Tls:CaFile",
+        CredentialPart.Certificate => "Tls:CertFile",
+        _ => "Tls:KeyFile",
+    };
+
+    /// <summary>Throws <see cref="CredentialException"/> naming the setting and the file of the part that is wrong.</summary>
+    public static TlsMaterial FromFiles(TlsOptions? tls)
+    {
+        string? Path(CredentialPart part) => part switch { CredentialPart.Ca => tls?.CaFile, CredentialPart.Certificate => tls?.CertFile, _ => tls?.KeyFile };
+        string? Read(CredentialPart part)
+        {
+            if (Path(part) is not { } path) return null;
+            try
+            {
+                return File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CredentialException(part, $"cannot be read: {e.Message}", $"{SettingOf(part)} '{path}'", e);
+            }
+        }
+        try
+        {
+            return FromPemText(Read(CredentialPart.Ca), Read(CredentialPart.Certificate), Read(CredentialPart.Key));
+        }
+        catch (CredentialException e) when (e.Detail == e.Message)
+        {
+            throw e.From($"{SettingOf(e.Part)} '{Path(e.Part)}'");
+        }
+    }
 
     /// <summary>From PEM text, as files hold it or a talosconfig carries it (base64-decoded); a client certificate needs its key.</summary>
     public static TlsMaterial FromPemText(string? caPem, string? certificatePem, string? keyPem)
     {
-        if (certificatePem is not null && keyPem is not null && Ed25519Tls.IsEd25519Key(keyPem))
-            return new TlsMaterial(null, null)
+        var cas = caPem is null ? null : PemCredentials.ReadCertificates(caPem, CredentialPart.Ca);
+        if (certificatePem is null || keyPem is null) return new TlsMaterial(null, cas);
+        var chain = PemCredentials.ReadCertificates(certificatePem, CredentialPart.Certificate);
+        var leaf = chain[0];
+        using var key = PemCredentials.ReadKey(keyPem);
+        PemCredentials.CheckPair(leaf, key);
+        if (key.Ed25519 is { } ed)
+            return new TlsMaterial(null, cas)
             {
-                Ed25519 = (caPem ?? throw new InvalidOperationException("an Ed25519 client certificate needs the CA its server certificates chain to (Tls:CaFile, or the talosconfig's ca)"),
-                    certificatePem, keyPem),
+                Leaf = leaf,
+                Ed25519 = new Ed25519Credentials(
+                    cas is null
+                        ? throw new CredentialException(CredentialPart.Ca, "an Ed25519 client certificate needs the CA its server certificates chain to (Tls:CaFile, or the talosconfig's ca)")
+                        : [.. cas.Select(c => new BcCertificate(c.RawData))],
+                    new BcCertificate(leaf.RawData), ed),
             };
-        return new(certificatePem is null || keyPem is null ? null : FromPem(certificatePem, keyPem),
-            caPem is null ? null : X509Certificate2.CreateFromPem(caPem));
+        using var withKey = key.Native switch
+        {
+            RSA rsa => leaf.CopyWithPrivateKey(rsa),
+            ECDsa ec => leaf.CopyWithPrivateKey(ec),
+            _ => throw new CredentialException(CredentialPart.Key, $"a {key.Algorithm} key cannot be used by .NET's TLS"),
+        };
+        // SslStream on Linux wants a certificate whose key is not ephemeral; a PKCS#12 round trip gives that.
+        return new TlsMaterial(X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null), cas) { Leaf = leaf };
     }
 
-    public static X509Certificate2 FromPem(string certificatePem, string keyPem)
+    /// <summary>Why the client certificate cannot be used at <paramref name="now"/> (expired, not yet valid), or null.</summary>
+    public CredentialException? Expired(DateTimeOffset now) => Leaf switch
     {
-        if (Ed25519Tls.IsEd25519Key(keyPem))
-            throw new NotSupportedException("an Ed25519 client key cannot be loaded into an X509Certificate2 (SslStream); FromPemText routes it to Ed25519Tls");
-        using var pem = X509Certificate2.CreateFromPem(certificatePem, keyPem);
-        // SslStream on Linux wants a certificate whose key is not ephemeral; a PKCS#12 round trip gives that.
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-    }
+        { } c when c.NotAfter.ToUniversalTime() <= now.UtcDateTime =>
+            new CredentialException(CredentialPart.Certificate, $"the client certificate '{c.Subject}' expired at {c.NotAfter.ToUniversalTime():u}"),
+        { } c when c.NotBefore.ToUniversalTime() > now.UtcDateTime =>
+            new CredentialException(CredentialPart.Certificate, $"the client certificate '{c.Subject}' is not valid before {c.NotBefore.ToUniversalTime():u} (is this machine's clock right?)"),
+        _ => null,
+    };
+
+    /// <summary>When the client certificate expires within <see cref="ExpiryWarning"/> of <paramref name="now"/>: that date.</summary>
+    public DateTimeOffset? ExpiresSoon(DateTimeOffset now) =>
+        Leaf is { } c && new DateTimeOffset(c.NotAfter.ToUniversalTime()) is var at && at - now < ExpiryWarning ? at : null;
 
     public void Dispose()
     {
         ClientCertificate?.Dispose();
-        Ca?.Dispose();
+        Leaf?.Dispose();
+        foreach (var ca in Cas ?? []) ca.Dispose();
     }
 }

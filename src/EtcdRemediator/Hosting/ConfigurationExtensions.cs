@@ -48,6 +48,8 @@ public static class ConfigurationExtensions
             // Validated before the host starts: an error is then reported once, as the list below,
             // not also as the host's own "failed to start" log line with a stack trace.
             _ = app.Services.GetRequiredService<IOptions<RemediatorOptions>>().Value;
+            foreach (var validator in app.Services.GetServices<IValidateOptions<RemediatorOptions>>().OfType<RemediatorOptionsValidator>())
+                foreach (var warning in validator.Warnings) app.Logger.LogWarning("Configuration: {Warning}", warning);
             await app.RunAsync();
             return 0;
         }

@@ -10,7 +10,7 @@ namespace EtcdRemediator.Hosting;
 /// Checks the whole configuration at start-up. Every message starts with the full key
 /// (<c>Remediator:Policy:Cooldown</c>), so the operator knows what to fix without reading code.
 /// </summary>
-public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, Etcd.Talos.TalosConnections talos) : IValidateOptions<RemediatorOptions>
+public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, Etcd.Talos.TalosConnections talos, TimeProvider time) : IValidateOptions<RemediatorOptions>
 {
     private const string Root = RemediatorOptions.Section;
 
@@ -20,19 +20,27 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
     public ValidateOptionsResult Validate(string? name, RemediatorOptions options)
     {
         // Keys that were unknown or unreadable come first: a value refused there is absent below.
-        var errors = check.Errors.Concat(Collect(options, talos.Resolve)).ToList();
+        var warnings = new List<string>();
+        var errors = check.Errors.Concat(Collect(options, talos.Resolve, time.GetUtcNow(), warnings)).ToList();
+        Warnings = warnings;
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
+    /// <summary>What the last validation found worth saying but not worth refusing (a certificate that expires soon).</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
     /// <param name="resolveTalos">How a Talos cluster's talosconfig is read; the service passes the
     /// registry's own (<see cref="Etcd.Talos.TalosConnections"/>), so the file is read once.</param>
-    public static IEnumerable<string> Collect(RemediatorOptions o, Func<ClusterOptions, Etcd.Talos.TalosConnection>? resolveTalos = null)
+    public static IEnumerable<string> Collect(RemediatorOptions o, Func<ClusterOptions, Etcd.Talos.TalosConnection>? resolveTalos = null,
+        DateTimeOffset? now = null, ICollection<string>? warnings = null)
     {
         resolveTalos ??= Etcd.Talos.TalosConnection.Resolve;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < o.Clusters.Count; i++)
         {
             foreach (var error in ValidateCluster(o.Clusters[i], $"{Root}:Clusters:{i}", resolveTalos))
+                yield return error;
+            foreach (var error in CredentialCheck.Errors(o.Clusters[i], $"{Root}:Clusters:{i}", resolveTalos, now ?? DateTimeOffset.UtcNow, warnings))
                 yield return error;
             foreach (var error in ValidateCalendar(o.Clusters[i], $"{Root}:Clusters:{i}", o.Policy)) yield return error;
             if (!string.IsNullOrWhiteSpace(o.Clusters[i].Name) && !seen.Add(o.Clusters[i].Name))

@@ -90,16 +90,30 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
     /// <summary>Hands leadership to the follower furthest ahead, and waits until the cluster agrees.</summary>
     private async Task MoveLeadershipAwayAsync(IEtcdCluster cluster, StepRecorder steps, MemberState leader, ClusterState state, CancellationToken cancellationToken)
     {
-        var successor = state.Voting
+        var preferred = state.Voting
             .Where(m => m.Reachable && m.Member.Id != leader.Member.Id)
             .OrderByDescending(m => m.Status!.RaftAppliedIndex)
             .ThenBy(m => m.Status!.DbSize)
             .FirstOrDefault();
-        if (successor is null) return; // a single-member cluster: nobody to hand over to.
+        if (preferred is null) return; // a single-member cluster: nobody to hand over to.
+
+        // A backend that picks the successor itself (Talos: the first other member of the list) may
+        // pick a learner or a member that does not answer: then the leader is defragmented in place.
+        var successor = cluster.SuccessorOf(leader.Member, preferred.Member, [.. state.Members.Select(m => m.Member)]);
+        if (SuccessorRule.Unfit(successor, state) is { } unfit)
+        {
+            await steps.RunAsync("move-leader", leader.Member.Name, step =>
+            {
+                step.Outcome = StepOutcome.Skipped;
+                step.Detail = $"not moved: the {cluster.Backend} backend would hand leadership to {unfit}; the leader is defragmented in place, last";
+                return Task.CompletedTask;
+            }, cancellationToken);
+            return;
+        }
 
         await steps.RunAsync("move-leader", leader.Member.Name, async step =>
         {
-            var handover = await cluster.MoveLeadershipAsync(leader.Member, successor.Member, cancellationToken);
+            var handover = await cluster.MoveLeadershipAsync(leader.Member, preferred.Member, cancellationToken);
             // Whoever the cluster chose, the run waits until some other member leads.
             ClusterState? now = null;
             await PollAsync(async ct =>
@@ -111,7 +125,7 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
             var newLeader = now!.Find(now.AgreedLeader!.Value)!.Member;
             step.Detail = $"leader is now {newLeader.Name} ({newLeader.HexId})" + handover switch
             {
-                Handover.ToElection => " (leadership forfeited; the cluster elected)",
+                Handover.ToFirstInList => " (leadership forfeited to the first other member of the member list)",
                 Handover.AlreadyMoved => " (it had moved already)",
                 _ => "",
             };

@@ -43,8 +43,15 @@ public sealed class RunExecutor(
         try
         {
             var cluster = clusters.Find(run.Cluster) ?? throw new RunFailedException($"cluster '{run.Cluster}' is no longer configured");
+            if (cluster.CredentialProblem() is { } credentials) throw credentials;
             var (status, reason) = await RunStepsAsync(cluster, steps, cancellationToken);
             run = Finish(steps, status, reason);
+        }
+        catch (Exception e) when (e is CredentialException || e.InnerException is CredentialException)
+        {
+            // Our credentials, not the cluster: refused (the breaker counts the cluster's failures only).
+            var problem = e as CredentialException ?? (CredentialException)e.InnerException!;
+            run = Finish(steps, RunStatus.Refused, $"the service's credentials for this cluster cannot be used: {problem.Message}");
         }
         catch (RunFailedException e)
         {

@@ -92,15 +92,14 @@ public sealed class TalosConfigurationTests : IDisposable
         Assert.Contains("Remediator:Clusters:0:Talos:ConfigFile: file '/nonexistent/talosconfig' does not exist.", errors);
     }
 
-    [Fact]
-    public void Ed25519ClientKeysGoToBouncyCastlesTlsWithTheirCa()
-    {
-        const string key = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----";
-
-        var material = TlsMaterial.FromPemText("ca-pem", "certificate-pem", key);
-
-        Assert.Null(material.ClientCertificate);
-        Assert.Equal(("ca-pem", "certificate-pem", key), material.Ed25519);
-        Assert.Contains("CA", Assert.Throws<InvalidOperationException>(() => TlsMaterial.FromPemText(null, "certificate-pem", key)).Message);
-    }
+    [Theory]
+    [InlineData("192.0.2.1", "https://192.0.2.1:50000")]
+    [InlineData("192.0.2.1:50001", "https://192.0.2.1:50001")]
+    [InlineData("cp.example", "https://cp.example:50000")]
+    [InlineData("https://cp.example", "https://cp.example:443")]
+    [InlineData("https://cp.example:50000", "https://cp.example:50000")]
+    [InlineData("2001:db8::1", "https://[2001:db8::1]:50000")]
+    [InlineData("[2001:db8::1]:50001", "https://[2001:db8::1]:50001")]
+    public void EndpointsGetPortsAsTalosctlGivesThem(string endpoint, string url) =>
+        Assert.Equal(url, TalosConnection.ApidUrl(endpoint));
 }

@@ -50,6 +50,8 @@ public sealed class SnapshotStoreTests : IDisposable
         public Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+        public EtcdMember? SuccessorOf(EtcdMember leader, EtcdMember preferred, IReadOnlyList<EtcdMember> members) => preferred;
+        public CredentialException? CredentialProblem() => null;
     }
 
     private static readonly EtcdMember Member = new(0xabc, "m1", MemberAddress.ClientUrl("http://127.0.0.1:2379"), false);

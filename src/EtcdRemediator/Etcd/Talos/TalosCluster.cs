@@ -16,7 +16,7 @@ namespace EtcdRemediator.Etcd.Talos;
 public sealed class TalosCluster(ClusterOptions options, TalosConnection connection, TimeSpan requestTimeout, TimeProvider time)
     : IEtcdCluster, IAsyncDisposable
 {
-    private readonly EtcdChannelPool _channels = new(connection.Tls, connection.CredentialFiles, time);
+    private readonly EtcdChannelPool _channels = new(connection.Tls, connection.CredentialFiles, time, EtcdKeepAlive.Apid);
     private readonly Dictionary<ulong, string> _nodeByMember = [];
 
     public string Name => options.Name;
@@ -84,6 +84,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
+        // Without a node header apid answers for its own node: another member's data under this member's id.
+        if (!member.Address.IsKnown) throw NodeError("(none)", $"no configured node serves member {member.HexId}; not asking apid's own node instead");
         using var stall = new CancellationTokenSource(stallTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
         long bytes = 0;
@@ -116,26 +118,35 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
         Unwrap(member.Address.Value, reply.Messages, m => m.Metadata);
     }
 
-    /// <summary>EtcdForfeitLeadership: the node steps down and etcd elects another; the target is etcd's choice.</summary>
     /// <summary>apid forwards no metrics, and Talos' etcd status carries no quota: the configured value stands.</summary>
     public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
 
-    /// <summary>Talos forfeits: etcd elects the successor, whoever <paramref name="preferred"/> was.</summary>
+    /// <summary>
+    /// machined's EtcdForfeitLeadership hands leadership to the first other member of the member list,
+    /// learners and unhealthy members included (siderolabs/talos internal/pkg/etcd), whoever we prefer.
+    /// </summary>
+    public EtcdMember? SuccessorOf(EtcdMember leader, EtcdMember preferred, IReadOnlyList<EtcdMember> members) =>
+        members.FirstOrDefault(m => m.Id != leader.Id);
+
     public async Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken)
     {
         var reply = await CallAsync("EtcdForfeitLeadership", leader.Address.Value, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
         // machined names the member that now leads, or nothing when this node did not lead (any more).
-        if (Unwrap(leader.Address.Value, reply.Messages, m => m.Metadata).Member is { Length: > 0 }) return Handover.ToElection;
+        if (Unwrap(leader.Address.Value, reply.Messages, m => m.Metadata).Member is { Length: > 0 }) return Handover.ToFirstInList;
         var now = await GetStatusAsync(leader, cancellationToken);
         if (now.Leader == leader.Id)
             throw NodeError(leader.Address.Value, "EtcdForfeitLeadership moved nothing: the node still leads");
         return Handover.AlreadyMoved;
     }
 
-    /// <summary>Calls any control-plane node can answer; node errors already name their node.</summary>
-    /// <summary>With no node known yet, apid itself answers (no node header): how discovery starts.</summary>
+    /// <summary>
+    /// Calls any control-plane node can answer; node errors already name their node. With no node known
+    /// yet, apid itself answers (no node header): how discovery starts. A worker runs no etcd and answers
+    /// Unimplemented: the next node is asked, as for one that is down.
+    /// </summary>
     private Task<T> OnAnyNodeAsync<T>(Func<string, Task<T>> call, CancellationToken cancellationToken) =>
-        EtcdFailover.FirstAnswerAsync(Name, Nodes.Count > 0 ? Nodes : [ApidItself], call, (_, e) => EtcdErrors.Describe(e), cancellationToken);
+        EtcdFailover.FirstAnswerAsync(Name, Nodes.Count > 0 ? Nodes : [ApidItself], call, (node, e) => node == ApidItself ? EtcdErrors.Describe(e) : $"node {node}: {EtcdErrors.Describe(e)}",
+            cancellationToken, tryNext: e => EtcdErrors.IsTransient(e) || e.StatusCode == StatusCode.Unimplemented);
 
     /// <summary>No node header: the apid that receives the call answers for its own node.</summary>
     private const string ApidItself = "";
@@ -150,7 +161,11 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     private static CallOptions For(string node, DateTime? deadline, CancellationToken cancellationToken) =>
         new(node == ApidItself ? [] : new Grpc.Core.Metadata { { "node", node } }, deadline, cancellationToken);
 
-    /// <summary>Tries each apid endpoint in turn while they are unreachable; the node is named in the metadata.</summary>
+    /// <summary>
+    /// Tries the next apid endpoint only while none could be connected to: any other failure (apid
+    /// answers Unavailable for its target node's own failure too) may come after the node acted, and a
+    /// defragment, disarm or forfeit is never sent twice; the caller re-reads instead.
+    /// </summary>
     private async Task<T> CallAsync<T>(string method, string node, Func<MachineService.MachineServiceClient, CallOptions, Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         if (node == ApidItself && method is not ("EtcdMemberList" or "EtcdAlarmList"))
@@ -163,7 +178,7 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
                 return await call(new MachineService.MachineServiceClient(_channels.For(endpoint)),
                     For(node, time.GetUtcNow().UtcDateTime + (timeout ?? requestTimeout), cancellationToken));
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && !cancellationToken.IsCancellationRequested)
+            catch (RpcException e) when (EtcdErrors.NeverReached(e) && !cancellationToken.IsCancellationRequested)
             {
                 last = e;
             }
@@ -201,6 +216,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
         await ListMembersAsync(cancellationToken);
         lock (_nodeByMember) return _nodeByMember.GetValueOrDefault(memberId) ?? throw NodeError("(none)", $"no configured node serves member {MemberId.ToHex(memberId)}");
     }
+
+    public CredentialException? CredentialProblem() => _channels.CredentialProblem();
 
     public ValueTask DisposeAsync() => _channels.DisposeAsync();
 }

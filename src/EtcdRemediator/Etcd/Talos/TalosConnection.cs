@@ -22,9 +22,7 @@ public sealed record TalosConnection(IReadOnlyList<string> Endpoints, IReadOnlyL
         // No nodes (an in-cluster talosconfig has none): discovered from the member list apid answers.
         // Talos renews an in-cluster talosconfig's certificate in place every few hours: read it again.
         Func<TlsMaterial> tls = context is { Ca: not null, Crt: not null, Key: not null }
-            ? () => TalosConfigFile.Load(talos.ConfigFile!, talos.Context) is { Ca: { } ca, Crt: { } crt, Key: { } key }
-                ? TlsMaterial.FromPemText(Decode(ca), Decode(crt), Decode(key))
-                : throw new InvalidOperationException($"talosconfig {talos.ConfigFile} no longer has ca, crt and key")
+            ? () => FromContext(talos.ConfigFile!, talos.Context)
             : () => TlsMaterial.FromFiles(cluster.Tls);
         IReadOnlyList<string> files = context is { Ca: not null, Crt: not null, Key: not null }
             ? [talos.ConfigFile!]
@@ -34,15 +32,50 @@ public sealed record TalosConnection(IReadOnlyList<string> Endpoints, IReadOnlyL
         return new TalosConnection(endpoints, [.. nodes], tls, files);
     }
 
-    /// <summary>talosconfig endpoints are "host" or "host:port"; apid speaks TLS on 50000.</summary>
+    /// <summary>
+    /// A talosconfig endpoint as talosctl reads it (machinery/client reduceURLsToAddresses and
+    /// EnsureEndpointsHavePorts): a bare host or IP (IPv6 too) gets apid's port 50000, host:port is
+    /// kept, a URL keeps its port or its scheme's default (https://host is port 443). apid speaks TLS.
+    /// </summary>
     public static string ApidUrl(string endpoint)
     {
-        var url = endpoint.Contains("://", StringComparison.Ordinal) ? endpoint : $"https://{endpoint}";
-        var uri = new Uri(url);
-        return uri.IsDefaultPort && !endpoint.Contains($":{uri.Port}", StringComparison.Ordinal)
-            ? $"{uri.Scheme}://{uri.Host}:{ApidPort}"
-            : $"{uri.Scheme}://{uri.Authority}";
+        if (endpoint.Contains("://", StringComparison.Ordinal))
+        {
+            var url = new Uri(endpoint);
+            return $"https://{url.Host}:{url.Port}";
+        }
+        if (!endpoint.StartsWith('[') && System.Net.IPAddress.TryParse(endpoint, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+            return $"https://[{ip}]:{ApidPort}";
+        var hasPort = endpoint.LastIndexOf(':') is var colon and > 0 && int.TryParse(endpoint.AsSpan(colon + 1), out _);
+        return hasPort ? $"https://{endpoint}" : $"https://{endpoint}:{ApidPort}";
     }
+
+    /// <summary>The context's credentials; a problem names the talosconfig, the context and the part.</summary>
+    private static TlsMaterial FromContext(string path, string? name)
+    {
+        var context = TalosConfigFile.Load(path, name);
+        if (context is not { Ca: { } ca, Crt: { } crt, Key: { } key })
+            throw new CredentialException(CredentialPart.Key, "no longer has ca, crt and key", $"talosconfig '{path}'");
+        var part = CredentialPart.Ca;
+        try
+        {
+            var caPem = Decode(ca);
+            part = CredentialPart.Certificate;
+            var crtPem = Decode(crt);
+            part = CredentialPart.Key;
+            return TlsMaterial.FromPemText(caPem, crtPem, Decode(key));
+        }
+        catch (FormatException e)
+        {
+            throw new CredentialException(part, $"is not base64: {e.Message}", $"talosconfig '{path}', the {PartName(part)} of its context", e);
+        }
+        catch (CredentialException e)
+        {
+            throw e.From($"talosconfig '{path}', the {PartName(e.Part)} of its context");
+        }
+    }
+
+    private static string PartName(CredentialPart part) => part switch { CredentialPart.Ca => "ca", CredentialPart.Certificate => "crt", _ => "key" };
 
     private static string Decode(string base64) => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
 }
