@@ -16,7 +16,7 @@ public sealed class KubernetesManifestTests
     /// <summary>APP_UID of Microsoft's .NET runtime images, which docker/Dockerfile runs as (USER $APP_UID).</summary>
     private const string ImageUser = "1654";
 
-    public static TheoryData<string> Kustomizations => ["base", "monitoring", .. Overlays];
+    public static TheoryData<string> Kustomizations => ["base", "monitoring", "monitoring/watch", .. Overlays];
 
     public static TheoryData<string> OverlayNames => [.. Overlays];
 
@@ -30,6 +30,34 @@ public sealed class KubernetesManifestTests
 
         Assert.True(exit == 0, output);
         Assert.Contains($"{manifests.Objects.Count} objects, 0 invalid", output);
+    }
+
+    /// <summary>Kinds that live outside any namespace (kubectl api-resources --namespaced=false, those one could ship).</summary>
+    private static readonly HashSet<string> ClusterScoped =
+    [
+        "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "StorageClass",
+        "PersistentVolume", "IngressClass", "RuntimeClass", "CSIDriver", "APIService",
+        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+    ];
+
+    /// <summary>
+    /// Each kustomization applied alone puts everything in etcd-remediator: an object rendered without
+    /// a namespace lands in the current context's (usually default). For Talos' ServiceAccount that
+    /// is a namespace the machine config does not allow: Talos never writes its Secret, and the pod
+    /// waits for its volume forever.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task EveryNamespacedObjectIsInTheNamespaceEtcdRemediator(string kustomization)
+    {
+        var manifests = await RenderAsync(kustomization);
+
+        Assert.NotEmpty(manifests.Objects);
+        Assert.All(manifests.Objects.Where(o => !ClusterScoped.Contains(Str(o, "kind")!)), o =>
+            Assert.True(Str(o, "metadata", "namespace") == "etcd-remediator",
+                $"{Str(o, "apiVersion")} {Str(o, "kind")} {Str(o, "metadata", "name")} renders in namespace " +
+                $"'{Str(o, "metadata", "namespace") ?? "(none: the current context's)"}', not etcd-remediator"));
+        Assert.All(manifests.All("Namespace"), n => Assert.Equal("etcd-remediator", Str(n, "metadata", "name")));
     }
 
     [Theory]
