@@ -147,7 +147,7 @@ public sealed class KubernetesManifestTests
                 Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoFiles.Path("deploy", "kubernetes", "monitoring"), Path.GetRelativePath(dir, file))), await File.ReadAllTextAsync(file));
 
             // What kustomize renders carries the same groups; promtool checks and unit-tests them.
-            // The watch variant is in the talos overlay (its etcd metrics are on the nodes' loopback).
+            // The talos overlay has all three: the watch's rules by default, etcd's once its metrics are scraped.
             var manifests = await RenderAsync("overlays/talos");
             var serializer = new SerializerBuilder().Build();
             string[] sources = ["etcd-rules.yml", "remediator-rules.yml", "watch-rules.yml"];
@@ -158,11 +158,14 @@ public sealed class KubernetesManifestTests
                 var spec = serializer.Serialize(new YamlStream(new YamlDocument(At(rule, "spec")!)).Documents[0].RootNode);
                 await File.WriteAllTextAsync(Path.Combine(dir, source), spec);
                 Assert.Equal(Canonical(await File.ReadAllTextAsync(RepoFiles.Path("docker", "prometheus", source))), Canonical(spec));
-                File.Copy(RepoFiles.Path("docker", "prometheus", source.Replace(".yml", ".test.yml", StringComparison.Ordinal)), Path.Combine(dir, source.Replace(".yml", ".test.yml", StringComparison.Ordinal)));
             }
+            // Every unit test of the rule files, watch-and-etcd-rules.test.yml (both loaded, as here) included.
+            var tests = Directory.GetFiles(RepoFiles.Path("docker", "prometheus"), "*.test.yml").Select(t => Path.Combine(dir, Path.GetFileName(t))).ToArray();
+            Assert.Contains(tests, t => Path.GetFileName(t) == "watch-and-etcd-rules.test.yml");
+            foreach (var test in tests) File.Copy(RepoFiles.Path("docker", "prometheus", Path.GetFileName(test)), test);
             var (checkExit, checkOutput) = await Tools.RunAsync("promtool", ["check", "rules", .. sources.Select(s => Path.Combine(dir, s))]);
             Assert.True(checkExit == 0, checkOutput);
-            var (testExit, testOutput) = await Tools.RunAsync("promtool", ["test", "rules", .. sources.Select(s => Path.Combine(dir, s.Replace(".yml", ".test.yml", StringComparison.Ordinal)))]);
+            var (testExit, testOutput) = await Tools.RunAsync("promtool", ["test", "rules", .. tests]);
             Assert.True(testExit == 0, testOutput);
         }
         finally

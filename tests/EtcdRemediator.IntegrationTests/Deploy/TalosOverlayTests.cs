@@ -91,6 +91,9 @@ public sealed class TalosOverlayTests
         Assert.Equal("true", Str(access, "enabled"));
         Assert.Contains(Str(account, "metadata", "namespace"), Items(access, "allowedKubernetesNamespaces").Select(n => n.ToString()));
         Assert.All(Items(account, "spec", "roles"), role => Assert.Contains(role.ToString(), Items(access, "allowedRoles").Select(n => n.ToString())));
+        // It leaves etcd's metrics alone: no plain-HTTP listener on every interface (the watch reads etcd instead).
+        Assert.Null(At(patch.Documents[0].RootNode, "cluster", "etcd", "extraArgs", "listen-metrics-urls"));
+        Assert.DoesNotContain("0.0.0.0", patch.Documents[0].RootNode.ToString());
     }
 
     /// <summary>The time between two consecutive runs of a schedule.</summary>
