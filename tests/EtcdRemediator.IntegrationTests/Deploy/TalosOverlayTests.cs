@@ -96,6 +96,43 @@ public sealed class TalosOverlayTests
         Assert.DoesNotContain("0.0.0.0", patch.Documents[0].RootNode.ToString());
     }
 
+    /// <summary>
+    /// Talos ships no StorageClass: the overlay leaves the claim to the cluster's default class and
+    /// carries the patch that names one, commented; uncommented as the comment says, it sets the class.
+    /// </summary>
+    [Fact]
+    public async Task TheStorageClassHintUncommentedNamesTheClassOfTheDataVolume()
+    {
+        var asShipped = await RenderAsync(Overlay);
+        Assert.Null(Str(asShipped.Single("PersistentVolumeClaim"), "spec", "storageClassName"));
+
+        var copy = Directory.CreateTempSubdirectory("etcdrem-it-talos-storage-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(RepoFiles.Path("deploy", "kubernetes"), "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(copy, Path.GetRelativePath(RepoFiles.Path("deploy", "kubernetes"), file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            var kustomization = Path.Combine(copy, "overlays", "talos", "kustomization.yaml");
+            var text = await File.ReadAllTextAsync(kustomization);
+            const string hint = "  # - path: storage-class.yaml\n";
+            Assert.Contains(hint, text);
+            await File.WriteAllTextAsync(kustomization, text.Replace(hint, "  - path: storage-class.yaml\n", StringComparison.Ordinal));
+
+            var edited = await RenderDirectoryAsync(Path.Combine(copy, "overlays", "talos"));
+            var claim = edited.Single("PersistentVolumeClaim");
+            Assert.Equal("local-path", Str(claim, "spec", "storageClassName"));
+            Assert.Equal(Str(asShipped.Single("PersistentVolumeClaim"), "spec", "resources", "requests", "storage"), Str(claim, "spec", "resources", "requests", "storage"));
+            Assert.Equal(asShipped.Objects.Count, edited.Objects.Count);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
     /// <summary>The time between two consecutive runs of a schedule.</summary>
     private static TimeSpan Period(ScheduleOptions schedule)
     {
