@@ -16,7 +16,7 @@ public sealed class KubernetesManifestTests
     /// <summary>APP_UID of Microsoft's .NET runtime images, which docker/Dockerfile runs as (USER $APP_UID).</summary>
     private const string ImageUser = "1654";
 
-    public static TheoryData<string> Kustomizations => ["base", "monitoring", .. Overlays];
+    public static TheoryData<string> Kustomizations => ["base", "monitoring", "monitoring/watch", .. Overlays];
 
     public static TheoryData<string> OverlayNames => [.. Overlays];
 
@@ -30,6 +30,34 @@ public sealed class KubernetesManifestTests
 
         Assert.True(exit == 0, output);
         Assert.Contains($"{manifests.Objects.Count} objects, 0 invalid", output);
+    }
+
+    /// <summary>Kinds that live outside any namespace (kubectl api-resources --namespaced=false, those one could ship).</summary>
+    private static readonly HashSet<string> ClusterScoped =
+    [
+        "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "StorageClass",
+        "PersistentVolume", "IngressClass", "RuntimeClass", "CSIDriver", "APIService",
+        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+    ];
+
+    /// <summary>
+    /// Each kustomization applied alone puts everything in etcd-remediator: an object rendered without
+    /// a namespace lands in the current context's (usually default). For Talos' ServiceAccount that
+    /// is a namespace the machine config does not allow: Talos never writes its Secret, and the pod
+    /// waits for its volume forever.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task EveryNamespacedObjectIsInTheNamespaceEtcdRemediator(string kustomization)
+    {
+        var manifests = await RenderAsync(kustomization);
+
+        Assert.NotEmpty(manifests.Objects);
+        Assert.All(manifests.Objects.Where(o => !ClusterScoped.Contains(Str(o, "kind")!)), o =>
+            Assert.True(Str(o, "metadata", "namespace") == "etcd-remediator",
+                $"{Str(o, "apiVersion")} {Str(o, "kind")} {Str(o, "metadata", "name")} renders in namespace " +
+                $"'{Str(o, "metadata", "namespace") ?? "(none: the current context's)"}', not etcd-remediator"));
+        Assert.All(manifests.All("Namespace"), n => Assert.Equal("etcd-remediator", Str(n, "metadata", "name")));
     }
 
     [Theory]
@@ -119,7 +147,7 @@ public sealed class KubernetesManifestTests
                 Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoFiles.Path("deploy", "kubernetes", "monitoring"), Path.GetRelativePath(dir, file))), await File.ReadAllTextAsync(file));
 
             // What kustomize renders carries the same groups; promtool checks and unit-tests them.
-            // The watch variant is in the talos overlay (its etcd metrics are on the nodes' loopback).
+            // The talos overlay has all three: the watch's rules by default, etcd's once its metrics are scraped.
             var manifests = await RenderAsync("overlays/talos");
             var serializer = new SerializerBuilder().Build();
             string[] sources = ["etcd-rules.yml", "remediator-rules.yml", "watch-rules.yml"];
@@ -130,11 +158,14 @@ public sealed class KubernetesManifestTests
                 var spec = serializer.Serialize(new YamlStream(new YamlDocument(At(rule, "spec")!)).Documents[0].RootNode);
                 await File.WriteAllTextAsync(Path.Combine(dir, source), spec);
                 Assert.Equal(Canonical(await File.ReadAllTextAsync(RepoFiles.Path("docker", "prometheus", source))), Canonical(spec));
-                File.Copy(RepoFiles.Path("docker", "prometheus", source.Replace(".yml", ".test.yml", StringComparison.Ordinal)), Path.Combine(dir, source.Replace(".yml", ".test.yml", StringComparison.Ordinal)));
             }
+            // Every unit test of the rule files, watch-and-etcd-rules.test.yml (both loaded, as here) included.
+            var tests = Directory.GetFiles(RepoFiles.Path("docker", "prometheus"), "*.test.yml").Select(t => Path.Combine(dir, Path.GetFileName(t))).ToArray();
+            Assert.Contains(tests, t => Path.GetFileName(t) == "watch-and-etcd-rules.test.yml");
+            foreach (var test in tests) File.Copy(RepoFiles.Path("docker", "prometheus", Path.GetFileName(test)), test);
             var (checkExit, checkOutput) = await Tools.RunAsync("promtool", ["check", "rules", .. sources.Select(s => Path.Combine(dir, s))]);
             Assert.True(checkExit == 0, checkOutput);
-            var (testExit, testOutput) = await Tools.RunAsync("promtool", ["test", "rules", .. sources.Select(s => Path.Combine(dir, s.Replace(".yml", ".test.yml", StringComparison.Ordinal)))]);
+            var (testExit, testOutput) = await Tools.RunAsync("promtool", ["test", "rules", .. tests]);
             Assert.True(testExit == 0, testOutput);
         }
         finally

@@ -11,10 +11,13 @@ public sealed class Manifests(string text, IReadOnlyList<YamlMappingNode> object
     public string Text { get; } = text;
     public IReadOnlyList<YamlMappingNode> Objects { get; } = objects;
 
-    public static async Task<Manifests> RenderAsync(string kustomization)
+    public static Task<Manifests> RenderAsync(string kustomization) => RenderDirectoryAsync(RepoFiles.Path("deploy", "kubernetes", kustomization));
+
+    /// <summary>A kustomization anywhere, such as an edited copy of deploy/kubernetes.</summary>
+    public static async Task<Manifests> RenderDirectoryAsync(string directory)
     {
-        var (exit, output) = await Tools.RunAsync("kubectl", "kustomize", RepoFiles.Path("deploy", "kubernetes", kustomization));
-        Assert.True(exit == 0, $"kubectl kustomize {kustomization}: {output}");
+        var (exit, output) = await Tools.RunAsync("kubectl", "kustomize", directory);
+        Assert.True(exit == 0, $"kubectl kustomize {directory}: {output}");
         var stream = new YamlStream();
         stream.Load(new StringReader(output));
         return new Manifests(output, [.. stream.Documents.Select(d => (YamlMappingNode)d.RootNode)]);
