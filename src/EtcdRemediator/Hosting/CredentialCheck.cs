@@ -41,8 +41,8 @@ public static class CredentialCheck
         }
         catch (CredentialException e)
         {
-            var where = e.Detail != e.Message ? "" : $"'{talosconfig ?? FileOf(c.Tls, e.Part)}': ";
-            return [$"{key}:{Setting(e.Part)}: {where}{e.Message}."];
+            // The talosconfig's message says which part of which context; a Tls file is named here.
+            return [talosconfig is null ? $"{key}:{Setting(e.Part)}: '{FileOf(c.Tls, e.Part)}': {e.Detail}." : $"{key}:{Setting(e.Part)}: {e.Message}."];
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 
 namespace EtcdRemediator.IntegrationTests.Api;
@@ -9,24 +8,17 @@ public sealed class StartupErrorTests
     [Fact]
     public async Task BadConfigurationStopsTheProcessWithOnlyTheMessagesNamingEachKey()
     {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "EtcdRemediator.dll"), "--urls", $"http://127.0.0.1:{FreePorts.Next()}"])
-        {
-            WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
         var data = Directory.CreateTempSubdirectory("etcdrem-it-startup-").FullName;
-        info.Environment["Remediator__Storage__Path"] = Path.Combine(data, "remediator.db");
-        info.Environment["Remediator__Clusters__0__Backend"] = "Kubeadm";
-        info.Environment["Remediator__Policy__RequestTimeout"] = "10";
-        info.Environment["Remediator__Polcy__Cooldown"] = "30m";
         try
         {
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            var lines = (await stdout + await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var (exit, lines) = await ServiceProcess.RunUntilExitAsync(data, new Dictionary<string, string?>
+            {
+                ["Remediator:Clusters:0:Backend"] = "Kubeadm",
+                ["Remediator:Policy:RequestTimeout"] = "10",
+                ["Remediator:Polcy:Cooldown"] = "30m",
+            });
 
-            Assert.Equal(2, process.ExitCode);
+            Assert.Equal(2, exit);
             Assert.Equal(
             [
                 "EtcdRemediator cannot start; fix the configuration:",

@@ -39,6 +39,32 @@ public sealed class MutualTlsTests(Xunit.Abstractions.ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task AKeyBrokenAfterStartRefusesRunsWithTheReasonAndNeverOpensTheBreaker()
+    {
+        await using var cluster = await StartTlsClusterAsync();
+        var client = _pki.WritePem(_dir, _pki.Client, "client");
+        var settings = WithTls(cluster, client, client.Ca);
+        settings["Remediator:Policy:CircuitBreakerThreshold"] = "1";
+        await using var app = new RemediatorApp(settings);
+        var http = app.CreateClient();
+        // A rotation gone wrong: the key file now holds a key that does not parse.
+        await File.WriteAllTextAsync(client.Key, "-----BEGIN EC PRIVATE KEY-----\nMAMCAQA=\n-----END EC PRIVATE KEY-----\n");
+        // Files are looked at once a second at most: the status page shows when the service has seen it.
+        await Poll.UntilAsync(async () => (await http.GetStringAsync("/api/v1/clusters/lab/status")).Contains("could not be parsed", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(15), "the status page to show the broken key");
+
+        var first = await http.RunToEndAsync("lab", "snapshot");
+        var second = await http.RunToEndAsync("lab", "snapshot");
+
+        Assert.Equal(RunStatus.Refused, first.Status);
+        Assert.Contains("credentials", first.Reason);
+        Assert.Contains($"Tls:KeyFile '{client.Key}'", first.Reason);
+        // With a breaker of one failure, a counted failure would have answered the second trigger 409.
+        Assert.Equal(RunStatus.Refused, second.Status);
+        Assert.Empty(Directory.GetFiles(app.DataDirectory, "*.db.part", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task WithTheRightClientCertificateTheWholePipelineWorks()
     {
         await using var cluster = await StartTlsClusterAsync();
