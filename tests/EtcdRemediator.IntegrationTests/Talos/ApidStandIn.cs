@@ -45,6 +45,12 @@ public sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
     /// <summary>Behind a TLS proxy (plaintext on loopback): the verified subject comes in its header.</summary>
     public bool BehindProxy { get; init; }
 
+    /// <summary>Worker nodes: machined serves no etcd there, and apid answers Unimplemented.</summary>
+    public HashSet<string> Workers { get; } = [];
+
+    /// <summary>Nodes whose machined fails defragment, disarm and forfeit: apid answers Unavailable, as for any node's own failure.</summary>
+    public ConcurrentDictionary<string, bool> FailingNodes { get; } = new();
+
     /// <summary>Calls that used the deprecated multi-valued `nodes` header (apid warns about each).</summary>
     public ConcurrentBag<string> DeprecatedNodesHeader { get; } = [];
 
@@ -116,7 +122,8 @@ public sealed class ApidStandIn : IAsyncDisposable
                 https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
                 https.ClientCertificateValidation = (certificate, _, _) =>
                 {
-                    var ok = pki.Issued(certificate);
+                    // apid requires the extended key usage to be exactly clientAuth (always from Talos 1.13).
+                    var ok = pki.Issued(certificate) && ClientAuthOnly(certificate);
                     if (!ok) Interlocked.Increment(ref rejected.Value);
                     return ok;
                 };
@@ -128,9 +135,16 @@ public sealed class ApidStandIn : IAsyncDisposable
         return new ApidStandIn(app, nodes, port, rejected) { Port = port };
     }
 
+    private static bool ClientAuthOnly(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
+        certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension>().SingleOrDefault() is { } eku
+        && eku.EnhancedKeyUsages.Count == 1 && eku.EnhancedKeyUsages[0].Value == "1.3.6.1.5.5.7.3.2";
+
     /// <summary>A talosconfig for this stand-in, as `talosctl config` writes one (base64 PEMs).</summary>
     /// <param name="withNodes">False: as Talos writes one for a pod (no nodes; the client finds them).</param>
-    public string WriteTalosconfig(string dir, TestPki pki, string context = "lab", System.Security.Cryptography.X509Certificates.X509Certificate2? client = null, bool withNodes = true)
+    /// <param name="extraEndpoints">More apid endpoints after this one (talosctl tries them in turn).</param>
+    /// <param name="nodes">The nodes to name instead of the stand-in's own.</param>
+    public string WriteTalosconfig(string dir, TestPki pki, string context = "lab", System.Security.Cryptography.X509Certificates.X509Certificate2? client = null, bool withNodes = true,
+        IReadOnlyList<string>? extraEndpoints = null, IReadOnlyList<string>? nodes = null)
     {
         client ??= pki.Client;
         static string B64(string pem) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pem));
@@ -140,9 +154,9 @@ public sealed class ApidStandIn : IAsyncDisposable
             contexts:
               {context}:
                 endpoints:
-                  - {Endpoint}
+            {string.Join("\n", new[] { Endpoint }.Concat(extraEndpoints ?? []).Select(e => $"      - {e}"))}
                 nodes:{(withNodes ? "" : " []")}
-            {(withNodes ? string.Join("\n", Nodes.Names.Select(n => $"      - {n}")) : "")}
+            {(withNodes ? string.Join("\n", (nodes ?? Nodes.Names).Select(n => $"      - {n}")) : "")}
                 ca: {B64(TestPki.CertificatePem(pki.Ca))}
                 crt: {B64(TestPki.CertificatePem(client))}
                 key: {B64(TestPki.KeyPem(client))}

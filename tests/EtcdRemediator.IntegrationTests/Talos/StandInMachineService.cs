@@ -17,7 +17,9 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
     public override Task<EtcdMemberListResponse> EtcdMemberList(EtcdMemberListRequest request, ServerCallContext context) =>
         OnNode(context, async (node, channel) =>
         {
-            var list = await new EtcdWire.Cluster.ClusterClient(channel).MemberListAsync(new EtcdWire.MemberListRequest(), deadline: Deadline());
+            // machined asks with clientv3.WithRequireLeader: without a leader, etcd refuses.
+            var list = await new EtcdWire.Cluster.ClusterClient(channel).MemberListAsync(new EtcdWire.MemberListRequest(),
+                new Grpc.Core.Metadata { { "hasleader", "true" } }, Deadline());
             var members = new EtcdMembers { Metadata = new Metadata { Hostname = node } };
             members.Members.AddRange(list.Members.Select(m => new EtcdMember
             {
@@ -29,7 +31,17 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
     public override Task<EtcdStatusResponse> EtcdStatus(Empty request, ServerCallContext context) =>
         OnNode(context, async (node, channel) =>
         {
-            var s = await Maintenance(channel).StatusAsync(new EtcdWire.StatusRequest(), deadline: Deadline());
+            EtcdWire.StatusResponse s;
+            try
+            {
+                s = await Maintenance(channel).StatusAsync(new EtcdWire.StatusRequest(), deadline: Deadline());
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+            {
+                // machined's etcd client waits for a connection to a stopped etcd until the caller's deadline.
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+                throw;
+            }
             return new EtcdStatusResponse
             {
                 Messages =
@@ -79,6 +91,8 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
     public override Task<EtcdDefragmentResponse> EtcdDefragment(Empty request, ServerCallContext context) =>
         OnNode(context, async (node, channel) =>
         {
+            if (nodes.FailingNodes.ContainsKey(node))
+                throw new RpcException(new Status(StatusCode.Unavailable, "error defragmenting: rpc error: code = Unavailable desc = etcdserver: request timed out"));
             await Maintenance(channel).DefragmentAsync(new EtcdWire.DefragmentRequest(), deadline: context.Deadline);
             return new EtcdDefragmentResponse { Messages = { new EtcdDefragment { Metadata = new Metadata { Hostname = node } } } };
         }, (node, error) => new EtcdDefragmentResponse { Messages = { new EtcdDefragment { Metadata = Failed(node, error) } } });
@@ -153,6 +167,8 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
         Authorize(context);
         nodes.Calls.Add((context.Method, nodes.Resolve(context)));
         var node = nodes.Resolve(context);
+        if (nodes.Workers.Contains(node))
+            throw new RpcException(new Status(StatusCode.Unimplemented, "etcd is not running on this node (a worker)"));
         // With `node`, apid returns the node's answer as is: a failure is an ordinary gRPC status.
         // With the deprecated `nodes`, it wraps each node's failure into metadata.error of a reply.
         if (nodes.ChannelFor(node) is not { } channel)
