@@ -138,6 +138,10 @@ public sealed class RunExecutor(
             && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota, "snapshot taken and compacted; nothing defragmented") is { } afterCompaction)
             return (RunStatus.Failed, afterCompaction);
 
+        // Nothing may have taken the snapshot away since it was verified (retention, a person): no snapshot, no defrag.
+        if (plan.Members.Count > 0 && steps.Run.Snapshot is { } taken && SnapshotStore.Missing(taken) is { } missing)
+            return (RunStatus.Failed, $"{missing}; nothing was defragmented");
+
         if (plan.Members.Count > 0)
         {
             using var members = telemetry.Source.StartActivity("defragment members");

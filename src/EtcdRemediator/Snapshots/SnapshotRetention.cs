@@ -1,20 +1,29 @@
 namespace EtcdRemediator.Snapshots;
 
-/// <summary>One snapshot file as retention sees it, newest first by name (names start with the time).</summary>
-public sealed record KeptSnapshot(string Path, bool TakenWithoutCorruptAlarm);
+/// <summary>
+/// One snapshot the service wrote, as retention sees it: its path, the time its sidecar records (not
+/// its file name: a clock that was once ahead names files from the future), and whether the cluster
+/// was free of a CORRUPT alarm when it was taken.
+/// </summary>
+public sealed record KeptSnapshot(string Path, bool TakenWithoutCorruptAlarm, DateTimeOffset TakenAt);
 
 /// <summary>
-/// Pure: which snapshots go. The newest <c>retain</c> stay, and so do the newest <c>retain</c> taken
-/// while the cluster had no CORRUPT alarm: snapshots taken during a corruption must never push the
-/// last good ones out, however many runs follow.
+/// Pure: which snapshots go. Only the service's own snapshots are counted (a file without our sidecar
+/// is never touched). The newest <c>retain</c> by recorded time stay, and so do the newest <c>retain</c>
+/// taken while the cluster had no CORRUPT alarm (snapshots taken during a corruption must never push
+/// the last good ones out), and so does <paramref name="protect"/>: the snapshot the running run just
+/// took, which its defragments rely on, whatever the others say about their time.
 /// </summary>
 public static class SnapshotRetention
 {
-    public static IReadOnlyList<string> ToDelete(IReadOnlyList<KeptSnapshot> newestFirst, int retain)
+    public static IReadOnlyList<string> ToDelete(IReadOnlyList<KeptSnapshot> snapshots, int retain, string? protect = null)
     {
+        var newestFirst = snapshots.OrderByDescending(s => s.TakenAt).ThenByDescending(s => s.Path, StringComparer.Ordinal).ToList();
         var keep = newestFirst.Take(retain)
             .Concat(newestFirst.Where(s => s.TakenWithoutCorruptAlarm).Take(retain))
             .Select(s => s.Path)
+            .Append(protect)
+            .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
         return [.. newestFirst.Select(s => s.Path).Where(p => !keep.Contains(p))];
     }

@@ -62,10 +62,10 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             var record = new SnapshotRecord(final, member.HexId, revision, new FileInfo(final).Length, sha256);
             await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
             {
-                cluster = cluster.Name, member = member.HexId, memberName = member.Name, endpoint = member.Address.Value,
+                writtenBy = SidecarMark, cluster = cluster.Name, member = member.HexId, memberName = member.Name, endpoint = member.Address.Value,
                 revision, size = record.Bytes, sha256, etcdVersion = info.Version, time = time.GetUtcNow(), corruptAlarm,
             }, _sidecarJson), cancellationToken);
-            Prune(directory);
+            Prune(directory, cluster.Name, final);
             return record;
         }
         catch (Exception e)
@@ -89,6 +89,15 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
         return partials.Length;
     }
 
+    /// <summary>Why <paramref name="snapshot"/> is no longer the verified file it was (gone, another size), or null.</summary>
+    public static string? Missing(SnapshotRecord snapshot) =>
+        new FileInfo(snapshot.Path) switch
+        {
+            { Exists: false } => $"the run's snapshot {snapshot.Path} is no longer on disk",
+            { Length: var length } when length != snapshot.Bytes => $"the run's snapshot {snapshot.Path} is now {length} bytes, not the {snapshot.Bytes} verified",
+            _ => null,
+        };
+
     public IReadOnlyList<string> List(string cluster) =>
         Directory.Exists(DirectoryFor(cluster))
             ? [.. Directory.GetFiles(DirectoryFor(cluster), "*" + Extension).Order(StringComparer.Ordinal)]
@@ -103,11 +112,13 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             throw new SnapshotException($"not enough free space in {directory} for a snapshot: {available} bytes free, {needed} needed");
     }
 
-    private void Prune(string directory)
+    /// <summary>What the service writes into every sidecar: retention counts only files that carry it.</summary>
+    private const string SidecarMark = "etcd-remediator";
+
+    private void Prune(string directory, string cluster, string justTaken)
     {
-        var snapshots = Directory.GetFiles(directory, "*" + Extension).OrderDescending(StringComparer.Ordinal)
-            .Select(path => new KeptSnapshot(path, !TakenWithCorruptAlarm(path))).ToList();
-        foreach (var old in SnapshotRetention.ToDelete(snapshots, Settings.Retain))
+        var ours = Directory.GetFiles(directory, "*" + Extension).Select(path => Ours(path, cluster)).OfType<KeptSnapshot>().ToList();
+        foreach (var old in SnapshotRetention.ToDelete(ours, Settings.Retain, protect: justTaken))
         {
             logger.LogInformation("Retention: removing snapshot {Path}", old);
             TryDelete(old);
@@ -115,17 +126,28 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
         }
     }
 
-    /// <summary>From the sidecar; a sidecar that cannot be read (or predates the field) counts as clean: kept.</summary>
-    private static bool TakenWithCorruptAlarm(string snapshot)
+    /// <summary>
+    /// The snapshot as retention sees it, when its sidecar says the service wrote it for this cluster
+    /// and when; anything else (a hand-made copy, a file without a readable sidecar) is not ours: null.
+    /// </summary>
+    private static KeptSnapshot? Ours(string snapshot, string cluster)
     {
         try
         {
             using var sidecar = JsonDocument.Parse(File.ReadAllText(snapshot + ".json"));
-            return sidecar.RootElement.TryGetProperty("corruptAlarm", out var flag) && flag.ValueKind == JsonValueKind.True;
+            var root = sidecar.RootElement;
+            // Sidecars from before `writtenBy` carry the same cluster, time and sha256: ours too.
+            if (root.TryGetProperty("writtenBy", out var by) && by.GetString() != SidecarMark
+                || !root.TryGetProperty("sha256", out _)
+                || !root.TryGetProperty("cluster", out var name) || name.GetString() != cluster
+                || !root.TryGetProperty("time", out var at) || !at.TryGetDateTimeOffset(out var takenAt))
+                return null;
+            var corrupt = root.TryGetProperty("corruptAlarm", out var flag) && flag.ValueKind == JsonValueKind.True;
+            return new KeptSnapshot(snapshot, !corrupt, takenAt);
         }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or InvalidOperationException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -7,8 +7,33 @@ namespace EtcdRemediator.Tests.Snapshots;
 
 public sealed class SnapshotRetentionTests
 {
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
     private static IReadOnlyList<string> Delete(string newestFirst, int retain) =>
-        SnapshotRetention.ToDelete([.. newestFirst.Select((c, i) => new KeptSnapshot($"s{i}:{c}", c == 'g'))], retain);
+        SnapshotRetention.ToDelete([.. newestFirst.Select((c, i) => new KeptSnapshot($"s{i}:{c}", c == 'g', Now.AddHours(-i)))], retain);
+
+    [Fact]
+    public void TheSnapshotARunJustTookIsKeptWhateverTimeTheOthersRecord()
+    {
+        // Five taken while the clock was a year ahead, then the run's own.
+        var ahead = Enumerable.Range(0, 5).Select(i => new KeptSnapshot($"ahead{i}", true, Now.AddYears(1).AddMinutes(i)));
+        var own = new KeptSnapshot("own", true, Now);
+
+        var deleted = SnapshotRetention.ToDelete([.. ahead, own], retain: 5, protect: "own");
+
+        Assert.DoesNotContain("own", deleted);
+        Assert.Empty(deleted);
+    }
+
+    [Fact]
+    public void SnapshotsAreOrderedByTheTimeTheirSidecarsRecordNotByName()
+    {
+        var deleted = SnapshotRetention.ToDelete(
+            [new KeptSnapshot("z-named-last-but-oldest", true, Now.AddDays(-3)), new KeptSnapshot("a", true, Now), new KeptSnapshot("b", true, Now.AddDays(-1))],
+            retain: 2);
+
+        Assert.Equal(["z-named-last-but-oldest"], deleted);
+    }
 
     [Theory]
     [InlineData("ggggg", 2, "s2:g s3:g s4:g")]            // plain retention

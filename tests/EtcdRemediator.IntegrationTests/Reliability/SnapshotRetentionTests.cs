@@ -1,0 +1,57 @@
+using System.Text.Json;
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.IntegrationTests.Reliability;
+
+/// <summary>
+/// Retention never takes away the snapshot a run relies on, nor a file the service did not write:
+/// five snapshots whose sidecars record 2027 (a clock that was once ahead) and a hand-made copy sit in
+/// the cluster's folder when a run takes its own.
+/// </summary>
+public sealed class SnapshotRetentionTests
+{
+    [Fact]
+    public async Task SnapshotsFromAClockOnceAheadNeverPushOutTheRunsOwnAndHandMadeFilesAreLeftAlone()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 12);
+        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "retention-").FullName;
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute; // as the service makes them
+        Directory.CreateDirectory(Path.Combine(data, "snapshots"), Private);
+        var folder = Directory.CreateDirectory(Path.Combine(data, "snapshots", "lab"), Private).FullName;
+        for (var i = 0; i < 5; i++)
+        {
+            var path = Path.Combine(folder, $"lab-20270101T00000{i}.000Z-abc.db");
+            await File.WriteAllTextAsync(path, "an old snapshot");
+            await File.WriteAllTextAsync(path + ".json", JsonSerializer.Serialize(new
+            {
+                writtenBy = "etcd-remediator", cluster = "lab", member = "abc", revision = 1, size = 15, sha256 = "00", time = new DateTimeOffset(2027, 1, 1, 0, 0, i, TimeSpan.Zero),
+            }));
+        }
+        var handMade = Path.Combine(folder, "manual-before-upgrade.db");
+        await File.WriteAllTextAsync(handMade, "an operator's own copy");
+        var settings = RemediatorApp.ForCluster(cluster);
+        settings["Remediator:Snapshots:Retain"] = "5";
+        await using var app = new RemediatorApp(settings, data);
+        try
+        {
+            var run = await app.CreateClient().RunToEndAsync("lab", "defrag");
+
+            Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+            Assert.True(File.Exists(run.Snapshot!.Path), "the run's own snapshot was deleted");
+            await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory);
+            Assert.True(File.Exists(handMade), "a file the service did not write was deleted");
+            Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
+            // The five newest by recorded time (2027) and the run's own: retention errs on keeping.
+            Assert.Equal(6, Directory.GetFiles(folder, "lab-*.db").Length);
+            Assert.All(Directory.GetFiles(folder, "*.json"), sidecar => Assert.True(File.Exists(sidecar[..^".json".Length]), $"orphaned {sidecar}"));
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}
