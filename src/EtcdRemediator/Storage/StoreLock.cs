@@ -6,23 +6,39 @@ public sealed class StoreInUseException(string message) : Exception(message);
 /// <summary>
 /// One process per run store. Two processes on one store would each believe they alone coordinate
 /// its clusters (two defragments at once, each marking the other's running run Interrupted). An
-/// exclusive lock on <c>&lt;store&gt;.lock</c> (flock, released by the kernel when the process dies,
-/// however it dies), and a plain <c>&lt;store&gt;.owner</c> file that says who holds it.
+/// exclusive lock (flock, released by the kernel when the process dies, however it dies) on the store
+/// file itself and on <c>&lt;store&gt;.lock</c>, so that deleting the lock file after a crash (a common
+/// reflex) opens no door: the store stays locked while its holder lives. SQLite's own locks are fcntl
+/// locks, which flock does not touch; the handle stays open for the process's life, since closing a
+/// descriptor of the file would drop SQLite's fcntl locks. A plain <c>&lt;store&gt;.owner</c> says who holds it.
 /// </summary>
 public sealed class StoreLock : IDisposable
 {
-    private readonly FileStream _lock;
+    private readonly FileStream[] _locks;
 
-    private StoreLock(FileStream handle) => _lock = handle;
+    private StoreLock(params FileStream[] handles) => _locks = handles;
 
     public static StoreLock Acquire(string storePath)
     {
         var owner = storePath + ".owner";
         try
         {
-            var handle = new FileStream(storePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var lockFile = new FileStream(storePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            FileStream store;
+            try
+            {
+                // An empty file is a new SQLite database; the store is created 0600 as before.
+                var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                store = new FileStream(storePath, options);
+            }
+            catch
+            {
+                lockFile.Dispose();
+                throw;
+            }
             File.WriteAllText(owner, $"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.UtcNow:O}");
-            return new StoreLock(handle);
+            return new StoreLock(lockFile, store);
         }
         catch (IOException)
         {
@@ -33,5 +49,8 @@ public sealed class StoreLock : IDisposable
         }
     }
 
-    public void Dispose() => _lock.Dispose();
+    public void Dispose()
+    {
+        foreach (var handle in _locks) handle.Dispose();
+    }
 }
