@@ -4,7 +4,12 @@ namespace EtcdRemediator.Api;
 
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>What the operator endpoints need of their own: the manual trigger's validator.</summary>
+    /// <summary>
+    /// What the operator endpoints need of their own: the manual trigger's validator. Request bodies
+    /// (these and the webhook's) refuse a field given twice: `{"dryRun":true,"dryRun":false}` would
+    /// otherwise be read as its last value, a real run, by whoever wrote the first.
+    /// </summary>
     public static IServiceCollection AddRemediatorApi(this IServiceCollection services) =>
-        services.AddSingleton<IValidator<RemediationRequest>, RemediationRequestValidator>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false)
+            .AddSingleton<IValidator<RemediationRequest>, RemediationRequestValidator>();
 }

@@ -56,8 +56,8 @@ public sealed class ConfigurationCheck
         {
             var ok = Durations.TryParseDuration(value, out var d);
             normalized = d.ToString("c", CultureInfo.InvariantCulture);
-            problem = $"is not a duration: {Durations.DurationForms}.";
-            return ok;
+            problem = ok ? $"is longer than the largest duration allowed, {Durations.Longest.TotalDays:0}d." : $"is not a duration: {Durations.DurationForms}.";
+            return ok && d <= Durations.Longest;
         }
         if (type == typeof(long))
         {

@@ -22,7 +22,24 @@ public static partial class Durations
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*(b|k|kb|ki|kib|m|mb|mi|mib|g|gb|gi|gib|t|tb|ti|tib)?$", RegexOptions.IgnoreCase)]
     private static partial Regex Size();
 
+    /// <summary>The longest duration any setting or parameter takes: a year (more is a typo, and
+    /// near TimeSpan's limit a clock plus a duration overflows).</summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromDays(366);
+
     public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        try
+        {
+            return TryParseUnchecked(text, out value);
+        }
+        catch (OverflowException)
+        {
+            value = default;
+            return false;
+        }
+    }
+
+    private static bool TryParseUnchecked(string text, out TimeSpan value)
     {
         value = default;
         text = text.Trim();

@@ -38,6 +38,7 @@ public sealed class RemediationApiValidationTests : IAsyncLifetime
     [InlineData("""{"action":"defrag","dryRun":"yes"}""", "dryRun", "wrong type")]
     [InlineData("""{"action":"defrag","dry_run":true}""", "dry_run", "unknown field 'dry_run'")]
     [InlineData("""{"action":"defrag",""", "body", "not valid JSON")]
+    [InlineData("""{"action":"defrag","dryRun":true,"dryRun":false}""", "dryRun", "more than once")]
     [InlineData("""[1,2,3]""", "body", "")]
     [InlineData("""null""", "body", "must be a JSON object")]
     public async Task AnInvalidBodyIs400NamingTheField(string body, string field, string message)
@@ -91,5 +92,18 @@ public sealed class RemediationApiValidationTests : IAsyncLifetime
         using var list = JsonDocument.Parse(await _client.GetStringAsync("/api/v1/remediations?cluster=lab&limit=2"));
 
         Assert.Equal([second.Id, first.Id], list.RootElement.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+    }
+
+    [Theory]
+    [InlineData("99999999999999999d")]
+    [InlineData("61s")]
+    [InlineData("soon")]
+    public async Task AWaitThatIsNotADurationUpToAMinuteIs400(string wait)
+    {
+        var response = await _client.PostAsync($"/api/v1/clusters/lab/remediations?wait={wait}",
+            new StringContent("""{"action":"snapshot","dryRun":true}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'wait' must be a duration", await response.Content.ReadAsStringAsync());
     }
 }

@@ -200,6 +200,10 @@ public sealed class ConfigurationValidationTests
         { "Remediator:Clusters:0:QuotaBackendBytes", "8 gigs", "Remediator:Clusters:0:QuotaBackendBytes: '8 gigs' is not a size" },
         { "Remediator:Policy:RequestTimeout", "10", "Remediator:Policy:RequestTimeout: '10' is not a duration: write a duration such as 10s, 30m" },
         { "Remediator:Policy:Cooldown", "half an hour", "Remediator:Policy:Cooldown: 'half an hour' is not a duration" },
+        // Past TimeSpan's range (a crash at start-up once), and within it but far past any sensible value (every call failed once).
+        { "Remediator:Policy:Cooldown", "106751991167300d", "Remediator:Policy:Cooldown: '106751991167300d' is not a duration" },
+        { "Remediator:Policy:Cooldown", "3000000d", "Remediator:Policy:Cooldown: '3000000d' is longer than the largest duration allowed, 366d." },
+        { "Remediator:Watch:Interval", "9999999:00:00", "Remediator:Watch:Interval: '9999999:00:00' is longer than the largest duration allowed, 366d." },
         { "Remediator:Policy:MoveLeader", "yes", "Remediator:Policy:MoveLeader: 'yes' is not true or false." },
         { "Remediator:Polcy:Cooldown", "30m", "Remediator:Polcy:Cooldown: is not a setting; did you mean Remediator:Policy:Cooldown?" },
         { "Remediator:Clusters:0:Endpoint", "http://127.0.0.1:2379", "Remediator:Clusters:0:Endpoint: is not a setting; did you mean Remediator:Clusters:0:Endpoints:0?" },
