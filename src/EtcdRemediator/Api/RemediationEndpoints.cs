@@ -63,7 +63,7 @@ public static class RemediationEndpoints
         var ended = await WaitForEndAsync(store, time, run.Id, waitFor ?? (run.DryRun ? DryRunWait : TimeSpan.Zero), cancellationToken) ?? run;
         return TypedResults.Accepted($"/api/v1/remediations/{run.Id}",
             new TriggerAnswer(run.Id, result.Disposition.ToName(), run.Cluster, ended.Action, ended.Status.ToString(), run.DryRun,
-                ended.IsActive ? null : ended.Plan, ended.Status == RunStatus.Deferred ? DeferredReason(ended) : ended.Reason,
+                ended.IsActive ? null : ended.Plan, ended.Status == RunStatus.Deferred ? DeferredReason(ended) : result.Disposition == Disposition.Joined && result.Reason is { } note ? note : ended.Reason,
                 ended.Status == RunStatus.Deferred ? ended.NotBefore : null));
     }
 

@@ -98,6 +98,14 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     private async Task<SubmitResult> JoinAsync(Tracked tracked, RunHandle active, RunRequest request, CancellationToken cancellationToken)
     {
         var current = active.Current;
+        // A joiner passes the same admission as a new trigger (breaker, the cooldown of what it asks
+        // for) before it may change what the run does: joining is no way around either.
+        if (AdmissionRule.Check(request, request.Cluster, tracked.History, Policy, time.GetUtcNow()) is { } refusal)
+            return new SubmitResult(refusal.Disposition, null, refusal.Reason, refusal.RetryAfter);
+        // What the run already is decides; an option the joiner asked for and the run lacks is said, not dropped silently.
+        var dropped = request.IgnoreThresholds && !current.IgnoreThresholds
+            ? $"joined run {current.Id}, which keeps the thresholds: ignoreThresholds applies only to a run of its own; ask again once this one has ended"
+            : null;
         if (current.Status is RunStatus.Queued or RunStatus.Deferred)
         {
             // Not started: nothing but this coordinator (under its lock) changes it now.
@@ -109,6 +117,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             {
                 Action = action.ToName(),
                 Status = release ? RunStatus.Queued : current.Status,
+                // A stronger action runs with the force of whoever asked for it, never more.
+                Force = raised ? request.Force : current.Force,
             };
             active.Change(_ => joined);
             if (raised || release) await active.SaveAsync(cancellationToken: cancellationToken);
@@ -121,12 +131,13 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             active.Change(r => r.Joined(request.Trigger));
             tracked.FollowUp = FollowUpRule.Choose(tracked.FollowUp, request, current.ActionKind);
         }
-        return new SubmitResult(Disposition.Joined, active.Current);
+        return new SubmitResult(Disposition.Joined, active.Current, dropped);
     }
 
     /// <summary>
-    /// Deferred runs whose window has opened (or whose promised start has come) are queued. Called
-    /// every second by the scheduler; returns how many were released.
+    /// Deferred runs are queued only while a window of their cluster is open. Called every second by
+    /// the scheduler; returns how many were released. A run whose promised start passed while the
+    /// service was down and the window closed again waits for the next opening, and says when.
     /// </summary>
     public async Task<int> ReleaseDueAsync(CancellationToken cancellationToken)
     {
@@ -140,7 +151,17 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             foreach (var handle in waiting)
             {
                 var run = handle.Current;
-                if (run.NotBefore > now && !calendar.WindowsOf(run.Cluster).IsOpen(now)) continue;
+                var windows = calendar.WindowsOf(run.Cluster);
+                if (!windows.IsOpen(now))
+                {
+                    if (run.NotBefore <= now && windows.StateAt(now).NextOpensAt is { } next)
+                    {
+                        await handle.SaveAsync(r => r with { NotBefore = next }, cancellationToken);
+                        logger.LogInformation("Deferred run {RunId} of {Cluster} missed its window (the service was down); it waits for the next, at {NotBefore:O}",
+                            run.Id, run.Cluster, next);
+                    }
+                    continue;
+                }
                 await handle.SaveAsync(r => r with { Status = RunStatus.Queued }, cancellationToken);
                 _queue.Enqueue(run.Id, run.ActionKind);
                 logger.LogInformation("Deferred run {RunId} of {Cluster} released: its maintenance window is open", run.Id, run.Cluster);

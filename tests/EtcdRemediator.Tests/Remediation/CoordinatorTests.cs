@@ -169,9 +169,9 @@ public sealed class CoordinatorTests : IAsyncLifetime
         for (var i = 0; i < 3; i++) await RunAsync(RunStatus.Failed, force: true);
         var forced = await _coordinator.SubmitAsync(Alert(force: true), CancellationToken.None);
         var running = (await _coordinator.BeginAsync(forced.Run!.Id, CancellationToken.None))!;
-        // While the operator's forced run is running, a NOSPACE alert joins it.
+        // While the operator's forced run is running, a NOSPACE alert asks to join it: the breaker answers.
         var joined = await _coordinator.SubmitAsync(Alert(RemediationAction.Recover), CancellationToken.None);
-        Assert.Equal(Disposition.Joined, joined.Disposition);
+        Assert.Equal(Disposition.CircuitOpen, joined.Disposition);
 
         await running.SaveAsync(r => r.Ended(RunStatus.Failed, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(running, CancellationToken.None);
@@ -179,6 +179,47 @@ public sealed class CoordinatorTests : IAsyncLifetime
         // The breaker is open for alerts: the alert's follow-up must not run.
         Assert.Null(_coordinator.StateOf("lab").ActiveRunId);
         Assert.DoesNotContain(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == "follow-up");
+    }
+
+    [Fact]
+    public async Task ATriggerThatJoinsAQueuedRunMeetsTheBreakerAndCannotUpgradeAForcedRun()
+    {
+        for (var i = 0; i < 3; i++) await RunAsync(RunStatus.Failed, force: true);
+        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, Force: true, new RunTrigger("manual", "operator")), CancellationToken.None);
+
+        var alert = await _coordinator.SubmitAsync(Alert(RemediationAction.Recover), CancellationToken.None);
+
+        Assert.Equal(Disposition.CircuitOpen, alert.Disposition);
+        var queued = await _store.GetAsync(snapshot.Run!.Id, CancellationToken.None);
+        Assert.Equal(("snapshot", true, 0), (queued!.Action, queued.Force, queued.JoinedCount));
+    }
+
+    [Fact]
+    public async Task ATriggerThatJoinsARunningRunMeetsTheCooldownOfWhatItAsksFor()
+    {
+        await RunAsync(RunStatus.Succeeded);
+        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, false, new RunTrigger("manual", "operator")), CancellationToken.None);
+        var running = (await _coordinator.BeginAsync(snapshot.Run!.Id, CancellationToken.None))!;
+
+        var alert = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        await running.SaveAsync(r => r.Ended(RunStatus.Succeeded, null, _time.GetUtcNow()));
+        await _coordinator.CompleteAsync(running, CancellationToken.None);
+
+        Assert.Equal(Disposition.Cooldown, alert.Disposition);
+        Assert.DoesNotContain(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == "follow-up");
+    }
+
+    [Fact]
+    public async Task AStrongerActionJoiningAQueuedForcedRunRunsWithTheJoinersOwnForce()
+    {
+        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, Force: true, new RunTrigger("manual", "operator")), CancellationToken.None);
+
+        var alert = await _coordinator.SubmitAsync(Alert(RemediationAction.Recover) with { IgnoreThresholds = true }, CancellationToken.None);
+
+        Assert.Equal(Disposition.Joined, alert.Disposition);
+        Assert.Contains("ignoreThresholds", alert.Reason);
+        var queued = await _store.GetAsync(snapshot.Run!.Id, CancellationToken.None);
+        Assert.Equal(("recover", false), (queued!.Action, queued.Force));
     }
 
     [Fact]

@@ -170,4 +170,19 @@ public sealed class DeferralTests : IAsyncLifetime
     {
         Assert.False(DeferralRule.Defers(Request("alert"), MaintenanceWindows.AlwaysOpen.StateAt(Thursday)));
     }
+
+    [Fact]
+    public async Task ADeferredRunWhoseWindowPassedWhileTheServiceWasDownWaitsForTheNextOpening()
+    {
+        var deferred = await _coordinator.SubmitAsync(Request("alert"), CancellationToken.None);
+        // Down from Thursday until Saturday 06:00, an hour after the 4-hour window closed.
+        _time.SetUtcNow(WindowOpens + TimeSpan.FromHours(5));
+
+        var released = await _coordinator.ReleaseDueAsync(CancellationToken.None);
+
+        Assert.Equal(0, released);
+        Assert.Null(await NextQueuedAsync());
+        var stored = await _store.GetAsync(deferred.Run!.Id, CancellationToken.None);
+        Assert.Equal((RunStatus.Deferred, WindowOpens.AddDays(7)), (stored!.Status, stored.NotBefore));
+    }
 }
