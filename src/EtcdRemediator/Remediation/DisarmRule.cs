@@ -31,11 +31,21 @@ public static class DisarmRule
         Decide(state, quota, ratio, s => s.DbSize, "dbSize");
 
     /// <summary>
-    /// The same rule on the data in use: when it alone is over the limit, no compaction or defragment
-    /// can bring the file under it, and the run should say so before touching anything.
+    /// The rule on the data in use: when it alone is over the limit, no compaction or defragment can
+    /// bring the file under it, and the run should say so before touching anything. Every voting
+    /// member holds the same data, and a member's reading can only be too high: etcd counts freed
+    /// pages as free only once a later write transaction commits on that member, and NOSPACE refuses
+    /// writes (etcd 3.5 after `etcdctl del`: every member but one still read the deleted data). So
+    /// the smallest reading of the voting members decides.
     /// </summary>
-    public static DisarmDecision DecideOnDataInUse(ClusterState state, Quota quota, double ratio) =>
-        Decide(state, quota, ratio, s => s.DbSizeInUse, "in use");
+    public static DisarmDecision DecideOnDataInUse(ClusterState state, Quota quota, double ratio)
+    {
+        var limit = (long)(quota.Bytes * ratio);
+        var smallest = state.Voting.Where(m => m.Status is not null).MinBy(m => m.Status!.DbSizeInUse);
+        return smallest is null || smallest.Status!.DbSizeInUse < limit
+            ? new DisarmDecision(quota, limit, [])
+            : new DisarmDecision(quota, limit, [$"{smallest.Member.Name} ({smallest.Member.HexId}) in use {smallest.Status.DbSizeInUse}, the smallest reading of the voting members"]);
+    }
 
     private static DisarmDecision Decide(ClusterState state, Quota quota, double ratio, Func<MemberStatus, long> size, string what)
     {

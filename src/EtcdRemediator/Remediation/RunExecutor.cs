@@ -100,14 +100,9 @@ public sealed class RunExecutor(
         var noSpace = state.HasAlarm(AlarmKind.NoSpace);
         if (plan.Verdict == PlanVerdict.NothingToDo && !noSpace) return (RunStatus.NothingToDo, plan.Reason);
 
-        // Defragmentation gives back free pages, never data in use: when that alone is over the disarm
-        // limit, the routine would end with NOSPACE still armed. Before compaction "in use" still holds
-        // old revisions, so a run that compacts judges after compacting; one that cannot, right away.
         var recovering = noSpace || action == RemediationAction.Recover;
         var compacts = plan.Members.Count > 0 && ShouldCompact(action) && cluster.KeyValue is not null;
         var quota = recovering ? await ReadQuotaAsync(cluster, state, ct) : null;
-        if (quota is not null && !compacts && DataInUseTooLarge(state, quota, "nothing was touched") is { } early)
-            return (RunStatus.Failed, early);
 
         if (action == RemediationAction.Snapshot || plan.Members.Count > 0)
             await SnapshotAsync(cluster, steps, state, ct);
@@ -134,9 +129,14 @@ public sealed class RunExecutor(
                 }
             }, ct);
 
-        if (quota is not null && compacts
-            && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota, "snapshot taken and compacted; nothing defragmented") is { } afterCompaction)
-            return (RunStatus.Failed, afterCompaction);
+        // Defragmentation gives back free pages, never data in use: when that alone is over the disarm
+        // limit, the routine would end with NOSPACE still armed. Judged now, from a fresh reading: before
+        // compaction "in use" still holds old revisions, and a member counts freed pages as free only
+        // once a later write commits on it, which NOSPACE refuses; the snapshot's stream commits on its
+        // source member, so after it the smallest reading (DisarmRule) is the data's true size.
+        if (quota is not null && plan.Members.Count > 0
+            && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota, compacts ? "snapshot taken and compacted; nothing defragmented" : "snapshot taken; nothing defragmented") is { } tooLarge)
+            return (RunStatus.Failed, tooLarge);
 
         // Nothing may have taken the snapshot away since it was verified (retention, a person): no snapshot, no defrag.
         if (plan.Members.Count > 0 && steps.Run.Snapshot is { } taken && SnapshotStore.Missing(taken) is { } missing)

@@ -38,4 +38,28 @@ public sealed class NoSpaceRecoveryTests
         Assert.Equal("accepted again", await cluster.GetAsync("probe"));
         Assert.Equal(EtcdTestCluster.ValueSize, (await cluster.GetAsync("keep/0000019"))?.Length);
     }
+
+    /// <summary>
+    /// #24 finding 4, as found: a quota full of live data, NOSPACE, the operator deletes it all with
+    /// etcdctl (no compaction of their own), then `recover`. etcd 3.5 counts freed pages only after a
+    /// later write commits on each member, which NOSPACE refuses: members read the deleted data as in use.
+    /// </summary>
+    [Fact]
+    public async Task RecoverAfterTheOperatorDeletedTheDataUnderNoSpaceSucceeds()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { QuotaBackendBytes = Quota });
+        await cluster.FillUntilNoSpaceAsync("fill/");
+        var (deleted, output) = await Tools.RunAsync("etcdctl", "--endpoints", cluster.Endpoints[0], "del", "--prefix", "fill/");
+        Assert.True(deleted == 0, output);
+        var settings = RemediatorApp.ForCluster(cluster, quota: Quota);
+        await using var app = new RemediatorApp(settings);
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "recover");
+
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+        Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
+        var (_, alarms) = await Tools.RunAsync("etcdctl", "--endpoints", string.Join(',', cluster.Endpoints), "alarm", "list");
+        Assert.DoesNotContain("NOSPACE", alarms);
+        await cluster.PutAsync("probe", "accepted again");
+    }
 }
