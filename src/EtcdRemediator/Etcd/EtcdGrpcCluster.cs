@@ -30,11 +30,42 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
 
     public CredentialException? CredentialProblem() => _channels.CredentialProblem();
 
+    /// <summary>The cluster the configured endpoints answered as, once a member list was read (0 before).</summary>
+    public ulong? ClusterId => _clusterId == 0 ? null : _clusterId;
+
+    private ulong _clusterId;
+
+    /// <summary>How long an endpoint has to say which cluster it belongs to, before a member list is trusted.</summary>
+    private static readonly TimeSpan IdentityTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The member list, after every configured endpoint that answers has said it belongs to the same
+    /// cluster and is one of its members (<see cref="ClusterIdentity"/>).
+    /// </summary>
     public async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken)
     {
         var reply = await OnAnyEndpointAsync(
             (channel, headers, ct) => new Cluster.ClusterClient(channel).MemberListAsync(new MemberListRequest(), headers, Deadline(), ct).ResponseAsync,
             cancellationToken, EtcdFailover.ReadHedge);
+        var answers = await Task.WhenAll(_endpoints.Select(async endpoint =>
+        {
+            try
+            {
+                var channel = _channels.For(endpoint);
+                // Bounded tightly: a frozen endpoint must not hold up every inspection; its member row reports it.
+                var status = await _auth.CallAsync(channel, headers => new Maintenance.MaintenanceClient(channel)
+                    .StatusAsync(new StatusRequest(), headers, Deadline(IdentityTimeout < requestTimeout ? IdentityTimeout : requestTimeout), cancellationToken).ResponseAsync,
+                    cancellationToken);
+                return ((string Endpoint, ulong ClusterId, ulong MemberId)?)(endpoint, status.Header.ClusterId, status.Header.MemberId);
+            }
+            catch (RpcException)
+            {
+                return null; // not answering: the member's own row says so
+            }
+        }));
+        var answered = answers.OfType<(string Endpoint, ulong ClusterId, ulong MemberId)>().ToList();
+        ClusterIdentity.VerifyEndpoints(Name, reply.Header.ClusterId, answered, reply.Members.Select(m => m.ID).ToHashSet());
+        _clusterId = reply.Header.ClusterId;
         return [.. reply.Members.Select(m => new EtcdMember(m.ID, m.Name, MemberAddress.ClientUrl(ChooseEndpoint(m)), m.IsLearner))];
     }
 
@@ -42,6 +73,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
     {
         var s = await OnMemberAsync(member,
             (client, headers) => client.StatusAsync(new StatusRequest(), headers, Deadline(), cancellationToken).ResponseAsync, cancellationToken);
+        ClusterIdentity.Verify(member, _clusterId, s.Header.ClusterId);
         return new MemberStatus(s.Header.MemberId, s.Version, s.DbSize, s.DbSizeInUse, s.Leader, s.RaftTerm, s.RaftIndex,
             s.RaftAppliedIndex, s.IsLearner, [.. s.Errors], s.DbSizeQuota);
     }
@@ -99,13 +131,14 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
                 {
                     // 3.5+ names the member in the first message (3.4 sends no header): before a byte is kept.
                     MemberIdentity.Verify(member, header.MemberId);
+                    ClusterIdentity.Verify(member, _clusterId, header.ClusterId);
                     first = header;
                 }
                 if (!string.IsNullOrEmpty(chunk.Version)) version = chunk.Version;
                 await destination.WriteAsync(chunk.Blob, linked.Token);
                 bytes += chunk.BlobLength;
             }
-            return new SnapshotStreamInfo(first?.MemberId ?? member.Id, first?.Revision ?? 0, bytes, version);
+            return new SnapshotStreamInfo(first?.MemberId ?? member.Id, first?.Revision ?? 0, bytes, version, first?.ClusterId ?? _clusterId);
         }
         catch (Exception e) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
         {
@@ -118,6 +151,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         var reply = await OnMemberAsync(member, (client, headers) => client.DefragmentAsync(new DefragmentRequest(), headers, Deadline(timeout), cancellationToken).ResponseAsync,
             cancellationToken);
         MemberIdentity.Verify(member, reply.Header?.MemberId ?? 0);
+        ClusterIdentity.Verify(member, _clusterId, reply.Header?.ClusterId ?? 0);
     }
 
     public async Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken)

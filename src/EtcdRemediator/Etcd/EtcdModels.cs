@@ -67,7 +67,8 @@ public sealed record EtcdAlarm(ulong MemberId, AlarmKind Kind)
 }
 
 /// <summary>What a snapshot stream delivered: the point in time and the byte count.</summary>
-public sealed record SnapshotStreamInfo(ulong MemberId, long Revision, long Bytes, string? Version);
+/// <param name="ClusterId">The cluster the stream came from (0: the backend does not say, as Talos' does not).</param>
+public sealed record SnapshotStreamInfo(ulong MemberId, long Revision, long Bytes, string? Version, ulong ClusterId = 0);
 
 public static class MemberId
 {

@@ -56,6 +56,9 @@ public interface IEtcdCluster
     /// </summary>
     EtcdMember? SuccessorOf(EtcdMember leader, EtcdMember preferred, IReadOnlyList<EtcdMember> members);
 
+    /// <summary>The etcd cluster id the endpoints answered as, once a member list was read; null where the backend does not say (Talos).</summary>
+    ulong? ClusterId { get; }
+
     /// <summary>Why the credentials cannot be used now (unreadable, broken by a rotation, expired), or null: our fault, not the cluster's.</summary>
     CredentialException? CredentialProblem();
 }

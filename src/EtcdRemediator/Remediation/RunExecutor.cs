@@ -84,6 +84,9 @@ public sealed class RunExecutor(
             return s;
         }, ct);
 
+        if (cluster.ClusterId is { } clusterId && snapshots.OtherClusterIn(cluster.Name, clusterId) is { } otherCluster)
+            return (RunStatus.Refused, otherCluster);
+
         var plan = await steps.RunAsync("plan", null, step =>
         {
             var p = Planner.Plan(state, action, Policy, run.IgnoreThresholds);

@@ -5,7 +5,8 @@ namespace EtcdRemediator.Snapshots;
 /// its file name: a clock that was once ahead names files from the future), and whether the cluster
 /// was free of a CORRUPT alarm when it was taken.
 /// </summary>
-public sealed record KeptSnapshot(string Path, bool TakenWithoutCorruptAlarm, DateTimeOffset TakenAt);
+/// <param name="ClusterId">The etcd cluster id the sidecar records (hex), where it records one.</param>
+public sealed record KeptSnapshot(string Path, bool TakenWithoutCorruptAlarm, DateTimeOffset TakenAt, string? ClusterId = null);
 
 /// <summary>
 /// Pure: which snapshots go. Only the service's own snapshots are counted (a file without our sidecar

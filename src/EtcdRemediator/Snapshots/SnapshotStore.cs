@@ -62,7 +62,7 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             var record = new SnapshotRecord(final, member.HexId, revision, new FileInfo(final).Length, sha256);
             await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
             {
-                writtenBy = SidecarMark, cluster = cluster.Name, member = member.HexId, memberName = member.Name, endpoint = member.Address.Value,
+                writtenBy = SidecarMark, cluster = cluster.Name, clusterId = info.ClusterId == 0 ? null : MemberId.ToHex(info.ClusterId), member = member.HexId, memberName = member.Name, endpoint = member.Address.Value,
                 revision, size = record.Bytes, sha256, etcdVersion = info.Version, time = time.GetUtcNow(), corruptAlarm,
             }, _sidecarJson), cancellationToken);
             Prune(directory, cluster.Name, final);
@@ -87,6 +87,23 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             TryDelete(partial);
         }
         return partials.Length;
+    }
+
+    /// <summary>
+    /// Why <paramref name="cluster"/>'s snapshots are of another etcd cluster than <paramref name="clusterId"/>
+    /// (the newest of ours that records one says so), or null. A rebuilt cluster is a new cluster: its
+    /// old snapshots would restore the old one, and a configuration that now points elsewhere is as likely.
+    /// </summary>
+    public string? OtherClusterIn(string cluster, ulong clusterId)
+    {
+        var directory = DirectoryFor(cluster);
+        if (!Directory.Exists(directory)) return null;
+        var newest = Directory.GetFiles(directory, "*" + Extension).Select(path => Ours(path, cluster))
+            .Where(s => s?.ClusterId is not null).MaxBy(s => s!.TakenAt);
+        if (newest?.ClusterId is not { } recorded || recorded == MemberId.ToHex(clusterId)) return null;
+        return $"'{cluster}' now answers as etcd cluster {MemberId.ToHex(clusterId)}, but its snapshots are of cluster {recorded} (newest: {newest.Path}). " +
+               $"A rebuilt cluster is a new cluster: if that is what happened, move the old snapshots out of {directory} (they restore the old one) and run again; " +
+               "otherwise check the configured endpoints";
     }
 
     /// <summary>Why <paramref name="snapshot"/> is no longer the verified file it was (gone, another size), or null.</summary>
@@ -143,7 +160,8 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
                 || !root.TryGetProperty("time", out var at) || !at.TryGetDateTimeOffset(out var takenAt))
                 return null;
             var corrupt = root.TryGetProperty("corruptAlarm", out var flag) && flag.ValueKind == JsonValueKind.True;
-            return new KeptSnapshot(snapshot, !corrupt, takenAt);
+            var clusterId = root.TryGetProperty("clusterId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            return new KeptSnapshot(snapshot, !corrupt, takenAt, clusterId);
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or InvalidOperationException)
         {

@@ -52,6 +52,7 @@ public sealed class SnapshotStoreTests : IDisposable
         public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
         public EtcdMember? SuccessorOf(EtcdMember leader, EtcdMember preferred, IReadOnlyList<EtcdMember> members) => preferred;
         public CredentialException? CredentialProblem() => null;
+        public ulong? ClusterId => null;
     }
 
     private static readonly EtcdMember Member = new(0xabc, "m1", MemberAddress.ClientUrl("http://127.0.0.1:2379"), false);

@@ -219,5 +219,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     public CredentialException? CredentialProblem() => _channels.CredentialProblem();
 
+    /// <summary>machined's replies carry no etcd header: the cluster id is not known here.</summary>
+    public ulong? ClusterId => null;
+
     public ValueTask DisposeAsync() => _channels.DisposeAsync();
 }
