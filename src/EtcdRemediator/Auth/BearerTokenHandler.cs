@@ -22,15 +22,17 @@ public sealed class BearerTokenHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (tokens.IsEmpty)
-            return Task.FromResult(IsLocal(Context.Connection.RemoteIpAddress)
-                ? Success(AuthPolicies.Operator, "loopback")
-                : AuthenticateResult.Fail("no tokens are configured, so only loopback clients are served"));
+            return Task.FromResult(!IsLocal(Context.Connection.RemoteIpAddress)
+                ? AuthenticateResult.Fail("no tokens are configured, so only loopback clients are served")
+                : Forwarded(Request.Headers) is { } proxied
+                    ? AuthenticateResult.Fail($"no tokens are configured, so only direct loopback clients are served, and this request came through a proxy ({proxied}); configure tokens (Remediator:Auth)")
+                    : Success(AuthPolicies.Operator, "loopback"));
 
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return Task.FromResult(AuthenticateResult.NoResult());
         var role = tokens.RoleOf(header["Bearer ".Length..].Trim());
-        return Task.FromResult(role is null ? AuthenticateResult.Fail("invalid token") : Success(role, role));
+        return Task.FromResult(role is null ? AuthenticateResult.Fail("the token is not one of the configured ones") : Success(role, role));
     }
 
     private AuthenticateResult Success(string role, string name)
@@ -39,11 +41,32 @@ public sealed class BearerTokenHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    /// <summary>
+    /// A proxy's mark on a request: `Forwarded`, any `X-Forwarded-*`, or `X-Original-For` (which
+    /// ASP.NET Core's forwarded-headers middleware leaves when it has rewritten the client address).
+    /// A loopback connection through a proxy is anyone's request.
+    /// </summary>
+    private static string? Forwarded(IHeaderDictionary headers) =>
+        headers.Keys.FirstOrDefault(h => h.Equals("Forwarded", StringComparison.OrdinalIgnoreCase)
+            || h.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || h.StartsWith("X-Original-", StringComparison.OrdinalIgnoreCase));
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        var result = await HandleAuthenticateOnceSafeAsync();
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
+        var header = Request.Headers.Authorization.ToString();
+        var detail = result.Failure?.Message
+            ?? (header.Length == 0 ? "no token: send Authorization: Bearer <token>" : "the Authorization header is not of the form 'Bearer <token>'");
+        await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: detail).ExecuteAsync(Context);
+        Logger.LogWarning("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.Value, Context.Connection.RemoteIpAddress, detail);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await Results.Problem(statusCode: StatusCodes.Status403Forbidden,
+            detail: "this token may only post alerts (a webhook token); this endpoint needs an operator token").ExecuteAsync(Context);
     }
 
     /// <summary>An in-process test host has no remote address; Kestrel over TCP always has one.</summary>

@@ -21,6 +21,9 @@ public sealed class TokenSet
         Add(AuthPolicies.Operator, auth.OperatorTokens.Concat(ReadFile(auth.OperatorTokensFile)));
     }
 
+    /// <summary>Shorter tokens are refused at start-up: a guessable token is no token.</summary>
+    public const int MinimumLength = 16;
+
     /// <summary>No token configured at all: the service answers loopback clients only.</summary>
     public bool IsEmpty => _tokens.Count == 0;
 
@@ -40,7 +43,7 @@ public sealed class TokenSet
             _tokens.Add((SHA256.HashData(Encoding.UTF8.GetBytes(token)), role));
     }
 
-    /// <summary>One token per line, as Alertmanager's credentials_file holds one; '#' starts a comment.</summary>
-    private static IEnumerable<string> ReadFile(string? path) =>
-        path is null ? [] : File.ReadAllLines(path).Where(l => !l.TrimStart().StartsWith('#'));
+    /// <summary>One token per line, as Alertmanager's credentials_file holds one; '#' starts a comment; blank lines are none.</summary>
+    public static IEnumerable<string> ReadFile(string? path) =>
+        path is null ? [] : File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'));
 }

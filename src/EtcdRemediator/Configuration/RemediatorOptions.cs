@@ -51,4 +51,11 @@ public sealed record AuthOptions
     public List<string> OperatorTokens { get; init; } = [];
     public string? WebhookTokensFile { get; init; }
     public string? OperatorTokensFile { get; init; }
+
+    /// <summary>
+    /// Serve loopback clients without tokens although the service runs in Kubernetes. Off by default:
+    /// in a pod, "loopback" includes a sidecar proxy (Istio forwards inbound traffic from 127.0.0.6)
+    /// and `kubectl port-forward`, so a pod without tokens refuses to start.
+    /// </summary>
+    public bool AllowLoopbackWithoutTokens { get; init; }
 }

@@ -35,8 +35,8 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
 
     private ulong _clusterId;
 
-    /// <summary>How long an endpoint has to say which cluster it belongs to, before a member list is trusted.</summary>
-    private static readonly TimeSpan IdentityTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>How long after the member list the endpoints' own answers are awaited: one that is slower is not counted this time.</summary>
+    private static readonly TimeSpan IdentityWait = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The member list, after every configured endpoint that answers has said it belongs to the same
@@ -44,29 +44,34 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
     /// </summary>
     public async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken)
     {
+        // Asked alongside the member list, so that a frozen endpoint costs at most IdentityWait more.
+        using var identities = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var asked = _endpoints.Select(endpoint => IdentityOfAsync(endpoint, identities.Token)).ToList();
         var reply = await OnAnyEndpointAsync(
             (channel, headers, ct) => new Cluster.ClusterClient(channel).MemberListAsync(new MemberListRequest(), headers, Deadline(), ct).ResponseAsync,
             cancellationToken, EtcdFailover.ReadHedge);
-        var answers = await Task.WhenAll(_endpoints.Select(async endpoint =>
-        {
-            try
-            {
-                var channel = _channels.For(endpoint);
-                // Bounded tightly: a frozen endpoint must not hold up every inspection; its member row reports it.
-                var status = await _auth.CallAsync(channel, headers => new Maintenance.MaintenanceClient(channel)
-                    .StatusAsync(new StatusRequest(), headers, Deadline(IdentityTimeout < requestTimeout ? IdentityTimeout : requestTimeout), cancellationToken).ResponseAsync,
-                    cancellationToken);
-                return ((string Endpoint, ulong ClusterId, ulong MemberId)?)(endpoint, status.Header.ClusterId, status.Header.MemberId);
-            }
-            catch (RpcException)
-            {
-                return null; // not answering: the member's own row says so
-            }
-        }));
-        var answered = answers.OfType<(string Endpoint, ulong ClusterId, ulong MemberId)>().ToList();
+        await Task.WhenAny(Task.WhenAll(asked), Task.Delay(IdentityWait, time, cancellationToken));
+        await identities.CancelAsync();
+        var answered = asked.Where(t => t.IsCompletedSuccessfully && t.Result is not null).Select(t => t.Result!.Value).ToList();
         ClusterIdentity.VerifyEndpoints(Name, reply.Header.ClusterId, answered, reply.Members.Select(m => m.ID).ToHashSet());
         _clusterId = reply.Header.ClusterId;
         return [.. reply.Members.Select(m => new EtcdMember(m.ID, m.Name, MemberAddress.ClientUrl(ChooseEndpoint(m)), m.IsLearner))];
+    }
+
+    /// <summary>Which cluster and member a configured endpoint answers as; null when it does not answer (its member row says so).</summary>
+    private async Task<(string Endpoint, ulong ClusterId, ulong MemberId)?> IdentityOfAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var channel = _channels.For(endpoint);
+            var status = await _auth.CallAsync(channel, headers => new Maintenance.MaintenanceClient(channel)
+                .StatusAsync(new StatusRequest(), headers, Deadline(), cancellationToken).ResponseAsync, cancellationToken);
+            return (endpoint, status.Header.ClusterId, status.Header.MemberId);
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     public async Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
     /// <param name="resolveTalos">How a Talos cluster's talosconfig is read; the service passes the
     /// registry's own (<see cref="Etcd.Talos.TalosConnections"/>), so the file is read once.</param>
     public static IEnumerable<string> Collect(RemediatorOptions o, Func<ClusterOptions, Etcd.Talos.TalosConnection>? resolveTalos = null,
-        DateTimeOffset? now = null, ICollection<string>? warnings = null)
+        DateTimeOffset? now = null, ICollection<string>? warnings = null, bool? inKubernetes = null)
     {
         resolveTalos ??= Etcd.Talos.TalosConnection.Resolve;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -94,9 +94,8 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
         if (o.Scheduling.MissedRunGrace < TimeSpan.Zero)
             yield return $"{Root}:Scheduling:MissedRunGrace: must not be negative.";
 
-        foreach (var (key, file) in new[] { ("WebhookTokensFile", o.Auth.WebhookTokensFile), ("OperatorTokensFile", o.Auth.OperatorTokensFile) })
-            if (file is not null && !File.Exists(file))
-                yield return $"{Root}:Auth:{key}: file '{file}' does not exist.";
+        foreach (var error in AuthCheck.Errors(o.Auth, $"{Root}:Auth", inKubernetes ?? Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }))
+            yield return error;
     }
 
     /// <summary>Schedules and maintenance windows: a cron that parses and occurs, a zone the system knows, a usable window.</summary>

@@ -17,15 +17,15 @@ public sealed class AlertmanagerDeliveryTests
         await cluster.FragmentAsync(megabytes: 12);
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
         var tokenFile = Path.Combine(data, "webhook.token");
-        await File.WriteAllTextAsync(tokenFile, "webhook-secret\n");
+        await File.WriteAllTextAsync(tokenFile, "webhook-secret-0123456789\n");
         var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
         {
             ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
             ["Remediator:Auth:WebhookTokensFile"] = tokenFile,
-            ["Remediator:Auth:OperatorTokens:0"] = "operator-secret",
+            ["Remediator:Auth:OperatorTokens:0"] = "operator-secret-0123456789",
         };
         await using var service = await ServiceProcess.StartAsync(data, settings);
-        service.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "operator-secret");
+        service.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "operator-secret-0123456789");
 
         // The shipped example, pointed at this service and this token file, with a short group_wait.
         var config = (await File.ReadAllTextAsync(RepoFiles.Path("alertmanager.example.yml")))

@@ -17,13 +17,13 @@ public sealed class AuthTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         var tokens = _tokens;
-        File.WriteAllText(tokens, "# operators\nfile-operator-token\n");
+        File.WriteAllText(tokens, "# operators\nfile-operator-token-0123456789\n");
         _app = new RemediatorApp(new Dictionary<string, string?>
         {
             ["Remediator:Clusters:0:Name"] = "lab",
             ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
-            ["Remediator:Auth:WebhookTokens:0"] = "webhook-token",
-            ["Remediator:Auth:OperatorTokens:0"] = "operator-token",
+            ["Remediator:Auth:WebhookTokens:0"] = "webhook-token-0123456789",
+            ["Remediator:Auth:OperatorTokens:0"] = "operator-token-0123456789",
             ["Remediator:Auth:OperatorTokensFile"] = tokens,
         });
         return Task.CompletedTask;
@@ -66,7 +66,7 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task AWebhookTokenMayPostAlertsAndNothingElse()
     {
-        var client = Client("webhook-token");
+        var client = Client("webhook-token-0123456789");
 
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/api/v1/alerts", Alert())).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/clusters")).StatusCode);
@@ -75,8 +75,8 @@ public sealed class AuthTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("operator-token")]
-    [InlineData("file-operator-token")]
+    [InlineData("operator-token-0123456789")]
+    [InlineData("file-operator-token-0123456789")]
     public async Task AnOperatorTokenFromConfigurationOrFileMayDoEverything(string token)
     {
         var client = Client(token);

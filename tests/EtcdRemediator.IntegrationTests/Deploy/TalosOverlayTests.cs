@@ -45,21 +45,23 @@ public sealed class TalosOverlayTests
         Assert.Equal(TimeSpan.FromDays(1), Period(snapshot));
 
         // The service's own start-up check accepts the whole configuration. The files only the pod
-        // has (the talosconfig and the tokens, from Secrets) stand in as empty files: reading the
-        // talosconfig itself is the Talos backend's tests' business.
+        // has (the talosconfig and the tokens, from Secrets) stand in: an empty talosconfig (reading
+        // it is the Talos backend's tests' business) and tokens as the README makes them (openssl rand -hex 32).
         var files = Directory.CreateTempSubdirectory("etcdrem-it-talos-overlay-").FullName;
         try
         {
-            string StandIn(string path)
+            string StandIn(string path, string content = "")
             {
                 var file = Path.Combine(files, Path.GetFileName(path));
-                File.WriteAllText(file, "");
+                File.WriteAllText(file, content);
                 return file;
             }
+            string Token() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n";
             var inPod = options with
             {
                 Clusters = [cluster with { Talos = cluster.Talos! with { ConfigFile = StandIn(cluster.Talos!.ConfigFile!) } }],
-                Auth = options.Auth with { WebhookTokensFile = StandIn(options.Auth.WebhookTokensFile!), OperatorTokensFile = StandIn(options.Auth.OperatorTokensFile!) },
+                Auth = options.Auth with { WebhookTokensFile = StandIn(options.Auth.WebhookTokensFile!, Token()),
+                    OperatorTokensFile = StandIn(options.Auth.OperatorTokensFile!, Token()) },
             };
             Assert.Empty(RemediatorOptionsValidator.Collect(inPod, _ => null!));
         }

@@ -12,7 +12,7 @@ public sealed class PrometheusTests
         {
             ["Remediator:Clusters:0:Name"] = "lab",
             ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
-            ["Remediator:Auth:OperatorTokens:0"] = "operator-token",
+            ["Remediator:Auth:OperatorTokens:0"] = "operator-token-0123456789",
         });
         var target = new Uri(service.Url).Authority;
         await using var prometheus = await PrometheusProcess.StartAsync($$"""

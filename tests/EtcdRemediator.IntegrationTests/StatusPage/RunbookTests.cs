@@ -28,12 +28,12 @@ public sealed partial class RunbookTests(Xunit.Abstractions.ITestOutputHelper ou
         await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
         {
             ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
-            ["Remediator:Auth:OperatorTokens:0"] = "runbook-token",
+            ["Remediator:Auth:OperatorTokens:0"] = "runbook-token-0123456789",
         });
 
         if (inCooldown)
         {
-            service.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "runbook-token");
+            service.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "runbook-token-0123456789");
             var first = await service.Client.RunToEndAsync("lab", "defrag");
             Assert.Equal(EtcdRemediator.Remediation.RunStatus.Succeeded, first.Status);
         }
@@ -42,7 +42,7 @@ public sealed partial class RunbookTests(Xunit.Abstractions.ITestOutputHelper ou
         var script = "set -euo pipefail\n" + string.Join("\n", blocks.Select((b, i) => $"echo '=== block {i + 1}'\n{b}"));
         var info = new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["REMEDIATOR"] = service.Url;
-        info.Environment["TOKEN"] = "runbook-token";
+        info.Environment["TOKEN"] = "runbook-token-0123456789";
         info.Environment["CLUSTER"] = "lab";
         using var shell = Process.Start(info)!;
         var stdout = shell.StandardOutput.ReadToEndAsync();
@@ -56,7 +56,7 @@ public sealed partial class RunbookTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Contains("\"status\": \"Succeeded\"", text);
         if (inCooldown) Assert.Contains("not started (HTTP 409)", text);
         // The last triggers may still be running (later ones joined them): wait until nothing is active.
-        service.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "runbook-token");
+        service.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "runbook-token-0123456789");
         var runs = await Poll.UntilAsync(
             async () => System.Text.Json.JsonSerializer.Deserialize<List<EtcdRemediator.Remediation.RunRecord>>(
                 await service.Client.GetStringAsync("/api/v1/remediations?cluster=lab&limit=50"), System.Text.Json.JsonSerializerOptions.Web)!,

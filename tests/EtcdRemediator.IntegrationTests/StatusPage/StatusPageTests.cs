@@ -18,7 +18,7 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "page-").FullName;
         await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
         {
-            ["Remediator:Auth:OperatorTokens:0"] = "page-operator-token",
+            ["Remediator:Auth:OperatorTokens:0"] = "page-operator-token-0123456789",
             // A schedule and a window that do not come during the test (January 1st), and the watch.
             ["Remediator:Clusters:0:Schedules:0:Action"] = "snapshot",
             ["Remediator:Clusters:0:Schedules:0:Cron"] = "0 2 1 1 *",
@@ -33,7 +33,7 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         browser.Navigate().GoToUrl(service.Url + "/?refresh=300");
         // Tokens are configured: the page asks for one, once.
         wait.Until(d => d.FindElement(By.Id("token-form")).Displayed);
-        browser.FindElement(By.Id("token")).SendKeys("page-operator-token");
+        browser.FindElement(By.Id("token")).SendKeys("page-operator-token-0123456789");
         browser.FindElement(By.CssSelector("#token-form button")).Click();
 
         // Read in one script, so that a redraw between two reads cannot mix two pages.
@@ -74,7 +74,7 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         // An alert-triggered run whose trigger carries Alertmanager's long group key (a snapshot: touches nothing).
         using (var http = new HttpClient())
         {
-            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "page-operator-token");
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "page-operator-token-0123456789");
             var delivery = Alerts.Payloads.Delivery(Alerts.Payloads.Alert("etcdDatabaseHighFragmentationRatio", extra: new() { ["remediation"] = "snapshot" }))
                 .Replace("\"groupKey\":\"", "\"groupKey\":\"" + string.Concat(Enumerable.Repeat("{}/{alertname=~\\\"etcd.*\\\"}:", 30)), StringComparison.Ordinal);
             var posted = await http.PostAsync(service.Url + "/api/v1/alerts", new StringContent(delivery, System.Text.Encoding.UTF8, "application/json"));
