@@ -42,7 +42,8 @@ public static class RemediationEndpoints
         if (clusters.Find(cluster) is not { } target) return Problems.UnknownCluster(cluster);
         var request = body.Value!;
         _ = RemediationActions.TryParse(request.Action, out var action); // the validator has checked it
-        var who = $"{http.Connection.RemoteIpAddress} {http.Request.Headers.UserAgent}".Trim();
+        // Who asked, for the run's audit: the address, the client, and the role its token has.
+        var who = $"{http.Connection.RemoteIpAddress} {http.Request.Headers.UserAgent} ({http.User.Identity?.Name ?? "anonymous"})".Trim();
         SubmitResult result;
         try
         {

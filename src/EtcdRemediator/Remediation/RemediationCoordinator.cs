@@ -113,7 +113,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             var action = raised ? request.Action : current.ActionKind;
             var release = current.Status == RunStatus.Deferred
                 && !DeferralRule.Defers(request with { Action = action }, calendar.WindowsOf(current.Cluster).StateAt(time.GetUtcNow()));
-            var joined = current.Joined(request.Trigger) with
+            var effect = release ? $"released the deferred run{(raised ? $" as {action.ToName()}" : "")}" : raised ? $"raised the action to {action.ToName()}" : null;
+            var joined = current.Joined(request.Trigger with { Force = request.Force, Effect = effect }) with
             {
                 Action = action.ToName(),
                 Status = release ? RunStatus.Queued : current.Status,
@@ -128,7 +129,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         else
         {
             // Running: the executor writes it as it goes, and the join with it.
-            active.Change(r => r.Joined(request.Trigger));
+            active.Change(r => r.Joined(request.Trigger with { Force = request.Force }));
             tracked.FollowUp = FollowUpRule.Choose(tracked.FollowUp, request, current.ActionKind);
         }
         return new SubmitResult(Disposition.Joined, active.Current, dropped);
@@ -165,6 +166,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 await handle.SaveAsync(r => r with { Status = RunStatus.Queued }, cancellationToken);
                 _queue.Enqueue(run.Id, run.ActionKind);
                 logger.LogInformation("Deferred run {RunId} of {Cluster} released: its maintenance window is open", run.Id, run.Cluster);
+                handle.Change(r => r.Joined(new RunTrigger("window", "the maintenance window opened", Effect: "released the deferred run")));
                 released++;
             }
             return released;

@@ -30,7 +30,15 @@ public enum StepOutcome
 }
 
 /// <summary>Who or what asked: "manual" (with the caller) or "alert" (with the alert names).</summary>
-public sealed record RunTrigger(string Kind, string Source);
+/// <param name="Force">Asked with force (a joined trigger's own; the run's is <see cref="RunRecord.Force"/>).</param>
+/// <param name="Times">How many identical joins this entry stands for.</param>
+/// <param name="Effect">What a joined trigger changed: "released the deferred run", "raised the action to recover".</param>
+public sealed record RunTrigger(string Kind, string Source, bool Force = false, int Times = 1, string? Effect = null)
+{
+    /// <summary>Worth keeping whatever the count: a person asked, or it changed the run, or it was forced.</summary>
+    [JsonIgnore]
+    public bool Notable => Kind == "manual" || Force || Effect is not null;
+}
 
 public sealed record PlannedMember(string Id, string Name, string Endpoint, bool IsLeader, long DbSize, long DbSizeInUse, double FragmentationRatio);
 
@@ -63,7 +71,10 @@ public sealed record RunRecord
     /// <summary>Every voting member is defragmented, whatever its fragmentation (asked for by name).</summary>
     public bool IgnoreThresholds { get; init; }
     public required RunTrigger Trigger { get; init; }
-    /// <summary>The first triggers that joined this run (at most <see cref="MaxJoinedKept"/>).</summary>
+    /// <summary>
+    /// The triggers that joined this run: identical ones merged into one entry with a count; the first
+    /// <see cref="MaxJoinedKept"/> distinct ones, and beyond that every manual, forced or run-changing one.
+    /// </summary>
     public IReadOnlyList<RunTrigger> JoinedTriggers { get; init; } = [];
 
     /// <summary>How many triggers joined in all: an alert storm can bring thousands.</summary>
@@ -92,12 +103,15 @@ public sealed record RunRecord
     [JsonIgnore]
     public RemediationAction ActionKind => RemediationActions.TryParse(Action, out var a) ? a : RemediationAction.Snapshot;
 
-    /// <summary>This run with one trigger more joined (the first few kept by name, all counted).</summary>
-    public RunRecord Joined(RunTrigger trigger) => this with
+    /// <summary>This run with one trigger more joined: counted always, merged with its twin, kept when distinct and there is room or it is notable.</summary>
+    public RunRecord Joined(RunTrigger trigger)
     {
-        JoinedCount = JoinedCount + 1,
-        JoinedTriggers = JoinedTriggers.Count < MaxJoinedKept ? [.. JoinedTriggers, trigger] : JoinedTriggers,
-    };
+        var twin = JoinedTriggers.Select((t, i) => (t, i)).FirstOrDefault(x => x.t with { Times = 1 } == trigger with { Times = 1 });
+        IReadOnlyList<RunTrigger> kept = twin.t is not null
+            ? [.. JoinedTriggers.Select((t, i) => i == twin.i ? t with { Times = t.Times + 1 } : t)]
+            : JoinedTriggers.Count < MaxJoinedKept || trigger.Notable ? [.. JoinedTriggers, trigger] : JoinedTriggers;
+        return this with { JoinedCount = JoinedCount + 1, JoinedTriggers = kept };
+    }
 
     /// <summary>This run ended.</summary>
     public RunRecord Ended(RunStatus status, string? reason, DateTimeOffset at) => this with { Status = status, Reason = reason, FinishedAt = at };

@@ -134,7 +134,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAlertStormKeepsTheCountButOnlyTheFirstJoinedTriggers()
+    public async Task AnAlertStormOfOneAlertIsOneJoinedEntryWithItsCount()
     {
         var first = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
         SubmitResult last = first;
@@ -144,7 +144,23 @@ public sealed class CoordinatorTests : IAsyncLifetime
         Assert.Equal(first.Run!.Id, last.Run!.Id);
         Assert.Equal(0, first.Run.JoinedCount);
         Assert.Equal(500, last.Run.JoinedCount);
-        Assert.Equal(RunRecord.MaxJoinedKept, last.Run.JoinedTriggers.Count);
+        Assert.Equal(500, Assert.Single(last.Run.JoinedTriggers).Times);
+    }
+
+    [Fact]
+    public async Task PastTheKeptDistinctTriggersEveryManualAndForcedOneIsStillKept()
+    {
+        var first = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        for (var i = 0; i < 50; i++)
+            await _coordinator.SubmitAsync(Alert() with { Trigger = new RunTrigger("watch", $"reading {i}") }, CancellationToken.None);
+
+        var forced = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Defrag, false, Force: true, new RunTrigger("manual", "127.0.0.1 curl/8 (operator)")),
+            CancellationToken.None);
+
+        Assert.Equal(51, forced.Run!.JoinedCount);
+        Assert.Equal(RunRecord.MaxJoinedKept + 1, forced.Run.JoinedTriggers.Count);
+        var kept = forced.Run.JoinedTriggers[^1];
+        Assert.Equal(("manual", true), (kept.Kind, kept.Force));
     }
 
     [Fact]

@@ -185,4 +185,17 @@ public sealed class DeferralTests : IAsyncLifetime
         var stored = await _store.GetAsync(deferred.Run!.Id, CancellationToken.None);
         Assert.Equal((RunStatus.Deferred, WindowOpens.AddDays(7)), (stored!.Status, stored.NotBefore));
     }
+
+    [Fact]
+    public async Task WhoReleasedADeferredRunByForceIsKeptInTheRun()
+    {
+        var deferred = await _coordinator.SubmitAsync(Request("watch"), CancellationToken.None);
+
+        await _coordinator.SubmitAsync(Request("manual", force: true) with { Trigger = new RunTrigger("manual", "127.0.0.1 curl/8.5 (operator)") }, CancellationToken.None);
+
+        var stored = await _store.GetAsync(deferred.Run!.Id, CancellationToken.None);
+        Assert.Equal(RunStatus.Queued, stored!.Status);
+        var release = Assert.Single(stored.JoinedTriggers);
+        Assert.Equal(("manual", "127.0.0.1 curl/8.5 (operator)", true, "released the deferred run"), (release.Kind, release.Source, release.Force, release.Effect));
+    }
 }
