@@ -29,8 +29,12 @@ public static class AuthPolicies
         // After start-up, so that a configuration error is reported as one, not as a crash here.
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            if (app.Services.GetRequiredService<TokenSet>().IsEmpty)
+            var tokens = app.Services.GetRequiredService<TokenSet>();
+            if (tokens.IsEmpty)
                 app.Logger.LogWarning("No API tokens are configured (Remediator:Auth): only loopback clients are served");
+            else if (!tokens.HasOperatorToken)
+                app.Logger.LogWarning("Webhook tokens are configured but no operator token (Remediator:Auth:OperatorTokens or OperatorTokensFile): " +
+                    "nobody can use the status, runs or manual trigger endpoints");
         });
         return app;
     }

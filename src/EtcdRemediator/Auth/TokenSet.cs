@@ -27,6 +27,8 @@ public sealed class TokenSet
     /// <summary>No token configured at all: the service answers loopback clients only.</summary>
     public bool IsEmpty => _tokens.Count == 0;
 
+    public bool HasOperatorToken => _tokens.Any(t => t.Role == AuthPolicies.Operator);
+
     public string? RoleOf(string presented)
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));

@@ -56,8 +56,17 @@ public enum AlarmKind
     Corrupt = 2,
 }
 
-public sealed record EtcdAlarm(ulong MemberId, AlarmKind Kind)
+public sealed partial record EtcdAlarm(ulong MemberId, AlarmKind Kind)
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^memberID:(\d+) alarm:(\w+)$")]
+    private static partial System.Text.RegularExpressions.Regex RawAlarm();
+
+    /// <summary>etcd's status errors name alarms as "memberID:&lt;decimal&gt; alarm:NOSPACE": said as elsewhere, "NOSPACE on &lt;hex id&gt;".</summary>
+    public static string Readable(string error) =>
+        RawAlarm().Match(error) is { Success: true } m && ulong.TryParse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? $"{m.Groups[2].Value} on {EtcdRemediator.Etcd.MemberId.ToHex(id)}"
+            : error;
+
     public string Name => Kind switch
     {
         AlarmKind.NoSpace => "NOSPACE",

@@ -50,6 +50,8 @@ public static class ConfigurationExtensions
             _ = app.Services.GetRequiredService<IOptions<RemediatorOptions>>().Value;
             foreach (var validator in app.Services.GetServices<IValidateOptions<RemediatorOptions>>().OfType<RemediatorOptionsValidator>())
                 foreach (var warning in validator.Warnings) app.Logger.LogWarning("Configuration: {Warning}", warning);
+            // Before the host starts: a store held by another process is then one line (exit 3), not the host's stack trace.
+            app.Services.GetRequiredService<Storage.RemediatorDatabase>().Lock();
             await app.RunAsync();
             return 0;
         }

@@ -32,8 +32,12 @@ public static class Planner
             .Select(m => new PlannedMember(m.Member.HexId, m.Member.Name, m.Member.Address.Value, m.Member.Id == leader,
                 m.Status!.DbSize, m.Status.DbSizeInUse, Math.Round(m.Status.FragmentationRatio, 4)))
             .ToList();
+        // A fragmentation alert about a learner would otherwise end NothingToDo for ever without a word.
+        var learners = state.Members.Where(m => m.Member.IsLearner && m.Status is { } s && Fragmented(s, policy)).Select(m => m.Member.Name).ToList();
+        var aboutLearners = learners.Count == 0 ? "" :
+            $"; learner {string.Join(", ", learners)} is fragmented, but etcd refuses Defragment on a learner: promote it (etcdctl member promote) and run again, or remove and re-add it";
         return ordered.Count == 0
-            ? new RemediationPlan(PlanVerdict.NothingToDo, [], $"no member is at least {policy.MinFragmentationRatio:P0} fragmented with {policy.MinReclaimableBytes} bytes to reclaim (send \"ignoreThresholds\": true to defragment regardless)")
+            ? new RemediationPlan(PlanVerdict.NothingToDo, [], $"no member is at least {policy.MinFragmentationRatio:P0} fragmented with {policy.MinReclaimableBytes} bytes to reclaim (send \"ignoreThresholds\": true to defragment regardless){aboutLearners}")
             : new RemediationPlan(PlanVerdict.Proceed, ordered, null);
     }
 

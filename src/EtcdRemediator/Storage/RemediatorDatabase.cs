@@ -88,11 +88,18 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
     /// <summary>Transactions committed by the writer: one per batch of writes that arrived together.</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
-    public async Task OpenAsync(CancellationToken cancellationToken)
+    /// <summary>Takes the store's lock (<see cref="StoreLock"/>) without opening it: a held store is then refused before the host starts.</summary>
+    public void Lock()
     {
         var path = Path.GetFullPath(options.Value.Storage.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _lock ??= StoreLock.Acquire(path);
+    }
+
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.GetFullPath(options.Value.Storage.Path);
+        Lock();
         var create = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 5, Mode = SqliteOpenMode.ReadWriteCreate };
         await using (var connection = new SqliteConnection(create.ToString()))
         {

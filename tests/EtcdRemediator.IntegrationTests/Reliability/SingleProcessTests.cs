@@ -67,6 +67,7 @@ public sealed class SingleProcessTests
             });
 
             Assert.True(exit == 3, string.Join('\n', lines));
+            Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal)); // one line, no stack trace
             Assert.Contains(lines, l => l.Contains($"in use by another EtcdRemediator (pid {first.ProcessId}", StringComparison.Ordinal));
             using var http = new HttpClient();
             Assert.True((await http.GetAsync(first.Url + "/readyz")).IsSuccessStatusCode, "the first process keeps serving");

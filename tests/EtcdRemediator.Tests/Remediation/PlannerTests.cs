@@ -85,6 +85,21 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void AFragmentedLearnerAloneIsNothingToDoAndThePlanSaysWhyAndWhatToDo()
+    {
+        var plan = Plan(Cluster().Leader(1).Member(1, 100, 90).Member(2, 100, 90).Member(3, 100, 90).Member(4, 100, 1, learner: true));
+
+        Assert.Equal(PlanVerdict.NothingToDo, plan.Verdict);
+        Assert.Contains("learner m4 is fragmented, but etcd refuses Defragment on a learner: promote it", plan.Reason);
+    }
+
+    [Theory]
+    [InlineData("memberID:10276657743932975437 alarm:NOSPACE", "NOSPACE on 8e9e05c52164694d")]
+    [InlineData("some other error", "some other error")]
+    public void EtcdsRawAlarmErrorsAreSaidAsEverywhereElse(string raw, string readable) =>
+        Assert.Equal(readable, EtcdRemediator.Etcd.EtcdAlarm.Readable(raw));
+
+    [Fact]
     public void ADownLearnerDoesNotBlockTheRun()
     {
         var plan = Plan(Cluster().Member(1, 100, 10).Member(2, 100, 10).Member(3, 100, 10).Down(4, learner: true));
