@@ -119,7 +119,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
     {
         using var stall = new CancellationTokenSource(stallTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
-        var channel = _channels.For(member.Address.Value);
+        var channel = _channels.For(Reach(member));
         var headers = _auth.Enabled ? new Metadata { { "token", await _auth.TokenAsync(channel, null, cancellationToken) } } : null;
         try
         {
@@ -173,7 +173,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         timeout.CancelAfter(requestTimeout);
         try
         {
-            var text = await _channels.HttpFor(member.Address.Value).GetStringAsync("/metrics", timeout.Token);
+            var text = await _channels.HttpFor(Reach(member)).GetStringAsync("/metrics", timeout.Token);
             return EtcdMetrics.QuotaBackendBytes(text);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -184,9 +184,25 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
 
     private Task<T> OnMemberAsync<T>(EtcdMember member, Func<Maintenance.MaintenanceClient, Metadata?, Task<T>> call, CancellationToken cancellationToken)
     {
-        var channel = _channels.For(member.Address.Value);
+        var channel = _channels.For(Reach(member));
         return _auth.CallAsync(channel, headers => call(new Maintenance.MaintenanceClient(channel), headers), cancellationToken);
     }
+
+    /// <summary>The configured endpoints use TLS: nothing may travel in plaintext (the scheme is never changed from the configured one).</summary>
+    private bool Secure => _endpoints.Any(e => e.StartsWith("https://", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The member's address, unless reaching it would drop TLS: a member that advertises an http://
+    /// client URL while the configured endpoints are https:// (or etcd auth is on) would receive
+    /// status, defragment, snapshot (every Secret of the cluster) and the auth token in plaintext.
+    /// With http:// endpoints configured (a choice made in the configuration) nothing changes.
+    /// </summary>
+    private string Reach(EtcdMember member) =>
+        Secure && member.Address.Value.StartsWith("http://", StringComparison.Ordinal)
+            ? throw new UnsafeOperationException(
+                $"member {member.Name} ({member.HexId}) advertises {member.Address.Value}, plain HTTP, while the configured endpoints use TLS: " +
+                "not reached without TLS (the auth token and snapshots would travel in plaintext). Fix its --advertise-client-urls, or configure its https:// URL")
+            : member.Address.Value;
 
     private DateTime Deadline(TimeSpan? timeout = null) => time.GetUtcNow().UtcDateTime + (timeout ?? requestTimeout);
 

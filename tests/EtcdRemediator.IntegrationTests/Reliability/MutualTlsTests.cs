@@ -65,6 +65,42 @@ public sealed class MutualTlsTests(Xunit.Abstractions.ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task AMemberAdvertisingAPlainHttpUrlIsNeverReachedWithoutTls()
+    {
+        // Whatever listens at the advertised plaintext address: every connection to it is counted.
+        using var plaintext = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        plaintext.Start();
+        var connections = 0;
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var accepted = await plaintext.AcceptTcpClientAsync();
+                Interlocked.Increment(ref connections);
+            }
+        });
+        var advertised = $"http://127.0.0.1:{((System.Net.IPEndPoint)plaintext.LocalEndpoint).Port}";
+        var server = _pki.WritePem(_dir, _pki.Server, "server");
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions
+        {
+            ClientTls = server,
+            AdvertiseClientUrl = (i, _) => i == 2 ? advertised : null,
+        });
+        await cluster.FragmentAsync(megabytes: 8);
+        var client = _pki.WritePem(_dir, _pki.Client, "client");
+        var settings = WithTls(cluster, client, client.Ca);
+        settings.Remove("Remediator:Clusters:0:Endpoints:2"); // m2 is known by what it advertises only
+        await using var app = new RemediatorApp(settings);
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "defrag", force: true);
+
+        Assert.Equal(RunStatus.Refused, run.Status);
+        Assert.Contains($"advertises {advertised}, plain HTTP, while the configured endpoints use TLS", run.Reason);
+        Assert.Equal(0, Volatile.Read(ref connections));
+        Assert.Empty(DefragEvidence.Windows(cluster));
+    }
+
+    [Fact]
     public async Task WithTheRightClientCertificateTheWholePipelineWorks()
     {
         await using var cluster = await StartTlsClusterAsync();
