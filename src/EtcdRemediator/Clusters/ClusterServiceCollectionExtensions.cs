@@ -12,6 +12,7 @@ public static class ClusterServiceCollectionExtensions
         services.TryAddSingleton<Etcd.Talos.TalosConnections>();
         services.AddSingleton<EtcdClusterRegistry>();
         services.AddSingleton<ClusterInspector>();
+        services.AddSingleton<EtcdClustersHealthCheck>(); // one instance: its answer is kept a few seconds
         services.AddHealthChecks().AddCheck<EtcdClustersHealthCheck>("etcd-clusters", tags: ["ready"]);
         // Idempotent reads only (status, member list, alarms, revision): a member that blinks gets
         // two more tries with jittered backoff. Each attempt carries its own gRPC deadline.

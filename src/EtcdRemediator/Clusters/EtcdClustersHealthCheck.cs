@@ -9,11 +9,37 @@ namespace EtcdRemediator.Clusters;
 /// ever Degraded, never Unhealthy: a cluster in trouble is when the service is needed most, and it
 /// must keep taking alerts.
 /// </summary>
-public sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters, ClusterInspector inspector) : IHealthCheck
+/// /readyz is unauthenticated: its answer is kept for <see cref="Fresh"/>, and concurrent probes share
+/// one look, so that a flood of probes costs etcd one read per member every few seconds at most.
+public sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters, ClusterInspector inspector, TimeProvider time) : IHealthCheck, IDisposable
 {
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long one look answers readiness.</summary>
+    public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim _one = new(1, 1);
+    private (DateTimeOffset At, HealthCheckResult Result)? _last;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await _one.WaitAsync(cancellationToken);
+        try
+        {
+            if (_last is { } last && time.GetUtcNow() - last.At < Fresh) return last.Result;
+            var result = await LookAsync(cancellationToken);
+            _last = (time.GetUtcNow(), result);
+            return result;
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    public void Dispose() => _one.Dispose();
+
+    private async Task<HealthCheckResult> LookAsync(CancellationToken cancellationToken)
     {
         var results = await Task.WhenAll(clusters.All.Select(c => CheckClusterAsync(c, cancellationToken)));
         var data = results.ToDictionary(r => r.Name, r => (object)r.Detail);
