@@ -5,7 +5,9 @@
 "use strict";
 
 const tokenKey = "etcd-remediator-token";
-const refreshMs = Number(new URLSearchParams(location.search).get("refresh")) || 5000;
+// ?refresh= (milliseconds) is clamped to at least 2 s: a shared link must not make a browser hammer etcd.
+const minRefreshMs = 2000;
+const refreshMs = Math.max(minRefreshMs, Number(new URLSearchParams(location.search).get("refresh")) || 5000);
 const expanded = new Set();
 let needToken = false;
 
