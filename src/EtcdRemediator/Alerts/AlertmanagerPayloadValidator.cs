@@ -19,6 +19,10 @@ public sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmanage
 
     private static readonly IReadOnlyList<string> Statuses = ["firing", "resolved"];
 
+    private const string ControlCharacters = "must not contain control characters (line breaks, escape sequences)";
+
+    private static bool NoControlCharacters(string? text) => text is null || !text.Any(char.IsControl);
+
     public AlertmanagerPayloadValidator()
     {
         RuleFor(p => p.Version).Equal("4").WithMessage(p => $"version '{p.Version}' is not supported; Alertmanager's webhook version is \"4\"")
@@ -27,8 +31,8 @@ public sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmanage
             .OverridePropertyName("status");
         // Every field that is stored or echoed has a length: Alertmanager's own are far shorter
         // (fingerprints are 16 hex digits), so only a payload that never came from it is refused.
-        RuleFor(p => p.Receiver).MaximumLength(MaxReceiverLength).OverridePropertyName("receiver");
-        RuleFor(p => p.GroupKey).MaximumLength(MaxGroupKeyLength).OverridePropertyName("groupKey");
+        RuleFor(p => p.Receiver).MaximumLength(MaxReceiverLength).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("receiver");
+        RuleFor(p => p.GroupKey).MaximumLength(MaxGroupKeyLength).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("groupKey");
         RuleFor(p => p.ExternalURL).MaximumLength(MaxUrlLength).OverridePropertyName("externalURL");
         RuleFor(p => p.Alerts).NotEmpty().WithMessage("alerts must list at least one alert")
             .Must(a => a is null || a.Count <= MaxAlerts).WithMessage($"at most {MaxAlerts} alerts per payload")
@@ -41,7 +45,11 @@ public sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmanage
             alert.RuleFor(a => a!.Labels).NotNull().When(a => a is not null).WithMessage("labels are required").OverridePropertyName("labels");
             alert.RuleFor(a => a!.Labels).Must(l => l!.ContainsKey("alertname") && !string.IsNullOrWhiteSpace(l["alertname"]))
                 .When(a => a?.Labels is not null).WithMessage("labels must include a non-empty alertname").OverridePropertyName("labels");
-            alert.RuleFor(a => a!.Fingerprint).MaximumLength(MaxFingerprintLength).When(a => a is not null).OverridePropertyName("fingerprint");
+            alert.RuleFor(a => a!.Fingerprint).MaximumLength(MaxFingerprintLength).Must(NoControlCharacters).WithMessage(ControlCharacters)
+                .When(a => a is not null).OverridePropertyName("fingerprint");
+            // Names reach log lines: a \r or an ESC in one could forge a line or rewrite a terminal.
+            alert.RuleFor(a => a!.Labels).Must(l => NoControlCharacters(l!.GetValueOrDefault("alertname")))
+                .When(a => a?.Labels is not null).WithMessage(ControlCharacters).OverridePropertyName("labels.alertname");
             alert.RuleFor(a => a!.GeneratorURL).MaximumLength(MaxUrlLength).When(a => a is not null).OverridePropertyName("generatorURL");
             alert.RuleFor(a => a!.Labels).Must(l => l!.GetValueOrDefault("alertname") is not { Length: > MaxAlertNameLength })
                 .When(a => a?.Labels is not null).WithMessage($"alertname is at most {MaxAlertNameLength} characters").OverridePropertyName("labels.alertname");

@@ -47,7 +47,8 @@ public sealed class BearerTokenHandler(
     /// A loopback connection through a proxy is anyone's request.
     /// </summary>
     private static string? Forwarded(IHeaderDictionary headers) =>
-        headers.Keys.FirstOrDefault(h => h.Equals("Forwarded", StringComparison.OrdinalIgnoreCase)
+        headers.Keys.FirstOrDefault(h => h.Equals("Forwarded", StringComparison.OrdinalIgnoreCase) || h.Equals("Via", StringComparison.OrdinalIgnoreCase)
+            || h.Equals("X-Real-IP", StringComparison.OrdinalIgnoreCase)
             || h.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || h.StartsWith("X-Original-", StringComparison.OrdinalIgnoreCase));
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -59,7 +60,7 @@ public sealed class BearerTokenHandler(
         var detail = result.Failure?.Message
             ?? (header.Length == 0 ? "no token: send Authorization: Bearer <token>" : "the Authorization header is not of the form 'Bearer <token>'");
         await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: detail).ExecuteAsync(Context);
-        Logger.LogWarning("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.Value, Context.Connection.RemoteIpAddress, detail);
+        Logger.LogWarning("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.ToUriComponent(), Context.Connection.RemoteIpAddress, detail);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)

@@ -55,8 +55,8 @@ public static class EtcdErrors
     /// </summary>
     public static bool NeverReached(RpcException e) =>
         e.StatusCode == StatusCode.Unavailable
-        && (e.Status.DebugException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }
-            || Root(e) is SocketException);
+        // Not "a socket error somewhere inside": a connection reset after the request was sent is one too.
+        && e.Status.DebugException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
 
     /// <summary>"HttpRequestException: An error occurred (127.0.0.1:2379)" -> "an error occurred (127.0.0.1:2379)".</summary>
     private static string Plain(string detail)

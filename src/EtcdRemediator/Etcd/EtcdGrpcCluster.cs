@@ -35,8 +35,13 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
 
     private ulong _clusterId;
 
-    /// <summary>How long after the member list the endpoints' own answers are awaited: one that is slower is not counted this time.</summary>
+    /// <summary>How long after the member list the endpoints' own answers are awaited (longer while one was never heard from).</summary>
     private static readonly TimeSpan IdentityWait = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan FirstIdentityWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>What each configured endpoint last answered as: its cluster id and member id.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ulong ClusterId, ulong MemberId)> _identities = new();
 
     /// <summary>
     /// The member list, after every configured endpoint that answers has said it belongs to the same
@@ -50,10 +55,15 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         var reply = await OnAnyEndpointAsync(
             (channel, headers, ct) => new Cluster.ClusterClient(channel).MemberListAsync(new MemberListRequest(), headers, Deadline(), ct).ResponseAsync,
             cancellationToken, EtcdFailover.ReadHedge);
-        await Task.WhenAny(Task.WhenAll(asked), Task.Delay(IdentityWait, time, cancellationToken));
+        // An endpoint never heard from yet gets longer; what each said is remembered, so a slow one is
+        // still judged by its last answer rather than not at all.
+        var firstTime = _endpoints.Any(e => !_identities.ContainsKey(e));
+        await Task.WhenAny(Task.WhenAll(asked), Task.Delay(firstTime ? FirstIdentityWait : IdentityWait, time, cancellationToken));
         await identities.CancelAsync();
-        var answered = asked.Where(t => t.IsCompletedSuccessfully && t.Result is not null).Select(t => t.Result!.Value).ToList();
-        ClusterIdentity.VerifyEndpoints(Name, reply.Header.ClusterId, answered, reply.Members.Select(m => m.ID).ToHashSet());
+        foreach (var answer in asked.Where(t => t.IsCompletedSuccessfully && t.Result is not null).Select(t => t.Result!.Value))
+            _identities[answer.Endpoint] = (answer.ClusterId, answer.MemberId);
+        var known = _endpoints.Where(_identities.ContainsKey).Select(e => (e, _identities[e].ClusterId, _identities[e].MemberId)).ToList();
+        ClusterIdentity.VerifyEndpoints(Name, reply.Header.ClusterId, known, reply.Members.Select(m => m.ID).ToHashSet());
         _clusterId = reply.Header.ClusterId;
         return [.. reply.Members.Select(m => new EtcdMember(m.ID, m.Name, MemberAddress.ClientUrl(ChooseEndpoint(m)), m.IsLearner))];
     }
@@ -213,7 +223,10 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
     private string ChooseEndpoint(Member m)
     {
         var urls = m.ClientURLs.Select(EtcdEndpoint.Normalize).ToList();
-        return urls.FirstOrDefault(_endpoints.Contains) ?? urls.FirstOrDefault() ?? "";
+        // With TLS configured, an https URL the member also advertises wins over a plaintext one.
+        return urls.FirstOrDefault(_endpoints.Contains)
+            ?? (Secure ? urls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.Ordinal)) : null)
+            ?? urls.FirstOrDefault() ?? "";
     }
 
     private Task<T> OnAnyEndpointAsync<T>(Func<GrpcChannel, Metadata?, CancellationToken, Task<T>> call, CancellationToken cancellationToken, TimeSpan? hedgeAfter = null) =>

@@ -126,7 +126,16 @@ public static class PemCredentials
         {
             var algorithm = info.PrivateKeyAlgorithm.Algorithm;
             if (algorithm.Equals(EdECObjectIdentifiers.id_Ed25519))
-                return ClientKey.Ed((Ed25519PrivateKeyParameters)Org.BouncyCastle.Security.PrivateKeyFactory.CreateKey(info));
+            {
+                try
+                {
+                    return ClientKey.Ed((Ed25519PrivateKeyParameters)Org.BouncyCastle.Security.PrivateKeyFactory.CreateKey(info));
+                }
+                catch (Exception e) when (e is ArgumentException or IOException or InvalidCastException or InvalidOperationException)
+                {
+                    throw new CredentialException(CredentialPart.Key, $"Ed25519 key in a PEM block of type {label} could not be parsed: {e.Message}", inner: e);
+                }
+            }
             if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption) && TryImport(RSA.Create, (rsa, d) => ReadsAll(d, rsa.ImportPkcs8PrivateKey), der) is { } rsa)
                 return ClientKey.Rsa(rsa);
             if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey) && TryImport(ECDsa.Create, (ec, d) => ReadsAll(d, ec.ImportPkcs8PrivateKey), der) is { } ec)

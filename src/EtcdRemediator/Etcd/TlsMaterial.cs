@@ -33,13 +33,16 @@ public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certif
         _ => "Tls:KeyFile",
     };
 
+    /// <summary>The file that holds each part.</summary>
+    public static string? FileOf(TlsOptions? tls, CredentialPart part) =>
+        part switch { CredentialPart.Ca => tls?.CaFile, CredentialPart.Certificate => tls?.CertFile, _ => tls?.KeyFile };
+
     /// <summary>Throws <see cref="CredentialException"/> naming the setting and the file of the part that is wrong.</summary>
     public static TlsMaterial FromFiles(TlsOptions? tls)
     {
-        string? Path(CredentialPart part) => part switch { CredentialPart.Ca => tls?.CaFile, CredentialPart.Certificate => tls?.CertFile, _ => tls?.KeyFile };
         string? Read(CredentialPart part)
         {
-            if (Path(part) is not { } path) return null;
+            if (FileOf(tls, part) is not { } path) return null;
             try
             {
                 return File.ReadAllText(path);
@@ -55,7 +58,7 @@ public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certif
         }
         catch (CredentialException e) when (e.Detail == e.Message)
         {
-            throw e.From($"{SettingOf(e.Part)} '{Path(e.Part)}'");
+            throw e.From($"{SettingOf(e.Part)} '{FileOf(tls, e.Part)}'");
         }
     }
 
@@ -98,9 +101,13 @@ public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certif
         _ => null,
     };
 
-    /// <summary>When the client certificate expires within <see cref="ExpiryWarning"/> of <paramref name="now"/>: that date.</summary>
+    /// <summary>
+    /// When the client certificate expires within <see cref="ExpiryWarning"/> of <paramref name="now"/>: that date.
+    /// A certificate made to live less than that (Talos' 6-hour in-cluster ones, renewed by Talos) is not warned about.
+    /// </summary>
     public DateTimeOffset? ExpiresSoon(DateTimeOffset now) =>
-        Leaf is { } c && new DateTimeOffset(c.NotAfter.ToUniversalTime()) is var at && at - now < ExpiryWarning ? at : null;
+        Leaf is { } c && new DateTimeOffset(c.NotAfter.ToUniversalTime()) is var at && at - now < ExpiryWarning
+        && c.NotAfter - c.NotBefore >= ExpiryWarning ? at : null;
 
     public void Dispose()
     {

@@ -28,6 +28,8 @@ public static class AuthCheck
                 yield return $"{key}:{name}: file '{file}' holds no token (one per line; '#' starts a comment). Write one, such as the output of `openssl rand -hex 32`.";
             tokens.AddRange(fromFile.Select(t => ($"{key}:{name} ('{file}')", t)));
         }
+        foreach (var (name, _) in tokens.Where(t => t.Token.Length == 0 && !t.Key.Contains("File", StringComparison.Ordinal)))
+            yield return $"{name}: is empty (an empty Secret key or variable?); give a token, or leave the setting out.";
         foreach (var (name, token) in tokens.Where(t => t.Token.Length > 0))
         {
             if (token.StartsWith("change-me", StringComparison.OrdinalIgnoreCase))

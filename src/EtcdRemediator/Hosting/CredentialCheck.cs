@@ -42,10 +42,7 @@ public static class CredentialCheck
         catch (CredentialException e)
         {
             // The talosconfig's message says which part of which context; a Tls file is named here.
-            return [talosconfig is null ? $"{key}:{Setting(e.Part)}: '{FileOf(c.Tls, e.Part)}': {e.Detail}." : $"{key}:{Setting(e.Part)}: {e.Message}."];
+            return [talosconfig is null ? $"{key}:{Setting(e.Part)}: '{TlsMaterial.FileOf(c.Tls, e.Part)}': {e.Detail}." : $"{key}:{Setting(e.Part)}: {e.Message}."];
         }
     }
-
-    private static string? FileOf(TlsOptions? tls, CredentialPart part) =>
-        part switch { CredentialPart.Ca => tls?.CaFile, CredentialPart.Certificate => tls?.CertFile, _ => tls?.KeyFile };
 }

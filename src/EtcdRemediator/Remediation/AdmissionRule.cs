@@ -7,7 +7,9 @@ namespace EtcdRemediator.Remediation;
 /// succeeded (the cooldown of disruptive work), when a run last took a snapshot (the cooldown of
 /// alert snapshots), how many runs failed in a row, and when any run last succeeded (for people).
 /// </summary>
-public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffset? LastSnapshotAt, int ConsecutiveFailures, DateTimeOffset? LastSuccessAt = null)
+/// <param name="LastInterruptedAt">When a run last ended Interrupted (the process stopped under it): a member may have been mid-defragment.</param>
+public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffset? LastSnapshotAt, int ConsecutiveFailures, DateTimeOffset? LastSuccessAt = null,
+    DateTimeOffset? LastInterruptedAt = null)
 {
     public static readonly RunHistory None = new(null, null, 0);
 
@@ -16,7 +18,8 @@ public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffse
         action is RemediationAction.Defrag or RemediationAction.Recover ? Later(LastRemediationAt, at) : LastRemediationAt,
         action is RemediationAction.Disarm ? LastSnapshotAt : Later(LastSnapshotAt, at),
         0,
-        Later(LastSuccessAt, at));
+        Later(LastSuccessAt, at),
+        LastInterruptedAt);
 
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a > b ? a.Value : b;
 }
@@ -41,6 +44,11 @@ public static class AdmissionRule
         if (history.ConsecutiveFailures >= policy.CircuitBreakerThreshold)
             return new Refusal(Disposition.CircuitOpen,
                 $"{history.ConsecutiveFailures} consecutive runs of '{cluster}' failed; automatic runs stop until a forced run succeeds");
+        // After an interrupted run, the pause an operator keeps between members is kept before the next defragment.
+        if (request.Action is RemediationAction.Defrag or RemediationAction.Recover
+            && history.LastInterruptedAt + policy.PauseBetweenMembers is { } resume && resume > now)
+            return new Refusal(Disposition.Cooldown,
+                $"a run of '{cluster}' was interrupted at {history.LastInterruptedAt:O}; the pause between members (Policy:PauseBetweenMembers) lasts until {resume:O}", resume);
         if (request.Trigger.Kind == RemediationCoordinator.FollowUpKind) return null;
         var (since, what) = request.Action switch
         {

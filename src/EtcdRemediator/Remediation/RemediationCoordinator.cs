@@ -118,6 +118,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             {
                 Action = action.ToName(),
                 Status = release ? RunStatus.Queued : current.Status,
+                NotBefore = release ? null : current.NotBefore, // a released run waits for nothing
                 // A stronger action runs with the force of whoever asked for it, never more.
                 Force = raised ? request.Force : current.Force,
             };
@@ -163,10 +164,14 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                     }
                     continue;
                 }
-                await handle.SaveAsync(r => r with { Status = RunStatus.Queued }, cancellationToken);
+                // Recorded as the release it is (not counted as a join), in the same save.
+                await handle.SaveAsync(r => r with
+                {
+                    Status = RunStatus.Queued, NotBefore = null,
+                    JoinedTriggers = [.. r.JoinedTriggers, new RunTrigger("window", "the maintenance window opened", Effect: "released the deferred run")],
+                }, cancellationToken);
                 _queue.Enqueue(run.Id, run.ActionKind);
                 logger.LogInformation("Deferred run {RunId} of {Cluster} released: its maintenance window is open", run.Id, run.Cluster);
-                handle.Change(r => r.Joined(new RunTrigger("window", "the maintenance window opened", Effect: "released the deferred run")));
                 released++;
             }
             return released;
@@ -285,8 +290,11 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             case RunStatus.NothingToDo:
                 tracked.History = history with { ConsecutiveFailures = 0 };
                 break;
-            case RunStatus.Failed or RunStatus.Interrupted:
+            case RunStatus.Failed:
                 tracked.History = history with { ConsecutiveFailures = history.ConsecutiveFailures + 1 };
+                break;
+            case RunStatus.Interrupted:
+                tracked.History = history with { ConsecutiveFailures = history.ConsecutiveFailures + 1, LastInterruptedAt = run.FinishedAt ?? run.CreatedAt };
                 break;
         }
     }

@@ -170,6 +170,14 @@ public sealed class RunExecutor(
                 ReclaimedBytes = r.Steps.Where(x => x.Name == "defragment" && x.BytesAfter is not null).Sum(x => Math.Max(0, x.BytesBefore!.Value - x.BytesAfter!.Value)),
             }).ReclaimedBytes;
             step.Detail = $"reclaimed {reclaimed} bytes; {Summarize(s)}";
+            // A member still over the rule after a run (its reading stale, or skipped as not fragmented
+            // on a stale reading) is said here, where on-call people look, not left for the next alert.
+            var still = s.Voting.Where(m => m.Status is { } st && Planner.Fragmented(st, Policy)).Select(m => m.Member.Name).ToList();
+            if (still.Count > 0)
+            {
+                step.Detail += $"; still over the defrag rule: {string.Join(", ", still)} (a reading can lag until the member's next write; look again before defragmenting it)";
+                logger.LogWarning("Run {RunId} for {Cluster}: still over the defrag rule after the run: {Members}", steps.Run.Id, cluster.Name, string.Join(", ", still));
+            }
             return s;
         }, ct);
 

@@ -13,13 +13,16 @@ public sealed record KeptSnapshot(string Path, bool TakenWithoutCorruptAlarm, Da
 /// is never touched). The newest <c>retain</c> by recorded time stay, and so do the newest <c>retain</c>
 /// taken while the cluster had no CORRUPT alarm (snapshots taken during a corruption must never push
 /// the last good ones out), and so does <paramref name="protect"/>: the snapshot the running run just
-/// took, which its defragments rely on, whatever the others say about their time.
+/// took, which its defragments rely on, whatever the others say about their time. A time recorded
+/// later than <c>now</c> (a clock that was once ahead) counts as the oldest: else those snapshots
+/// would push every real one out until their date came.
 /// </summary>
 public static class SnapshotRetention
 {
-    public static IReadOnlyList<string> ToDelete(IReadOnlyList<KeptSnapshot> snapshots, int retain, string? protect = null)
+    public static IReadOnlyList<string> ToDelete(IReadOnlyList<KeptSnapshot> snapshots, int retain, string? protect = null, DateTimeOffset? now = null)
     {
-        var newestFirst = snapshots.OrderByDescending(s => s.TakenAt).ThenByDescending(s => s.Path, StringComparer.Ordinal).ToList();
+        var newestFirst = snapshots.OrderByDescending(s => s.TakenAt > now ? DateTimeOffset.MinValue : s.TakenAt)
+            .ThenByDescending(s => s.Path, StringComparer.Ordinal).ToList();
         var keep = newestFirst.Take(retain)
             .Concat(newestFirst.Where(s => s.TakenWithoutCorruptAlarm).Take(retain))
             .Select(s => s.Path)

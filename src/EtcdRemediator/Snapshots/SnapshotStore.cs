@@ -135,7 +135,10 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
     private void Prune(string directory, string cluster, string justTaken)
     {
         var ours = Directory.GetFiles(directory, "*" + Extension).Select(path => Ours(path, cluster)).OfType<KeptSnapshot>().ToList();
-        foreach (var old in SnapshotRetention.ToDelete(ours, Settings.Retain, protect: justTaken))
+        var now = time.GetUtcNow();
+        foreach (var future in ours.Where(s => s.TakenAt > now))
+            logger.LogWarning("Retention: snapshot {Path} records {TakenAt:O}, later than now: counted as the oldest (was the clock ahead?)", future.Path, future.TakenAt);
+        foreach (var old in SnapshotRetention.ToDelete(ours, Settings.Retain, protect: justTaken, now: now))
         {
             logger.LogInformation("Retention: removing snapshot {Path}", old);
             TryDelete(old);

@@ -167,6 +167,9 @@ public sealed class WebhookTests : IAsyncLifetime
         { Payloads.Delivery(new { status = "firing", labels = new { alertname = "x" }, fingerprint = new string('f', 1_000) }), "alerts[0].fingerprint" },
         { Payloads.Delivery(new { status = "firing", labels = new { alertname = new string('n', 900) } }), "alerts[0].labels.alertname" },
         { Payloads.Delivery(Payloads.Alert("x")).Replace("\"receiver\":\"", "\"receiver\":\"" + new string('r', 300)), "receiver" },
+        // Names reach log lines: a forged line (\r) or a terminal escape (ESC) in one once did.
+        { Payloads.Delivery(new { status = "firing", labels = new { alertname = "etcdDatabaseHighFragmentationRatio\r2026-11-26T00:00:00.000Z crit: forged" } }), "alerts[0].labels.alertname" },
+        { Payloads.Delivery(Payloads.Alert("x")).Replace("\"receiver\":\"", "\"receiver\":\"\\u001b[2K"), "receiver" },
     };
 
     [Theory]

@@ -23,6 +23,7 @@ public static class ServiceProcess
         {
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        info.Environment.Remove("KUBERNETES_SERVICE_HOST"); // a CI runner in a pod: only a test that sets it means it
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         return ManagedProcess.StartAsync(info, url, "/healthz", r => r.IsSuccessStatusCode, "the service");
     }
@@ -35,6 +36,7 @@ public static class ServiceProcess
             WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         info.Environment["Remediator__Storage__Path"] = Path.Combine(data, "remediator.db");
+        info.Environment.Remove("KUBERNETES_SERVICE_HOST");
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         using var process = Process.Start(info)!;
         try

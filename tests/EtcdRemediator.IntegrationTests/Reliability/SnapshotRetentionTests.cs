@@ -44,8 +44,9 @@ public sealed class SnapshotRetentionTests
             await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory);
             Assert.True(File.Exists(handMade), "a file the service did not write was deleted");
             Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
-            // The five newest by recorded time (2027) and the run's own: retention errs on keeping.
-            Assert.Equal(6, Directory.GetFiles(folder, "lab-*.db").Length);
+            // Times later than now count as the oldest: the run's own and four of the 2027 ones stay.
+            Assert.Equal(5, Directory.GetFiles(folder, "lab-*.db").Length);
+            Assert.False(File.Exists(Path.Combine(folder, "lab-20270101T000000.000Z-abc.db.json")), "the deleted snapshot's sidecar went with it");
             Assert.All(Directory.GetFiles(folder, "*.json"), sidecar => Assert.True(File.Exists(sidecar[..^".json".Length]), $"orphaned {sidecar}"));
         }
         finally

@@ -204,6 +204,9 @@ public sealed class ConfigurationValidationTests
         { "Remediator:Policy:Cooldown", "106751991167300d", "Remediator:Policy:Cooldown: '106751991167300d' is not a duration" },
         { "Remediator:Policy:Cooldown", "3000000d", "Remediator:Policy:Cooldown: '3000000d' is longer than the largest duration allowed, 366d." },
         { "Remediator:Watch:Interval", "9999999:00:00", "Remediator:Watch:Interval: '9999999:00:00' is longer than the largest duration allowed, 366d." },
+        // An empty Secret key or variable must not switch the service to its tokenless mode.
+        { "Remediator:Auth:OperatorTokens:0", "", "Remediator:Auth:OperatorTokens:0: is empty" },
+        { "Remediator:Auth:WebhookTokens:0", "change-me-webhook-token", "Remediator:Auth:WebhookTokens:0: is the placeholder from the repository" },
         { "Remediator:Policy:MoveLeader", "yes", "Remediator:Policy:MoveLeader: 'yes' is not true or false." },
         { "Remediator:Polcy:Cooldown", "30m", "Remediator:Polcy:Cooldown: is not a setting; did you mean Remediator:Policy:Cooldown?" },
         { "Remediator:Clusters:0:Endpoint", "http://127.0.0.1:2379", "Remediator:Clusters:0:Endpoint: is not a setting; did you mean Remediator:Clusters:0:Endpoints:0?" },

@@ -66,6 +66,18 @@ public sealed class PemCredentialsTests
     }
 
     [Fact]
+    public void AWellFormedPkcs8WrapperAroundABrokenEd25519KeyIsACredentialErrorNotACrash()
+    {
+        var inner = new Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo(
+            new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(Org.BouncyCastle.Asn1.EdEC.EdECObjectIdentifiers.id_Ed25519),
+            new Org.BouncyCastle.Asn1.DerOctetString(new byte[5])).GetDerEncoded();
+
+        var e = Assert.Throws<CredentialException>(() => PemCredentials.ReadKey(PemEncoding.WriteString("ED25519 PRIVATE KEY", inner)));
+
+        Assert.StartsWith("Ed25519 key in a PEM block of type ED25519 PRIVATE KEY could not be parsed", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AFileWithoutAPrivateKeyNamesTheBlocksItHas()
     {
         var e = Assert.Throws<CredentialException>(() => PemCredentials.ReadKey(UserKeyForms.KubeadmRsa().CertificatePem));
@@ -87,12 +99,21 @@ public sealed class PemCredentialsTests
     [Fact]
     public void AnExpiredCertificateIsSaidToBeExpiredAndOneThatExpiresSoonGivesItsDate()
     {
-        var shortLived = UserKeyForms.Ed25519("talos", "ED25519 PRIVATE KEY", "os:operator", notAfter: DateTime.UtcNow.AddHours(6));
-        using var material = TlsMaterial.FromPemText(shortLived.CertificatePem, shortLived.CertificatePem, shortLived.KeyPem);
+        var yearly = UserKeyForms.Ed25519("cert-manager", "PRIVATE KEY", "os:operator", notAfter: DateTime.UtcNow.AddDays(3), notBefore: DateTime.UtcNow.AddDays(-362));
+        using var material = TlsMaterial.FromPemText(yearly.CertificatePem, yearly.CertificatePem, yearly.KeyPem);
 
         Assert.Null(material.Expired(DateTimeOffset.UtcNow));
         Assert.NotNull(material.ExpiresSoon(DateTimeOffset.UtcNow));
         Assert.Null(material.ExpiresSoon(DateTimeOffset.UtcNow - TimeSpan.FromDays(8)));
-        Assert.Contains("expired at", material.Expired(DateTimeOffset.UtcNow.AddHours(7))!.Message, StringComparison.Ordinal);
+        Assert.Contains("expired at", material.Expired(DateTimeOffset.UtcNow.AddDays(4))!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TalosSixHourCertificatesWhichTalosRenewsAreNotWarnedAbout()
+    {
+        var talos = UserKeyForms.TalosEd25519();
+        using var material = TlsMaterial.FromPemText(talos.CertificatePem, talos.CertificatePem, talos.KeyPem);
+
+        Assert.Null(material.ExpiresSoon(DateTimeOffset.UtcNow));
     }
 }

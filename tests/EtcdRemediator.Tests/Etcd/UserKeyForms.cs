@@ -58,7 +58,7 @@ public static class UserKeyForms
         [TalosEd25519(), OpenSslEd25519(), KubeadmRsa(), CertManagerRsaPkcs8(), KubeadmEcSec1(), OpenSslEcP384()];
 
     /// <summary>An Ed25519 CA and a client certificate it signed, with the key under <paramref name="label"/>.</summary>
-    public static PemPair Ed25519(string form, string label, string organization, DateTime? notAfter = null)
+    public static PemPair Ed25519(string form, string label, string organization, DateTime? notAfter = null, DateTime? notBefore = null)
     {
         var generator = new Ed25519KeyPairGenerator();
         generator.Init(new Ed25519KeyGenerationParameters(new SecureRandom()));
@@ -68,7 +68,7 @@ public static class UserKeyForms
         certificate.SetSerialNumber(BigInteger.ValueOf(Random.Shared.NextInt64(1, long.MaxValue)));
         certificate.SetIssuerDN(new X509Name("O=talos"));
         certificate.SetSubjectDN(new X509Name($"O={organization},CN=etcd-remediator"));
-        certificate.SetNotBefore(DateTime.UtcNow.AddHours(-1));
+        certificate.SetNotBefore(notBefore ?? DateTime.UtcNow.AddHours(-1));
         certificate.SetNotAfter(notAfter ?? DateTime.UtcNow.AddHours(6));
         certificate.SetPublicKey(client.Public);
         certificate.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeID.id_kp_clientAuth));

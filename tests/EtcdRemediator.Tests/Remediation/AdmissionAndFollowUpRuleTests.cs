@@ -33,6 +33,20 @@ public sealed class AdmissionAndFollowUpRuleTests
     };
 
     [Theory]
+    [InlineData(RemediationAction.Defrag, 1, Disposition.Cooldown)]
+    [InlineData(RemediationAction.Recover, 1, Disposition.Cooldown)]
+    [InlineData(RemediationAction.Defrag, 6, null)]
+    [InlineData(RemediationAction.Snapshot, 1, null)]
+    public void AfterAnInterruptedRunTheNextDefragWaitsThePauseBetweenMembers(RemediationAction action, int secondsSince, Disposition? refused)
+    {
+        var history = RunHistory.None with { LastInterruptedAt = Now.AddSeconds(-secondsSince), ConsecutiveFailures = 1 };
+
+        var refusal = AdmissionRule.Check(Request("watch", action), "lab", history, Policy with { PauseBetweenMembers = TimeSpan.FromSeconds(5) }, Now);
+
+        Assert.Equal(refused, refusal?.Disposition);
+    }
+
+    [Theory]
     [MemberData(nameof(Admissions))]
     public void TheBreakerAndTheCooldownHoldBackWhatTheyShould(string because, RunRequest request, int failures, int? sinceRemediation, int? sinceSnapshot, Disposition? refused)
     {

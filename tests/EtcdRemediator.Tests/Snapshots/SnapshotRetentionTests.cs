@@ -19,10 +19,22 @@ public sealed class SnapshotRetentionTests
         var ahead = Enumerable.Range(0, 5).Select(i => new KeptSnapshot($"ahead{i}", true, Now.AddYears(1).AddMinutes(i)));
         var own = new KeptSnapshot("own", true, Now);
 
-        var deleted = SnapshotRetention.ToDelete([.. ahead, own], retain: 5, protect: "own");
+        var deleted = SnapshotRetention.ToDelete([.. ahead, own], retain: 5, protect: "own", now: Now);
 
         Assert.DoesNotContain("own", deleted);
-        Assert.Empty(deleted);
+        Assert.Equal(["ahead0"], deleted);
+    }
+
+    [Fact]
+    public void SnapshotsFromTheFutureNeverPushTheRealOnesOut()
+    {
+        // Run after run with five 2027 snapshots present: the real ones are the newest, and kept.
+        var ahead = Enumerable.Range(0, 5).Select(i => new KeptSnapshot($"ahead{i}", true, Now.AddYears(1)));
+        var real = Enumerable.Range(0, 3).Select(i => new KeptSnapshot($"real{i}", true, Now.AddDays(-i)));
+
+        var deleted = SnapshotRetention.ToDelete([.. ahead, .. real], retain: 5, protect: "real0", now: Now);
+
+        Assert.DoesNotContain(deleted, d => d.StartsWith("real", StringComparison.Ordinal));
     }
 
     [Fact]
