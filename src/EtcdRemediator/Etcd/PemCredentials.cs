@@ -115,7 +115,8 @@ public static class PemCredentials
         };
         if (!matches)
             throw new CredentialException(CredentialPart.Key,
-                $"the {key.Algorithm} key does not belong to the certificate '{certificate.Subject}' (its public key is {certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value})");
+                $"the {key.Algorithm} key does not belong to the certificate '{certificate.Subject}' (issued for another " +
+                $"{certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value} key; serial {certificate.SerialNumber}): is the certificate file from another pair?");
     }
 
     /// <summary>PKCS#1 (RSA), then PKCS#8 (any algorithm), then SEC1 (EC): the order of Go's tls.parsePrivateKey.</summary>
