@@ -87,6 +87,9 @@ public static class Ed25519Tls
                 }
                 if (untrusted is not null)
                     throw new TlsFatalAlert(AlertDescription.bad_certificate, $"the server's certificate is not trusted: {untrusted.Message}");
+                // As Go's crypto/tls and SslStream check it: an extended key usage, when present, must allow serverAuth.
+                if (server.GetExtendedKeyUsage() is { Count: > 0 } usages && !usages.Any(u => u.Id is EtcdChannelPool.ServerAuth or "2.5.29.37.0"))
+                    throw new TlsFatalAlert(AlertDescription.bad_certificate, "the server's certificate is not for servers (its extended key usage lacks serverAuth)");
                 if (!Names(server).Any(NamesHost))
                     throw new TlsFatalAlert(AlertDescription.bad_certificate, $"the server's certificate does not name {client._host}");
             }

@@ -180,6 +180,9 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
         return handler;
     }
 
+    /// <summary>The extended key usage a server certificate must allow (RFC 5280 id-kp-serverAuth).</summary>
+    public const string ServerAuth = "1.3.6.1.5.5.7.3.1";
+
     /// <summary>Server certificate must chain to a configured CA (the cluster's own PKI; several during a CA rotation) and match the host.</summary>
     internal static bool TrustedBy(X509Certificate2Collection cas, X509Certificate? presented, SslPolicyErrors errors)
     {
@@ -187,6 +190,8 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(cas);
+        // A server certificate, not any certificate of the CA: a client's (clientAuth only) with the right name is refused.
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuth));
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         using var certificate = new X509Certificate2(presented);
         return chain.Build(certificate);

@@ -31,7 +31,7 @@ public static class EtcdErrors
         RpcException r when r.Status.Detail.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal) =>
             "the server closed the TLS connection: is the client certificate missing, expired, or not issued by the cluster's CA? (Tls:CertFile/KeyFile, or the talosconfig's crt/key)",
         RpcException r when r.Status.Detail.Contains("rejected by the provided RemoteCertificateValidationCallback", StringComparison.Ordinal) =>
-            "the server's certificate is not trusted: it does not chain to Tls:CaFile, or does not name this host",
+            "the server's certificate is not trusted: it does not chain to Tls:CaFile, does not name this host, or is not a server certificate (serverAuth)",
         RpcException { StatusCode: StatusCode.Unavailable } r when Root(r) is SocketException s => $"unavailable: {s.Message.ToLowerInvariant()}",
         RpcException r when r.Status.Detail.StartsWith("Error starting gRPC call. ", StringComparison.Ordinal) =>
             $"could not be reached: {Plain(r.Status.Detail["Error starting gRPC call. ".Length..])}",

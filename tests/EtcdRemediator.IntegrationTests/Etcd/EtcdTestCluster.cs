@@ -20,6 +20,8 @@ public sealed record EtcdTestClusterOptions
     public (string Ca, string Cert, string Key)? ClientTls { get; init; }
     /// <summary>The fixture's own client certificate for such a cluster; the server's own when not given.</summary>
     public (string Ca, string Cert, string Key)? FixtureClient { get; init; }
+    /// <summary>The fixture's own client checks only that the server's certificate chains to the CA (not its key usage): for a test of a server certificate the service must refuse.</summary>
+    public bool FixtureTrustsAnyServer { get; init; }
     /// <summary>What member i advertises as its client URL instead of its own (a copied flag, a reused address).</summary>
     public Func<int, IReadOnlyList<EtcdTestMember>, string?>? AdvertiseClientUrl { get; init; }
     /// <summary>Member i serves clients on 127.0.0.(i+2), as Talos nodes have addresses of their own.</summary>
@@ -275,12 +277,38 @@ public sealed class EtcdTestCluster : IAsyncDisposable
     /// </summary>
     private GrpcChannel TlsChannel(string url, (string Ca, string Cert, string Key) tls)
     {
+        if (_options.FixtureTrustsAnyServer)
+        {
+            var material = EtcdRemediator.Etcd.TlsMaterial.FromFiles(new EtcdRemediator.Configuration.TlsOptions { CaFile = tls.Ca, CertFile = tls.Cert, KeyFile = tls.Key });
+            return GrpcChannel.ForAddress(url, new GrpcChannelOptions
+            {
+                HttpHandler = new SocketsHttpHandler
+                {
+                    SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+                    {
+                        ClientCertificates = [material.ClientCertificate!],
+                        RemoteCertificateValidationCallback = (_, presented, _, _) => ChainsTo(material.Cas![0], presented),
+                    },
+                },
+            });
+        }
         _tlsPool ??= new EtcdRemediator.Etcd.EtcdChannelPool(() =>
             EtcdRemediator.Etcd.TlsMaterial.FromFiles(new EtcdRemediator.Configuration.TlsOptions { CaFile = tls.Ca, CertFile = tls.Cert, KeyFile = tls.Key }));
         return _tlsPool.For(url);
     }
 
     private EtcdRemediator.Etcd.EtcdChannelPool? _tlsPool;
+
+    private static bool ChainsTo(System.Security.Cryptography.X509Certificates.X509Certificate2 ca, System.Security.Cryptography.X509Certificates.X509Certificate? presented)
+    {
+        if (presented is null) return false;
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        using var certificate = new System.Security.Cryptography.X509Certificates.X509Certificate2(presented);
+        return chain.Build(certificate);
+    }
 
     private static ByteString PrefixEnd(string prefix)
     {

@@ -23,13 +23,14 @@ public sealed class TestPki : IDisposable
     public X509Certificate2 Client { get; }
 
     /// <summary>A certificate signed by this CA, with its private key.</summary>
-    public X509Certificate2 Issue(string subject, bool server)
+    /// <param name="clientAuthOnly">With a server's names (127.0.0.1, localhost) but the extended key usage of a client.</param>
+    public X509Certificate2 Issue(string subject, bool server, bool clientAuthOnly = false)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         // Server certificates may also authenticate as clients, as etcd's peer/server certificates do.
-        OidCollection usages = server ? [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")] : [new Oid("1.3.6.1.5.5.7.3.2")];
+        OidCollection usages = server && !clientAuthOnly ? [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")] : [new Oid("1.3.6.1.5.5.7.3.2")];
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
         if (server)
         {

@@ -101,6 +101,23 @@ public sealed class MutualTlsTests(Xunit.Abstractions.ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task AClientCertificateOfTheSameCaServedAsTheServersIsRefused()
+    {
+        // The right CA and the right name, but an extended key usage of clientAuth only: not a server.
+        using var impostor = _pki.Issue("CN=127.0.0.1", server: true, clientAuthOnly: true);
+        var served = _pki.WritePem(_dir, impostor, "impostor");
+        var client = _pki.WritePem(_dir, _pki.Client, "client");
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { ClientTls = served, FixtureClient = client, FixtureTrustsAnyServer = true });
+        await using var app = new RemediatorApp(WithTls(cluster, client, client.Ca));
+
+        var run = await app.CreateClient().RunToEndAsync("lab", "defrag", force: true);
+
+        Assert.Equal(RunStatus.Refused, run.Status);
+        Assert.Contains("not a server certificate", run.Reason);
+        Assert.Empty(DefragEvidence.Windows(cluster));
+    }
+
+    [Fact]
     public async Task WithTheRightClientCertificateTheWholePipelineWorks()
     {
         await using var cluster = await StartTlsClusterAsync();
