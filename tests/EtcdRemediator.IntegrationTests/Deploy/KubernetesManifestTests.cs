@@ -83,14 +83,9 @@ public sealed class KubernetesManifestTests
         Assert.Equal("false", Str(container, "securityContext", "allowPrivilegeEscalation"));
         Assert.Equal(["ALL"], Items(container, "securityContext", "capabilities", "drop").Select(n => n.ToString()));
         Assert.Empty(Items(container, "securityContext", "capabilities", "add"));
-        foreach (var init in Items(pod, "initContainers"))
-        {
-            Assert.Equal("false", Str(init, "securityContext", "allowPrivilegeEscalation"));
-            Assert.Equal(["ALL"], Items(init, "securityContext", "capabilities", "drop").Select(n => n.ToString()));
-            Assert.Equal(["CHOWN"], Items(init, "securityContext", "capabilities", "add").Select(n => n.ToString()));
-            Assert.All(Items(pod, "volumes").Where(v => At(v, "hostPath") is not null), v => Assert.Null(Str(v, "hostPath", "readOnly")));
-            Assert.All(Items(init, "volumeMounts").Where(m => Str(m, "name") == "host-etcd-pki"), m => Assert.Equal("true", Str(m, "readOnly")));
-        }
+        // No overlay needs a root init container or a node's files any more (the kubeadm one reads a Secret).
+        Assert.Empty(Items(pod, "initContainers"));
+        Assert.DoesNotContain(Items(pod, "volumes"), v => At(v, "hostPath") is not null);
         Assert.DoesNotContain(Items(container, "volumeMounts"), m => At(pod, "volumes") is YamlSequenceNode vs
             && vs.Children.Any(v => Str(v, "name") == Str(m, "name") && At(v, "hostPath") is not null));
         // A pinned image: a tag or a digest, never latest.
