@@ -24,8 +24,7 @@ public static class Planner
 
         var leader = state.AgreedLeader!.Value;
         var everyMember = ignoreThresholds || (action == RemediationAction.Recover && state.HasAlarm(AlarmKind.NoSpace));
-        var live = LiveData(state);
-        var candidates = state.Voting.Where(m => everyMember || Fragmented(Judged(m.Status!, live), policy));
+        var candidates = state.Voting.Where(m => everyMember || Fragmented(m.Status!, policy));
         var ordered = candidates
             .OrderBy(m => m.Member.Id == leader)
             .ThenByDescending(m => m.Status!.FragmentationRatio)
@@ -49,18 +48,6 @@ public static class Planner
     /// </summary>
     public static PlannedMember NextMember(IReadOnlyList<PlannedMember> remaining, string? leaderHexId) =>
         remaining.FirstOrDefault(m => !string.Equals(m.Id, leaderHexId, StringComparison.Ordinal)) ?? remaining[0];
-
-    /// <summary>
-    /// The data every voting member holds, at most: the smallest "in use" they report. A member's own
-    /// reading can only be too high (etcd counts freed pages only once a later write commits on it),
-    /// and a stale reading once had a fragmented member skipped as "not fragmented".
-    /// </summary>
-    public static long? LiveData(ClusterState state) =>
-        state.Voting.Where(m => m.Status is { DbSize: > 0 }).Select(m => (long?)m.Status!.DbSizeInUse).Min();
-
-    /// <summary>A member's status as the plan judges it: its in-use no higher than the live data.</summary>
-    public static MemberStatus Judged(MemberStatus status, long? liveData) =>
-        liveData is { } live && live < status.DbSizeInUse ? status with { DbSizeInUse = live } : status;
 
     public static bool Fragmented(MemberStatus status, PolicyOptions policy) =>
         status.DbSize > 0
