@@ -18,7 +18,7 @@ namespace EtcdRemediator.Etcd;
 public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<string>? watchedFiles = null, TimeProvider? time = null, TimeSpan? keepAlive = null)
     : IAsyncDisposable
 {
-    /// <summary>How often the watched files are looked at (a stat each), at most.</summary>
+    /// <summary>How often the watched files are looked at (read and hashed, a few KiB each), at most.</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
     private sealed class Generation(Lazy<TlsMaterial> tls)
@@ -84,13 +84,14 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
     /// <summary>The generation for the files as they are now; throws while they hold credentials that cannot be used.</summary>
     private Generation CheckFiles()
     {
-        if (watchedFiles is not { Count: > 0 } || _time.GetUtcNow() - _checkedAt < CheckInterval) return _broken is { } known ? throw known : _current;
+        Generation Unchanged() => _broken is { } known ? throw known : _current;
+        if (watchedFiles is not { Count: > 0 } || _time.GetUtcNow() - _checkedAt < CheckInterval) return Unchanged();
         lock (_gate)
         {
-            if (_time.GetUtcNow() - _checkedAt < CheckInterval) return _broken is { } known ? throw known : _current;
+            if (_time.GetUtcNow() - _checkedAt < CheckInterval) return Unchanged();
             _checkedAt = _time.GetUtcNow();
             var fingerprint = Fingerprint(watchedFiles);
-            if (fingerprint == _fingerprint) return _broken is { } known ? throw known : _current;
+            if (fingerprint == _fingerprint) return Unchanged();
             _fingerprint = fingerprint;
             // Loaded now: a rotation to a broken file refuses calls with the reason (our fault, not the
             // cluster's) until the files are mended; calls already under way finish on what they have.
