@@ -38,7 +38,7 @@ public sealed class AlertIntake(
             {
                 var action = group.Max(r => r.Route.Action!.Value);
                 var alertNames = Bounded(group.Select(r => r.Alert.AlertName).Distinct().ToList());
-                var trigger = new RunTrigger("alert", $"{alertNames} via {payload.Receiver ?? "alertmanager"} (group {payload.GroupKey})");
+                var trigger = new RunTrigger(RemediationCoordinator.AlertTriggerKind, $"{alertNames} via {payload.Receiver ?? "alertmanager"} (group {payload.GroupKey})");
                 results[group.Key] = await coordinator.SubmitAsync(new RunRequest(group.Key, action, false, false, trigger), cancellationToken);
             }
 

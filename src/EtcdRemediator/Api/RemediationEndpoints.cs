@@ -48,7 +48,7 @@ public static class RemediationEndpoints
         try
         {
             result = await coordinator.SubmitAsync(
-                new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger("manual", who), request.IgnoreThresholds), cancellationToken);
+                new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger(RemediationCoordinator.ManualTriggerKind, who), request.IgnoreThresholds), cancellationToken);
         }
         catch (StoreUnavailableException e)
         {

@@ -13,9 +13,13 @@ public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffse
 {
     public static readonly RunHistory None = new(null, null, 0);
 
-    /// <summary>What a success of <paramref name="action"/> at <paramref name="at"/> leaves.</summary>
-    public RunHistory Succeeded(RemediationAction action, DateTimeOffset at) => new(
-        action is RemediationAction.Defrag or RemediationAction.Recover ? Later(LastRemediationAt, at) : LastRemediationAt,
+    /// <summary>
+    /// What a success of <paramref name="action"/> at <paramref name="at"/> leaves. A run that left a
+    /// member fragmented it never defragmented starts no cooldown of defrags: the next trigger may
+    /// reach that member (the ones it did defragment are no longer over the rule, so none is rewritten twice).
+    /// </summary>
+    public RunHistory Succeeded(RemediationAction action, DateTimeOffset at, bool leftFragmented = false) => new(
+        action is RemediationAction.Defrag or RemediationAction.Recover && !leftFragmented ? Later(LastRemediationAt, at) : LastRemediationAt,
         action is RemediationAction.Disarm ? LastSnapshotAt : Later(LastSnapshotAt, at),
         0,
         Later(LastSuccessAt, at),

@@ -3,19 +3,25 @@ using EtcdRemediator.Calendar;
 namespace EtcdRemediator.Remediation;
 
 /// <summary>
-/// Pure: whether a request waits for the cluster's maintenance window. Only a defrag waits (it
-/// rewrites every member's file and stalls each in turn); a recover never does (NOSPACE: the cluster
-/// refuses writes now), nor a snapshot or a disarm (no disruption), nor a dry run (it only reads),
-/// nor a forced run (a person decided). Alerts, schedules, the watch and unforced manual defrags wait.
+/// Pure: whether a request waits for the cluster's maintenance window. A defrag waits (it rewrites
+/// every member's file and stalls each in turn), and so does a recover while no NOSPACE alarm is
+/// raised (a "quota low space" alert: the cluster still takes writes, and the recover would be a
+/// defrag outside the window); a recover under NOSPACE never waits (the cluster refuses writes now),
+/// nor does an operator's recover (a person asked for the emergency routine), a snapshot or a disarm
+/// (no disruption), a dry run (it only reads) or a forced run (a person decided).
 /// </summary>
 public static class DeferralRule
 {
     public static bool Defers(RunRequest request, WindowState window) =>
         !window.Open
         && window.NextOpensAt is not null
-        && request.Action == RemediationAction.Defrag
         && !request.DryRun
-        && !request.Force;
+        && !request.Force
+        && (request.Action == RemediationAction.Defrag || MayWait(request));
+
+    /// <summary>A recover that is not answering NOSPACE, asked for by no person.</summary>
+    public static bool MayWait(RunRequest request) =>
+        request.Action == RemediationAction.Recover && !request.NoSpace && request.Trigger.Kind != RemediationCoordinator.ManualTriggerKind;
 
     /// <summary>Why a deferred run waits, in the words every answer about it uses.</summary>
     public static string Explain(RunRecord run) =>

@@ -14,7 +14,7 @@ namespace EtcdRemediator.Remediation;
 /// opens (<see cref="ReleaseDueAsync"/>). Every decision to run is in the store before the caller hears about it.
 /// </summary>
 public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOptions> options, MaintenanceCalendar calendar, TimeProvider time,
-    ILogger<RemediationCoordinator> logger) : IDisposable
+    INoSpaceProbe noSpace, ILogger<RemediationCoordinator> logger) : IDisposable
 {
     private readonly RunQueue _queue = new();
     private readonly Channel<string> _dryRuns = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -33,6 +33,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     public const string AlertTriggerKind = "alert";
     public const string ScheduleTriggerKind = "schedule";
     public const string WatchTriggerKind = "watch";
+    public const string ManualTriggerKind = "manual";
 
     private PolicyOptions Policy => options.Value.Policy;
 
@@ -52,6 +53,9 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     {
         // A join writes nothing, so it would "succeed" on a store that can record nothing more.
         if (store.Lost is { } lost) throw new StoreUnavailableException(lost);
+        // Whether a recover may wait for a window depends on NOSPACE being raised: read once, outside the lock.
+        if (DeferralRule.MayWait(request) && !request.DryRun && !request.Force && !calendar.WindowsOf(request.Cluster).StateAt(time.GetUtcNow()).Open)
+            request = request with { NoSpace = await noSpace.RaisedAsync(request.Cluster, cancellationToken) };
         await _lock.WaitAsync(cancellationToken);
         try
         {
@@ -285,7 +289,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         switch (run.Status)
         {
             case RunStatus.Succeeded:
-                tracked.History = history.Succeeded(run.ActionKind, run.FinishedAt ?? run.CreatedAt);
+                tracked.History = history.Succeeded(run.ActionKind, run.FinishedAt ?? run.CreatedAt, leftFragmented: run.LeftFragmented.Count > 0);
                 break;
             case RunStatus.NothingToDo:
                 tracked.History = history with { ConsecutiveFailures = 0 };

@@ -14,6 +14,7 @@ public static class RemediationServiceCollectionExtensions
         services.AddSingleton<SnapshotStore>();
         // Windows decide when a defrag may start: parsed once, from the checked configuration.
         services.AddSingleton(sp => new MaintenanceCalendar(sp.GetRequiredService<IOptions<RemediatorOptions>>().Value.Clusters));
+        services.AddSingleton<INoSpaceProbe, NoSpaceProbe>();
         services.AddSingleton<RemediationCoordinator>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<QuotaReader>();

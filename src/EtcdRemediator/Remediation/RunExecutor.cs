@@ -177,6 +177,8 @@ public sealed class RunExecutor(
             {
                 step.Detail += $"; still over the defrag rule: {string.Join(", ", still)} (a reading can lag until the member's next write; look again before defragmenting it)";
                 logger.LogWarning("Run {RunId} for {Cluster}: still over the defrag rule after the run: {Members}", steps.Run.Id, cluster.Name, string.Join(", ", still));
+                var done = steps.Run.Steps.Where(x => x.Name == "defragment" && x.Outcome == StepOutcome.Succeeded).Select(x => x.Member).ToHashSet();
+                steps.Change(r => r with { LeftFragmented = [.. still.Where(name => !done.Contains(name))] });
             }
             return s;
         }, ct);

@@ -37,7 +37,7 @@ public sealed record RunTrigger(string Kind, string Source, bool Force = false, 
 {
     /// <summary>Worth keeping whatever the count: a person asked, or it changed the run, or it was forced.</summary>
     [JsonIgnore]
-    public bool Notable => Kind == "manual" || Force || Effect is not null;
+    public bool Notable => Kind == RemediationCoordinator.ManualTriggerKind || Force || Effect is not null;
 }
 
 public sealed record PlannedMember(string Id, string Name, string Endpoint, bool IsLeader, long DbSize, long DbSizeInUse, double FragmentationRatio);
@@ -92,6 +92,11 @@ public sealed record RunRecord
     public IReadOnlyList<StepRecord> Steps { get; init; } = [];
     public SnapshotRecord? Snapshot { get; init; }
     public long ReclaimedBytes { get; init; }
+    /// <summary>
+    /// Members over the defrag rule when the run ended that it never defragmented (skipped on a
+    /// reading that lagged): a success starts no cooldown for them, so the next trigger reaches them.
+    /// </summary>
+    public IReadOnlyList<string> LeftFragmented { get; init; } = [];
 
     [JsonIgnore]
     public bool IsActive => Status is RunStatus.Queued or RunStatus.Running or RunStatus.Deferred;

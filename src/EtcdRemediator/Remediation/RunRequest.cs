@@ -1,7 +1,9 @@
 namespace EtcdRemediator.Remediation;
 
 /// <summary>A trigger, from an alert or an operator. <c>Force</c> skips cooldown and breaker, never the gate.</summary>
-public sealed record RunRequest(string Cluster, RemediationAction Action, bool DryRun, bool Force, RunTrigger Trigger, bool IgnoreThresholds = false);
+/// <param name="NoSpace">The cluster has a NOSPACE alarm raised (it refuses writes now): a recover then never waits for a window.</param>
+public sealed record RunRequest(string Cluster, RemediationAction Action, bool DryRun, bool Force, RunTrigger Trigger, bool IgnoreThresholds = false,
+    bool NoSpace = false);
 
 public enum Disposition
 {

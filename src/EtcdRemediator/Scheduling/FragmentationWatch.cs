@@ -44,7 +44,8 @@ public sealed class FragmentationWatch(
             readings.Record(new WatchReading(state, await quotas.QuotaOfAsync(cluster, state, QuotaReader.PageMaxAge, stoppingToken)));
             if (!options.Value.Watch.Remediate || WatchRule.Decide(state, options.Value.Policy) is not { } finding) return;
             var result = await coordinator.SubmitAsync(
-                new RunRequest(cluster.Name, finding.Action, DryRun: false, Force: false, new RunTrigger(RemediationCoordinator.WatchTriggerKind, finding.Why)), stoppingToken);
+                new RunRequest(cluster.Name, finding.Action, DryRun: false, Force: false, new RunTrigger(RemediationCoordinator.WatchTriggerKind, finding.Why),
+                    NoSpace: state.HasAlarm(AlarmKind.NoSpace)), stoppingToken);
             // Every interval finds the same member until it is fixed: only a new or deferred run is news.
             var level = result.Disposition is Disposition.Started or Disposition.Deferred ? LogLevel.Information : LogLevel.Debug;
             logger.Log(level, "Watch of {Cluster}: {Why}: {Disposition} {RunId}{Reason}", cluster.Name, finding.Why, result.Disposition, result.Run?.Id,

@@ -72,6 +72,14 @@ public sealed class AdmissionAndFollowUpRuleTests
         Assert.Equal(0, after.ConsecutiveFailures);
     }
 
+    [Fact]
+    public void ASuccessThatLeftAnUndefragmentedMemberOverTheRuleStartsNoDefragCooldown()
+    {
+        var after = new RunHistory(null, null, 2).Succeeded(RemediationAction.Defrag, Now, leftFragmented: true);
+
+        Assert.Equal((null, Now, Now, 0), (after.LastRemediationAt, after.LastSnapshotAt, after.LastSuccessAt, after.ConsecutiveFailures));
+    }
+
     public static TheoryData<string, RunRequest?, RunRequest, RemediationAction, RunRequest?> FollowUps
     {
         get

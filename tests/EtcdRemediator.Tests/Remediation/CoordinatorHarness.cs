@@ -44,7 +44,10 @@ public sealed class CoordinatorHarness : IAsyncDisposable
         await Coordinator.RecoverAsync(CancellationToken.None);
     }
 
-    private RemediationCoordinator NewCoordinator() => new(Store, Options, Calendar, Time, NullLogger<RemediationCoordinator>.Instance);
+    /// <summary>What the cluster's alarm list says when a recover asks whether NOSPACE is raised.</summary>
+    public FakeNoSpace NoSpace { get; } = new();
+
+    private RemediationCoordinator NewCoordinator() => new(Store, Options, Calendar, Time, NoSpace, NullLogger<RemediationCoordinator>.Instance);
 
     public ValueTask DisposeAsync()
     {
@@ -52,5 +55,18 @@ public sealed class CoordinatorHarness : IAsyncDisposable
         Database.Dispose();
         Directory.Delete(_dir, recursive: true);
         return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>The NOSPACE alarm as a switch, and how often it was read.</summary>
+public sealed class FakeNoSpace : INoSpaceProbe
+{
+    public bool Raised { get; set; }
+    public int Reads { get; private set; }
+
+    public Task<bool> RaisedAsync(string cluster, CancellationToken cancellationToken)
+    {
+        Reads++;
+        return Task.FromResult(Raised);
     }
 }

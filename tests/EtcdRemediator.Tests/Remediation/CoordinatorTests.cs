@@ -24,12 +24,12 @@ public sealed class CoordinatorTests : IAsyncLifetime
     private static RunRequest Alert(RemediationAction action = RemediationAction.Defrag, bool force = false) =>
         new("lab", action, DryRun: false, force, new RunTrigger("alert", "etcdDatabaseHighFragmentationRatio"));
 
-    private async Task<RunRecord> RunAsync(RunStatus outcome, bool force = false)
+    private async Task<RunRecord> RunAsync(RunStatus outcome, bool force = false, IReadOnlyList<string>? leftFragmented = null)
     {
         var submitted = await _coordinator.SubmitAsync(Alert(force: force), CancellationToken.None);
         Assert.Equal(Disposition.Started, submitted.Disposition);
         var run = (await _coordinator.BeginAsync(submitted.Run!.Id, CancellationToken.None))!;
-        var ended = await run.SaveAsync(r => r.Ended(outcome, null, _time.GetUtcNow()));
+        var ended = await run.SaveAsync(r => r.Ended(outcome, null, _time.GetUtcNow()) with { LeftFragmented = leftFragmented ?? [] });
         await _coordinator.CompleteAsync(run, CancellationToken.None);
         return ended;
     }
@@ -44,6 +44,17 @@ public sealed class CoordinatorTests : IAsyncLifetime
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMinutes(30), during.RetryAfter);
 
         _time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
+    }
+
+    [Fact]
+    public async Task ASuccessThatLeftAMemberFragmentedItNeverDefragmentedHoldsNoNextTriggerBackLiveOrAfterARestart()
+    {
+        await RunAsync(RunStatus.Succeeded, leftFragmented: ["m3"]);
+
+        Assert.Null(_coordinator.StateOf("lab").CooldownUntil);
+        await _h.RestartAsync();
+        Assert.Null(_coordinator.StateOf("lab").CooldownUntil);
         Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
     }
 

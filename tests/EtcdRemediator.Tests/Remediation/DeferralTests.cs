@@ -79,13 +79,14 @@ public sealed class DeferralTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("alert", RemediationAction.Recover, false)]   // NOSPACE: the cluster refuses writes now
+    [InlineData("alert", RemediationAction.Recover, false)]   // NOSPACE raised: the cluster refuses writes now
     [InlineData("watch", RemediationAction.Recover, false)]
     [InlineData("manual", RemediationAction.Defrag, true)]    // a person decided
     [InlineData("schedule", RemediationAction.Snapshot, false)] // no disruption
     [InlineData("alert", RemediationAction.Disarm, false)]
     public async Task RecoverForcedRunsAndNonDisruptiveActionsAreNeverDeferred(string kind, RemediationAction action, bool force)
     {
+        _h.NoSpace.Raised = true;
         var result = await _coordinator.SubmitAsync(Request(kind, action, force), CancellationToken.None);
 
         Assert.Equal(Disposition.Started, result.Disposition);
@@ -95,6 +96,7 @@ public sealed class DeferralTests : IAsyncLifetime
     [Fact]
     public async Task ANoSpaceAlertJoiningADeferredDefragReleasesItAsARecover()
     {
+        _h.NoSpace.Raised = true;
         var deferred = await _coordinator.SubmitAsync(Request("alert"), CancellationToken.None);
 
         var joined = await _coordinator.SubmitAsync(Request("alert", RemediationAction.Recover), CancellationToken.None);
@@ -103,6 +105,39 @@ public sealed class DeferralTests : IAsyncLifetime
         var stored = await _store.GetAsync(deferred.Run!.Id, CancellationToken.None);
         Assert.Equal((RunStatus.Queued, "recover"), (stored!.Status, stored.Action));
         Assert.Equal(deferred.Run.Id, await NextQueuedAsync());
+    }
+
+    [Fact]
+    public async Task AQuotaLowSpaceAlertWithoutNoSpaceWaitsForTheWindowLikeADefrag()
+    {
+        var result = await _coordinator.SubmitAsync(Request("alert", RemediationAction.Recover), CancellationToken.None);
+
+        Assert.Equal(Disposition.Deferred, result.Disposition);
+        Assert.Equal(WindowOpens, result.RetryAfter);
+        Assert.Equal(1, _h.NoSpace.Reads);
+        Assert.Null(await NextQueuedAsync());
+    }
+
+    [Fact]
+    public async Task AQuotaLowSpaceAlertJoiningADeferredDefragRaisesItButDoesNotReleaseIt()
+    {
+        var deferred = await _coordinator.SubmitAsync(Request("alert"), CancellationToken.None);
+
+        var joined = await _coordinator.SubmitAsync(Request("alert", RemediationAction.Recover), CancellationToken.None);
+
+        Assert.Equal(Disposition.Joined, joined.Disposition);
+        var stored = await _store.GetAsync(deferred.Run!.Id, CancellationToken.None);
+        Assert.Equal((RunStatus.Deferred, "recover", (DateTimeOffset?)WindowOpens), (stored!.Status, stored.Action, stored.NotBefore));
+        Assert.Null(await NextQueuedAsync());
+    }
+
+    [Fact]
+    public async Task AnOperatorsRecoverDoesNotWaitAndNeedsNoAlarmRead()
+    {
+        var result = await _coordinator.SubmitAsync(Request("manual", RemediationAction.Recover), CancellationToken.None);
+
+        Assert.Equal(Disposition.Started, result.Disposition);
+        Assert.Equal(0, _h.NoSpace.Reads);
     }
 
     [Fact]
@@ -152,18 +187,22 @@ public sealed class DeferralTests : IAsyncLifetime
         { RemediationAction.Defrag, false, false, true, false },
         { RemediationAction.Defrag, true, false, false, false },
         { RemediationAction.Defrag, false, true, false, false },
-        { RemediationAction.Recover, false, false, false, false },
+        { RemediationAction.Recover, false, false, false, true },  // no NOSPACE raised: a defrag by another name
+        { RemediationAction.Recover, false, false, true, false },
+        { RemediationAction.Recover, false, true, false, false },
         { RemediationAction.Snapshot, false, false, false, false },
         { RemediationAction.Disarm, false, false, false, false },
     };
 
     [Theory]
     [MemberData(nameof(Rules))]
-    public void OnlyAnUnforcedRealDefragOutsideAWindowWaits(RemediationAction action, bool dryRun, bool force, bool open, bool deferred)
+    public void OnlyAnUnforcedRealDefragOrRecoverWithoutNoSpaceOutsideAWindowWaits(RemediationAction action, bool dryRun, bool force, bool open, bool deferred)
     {
         var window = new WindowState(true, open, null, WindowOpens);
 
         Assert.Equal(deferred, DeferralRule.Defers(new RunRequest("lab", action, dryRun, force, new RunTrigger("alert", "t")), window));
+        Assert.False(DeferralRule.Defers(new RunRequest("lab", action, dryRun, force, new RunTrigger("alert", "t"), NoSpace: true), window)
+            && action == RemediationAction.Recover);
     }
 
     [Fact]
