@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text.RegularExpressions;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
 
@@ -16,8 +17,9 @@ public enum RouteKind
 public sealed record AlertRoute(RouteKind Kind, string? Cluster, RemediationAction? Action, string? Reason);
 
 /// <summary>
-/// Pure routing (README "Alertmanager"): cluster from the configured label, or the only cluster; action
-/// from the alert's own `remediation` label, then Alerts:Routes, then the etcd-mixin defaults.
+/// Pure routing (README "Alertmanager"): cluster from the configured label, or the only cluster; only
+/// alerts whose labels Alerts:RequireLabels trusts; action from the alert's own `remediation` label
+/// (when Alerts:AllowRemediationLabel), then Alerts:Routes, then the etcd-mixin defaults.
 /// </summary>
 public static class AlertRouter
 {
@@ -41,7 +43,9 @@ public static class AlertRouter
                 ? $"the alert has no '{options.ClusterLabel}' label and {clusters.Count} clusters are configured"
                 : $"no cluster named '{named}' is configured");
 
-        if (labels.TryGetValue("remediation", out var requested))
+        if (Untrusted(labels, options) is { } untrusted)
+            return new AlertRoute(RouteKind.Ignored, cluster, null, untrusted);
+        if (options.AllowRemediationLabel && labels.TryGetValue("remediation", out var requested))
             return RemediationActions.TryParse(requested, out var labelled)
                 ? new AlertRoute(RouteKind.Remediate, cluster, labelled, "remediation label")
                 : new AlertRoute(RouteKind.Ignored, cluster, null, $"remediation label '{requested}' is not an action");
@@ -50,5 +54,33 @@ public static class AlertRouter
         if (DefaultRoutes.TryGetValue(alert.AlertName, out var byDefault))
             return new AlertRoute(RouteKind.Remediate, cluster, byDefault, "default route");
         return new AlertRoute(RouteKind.Ignored, cluster, null, $"no route for alert '{alert.AlertName}'");
+    }
+
+    /// <summary>Why an alert does not come from a rule source the operator trusts (Alerts:RequireLabels), or null.</summary>
+    private static string? Untrusted(IReadOnlyDictionary<string, string> labels, AlertOptions options)
+    {
+        foreach (var (label, pattern) in options.RequireLabels)
+        {
+            var value = labels.GetValueOrDefault(label) ?? "";
+            if (!Regex.IsMatch(value, $"^(?:{pattern})$", RegexOptions.None, MatchTimeout))
+                return $"label '{label}' is '{value}', not one Alerts:RequireLabels trusts ('{pattern}')";
+        }
+        return null;
+    }
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Why a RequireLabels pattern cannot be used, for the start-up check; null when it can.</summary>
+    public static string? PatternError(string pattern)
+    {
+        try
+        {
+            _ = new Regex($"^(?:{pattern})$", RegexOptions.None, MatchTimeout);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
     }
 }

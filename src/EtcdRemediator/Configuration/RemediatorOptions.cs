@@ -43,6 +43,19 @@ public sealed record AlertOptions
     /// <summary>alertname -> action, consulted after an alert's own <c>remediation</c> label.</summary>
     public Dictionary<string, string> Routes { get; init; } = [];
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// label -> anchored regular expression an alert's label must match to be acted on (Alertmanager's
+    /// <c>=~</c>): the rule sources the operator trusts, e.g. <c>namespace: kube-system|monitoring</c>.
+    /// Empty: every alert the webhook token delivers.
+    /// </summary>
+    public Dictionary<string, string> RequireLabels { get; init; } = [];
+
+    /// <summary>
+    /// Let an alert's own <c>remediation</c> label choose the action. Off by default: whoever can write
+    /// a rule could otherwise turn any alert into a <c>recover</c>.
+    /// </summary>
+    public bool AllowRemediationLabel { get; init; }
 }
 
 public sealed record AuthOptions

@@ -1,3 +1,4 @@
+using EtcdRemediator.Alerts;
 using System.Text.RegularExpressions;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
@@ -81,6 +82,9 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             yield return $"{Root}:Alerts:ClusterLabel: must name a label.";
         if (o.Alerts.MaxBodyBytes < 1024)
             yield return $"{Root}:Alerts:MaxBodyBytes: must be at least 1024.";
+        foreach (var (label, pattern) in o.Alerts.RequireLabels)
+            if (AlertRouter.PatternError(pattern) is { } error)
+                yield return $"{Root}:Alerts:RequireLabels:{label}: '{pattern}' is not a regular expression: {error}";
         foreach (var (alert, action) in o.Alerts.Routes)
             if (!RemediationActions.TryParse(action, out _))
                 yield return $"{Root}:Alerts:Routes:{alert}: '{action}' is not an action; use one of {string.Join(", ", RemediationActions.Names)}.";

@@ -29,6 +29,7 @@ public sealed class WebhookTests : IAsyncLifetime
             ["Remediator:Clusters:1:Endpoints:0"] = _hangingMember.Url,
             ["Remediator:Policy:RequestTimeout"] = "00:00:05",
             ["Remediator:Alerts:Routes:EtcdCustomAlarm"] = "disarm",
+            ["Remediator:Alerts:AllowRemediationLabel"] = "true",
             ["Remediator:Alerts:MaxBodyBytes"] = "65536",
         });
         _client = _app.CreateClient();

@@ -13,7 +13,7 @@ public sealed class BoundedStoreTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _app = new RemediatorApp(RemediatorApp.ForUnreachableCluster());
+        _app = new RemediatorApp(new Dictionary<string, string?>(RemediatorApp.ForUnreachableCluster()) { ["Remediator:Alerts:AllowRemediationLabel"] = "true" });
         return Task.CompletedTask;
     }
 

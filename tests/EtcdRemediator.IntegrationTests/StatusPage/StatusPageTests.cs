@@ -25,6 +25,7 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
             ["Remediator:Clusters:0:MaintenanceWindows:0:Cron"] = "0 3 1 1 *",
             ["Remediator:Clusters:0:MaintenanceWindows:0:Duration"] = "2h",
             ["Remediator:Watch:Interval"] = "2s",
+            ["Remediator:Alerts:AllowRemediationLabel"] = "true", // the alert below asks for a snapshot by its label
         });
         using var browser = Chromium(Path.Combine(data, "chromium"));
         var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(30));

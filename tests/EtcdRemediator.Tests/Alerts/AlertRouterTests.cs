@@ -7,11 +7,23 @@ namespace EtcdRemediator.Tests.Alerts;
 /// <summary>Routing is pure: one alert, the routes and the cluster names in; a cluster and an action (or why not) out.</summary>
 public sealed class AlertRouterTests
 {
-    private static readonly AlertOptions Options = new() { Routes = new() { ["EtcdCustomAlarm"] = "disarm", ["etcdNoSpaceAlarm"] = "snapshot" } };
+    private static readonly AlertOptions Options = new()
+    {
+        Routes = new() { ["EtcdCustomAlarm"] = "disarm", ["etcdNoSpaceAlarm"] = "snapshot" },
+        AllowRemediationLabel = true,
+    };
 
-    private static AlertmanagerAlert Alert(string name, string? cluster = "prod", string status = "firing", string? remediation = null)
+    private static readonly AlertOptions Strict = new()
+    {
+        RequireLabels = new() { ["namespace"] = "kube-system|monitoring", ["team"] = "platform" },
+    };
+
+    private static AlertmanagerAlert Alert(string name, string? cluster = "prod", string status = "firing", string? remediation = null,
+        string? ns = null, string? team = null)
     {
         var labels = new Dictionary<string, string> { ["alertname"] = name };
+        if (ns is not null) labels["namespace"] = ns;
+        if (team is not null) labels["team"] = team;
         if (cluster is not null) labels["cluster"] = cluster;
         if (remediation is not null) labels["remediation"] = remediation;
         return new AlertmanagerAlert(status, labels, null, null, null, null, "f1");
@@ -30,6 +42,23 @@ public sealed class AlertRouterTests
         { "a cluster not configured is named back", Alert("etcdDatabaseHighFragmentationRatio", cluster: "staging"), ["prod"], RouteKind.UnknownCluster, "staging", null, "no cluster named 'staging' is configured" },
         { "resolved alerts start nothing", Alert("etcdNoSpaceAlarm", status: "resolved"), ["prod"], RouteKind.Resolved, "prod", null, "resolved alerts start nothing" },
     };
+
+    public static TheoryData<string, AlertmanagerAlert, RouteKind, RemediationAction?, string> StrictCases => new()
+    {
+        { "an alert from a trusted source is routed by its name", Alert("etcdDatabaseHighFragmentationRatio", ns: "kube-system", team: "platform"), RouteKind.Remediate, RemediationAction.Defrag, "default route" },
+        { "the whole value must match, not a part of it", Alert("etcdDatabaseHighFragmentationRatio", ns: "kube-system-evil", team: "platform"), RouteKind.Ignored, null, "label 'namespace' is 'kube-system-evil', not one Alerts:RequireLabels trusts ('kube-system|monitoring')" },
+        { "a missing label is an empty one", Alert("etcdNoSpaceAlarm", ns: "monitoring"), RouteKind.Ignored, null, "label 'team' is '', not one Alerts:RequireLabels trusts ('platform')" },
+        { "the remediation label is not honoured unless allowed", Alert("etcdDatabaseHighFragmentationRatio", remediation: "recover", ns: "monitoring", team: "platform"), RouteKind.Remediate, RemediationAction.Defrag, "default route" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StrictCases))]
+    public void OnlyAlertsFromTrustedRuleSourcesAreActedOnAndTheirLabelsDoNotPickTheAction(string because, AlertmanagerAlert alert, RouteKind kind, RemediationAction? action, string reason)
+    {
+        var route = AlertRouter.Route(alert, Strict, ["prod"]);
+
+        Assert.True((kind, action, reason) == (route.Kind, route.Action, route.Reason), $"{because}: got {route}");
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -81,6 +81,7 @@ public sealed class ConfigurationValidationTests
         { "Remediator:Snapshots:Retain", "0", "Remediator:Snapshots:Retain" },
         { "Remediator:Storage:Path", " ", "Remediator:Storage:Path" },
         { "Remediator:Alerts:Routes:etcdMembersDown", "reboot", "Remediator:Alerts:Routes:etcdMembersDown" },
+        { "Remediator:Alerts:RequireLabels:namespace", "kube-system(", "Remediator:Alerts:RequireLabels:namespace" },
         { "Remediator:Auth:OperatorTokensFile", "/nonexistent/tokens", "Remediator:Auth:OperatorTokensFile" },
         { "Remediator:Clusters:0:Username", "root", "Remediator:Clusters:0:Password" },
         { "Remediator:Clusters:0:PasswordFile", "/nonexistent/password", "Remediator:Clusters:0:PasswordFile" },
