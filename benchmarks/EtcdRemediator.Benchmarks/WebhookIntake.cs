@@ -26,6 +26,7 @@ public static class WebhookIntake
         var settings = new Dictionary<string, string?>
         {
             ["Remediator:Policy:RequestTimeout"] = "00:05:00",
+            ["Remediator:Alerts:MaxDeliveriesPerSecond"] = "0", // the service's capacity is measured, not the limit per token
             ["Remediator:Policy:MaxConcurrentClusters"] = (clusters + probes).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         for (var i = 0; i < holes.Count; i++)

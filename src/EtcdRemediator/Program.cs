@@ -28,6 +28,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRemediatorAuth();
+app.UseRateLimiter();
 app.MapClusterEndpoints();
 app.MapRemediationEndpoints();
 app.MapAlertEndpoints();

@@ -14,7 +14,8 @@ public static class AlertEndpoints
         group.MapPost("/", ReceiveAsync)
             .AddEndpointFilter<AuditRejectionFilter>()
             .AddEndpointFilter<ValidationFilter<AlertmanagerPayload>>()
-            .RequireAuthorization(Auth.AuthPolicies.Webhook);
+            .RequireAuthorization(Auth.AuthPolicies.Webhook)
+            .RequireRateLimiting(WebhookRateLimit.Policy);
         group.MapGet("/", ListAsync).RequireAuthorization(Auth.AuthPolicies.Operator);
         return group;
     }

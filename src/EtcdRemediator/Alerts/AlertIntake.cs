@@ -26,6 +26,9 @@ public sealed class AlertIntake(
 {
     public const int AuditPayloadCap = 64 * 1024;
 
+    /// <summary>A rejected delivery keeps less of its body: enough to see what was wrong, not a way to fill the disk.</summary>
+    public const int RejectedPayloadCap = 4 * 1024;
+
     public async Task<AlertAuditEntry> AcceptAsync(AlertmanagerPayload payload, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
     {
         var names = clusters.All.Select(c => c.Name).ToList();
@@ -71,7 +74,7 @@ public sealed class AlertIntake(
     {
         try
         {
-            await audit.SaveAsync(Entry(status, payload, [], error, raw), cancellationToken);
+            await audit.SaveAsync(Entry(status, payload, [], error, raw, RejectedPayloadCap), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -79,10 +82,11 @@ public sealed class AlertIntake(
         }
     }
 
-    private AlertAuditEntry Entry(int status, AlertmanagerPayload? payload, IReadOnlyList<AlertDisposition> dispositions, string? error, ReadOnlyMemory<byte> raw)
+    private AlertAuditEntry Entry(int status, AlertmanagerPayload? payload, IReadOnlyList<AlertDisposition> dispositions, string? error, ReadOnlyMemory<byte> raw,
+        int cap = AuditPayloadCap)
     {
-        var truncated = raw.Length > AuditPayloadCap;
-        var text = Encoding.UTF8.GetString(raw.Span[..Math.Min(raw.Length, AuditPayloadCap)]);
+        var truncated = raw.Length > cap;
+        var text = Encoding.UTF8.GetString(raw.Span[..Math.Min(raw.Length, cap)]);
         return new AlertAuditEntry($"a-{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}", time.GetUtcNow(), status,
             payload?.Receiver, payload?.GroupKey, dispositions, error, text, truncated);
     }

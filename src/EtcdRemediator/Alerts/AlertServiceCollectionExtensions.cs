@@ -4,9 +4,10 @@ namespace EtcdRemediator.Alerts;
 
 public static class AlertServiceCollectionExtensions
 {
-    /// <summary>The webhook's parts: its validator, the intake, and the audit of deliveries.</summary>
+    /// <summary>The webhook's parts: its validator, the intake, the audit of deliveries and the limit per token.</summary>
     public static IServiceCollection AddAlerts(this IServiceCollection services) =>
         services
+            .AddWebhookRateLimit()
             .AddSingleton<IValidator<AlertmanagerPayload>, AlertmanagerPayloadValidator>()
             .AddSingleton<AlertAuditStore>()
             .AddSingleton<AlertIntake>();

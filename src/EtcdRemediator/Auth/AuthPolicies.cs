@@ -12,6 +12,7 @@ public static class AuthPolicies
     public static IServiceCollection AddRemediatorAuth(this IServiceCollection services)
     {
         services.AddSingleton<TokenSet>();
+        services.AddSingleton<AuthFailures>();
         services.AddSingleton<BrowserGuard>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);

@@ -15,7 +15,8 @@ public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TokenSet tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TokenSet tokens,
+    AuthFailures failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -31,8 +32,18 @@ public sealed class BearerTokenHandler(
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return Task.FromResult(AuthenticateResult.NoResult());
-        var role = tokens.RoleOf(header["Bearer ".Length..].Trim());
-        return Task.FromResult(role is null ? AuthenticateResult.Fail("the token is not one of the configured ones") : Success(role, role));
+        if (failures.LockedFor(Context.Connection.RemoteIpAddress) is { } left)
+            return Task.FromResult(AuthenticateResult.Fail(new LockedOutException(left)));
+        if (tokens.Identify(header["Bearer ".Length..].Trim()) is { } holder)
+            return Task.FromResult(Success(holder.Role, holder.Name));
+        failures.Failed(Context.Connection.RemoteIpAddress);
+        return Task.FromResult(AuthenticateResult.Fail("the token is not one of the configured ones"));
+    }
+
+    private sealed class LockedOutException(TimeSpan left)
+        : Exception($"{AuthFailures.Limit} wrong tokens from this address within a minute; try again in {Math.Ceiling(left.TotalSeconds)} s")
+    {
+        public int RetryAfterSeconds { get; } = Math.Max(1, (int)Math.Ceiling(left.TotalSeconds));
     }
 
     private AuthenticateResult Success(string role, string name)
@@ -54,6 +65,13 @@ public sealed class BearerTokenHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is LockedOutException locked)
+        {
+            Response.Headers.RetryAfter = locked.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, detail: locked.Message).ExecuteAsync(Context);
+            Logger.LogWarning("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.ToUriComponent(), Context.Connection.RemoteIpAddress, locked.Message);
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         var header = Request.Headers.Authorization.ToString();

@@ -5,47 +5,117 @@ using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Auth;
 
+/// <summary>Who a token is: its role and a name that says which configured token it is ("operator token 2").</summary>
+public sealed record TokenHolder(string Role, string Name);
+
 /// <summary>
 /// The configured bearer tokens, held as SHA-256 digests. A presented token is hashed and compared
 /// with every digest in constant time, so neither its length nor its first differing byte, nor
-/// which role matched, shows in the timing.
+/// which role matched, shows in the timing. Token files are read again when their content changes
+/// (looked at most every <see cref="RecheckInterval"/>), so revoking a token needs no restart; a
+/// file that disappears or empties revokes its tokens. Whether the service is tokenless (loopback
+/// mode) is decided once, from the configuration: a file emptied later never opens that mode.
 /// </summary>
 public sealed class TokenSet
 {
-    private readonly List<(byte[] Digest, string Role)> _tokens = [];
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(2);
 
-    public TokenSet(IOptions<RemediatorOptions> options)
+    private readonly AuthOptions _auth;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TokenSet> _logger;
+    private readonly Lock _refresh = new();
+    private IReadOnlyList<(byte[] Digest, TokenHolder Holder)> _tokens = [];
+    private string _filesSeen = "";
+    private DateTimeOffset _checkedAt;
+
+    public TokenSet(IOptions<RemediatorOptions> options, TimeProvider time, ILogger<TokenSet> logger)
     {
-        var auth = options.Value.Auth;
-        Add(AuthPolicies.Webhook, auth.WebhookTokens.Concat(ReadFile(auth.WebhookTokensFile)));
-        Add(AuthPolicies.Operator, auth.OperatorTokens.Concat(ReadFile(auth.OperatorTokensFile)));
+        (_auth, _time, _logger) = (options.Value.Auth, time, logger);
+        IsEmpty = _auth.WebhookTokens.Concat(_auth.OperatorTokens).All(t => t.Trim().Length == 0)
+            && _auth.WebhookTokensFile is null && _auth.OperatorTokensFile is null;
+        Reload(FilesNow(), initial: true);
     }
 
     /// <summary>Shorter tokens are refused at start-up: a guessable token is no token.</summary>
     public const int MinimumLength = 16;
 
     /// <summary>No token configured at all: the service answers loopback clients only.</summary>
-    public bool IsEmpty => _tokens.Count == 0;
+    public bool IsEmpty { get; }
 
-    public bool HasOperatorToken => _tokens.Any(t => t.Role == AuthPolicies.Operator);
+    public bool HasOperatorToken => Current.Any(t => t.Holder.Role == AuthPolicies.Operator);
 
-    public string? RoleOf(string presented)
+    public TokenHolder? Identify(string presented)
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        string? role = null;
-        foreach (var (known, knownRole) in _tokens)
-            if (CryptographicOperations.FixedTimeEquals(digest, known) && role != AuthPolicies.Operator)
-                role = knownRole;
-        return role;
+        TokenHolder? holder = null;
+        foreach (var (known, who) in Current)
+            if (CryptographicOperations.FixedTimeEquals(digest, known) && holder?.Role != AuthPolicies.Operator)
+                holder = who;
+        return holder;
     }
 
-    private void Add(string role, IEnumerable<string> tokens)
+    private IReadOnlyList<(byte[] Digest, TokenHolder Holder)> Current
     {
+        get
+        {
+            var now = _time.GetUtcNow();
+            if (now - _checkedAt >= RecheckInterval && _refresh.TryEnter())
+            {
+                try
+                {
+                    _checkedAt = now;
+                    var files = FilesNow();
+                    if (files != _filesSeen) Reload(files, initial: false);
+                }
+                finally
+                {
+                    _refresh.Exit();
+                }
+            }
+            return _tokens;
+        }
+    }
+
+    /// <summary>Both files' contents as one string: compared, not parsed, on each check.</summary>
+    private string FilesNow() => $"{Read(_auth.WebhookTokensFile)}\0{Read(_auth.OperatorTokensFile)}";
+
+    private void Reload(string files, bool initial)
+    {
+        var tokens = new List<(byte[], TokenHolder)>();
+        Add(tokens, AuthPolicies.Webhook, _auth.WebhookTokens.Concat(ReadFile(_auth.WebhookTokensFile, missingIsEmpty: !initial)));
+        Add(tokens, AuthPolicies.Operator, _auth.OperatorTokens.Concat(ReadFile(_auth.OperatorTokensFile, missingIsEmpty: !initial)));
+        _tokens = tokens;
+        _filesSeen = files;
+        if (!initial)
+            _logger.LogInformation("Token files changed: now {Webhook} webhook and {Operator} operator tokens",
+                tokens.Count(t => t.Item2.Role == AuthPolicies.Webhook), tokens.Count(t => t.Item2.Role == AuthPolicies.Operator));
+    }
+
+    private static void Add(List<(byte[], TokenHolder)> into, string role, IEnumerable<string> tokens)
+    {
+        var n = 0;
         foreach (var token in tokens.Select(t => t.Trim()).Where(t => t.Length > 0))
-            _tokens.Add((SHA256.HashData(Encoding.UTF8.GetBytes(token)), role));
+            into.Add((SHA256.HashData(Encoding.UTF8.GetBytes(token)), new TokenHolder(role, $"{role} token {++n}")));
+    }
+
+    private static string Read(string? path)
+    {
+        try
+        {
+            return path is null ? "" : File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     /// <summary>One token per line, as Alertmanager's credentials_file holds one; '#' starts a comment; blank lines are none.</summary>
-    public static IEnumerable<string> ReadFile(string? path) =>
-        path is null ? [] : File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'));
+    public static IEnumerable<string> ReadFile(string? path, bool missingIsEmpty = false) =>
+        path is null || (missingIsEmpty && !File.Exists(path)) ? []
+            : Read(path).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'));
 }

@@ -32,6 +32,8 @@ public sealed record StorageOptions
     /// <summary>Received deliveries are kept this long, and at most <see cref="AuditMaxEntries"/> of them.</summary>
     public TimeSpan AuditRetention { get; init; } = TimeSpan.FromDays(30);
     public int AuditMaxEntries { get; init; } = 50_000;
+    /// <summary>What the audit's stored entries may hold in all (about bytes: characters of JSON); the oldest go first.</summary>
+    public long AuditMaxBytes { get; init; } = 64L * 1024 * 1024;
     /// <summary>Finished runs are kept this long, and at most <see cref="MaxRuns"/>; queued and running ones always.</summary>
     public TimeSpan RunRetention { get; init; } = TimeSpan.FromDays(365);
     public int MaxRuns { get; init; } = 10_000;
@@ -43,6 +45,9 @@ public sealed record AlertOptions
     /// <summary>alertname -> action, consulted after an alert's own <c>remediation</c> label.</summary>
     public Dictionary<string, string> Routes { get; init; } = [];
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Deliveries per second per webhook token (bursts of five seconds' worth); 0: no limit.</summary>
+    public int MaxDeliveriesPerSecond { get; init; } = 20;
 
     /// <summary>
     /// label -> anchored regular expression an alert's label must match to be acted on (Alertmanager's

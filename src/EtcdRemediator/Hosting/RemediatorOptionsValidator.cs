@@ -77,9 +77,13 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             yield return $"{Root}:Storage:AuditRetention and RunRetention: must be positive durations.";
         if (o.Storage.AuditMaxEntries < 1 || o.Storage.MaxRuns < 100)
             yield return $"{Root}:Storage:AuditMaxEntries must be at least 1 and MaxRuns at least 100 (the breaker and cooldown are derived from recent runs).";
+        if (o.Storage.AuditMaxBytes < 1024 * 1024)
+            yield return $"{Root}:Storage:AuditMaxBytes: must be at least 1MiB (a delivery may keep 64 KiB of its body).";
 
         if (string.IsNullOrWhiteSpace(o.Alerts.ClusterLabel))
             yield return $"{Root}:Alerts:ClusterLabel: must name a label.";
+        if (o.Alerts.MaxDeliveriesPerSecond is < 0 or > 100_000)
+            yield return $"{Root}:Alerts:MaxDeliveriesPerSecond: must be from 0 (no limit) to 100000.";
         if (o.Alerts.MaxBodyBytes < 1024)
             yield return $"{Root}:Alerts:MaxBodyBytes: must be at least 1024.";
         foreach (var (label, pattern) in o.Alerts.RequireLabels)

@@ -24,7 +24,7 @@ public sealed class RetentionTests(Xunit.Abstractions.ITestOutputHelper output) 
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var options = Options.Create(new RemediatorOptions { Storage = new StorageOptions { Path = Path.Combine(_dir, "store.db") } });
         using var database = new RemediatorDatabase(options);
-        var audit = new AlertAuditStore(database);
+        var audit = new AlertAuditStore(database, options);
         var runs = new RunStore(database);
         var retention = new StoreRetention(database, options, time, NullLogger<StoreRetention>.Instance);
         await database.OpenAsync(CancellationToken.None);
@@ -59,6 +59,32 @@ public sealed class RetentionTests(Xunit.Abstractions.ITestOutputHelper output) 
         Assert.InRange(await CountAsync(database, "alert_audit"), 30 * perDay - perDay, 30 * perDay + perDay);
         Assert.Equal(365, await CountAsync(database, "runs")); // a year of runs is within RunRetention
         Assert.NotEmpty(kept);
+    }
+
+    [Fact]
+    public async Task AFloodOfLargeDeliveriesStaysWithinTheAuditBudgetAndKeepsTheNewest()
+    {
+        const long budget = 1024 * 1024;
+        var options = Options.Create(new RemediatorOptions { Storage = new StorageOptions { Path = Path.Combine(_dir, "store.db"), AuditMaxBytes = budget } });
+        using var database = new RemediatorDatabase(options);
+        var audit = new AlertAuditStore(database, options);
+        await database.OpenAsync(CancellationToken.None);
+        var at = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        // 64 KiB of '<' per delivery: JSON-escaped as \u003C it was 6 times larger on disk.
+        var hostile = new string('<', 64 * 1024);
+
+        for (var i = 0; i < 200; i++)
+            await audit.SaveAsync(new AlertAuditEntry($"a-{i:D3}", at.AddSeconds(i), 400, null, null, [], "not JSON", hostile, true), CancellationToken.None);
+
+        var stored = long.Parse((await database.QueryTextAsync("SELECT CAST(SUM(length(entry)) AS TEXT) FROM alert_audit", _ => { }, CancellationToken.None))[0],
+            System.Globalization.CultureInfo.InvariantCulture);
+        var largest = long.Parse((await database.QueryTextAsync("SELECT CAST(MAX(length(entry)) AS TEXT) FROM alert_audit", _ => { }, CancellationToken.None))[0],
+            System.Globalization.CultureInfo.InvariantCulture);
+        var rows = await CountAsync(database, "alert_audit");
+        output.WriteLine($"200 deliveries of 64 KiB: {rows} kept, {stored} characters stored, the largest row {largest}");
+        Assert.InRange(stored, budget / 2, budget);
+        Assert.True(largest < 66 * 1024, $"a row of 64 KiB of '<' is stored as {largest} characters");
+        Assert.Equal("a-199", (await audit.ListAsync(1, CancellationToken.None)).Single().Id);
     }
 
     private static async Task<int> CountAsync(RemediatorDatabase database, string table) =>

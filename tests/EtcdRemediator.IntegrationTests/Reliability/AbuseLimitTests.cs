@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace EtcdRemediator.IntegrationTests.Reliability;
+
+/// <summary>
+/// What one token holder can do to the service (#25): fill the disk the snapshots live on through the
+/// audit, or guess tokens. The service as a real process on a real etcd cluster, over TCP (the
+/// client address is what the failure limit counts).
+/// </summary>
+public sealed class AbuseLimitTests(ITestOutputHelper output)
+{
+    private const string Webhook = "abuse-webhook-token-0123456789";
+    private const string Operator = "abuse-operator-token-0123456789";
+
+    private static Dictionary<string, string?> Settings(EtcdTestCluster cluster) => new(RemediatorApp.ForCluster(cluster))
+    {
+        ["Remediator:Auth:WebhookTokens:0"] = Webhook,
+        ["Remediator:Auth:OperatorTokens:0"] = Operator,
+        ["Remediator:Storage:AuditMaxBytes"] = "1MiB",
+    };
+
+    private static HttpClient Client(string url, string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(url) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    [Fact]
+    public async Task AFloodOfRejectedDeliveriesIsLimitedAndBoundedAndASnapshotStillWorksAfterIt()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "abuse-").FullName;
+        await using var service = await ServiceProcess.StartAsync(data, Settings(cluster));
+        using var webhook = Client(service.Url, Webhook);
+        var hostile = new string('<', 64 * 1024); // not JSON: every delivery is a 400, audited with its body
+
+        var codes = await Task.WhenAll(Enumerable.Range(0, 400).Select(async _ =>
+        {
+            using var response = await webhook.PostAsync("/api/v1/alerts", new StringContent(hostile, Encoding.UTF8, "application/json"));
+            return (response.StatusCode, response.Headers.RetryAfter is not null);
+        }));
+
+        var rejected = codes.Count(c => c.StatusCode == HttpStatusCode.BadRequest);
+        var limited = codes.Count(c => c.StatusCode == HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(400, rejected + limited);
+        Assert.True(limited > 0 && codes.Where(c => c.StatusCode == HttpStatusCode.ServiceUnavailable).All(c => c.Item2),
+            $"{limited} answered 503 with Retry-After of 400 sent as fast as possible");
+        var stored = await StoredAuditCharsAsync(data);
+        var file = new FileInfo(Path.Combine(data, "remediator.db")).Length + (File.Exists(Path.Combine(data, "remediator.db-wal")) ? new FileInfo(Path.Combine(data, "remediator.db-wal")).Length : 0);
+        output.WriteLine($"400 deliveries of 64 KiB '<': {rejected} audited as 400, {limited} limited (503); audit holds {stored} characters; store files {file} bytes");
+        Assert.True(stored <= 1024 * 1024, $"the audit holds {stored} characters");
+
+        using var operatorClient = Client(service.Url, Operator);
+        var run = await operatorClient.RunToEndAsync("lab", "snapshot");
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+        Assert.True(File.Exists(run.Snapshot!.Path), run.Snapshot.Path);
+    }
+
+    [Fact]
+    public async Task ThirtyWrongTokensLockTheAddressOutForTheRestOfTheMinuteTheRightTokenIncluded()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "abuse-").FullName;
+        await using var service = await ServiceProcess.StartAsync(data, Settings(cluster));
+        using var guesser = Client(service.Url, "a-wrong-guess-0123456789abcdef");
+        using var right = Client(service.Url, Operator);
+        Assert.Equal(HttpStatusCode.OK, (await right.GetAsync("/api/v1/clusters")).StatusCode);
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 31; i++) answers.Add((await guesser.GetAsync("/api/v1/clusters")).StatusCode);
+
+        Assert.All(answers.Take(30), a => Assert.Equal(HttpStatusCode.Unauthorized, a));
+        Assert.Equal(HttpStatusCode.TooManyRequests, answers[30]);
+        using var locked = await right.GetAsync("/api/v1/clusters");
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        Assert.NotNull(locked.Headers.RetryAfter);
+        Assert.Contains("wrong tokens from this address", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", service.Output, StringComparison.Ordinal); // the refusals name the client's address
+    }
+
+    private static async Task<long> StoredAuditCharsAsync(string data)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(data, "remediator.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(SUM(length(entry)), 0) FROM alert_audit";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
