@@ -54,6 +54,12 @@ public static class RemediationEndpoints
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The run store cannot take the run", detail: e.Message);
         }
+        if (result.Disposition == Disposition.Busy)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many dry runs waiting", detail: result.Reason,
+                extensions: new Dictionary<string, object?> { ["disposition"] = result.Disposition.ToName(), ["retryAfter"] = result.RetryAfter });
+        }
         if (result.Run is not { } run)
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
@@ -61,7 +67,7 @@ public static class RemediationEndpoints
                 detail: $"{result.Reason}. Send \"force\": true to run anyway (the safety gate still applies).",
                 extensions: new Dictionary<string, object?> { ["disposition"] = result.Disposition.ToName(), ["retryAfter"] = result.RetryAfter });
         // Whoever asks for a dry run wants its plan: wait for it (bounded), so one call is enough.
-        var ended = await WaitForEndAsync(store, time, run.Id, waitFor ?? (run.DryRun ? DryRunWait : TimeSpan.Zero), cancellationToken) ?? run;
+        var ended = await WaitForEndAsync(store, coordinator, time, run.Id, waitFor ?? (run.DryRun ? DryRunWait : TimeSpan.Zero), cancellationToken) ?? run;
         return TypedResults.Accepted($"/api/v1/remediations/{run.Id}",
             new TriggerAnswer(run.Id, result.Disposition.ToName(), run.Cluster, ended.Action, ended.Status.ToString(), run.DryRun,
                 ended.IsActive ? null : ended.Plan, ended.Status == RunStatus.Deferred ? DeferredReason(ended) : result.Disposition == Disposition.Joined && result.Reason is { } note ? note : ended.Reason,
@@ -70,14 +76,25 @@ public static class RemediationEndpoints
 
     private static string DeferredReason(RunRecord run) => $"{DeferralRule.Explain(run)}; send \"force\": true to run it now";
 
-    private static async Task<RunRecord?> WaitForEndAsync(RunStore store, TimeProvider time, string id, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>The run once it has ended, or as it is after <paramref name="wait"/>: three reads of the store at most, however long the wait.</summary>
+    private static async Task<RunRecord?> WaitForEndAsync(RunStore store, RemediationCoordinator coordinator, TimeProvider time, string id, TimeSpan wait,
+        CancellationToken cancellationToken)
     {
         if (wait <= TimeSpan.Zero) return null;
-        var deadline = time.GetUtcNow() + wait;
-        RunRecord? run;
-        while ((run = await store.GetAsync(id, cancellationToken)) is { IsUnderway: true } && time.GetUtcNow() < deadline)
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
-        return run;
+        var run = await store.GetAsync(id, cancellationToken);
+        if (run is not { IsUnderway: true }) return run;
+        var ended = coordinator.WhenEnded(id);
+        // It may have ended between the read and the ask: then nothing will signal it again.
+        run = await store.GetAsync(id, cancellationToken);
+        if (run is not { IsUnderway: true }) return run;
+        try
+        {
+            await ended.WaitAsync(wait, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+        return await store.GetAsync(id, cancellationToken) ?? run;
     }
 
     private static async Task<Results<Ok<RunRecord>, ProblemHttpResult>> GetAsync(string id, RunStore store, CancellationToken cancellationToken) =>

@@ -1,33 +1,35 @@
 using System.Collections.Concurrent;
 using System.Net;
+using EtcdRemediator.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Auth;
 
 /// <summary>
-/// Wrong tokens per client address: after <see cref="Limit"/> in a minute, every request from that
+/// Wrong tokens per client address: after <c>Auth:MaxFailuresPerMinute</c> in a minute, every request from that
 /// address that presents a token is refused with 429 until the minute ends, the right token
 /// included, so guessing gets no answer at all. Requests without a token do not count (the status
 /// page asks before its operator has typed one). Bounded: past <see cref="MaxAddresses"/> addresses
 /// the oldest windows are forgotten.
 /// </summary>
-public sealed class AuthFailures(TimeProvider time)
+public sealed class AuthFailures(TimeProvider time, IOptions<RemediatorOptions> options)
 {
-    public const int Limit = 30;
     public const int MaxAddresses = 10_000;
+    private int Limit => options.Value.Auth.MaxFailuresPerMinute;
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<IPAddress, (DateTimeOffset Start, int Count)> _windows = new();
 
     /// <summary>How long until the address may try again, or null when it may now.</summary>
     public TimeSpan? LockedFor(IPAddress? address)
     {
-        if (address is null || !_windows.TryGetValue(address, out var w)) return null;
+        if (address is null || Limit == 0 || !_windows.TryGetValue(address, out var w)) return null;
         var left = w.Start + Window - time.GetUtcNow();
         return w.Count >= Limit && left > TimeSpan.Zero ? left : null;
     }
 
     public void Failed(IPAddress? address)
     {
-        if (address is null) return; // the in-process test host has no address
+        if (address is null || Limit == 0) return; // the in-process test host has no address
         var now = time.GetUtcNow();
         if (_windows.Count >= MaxAddresses)
             foreach (var stale in _windows.Where(x => x.Value.Start + Window <= now).Select(x => x.Key).ToList())

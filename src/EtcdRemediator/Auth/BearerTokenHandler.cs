@@ -41,7 +41,7 @@ public sealed class BearerTokenHandler(
     }
 
     private sealed class LockedOutException(TimeSpan left)
-        : Exception($"{AuthFailures.Limit} wrong tokens from this address within a minute; try again in {Math.Ceiling(left.TotalSeconds)} s")
+        : Exception($"too many wrong tokens from this address within a minute; try again in {Math.Ceiling(left.TotalSeconds)} s")
     {
         public int RetryAfterSeconds { get; } = Math.Max(1, (int)Math.Ceiling(left.TotalSeconds));
     }

@@ -76,4 +76,7 @@ public sealed record AuthOptions
     /// and `kubectl port-forward`, so a pod without tokens refuses to start.
     /// </summary>
     public bool AllowLoopbackWithoutTokens { get; init; }
+
+    /// <summary>Wrong tokens one client address may present in a minute before it is refused (429) for the rest of it; 0: no limit.</summary>
+    public int MaxFailuresPerMinute { get; init; } = 30;
 }

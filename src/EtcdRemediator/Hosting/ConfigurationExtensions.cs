@@ -34,8 +34,15 @@ public static class ConfigurationExtensions
         builder.Services.TryAddSingleton<Etcd.Talos.TalosConnections>();
         builder.Services.AddSingleton<IValidateOptions<RemediatorOptions>, RemediatorOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
+        // Kestrel accepts any number of connections by default; a service that two clients use
+        // (Alertmanager, an operator) needs few. Kestrel:Limits:* overrides (bound here: Kestrel
+        // itself reads only its endpoints from configuration).
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
+        builder.Services.PostConfigure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxConcurrentConnections ??= MaxConnections);
         return builder;
     }
+
+    public const long MaxConnections = 512;
 
     /// <summary>
     /// Runs the app; a configuration error ends the process with the messages (which name the

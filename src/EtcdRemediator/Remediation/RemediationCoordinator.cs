@@ -20,6 +20,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     private readonly Channel<string> _dryRuns = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, Tracked> _clusters = new(StringComparer.OrdinalIgnoreCase);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _ends = new();
 
     private sealed class Tracked
     {
@@ -28,6 +29,9 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         public RunRequest? FollowUp;
         public RunHistory History = RunHistory.None;
     }
+
+    /// <summary>Dry runs read every member of a cluster: more than this waiting is a client looping, not a person.</summary>
+    public const int MaxWaitingDryRuns = 32;
 
     public const string FollowUpKind = "follow-up";
     public const string AlertTriggerKind = "alert";
@@ -40,12 +44,23 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     /// <summary>Real runs, strongest action first.</summary>
     public RunQueue Queue => _queue;
 
-    /// <summary>Dry runs: read-only, in a lane of their own so they never hold up real work.</summary>
-    public ChannelReader<string> DryRuns => _dryRuns.Reader;
+    private int _dryRunsWaiting;
+
+    /// <summary>The next dry run: read-only, in a lane of their own so they never hold up real work.</summary>
+    public async Task<string> NextDryRunAsync(CancellationToken cancellationToken)
+    {
+        var id = await _dryRuns.Reader.ReadAsync(cancellationToken);
+        Interlocked.Decrement(ref _dryRunsWaiting);
+        return id;
+    }
 
     private async Task EnqueueAsync(RunRecord run, CancellationToken cancellationToken)
     {
-        if (run.DryRun) await _dryRuns.Writer.WriteAsync(run.Id, cancellationToken);
+        if (run.DryRun)
+        {
+            Interlocked.Increment(ref _dryRunsWaiting);
+            await _dryRuns.Writer.WriteAsync(run.Id, cancellationToken);
+        }
         else _queue.Enqueue(run.Id, run.ActionKind);
     }
 
@@ -60,6 +75,9 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         try
         {
             var tracked = Track(request.Cluster);
+            if (request.DryRun && Volatile.Read(ref _dryRunsWaiting) >= MaxWaitingDryRuns)
+                return new SubmitResult(Disposition.Busy, null, $"{MaxWaitingDryRuns} dry runs are waiting already; ask again when they have ended",
+                    time.GetUtcNow().AddSeconds(5));
             if (!request.DryRun && tracked.Active is { } active)
                 return await JoinAsync(tracked, active, request, cancellationToken);
             var now = time.GetUtcNow();
@@ -223,9 +241,18 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         }
     }
 
+    /// <summary>
+    /// Completes when the run ends in this process (its final state is stored by then): what a caller
+    /// that waits for a run awaits, instead of reading the store in a loop. Check the store after
+    /// asking: a run that ended before is never signalled again.
+    /// </summary>
+    public Task WhenEnded(string runId) =>
+        _ends.GetOrAdd(runId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
     public async Task CompleteAsync(RunHandle handle, CancellationToken cancellationToken)
     {
         var run = handle.Current;
+        if (_ends.TryRemove(run.Id, out var ended)) ended.TrySetResult();
         await _lock.WaitAsync(CancellationToken.None);
         RunRequest? followUp;
         try

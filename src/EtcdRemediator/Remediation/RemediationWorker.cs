@@ -38,7 +38,7 @@ public sealed class RemediationWorker(
         var policy = options.Value.Policy;
         await Task.WhenAll(
             LaneAsync(policy.MaxConcurrentClusters, coordinator.Queue.DequeueAsync, stoppingToken),
-            LaneAsync(policy.MaxConcurrentClusters, ct => coordinator.DryRuns.ReadAsync(ct).AsTask(), stoppingToken));
+            LaneAsync(policy.MaxConcurrentClusters, coordinator.NextDryRunAsync, stoppingToken));
     }
 
     /// <summary>

@@ -13,6 +13,8 @@ public enum Disposition
     CircuitOpen,
     /// <summary>Recorded, and starts when the cluster's next maintenance window opens.</summary>
     Deferred,
+    /// <summary>Not recorded: too many dry runs are waiting already (they read every member).</summary>
+    Busy,
 }
 
 public sealed record SubmitResult(Disposition Disposition, RunRecord? Run, string? Reason = null, DateTimeOffset? RetryAfter = null);

@@ -30,7 +30,7 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
         var directory = DirectoryFor(cluster.Name);
         CreatePrivateDirectory(Path.GetFullPath(Settings.Directory));
         CreatePrivateDirectory(directory);
-        EnsureRoom(directory, expectedBytes);
+        using var room = Reserve(directory, expectedBytes);
 
         var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'.'fff'Z'", CultureInfo.InvariantCulture);
         var final = Path.Combine(directory, $"{cluster.Name}-{stamp}-{member.HexId}{Extension}");
@@ -45,7 +45,7 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             string sha256;
             // Snapshots hold every Secret of a Kubernetes cluster: readable by the service's user only.
             await using (var file = new FileStream(part, PrivateFile(FileMode.CreateNew, 1 << 20)))
-            await using (var verifying = new TrailerVerifyingStream(file))
+            await using (var verifying = new TrailerVerifyingStream(file, room.Bytes))
             {
                 using (var behind = new WriteBehindStream(verifying))
                 {
@@ -120,13 +120,36 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             ? [.. Directory.GetFiles(DirectoryFor(cluster), "*" + Extension).Order(StringComparer.Ordinal)]
             : [];
 
-    private void EnsureRoom(string directory, long expectedBytes)
+    private readonly Lock _room = new();
+    private long _reserved;
+
+    /// <summary>
+    /// Room for one snapshot, held until it is written: snapshots of two clusters at once must both
+    /// fit, not each pass the same free-space check. The member's dbSize bounds the stream; 10 % and
+    /// 16 MiB of headroom allow for growth since it was read, and the stream may not pass that.
+    /// </summary>
+    private Reservation Reserve(string directory, long expectedBytes)
     {
-        // The member's dbSize bounds the stream; 10% and 16 MiB of headroom keep the disk usable after.
         var needed = expectedBytes + expectedBytes / 10 + (16L << 20);
-        var available = new DriveInfo(directory).AvailableFreeSpace;
-        if (available < needed)
-            throw new SnapshotException($"not enough free space in {directory} for a snapshot: {available} bytes free, {needed} needed");
+        lock (_room)
+        {
+            var available = new DriveInfo(directory).AvailableFreeSpace - _reserved;
+            if (available < needed)
+                throw new SnapshotException($"not enough free space in {directory} for a snapshot: {available} bytes free" +
+                    (_reserved > 0 ? $" besides the {_reserved} held for snapshots under way" : "") + $", {needed} needed");
+            _reserved += needed;
+        }
+        return new Reservation(this, needed);
+    }
+
+    private sealed class Reservation(SnapshotStore store, long bytes) : IDisposable
+    {
+        public long Bytes => bytes;
+
+        public void Dispose()
+        {
+            lock (store._room) store._reserved -= bytes;
+        }
     }
 
     /// <summary>What the service writes into every sidecar: retention counts only files that carry it.</summary>

@@ -5,8 +5,10 @@ namespace EtcdRemediator.Snapshots;
 /// <summary>
 /// Writes through to a file while hashing everything but the last 32 bytes, which etcd appends as
 /// the sha256 of the rest. Verifies in the same pass as the write: a 1 GB snapshot is read once.
+/// A stream longer than <paramref name="maxBytes"/> (the member's reported size and headroom) is
+/// abandoned: a member that never stops sending must not fill the disk.
 /// </summary>
-public sealed class TrailerVerifyingStream(Stream inner) : Stream
+public sealed class TrailerVerifyingStream(Stream inner, long maxBytes = long.MaxValue) : Stream
 {
     public const int TrailerLength = 32;
 
@@ -31,6 +33,8 @@ public sealed class TrailerVerifyingStream(Stream inner) : Stream
     /// <summary>Everything except the newest 32 bytes goes into the hash; those 32 wait in the tail.</summary>
     private void Track(ReadOnlySpan<byte> data)
     {
+        if (BytesWritten + data.Length > maxBytes)
+            throw new SnapshotException($"the snapshot stream passed {maxBytes} bytes, more than the member's reported size and headroom allow; abandoned");
         BytesWritten += data.Length;
         if (data.Length >= TrailerLength)
         {

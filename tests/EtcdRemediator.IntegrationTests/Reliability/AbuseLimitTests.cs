@@ -5,6 +5,7 @@ using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace EtcdRemediator.IntegrationTests.Reliability;
@@ -84,6 +85,22 @@ public sealed class AbuseLimitTests(ITestOutputHelper output)
         Assert.NotNull(locked.Headers.RetryAfter);
         Assert.Contains("wrong tokens from this address", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("127.0.0.1", service.Output, StringComparison.Ordinal); // the refusals name the client's address
+    }
+
+    [Fact]
+    public async Task KestrelTakesABoundedNumberOfConnectionsUnlessConfiguredOtherwise()
+    {
+        await using var app = new RemediatorApp(RemediatorApp.ForUnreachableCluster());
+        await using var configured = new RemediatorApp(new Dictionary<string, string?>(RemediatorApp.ForUnreachableCluster())
+        {
+            ["Kestrel:Limits:MaxConcurrentConnections"] = "64",
+        });
+
+        Assert.Equal(Hosting.ConfigurationExtensions.MaxConnections, Limit(app));
+        Assert.Equal(64, Limit(configured));
+
+        static long? Limit(RemediatorApp app) =>
+            app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value.Limits.MaxConcurrentConnections;
     }
 
     private static async Task<long> StoredAuditCharsAsync(string data)

@@ -29,6 +29,10 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
             ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
             ["Remediator:Auth:WebhookTokens:0"] = WebhookToken,
             ["Remediator:Auth:OperatorTokens:0"] = OperatorToken,
+            // What is tested is the parser and the validator on every payload, not the limits that
+            // would turn most of them away first (AbuseLimitTests has those).
+            ["Remediator:Alerts:MaxDeliveriesPerSecond"] = "0",
+            ["Remediator:Auth:MaxFailuresPerMinute"] = "0",
         });
         var random = new Random(20261124);
         var cases = Enumerable.Range(0, Count).Select(i => Generate(random, i)).ToList();

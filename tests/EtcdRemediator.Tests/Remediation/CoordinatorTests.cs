@@ -59,6 +59,33 @@ public sealed class CoordinatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DryRunsWaitingAreBoundedAndOneTooManyIsRecordedNowhere()
+    {
+        for (var i = 0; i < RemediationCoordinator.MaxWaitingDryRuns; i++)
+            Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert() with { DryRun = true }, CancellationToken.None)).Disposition);
+
+        var refused = await _coordinator.SubmitAsync(Alert() with { DryRun = true }, CancellationToken.None);
+
+        Assert.Equal((Disposition.Busy, (RunRecord?)null), (refused.Disposition, refused.Run));
+        Assert.Equal(RemediationCoordinator.MaxWaitingDryRuns, (await _store.ListAsync("lab", 1000, CancellationToken.None)).Count);
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition); // real runs are not held up
+    }
+
+    [Fact]
+    public async Task WaitingForARunAwaitsItsEnd()
+    {
+        var submitted = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        var ended = _coordinator.WhenEnded(submitted.Run!.Id);
+        var run = (await _coordinator.BeginAsync(submitted.Run.Id, CancellationToken.None))!;
+        Assert.False(ended.IsCompleted);
+
+        await run.SaveAsync(r => r.Ended(RunStatus.Succeeded, null, _time.GetUtcNow()));
+        await _coordinator.CompleteAsync(run, CancellationToken.None);
+
+        await ended.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task ForceAndDryRunSkipTheCooldown()
     {
         await RunAsync(RunStatus.Succeeded);

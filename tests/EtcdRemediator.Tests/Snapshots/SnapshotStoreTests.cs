@@ -57,6 +57,67 @@ public sealed class SnapshotStoreTests : IDisposable
 
     private static readonly EtcdMember Member = new(0xabc, "m1", MemberAddress.ClientUrl("http://127.0.0.1:2379"), false);
 
+    /// <summary>A member that sends a little and then waits until told to finish (or is cancelled).</summary>
+    private sealed class HeldCluster(byte[] stream) : IEtcdCluster
+    {
+        public TaskCompletionSource Streaming { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Finish { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly StreamingCluster _rest = new(stream);
+
+        public string Name => "held";
+        public IReadOnlyList<string> Endpoints => [];
+        public string Backend => "test";
+        public IKeyValueAccess? KeyValue => null;
+
+        public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
+        {
+            Streaming.TrySetResult();
+            await Finish.Task.WaitAsync(cancellationToken);
+            return await _rest.SnapshotAsync(member, destination, stallTimeout, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+        public EtcdMember? SuccessorOf(EtcdMember leader, EtcdMember preferred, IReadOnlyList<EtcdMember> members) => preferred;
+        public CredentialException? CredentialProblem() => null;
+        public ulong? ClusterId => null;
+    }
+
+    [Fact]
+    public async Task AStreamLongerThanTheMembersReportedSizeAllowsIsAbandonedAndLeavesNoFile()
+    {
+        // The member said 1 MB; it sends 40 MB (more than 10 % and 16 MiB of headroom).
+        var e = await Assert.ThrowsAsync<SnapshotException>(() =>
+            Store().SaveAsync(new StreamingCluster(EtcdStream(40_000_000), chunk: 1 << 20), Member, 1_000_000, corruptAlarm: false, CancellationToken.None));
+
+        Assert.Contains("more than the member's reported size", e.Message);
+        Assert.Empty(Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task TwoSnapshotsAtOnceMustBothFitNotEachPassTheSameFreeSpaceCheck()
+    {
+        var store = Store();
+        // Each claims a bit over half of the free space: either alone fits, both at once do not.
+        var half = new DriveInfo(_dir).AvailableFreeSpace / 2;
+        var first = new HeldCluster(EtcdStream(1000));
+        var held = store.SaveAsync(first, Member, half, corruptAlarm: false, CancellationToken.None);
+        await first.Streaming.Task;
+
+        var e = await Assert.ThrowsAsync<SnapshotException>(() =>
+            store.SaveAsync(new StreamingCluster(EtcdStream(1000)), Member, half, corruptAlarm: false, CancellationToken.None));
+        Assert.Contains("held for snapshots under way", e.Message);
+
+        first.Finish.SetResult();
+        await held;
+        await store.SaveAsync(new StreamingCluster(EtcdStream(1000)), Member, half, corruptAlarm: false, CancellationToken.None); // room again
+    }
+
     [Theory]
     [InlineData(1, false)]
     [InlineData(32, false)]
