@@ -39,9 +39,9 @@ public sealed class AlertIntake(
         {
             foreach (var group in routed.Where(r => r.Route.Kind == RouteKind.Remediate).GroupBy(r => r.Route.Cluster!, StringComparer.OrdinalIgnoreCase))
             {
-                var action = group.Max(r => r.Route.Action!.Value);
+                var action = group.Select(r => r.Route.Action!.Value).Strongest();
                 var alertNames = Bounded(group.Select(r => r.Alert.AlertName).Distinct().ToList());
-                var trigger = new RunTrigger(RemediationCoordinator.AlertTriggerKind, $"{alertNames} via {payload.Receiver ?? "alertmanager"} (group {payload.GroupKey})");
+                var trigger = new RunTrigger(TriggerKind.Alert, $"{alertNames} via {payload.Receiver ?? "alertmanager"} (group {payload.GroupKey})");
                 results[group.Key] = await coordinator.SubmitAsync(new RunRequest(group.Key, action, false, false, trigger), cancellationToken);
             }
 

@@ -48,7 +48,7 @@ public static class RemediationEndpoints
         try
         {
             result = await coordinator.SubmitAsync(
-                new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger(RemediationCoordinator.ManualTriggerKind, who), request.IgnoreThresholds), cancellationToken);
+                new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger(TriggerKind.Manual, who), request.IgnoreThresholds), cancellationToken);
         }
         catch (StoreUnavailableException e)
         {
@@ -69,7 +69,7 @@ public static class RemediationEndpoints
         // Whoever asks for a dry run wants its plan: wait for it (bounded), so one call is enough.
         var ended = await WaitForEndAsync(store, coordinator, time, run.Id, waitFor ?? (run.DryRun ? DryRunWait : TimeSpan.Zero), cancellationToken) ?? run;
         return TypedResults.Accepted($"/api/v1/remediations/{run.Id}",
-            new TriggerAnswer(run.Id, result.Disposition.ToName(), run.Cluster, ended.Action, ended.Status.ToString(), run.DryRun,
+            new TriggerAnswer(run.Id, result.Disposition.ToName(), run.Cluster, ended.Action.ToName(), ended.Status.ToString(), run.DryRun,
                 ended.IsActive ? null : ended.Plan, ended.Status == RunStatus.Deferred ? DeferredReason(ended) : result.Disposition == Disposition.Joined && result.Reason is { } note ? note : ended.Reason,
                 ended.Status == RunStatus.Deferred ? ended.NotBefore : null));
     }

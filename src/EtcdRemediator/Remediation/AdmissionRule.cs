@@ -19,8 +19,8 @@ public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffse
     /// reach that member (the ones it did defragment are no longer over the rule, so none is rewritten twice).
     /// </summary>
     public RunHistory Succeeded(RemediationAction action, DateTimeOffset at, bool leftFragmented = false) => new(
-        action is RemediationAction.Defrag or RemediationAction.Recover && !leftFragmented ? Later(LastRemediationAt, at) : LastRemediationAt,
-        action is RemediationAction.Disarm ? LastSnapshotAt : Later(LastSnapshotAt, at),
+        action.Of().Rewrites && !leftFragmented ? Later(LastRemediationAt, at) : LastRemediationAt,
+        action.Of().CountsAsSnapshot ? Later(LastSnapshotAt, at) : LastSnapshotAt,
         0,
         Later(LastSuccessAt, at),
         LastInterruptedAt);
@@ -49,15 +49,16 @@ public static class AdmissionRule
             return new Refusal(Disposition.CircuitOpen,
                 $"{history.ConsecutiveFailures} consecutive runs of '{cluster}' failed; automatic runs stop until a forced run succeeds");
         // After an interrupted run, the pause an operator keeps between members is kept before the next defragment.
-        if (request.Action is RemediationAction.Defrag or RemediationAction.Recover
+        if (request.Action.Of().Rewrites
             && history.LastInterruptedAt + policy.PauseBetweenMembers is { } resume && resume > now)
             return new Refusal(Disposition.Cooldown,
                 $"a run of '{cluster}' was interrupted at {history.LastInterruptedAt:O}; the pause between members (Policy:PauseBetweenMembers) lasts until {resume:O}", resume);
-        if (request.Trigger.Kind == RemediationCoordinator.FollowUpKind) return null;
-        var (since, what) = request.Action switch
+        var (action, trigger) = (request.Action.Of(), request.Trigger.Kind.Of());
+        if (trigger.JoinedARun) return null;
+        var (since, what) = action switch
         {
-            RemediationAction.Defrag or RemediationAction.Recover => (history.LastRemediationAt, "remediated"),
-            RemediationAction.Snapshot when request.Trigger.Kind == RemediationCoordinator.AlertTriggerKind => (history.LastSnapshotAt, "snapshotted"),
+            { Rewrites: true } => (history.LastRemediationAt, "remediated"),
+            { Snapshot: SnapshotWhen.Always } when trigger.SnapshotsWaitOutCooldown => (history.LastSnapshotAt, "snapshotted"),
             _ => (null, ""),
         };
         if (since + policy.Cooldown is { } until && until > now)
@@ -75,8 +76,8 @@ public static class FollowUpRule
 {
     public static RunRequest? Choose(RunRequest? current, RunRequest joining, RemediationAction running)
     {
-        if (joining.Action <= running) return current;
-        if (current is null || joining.Action > current.Action) return joining;
+        if (!joining.Action.IsStrongerThan(running)) return current;
+        if (current is null || joining.Action.IsStrongerThan(current.Action)) return joining;
         return joining.Action == current.Action && joining.Force && !current.Force ? joining : current;
     }
 }

@@ -17,11 +17,11 @@ public static class DeferralRule
         && window.NextOpensAt is not null
         && !request.DryRun
         && !request.Force
-        && (request.Action == RemediationAction.Defrag || MayWait(request));
+        && (request.Action.Of().Window == WindowRule.Always || MayWait(request));
 
-    /// <summary>A recover that is not answering NOSPACE, asked for by no person.</summary>
+    /// <summary>An action that waits unless NOSPACE is raised (a recover), not answering NOSPACE, asked for by no person.</summary>
     public static bool MayWait(RunRequest request) =>
-        request.Action == RemediationAction.Recover && !request.NoSpace && request.Trigger.Kind != RemediationCoordinator.ManualTriggerKind;
+        request.Action.Of().Window == WindowRule.UnlessNoSpace && !request.NoSpace && !request.Trigger.Kind.Of().ByPerson;
 
     /// <summary>Why a deferred run waits, in the words every answer about it uses.</summary>
     public static string Explain(RunRecord run) =>

@@ -17,13 +17,13 @@ public static class Planner
     /// </summary>
     public static RemediationPlan Plan(ClusterState state, RemediationAction action, PolicyOptions policy, bool ignoreThresholds = false)
     {
-        if (action is RemediationAction.Snapshot or RemediationAction.Disarm)
+        if (!action.Of().Rewrites)
             return new RemediationPlan(PlanVerdict.Proceed, [], null);
         if (SafetyGate.Check(state) is { } refusal)
             return RemediationPlan.Refuse(refusal);
 
         var leader = state.AgreedLeader!.Value;
-        var everyMember = ignoreThresholds || (action == RemediationAction.Recover && state.HasAlarm(AlarmKind.NoSpace));
+        var everyMember = ignoreThresholds || (action.Of().Recovers && state.HasAlarm(AlarmKind.NoSpace));
         var candidates = state.Voting.Where(m => everyMember || Fragmented(m.Status!, policy));
         var ordered = candidates
             .OrderBy(m => m.Member.Id == leader)

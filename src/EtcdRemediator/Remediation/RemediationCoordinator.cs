@@ -33,11 +33,6 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     /// <summary>Dry runs read every member of a cluster: more than this waiting is a client looping, not a person.</summary>
     public const int MaxWaitingDryRuns = 32;
 
-    public const string FollowUpKind = "follow-up";
-    public const string AlertTriggerKind = "alert";
-    public const string ScheduleTriggerKind = "schedule";
-    public const string WatchTriggerKind = "watch";
-    public const string ManualTriggerKind = "manual";
 
     private PolicyOptions Policy => options.Value.Policy;
 
@@ -61,7 +56,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             Interlocked.Increment(ref _dryRunsWaiting);
             await _dryRuns.Writer.WriteAsync(run.Id, cancellationToken);
         }
-        else _queue.Enqueue(run.Id, run.ActionKind);
+        else _queue.Enqueue(run.Id, run.Action);
     }
 
     public async Task<SubmitResult> SubmitAsync(RunRequest request, CancellationToken cancellationToken)
@@ -90,7 +85,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             {
                 Id = NewId(),
                 Cluster = request.Cluster,
-                Action = request.Action.ToName(),
+                Action = request.Action,
                 DryRun = request.DryRun,
                 Force = request.Force,
                 IgnoreThresholds = request.IgnoreThresholds,
@@ -131,14 +126,14 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         if (current.Status is RunStatus.Queued or RunStatus.Deferred)
         {
             // Not started: nothing but this coordinator (under its lock) changes it now.
-            var raised = request.Action > current.ActionKind;
-            var action = raised ? request.Action : current.ActionKind;
+            var raised = request.Action.IsStrongerThan(current.Action);
+            var action = raised ? request.Action : current.Action;
             var release = current.Status == RunStatus.Deferred
                 && !DeferralRule.Defers(request with { Action = action }, calendar.WindowsOf(current.Cluster).StateAt(time.GetUtcNow()));
             var effect = release ? $"released the deferred run{(raised ? $" as {action.ToName()}" : "")}" : raised ? $"raised the action to {action.ToName()}" : null;
             var joined = current.Joined(request.Trigger with { Force = request.Force, Effect = effect }) with
             {
-                Action = action.ToName(),
+                Action = action,
                 Status = release ? RunStatus.Queued : current.Status,
                 NotBefore = release ? null : current.NotBefore, // a released run waits for nothing
                 // A stronger action runs with the force of whoever asked for it, never more.
@@ -153,7 +148,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         {
             // Running: the executor writes it as it goes, and the join with it.
             active.Change(r => r.Joined(request.Trigger with { Force = request.Force }));
-            tracked.FollowUp = FollowUpRule.Choose(tracked.FollowUp, request, current.ActionKind);
+            tracked.FollowUp = FollowUpRule.Choose(tracked.FollowUp, request, current.Action);
         }
         return new SubmitResult(Disposition.Joined, active.Current, dropped);
     }
@@ -190,9 +185,9 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 await handle.SaveAsync(r => r with
                 {
                     Status = RunStatus.Queued, NotBefore = null,
-                    JoinedTriggers = [.. r.JoinedTriggers, new RunTrigger("window", "the maintenance window opened", Effect: "released the deferred run")],
+                    JoinedTriggers = [.. r.JoinedTriggers, new RunTrigger(TriggerKind.Window, "the maintenance window opened", Effect: "released the deferred run")],
                 }, cancellationToken);
-                _queue.Enqueue(run.Id, run.ActionKind);
+                _queue.Enqueue(run.Id, run.Action);
                 logger.LogInformation("Deferred run {RunId} of {Cluster} released: its maintenance window is open", run.Id, run.Cluster);
                 released++;
             }
@@ -274,7 +269,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             await SubmitAsync(next with
             {
                 DryRun = false,
-                Trigger = new RunTrigger(FollowUpKind, $"{next.Trigger.Kind} ({next.Trigger.Source}) asked for {next.Action.ToName()} while run {run.Id} was running"),
+                Trigger = new RunTrigger(TriggerKind.FollowUp, $"{next.Trigger.Kind.ToName()} ({next.Trigger.Source}) asked for {next.Action.ToName()} while run {run.Id} was running"),
             }, cancellationToken);
     }
 
@@ -316,7 +311,7 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         switch (run.Status)
         {
             case RunStatus.Succeeded:
-                tracked.History = history.Succeeded(run.ActionKind, run.FinishedAt ?? run.CreatedAt, leftFragmented: run.LeftFragmented.Count > 0);
+                tracked.History = history.Succeeded(run.Action, run.FinishedAt ?? run.CreatedAt, leftFragmented: run.LeftFragmented.Count > 0);
                 break;
             case RunStatus.NothingToDo:
                 tracked.History = history with { ConsecutiveFailures = 0 };

@@ -33,13 +33,13 @@ public sealed class RunExecutor(
         var run = handle.Current; // who, what and why do not change while it runs
         using var span = telemetry.Source.StartActivity("remediation run", ActivityKind.Internal);
         span?.SetTag("etcd.cluster", run.Cluster);
-        span?.SetTag("remediation.action", run.Action);
+        span?.SetTag("remediation.action", run.Action.ToName());
         span?.SetTag("remediation.run_id", run.Id);
         span?.SetTag("remediation.dry_run", run.DryRun);
-        span?.SetTag("remediation.trigger", $"{run.Trigger.Kind}: {run.Trigger.Source}");
+        span?.SetTag("remediation.trigger", $"{run.Trigger.Kind.ToName()}: {run.Trigger.Source}");
         var steps = new StepRecorder(handle, time, telemetry.Source);
         logger.LogInformation("Run {RunId} for {Cluster} ({Action}{DryRun}) started by {TriggerKind}: {TriggerSource}",
-            run.Id, run.Cluster, run.Action, run.DryRun ? ", dry run" : "", run.Trigger.Kind, run.Trigger.Source);
+            run.Id, run.Cluster, run.Action.ToName(), run.DryRun ? ", dry run" : "", run.Trigger.Kind.ToName(), run.Trigger.Source);
         try
         {
             var cluster = clusters.Find(run.Cluster) ?? throw new RunFailedException($"cluster '{run.Cluster}' is no longer configured");
@@ -65,18 +65,18 @@ public sealed class RunExecutor(
         span?.SetTag("remediation.outcome", run.Status.ToString());
         span?.SetTag("remediation.reclaimed_bytes", run.ReclaimedBytes);
         if (run.Status is RunStatus.Failed or RunStatus.Interrupted) span?.SetStatus(ActivityStatusCode.Error, run.Reason);
-        telemetry.Runs.Add(1, new("cluster", run.Cluster), new("action", run.Action), new("outcome", run.Status.ToString().ToLowerInvariant()));
+        telemetry.Runs.Add(1, new("cluster", run.Cluster), new("action", run.Action.ToName()), new("outcome", run.Status.ToString().ToLowerInvariant()));
         await steps.SaveAsync();
         if (run.Reason is null)
-            logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}; reclaimed {ReclaimedBytes} bytes", run.Id, run.Cluster, run.Action, run.Status, run.ReclaimedBytes);
+            logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}; reclaimed {ReclaimedBytes} bytes", run.Id, run.Cluster, run.Action.ToName(), run.Status, run.ReclaimedBytes);
         else
-            logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}: {Reason}", run.Id, run.Cluster, run.Action, run.Status, run.Reason);
+            logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}: {Reason}", run.Id, run.Cluster, run.Action.ToName(), run.Status, run.Reason);
     }
 
     private async Task<(RunStatus, string?)> RunStepsAsync(IEtcdCluster cluster, StepRecorder steps, CancellationToken ct)
     {
         var run = steps.Run;
-        var action = run.ActionKind;
+        var action = run.Action;
         var state = await steps.RunAsync("inspect", null, async step =>
         {
             var s = await inspector.InspectAsync(cluster, ct);
@@ -103,13 +103,14 @@ public sealed class RunExecutor(
         var noSpace = state.HasAlarm(AlarmKind.NoSpace);
         if (plan.Verdict == PlanVerdict.NothingToDo && !noSpace) return (RunStatus.NothingToDo, plan.Reason);
 
-        var recovering = noSpace || action == RemediationAction.Recover;
+        var recovering = noSpace || action.Of().Recovers;
         var compacts = plan.Members.Count > 0 && ShouldCompact(action) && cluster.KeyValue is not null;
         var quota = recovering ? await ReadQuotaAsync(cluster, state, ct) : null;
 
-        if (action == RemediationAction.Snapshot || plan.Members.Count > 0)
+        var snapshot = action.Of().Snapshot;
+        if (snapshot == SnapshotWhen.Always || (snapshot == SnapshotWhen.BeforeRewriting && plan.Members.Count > 0))
             await SnapshotAsync(cluster, steps, state, ct);
-        if (action == RemediationAction.Snapshot) return (RunStatus.Succeeded, null);
+        if (!action.Of().Verifies) return (RunStatus.Succeeded, null);
 
         if (plan.Members.Count > 0 && ShouldCompact(action))
             await steps.RunAsync("compact", null, async step =>
@@ -209,7 +210,7 @@ public sealed class RunExecutor(
     private bool ShouldCompact(RemediationAction action) => Policy.Compact switch
     {
         CompactMode.Always => true,
-        CompactMode.OnNoSpace => action == RemediationAction.Recover,
+        CompactMode.OnNoSpace => action.Of().Recovers,
         _ => false,
     };
 

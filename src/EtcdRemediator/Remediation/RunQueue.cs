@@ -23,7 +23,7 @@ public sealed class RunQueue : IDisposable
         lock (_items)
         {
             var i = _items.FindIndex(x => x.Id == id);
-            if (i >= 0 && action > _items[i].Action) _items[i] = _items[i] with { Action = action };
+            if (i >= 0 && action.IsStrongerThan(_items[i].Action)) _items[i] = _items[i] with { Action = action };
         }
     }
 
@@ -32,7 +32,7 @@ public sealed class RunQueue : IDisposable
         await _available.WaitAsync(cancellationToken);
         lock (_items)
         {
-            var best = _items.OrderByDescending(x => x.Action).ThenBy(x => x.Order).First();
+            var best = _items.OrderByDescending(x => x.Action.Of().Strength).ThenBy(x => x.Order).First();
             _items.Remove(best);
             return best.Id;
         }

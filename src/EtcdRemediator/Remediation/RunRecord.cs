@@ -29,15 +29,15 @@ public enum StepOutcome
     Skipped,
 }
 
-/// <summary>Who or what asked: "manual" (with the caller) or "alert" (with the alert names).</summary>
+/// <summary>Who or what asked: its kind, and the caller, the alert names, the schedule or the reading.</summary>
 /// <param name="Force">Asked with force (a joined trigger's own; the run's is <see cref="RunRecord.Force"/>).</param>
 /// <param name="Times">How many identical joins this entry stands for.</param>
 /// <param name="Effect">What a joined trigger changed: "released the deferred run", "raised the action to recover".</param>
-public sealed record RunTrigger(string Kind, string Source, bool Force = false, int Times = 1, string? Effect = null)
+public sealed record RunTrigger(TriggerKind Kind, string Source, bool Force = false, int Times = 1, string? Effect = null)
 {
     /// <summary>Worth keeping whatever the count: a person asked, or it changed the run, or it was forced.</summary>
     [JsonIgnore]
-    public bool Notable => Kind == RemediationCoordinator.ManualTriggerKind || Force || Effect is not null;
+    public bool Notable => Kind.Of().ByPerson || Force || Effect is not null;
 }
 
 public sealed record PlannedMember(string Id, string Name, string Endpoint, bool IsLeader, long DbSize, long DbSizeInUse, double FragmentationRatio);
@@ -65,7 +65,7 @@ public sealed record RunRecord
 {
     public required string Id { get; init; }
     public required string Cluster { get; init; }
-    public required string Action { get; init; }
+    public required RemediationAction Action { get; init; }
     public bool DryRun { get; init; }
     public bool Force { get; init; }
     /// <summary>Every voting member is defragmented, whatever its fragmentation (asked for by name).</summary>
@@ -105,8 +105,6 @@ public sealed record RunRecord
     [JsonIgnore]
     public bool IsUnderway => Status is RunStatus.Queued or RunStatus.Running;
 
-    [JsonIgnore]
-    public RemediationAction ActionKind => RemediationActions.TryParse(Action, out var a) ? a : RemediationAction.Snapshot;
 
     /// <summary>This run with one trigger more joined: counted always, merged with its twin, kept when distinct and there is room or it is notable.</summary>
     public RunRecord Joined(RunTrigger trigger)

@@ -30,7 +30,7 @@ public sealed class RunStore(RemediatorDatabase database)
             await WriteAsync(run, json, cancellationToken);
             _unrecorded.TryRemove(run.Id, out _);
             foreach (var (id, pending) in _unrecorded)
-                if (_unrecorded.TryRemove(id, out _)) await WriteAsync(JsonSerializer.Deserialize<RunRecord>(pending, JsonSerializerOptions.Web)!, pending, cancellationToken);
+                if (_unrecorded.TryRemove(id, out _)) await WriteAsync(Parse(pending), pending, cancellationToken);
         }
         catch (StoreUnavailableException)
         {
@@ -55,7 +55,7 @@ public sealed class RunStore(RemediatorDatabase database)
 
     public async Task<RunRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        if (_unrecorded.TryGetValue(id, out var pending)) return JsonSerializer.Deserialize<RunRecord>(pending, JsonSerializerOptions.Web);
+        if (_unrecorded.TryGetValue(id, out var pending)) return Parse(pending);
         return (await QueryAsync("SELECT record FROM runs WHERE id = $id", c => c.Parameters.AddWithValue("$id", id), cancellationToken)).FirstOrDefault();
     }
 
@@ -77,6 +77,25 @@ public sealed class RunStore(RemediatorDatabase database)
 
     private async Task<List<RunRecord>> QueryAsync(string sql, Action<Microsoft.Data.Sqlite.SqliteCommand> bind, CancellationToken cancellationToken) =>
         [.. (await database.QueryTextAsync(sql, bind, cancellationToken, RemediatorDatabase.MaxResponseChars))
-            .Select(json => JsonSerializer.Deserialize<RunRecord>(json, JsonSerializerOptions.Web)!)
-            .Select(run => _unrecorded.TryGetValue(run.Id, out var pending) ? JsonSerializer.Deserialize<RunRecord>(pending, JsonSerializerOptions.Web)! : run)];
+            .Select(Parse)
+            .Select(run => _unrecorded.TryGetValue(run.Id, out var pending) ? Parse(pending) : run)];
+
+    /// <summary>
+    /// A stored run, read strictly: an action, trigger kind or status this version does not know is
+    /// an error naming the run (written by a newer version, or edited), never silently another value.
+    /// </summary>
+    public static RunRecord Parse(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<RunRecord>(json, JsonSerializerOptions.Web) ?? throw new JsonException("the record is null");
+        }
+        catch (JsonException e)
+        {
+            var id = "?";
+            try { id = JsonDocument.Parse(json).RootElement.GetProperty("id").GetString() ?? "?"; }
+            catch (Exception inner) when (inner is JsonException or KeyNotFoundException or InvalidOperationException) { }
+            throw new StoreUnavailableException($"run {id} in the store cannot be read by this version: {e.Message}", e);
+        }
+    }
 }

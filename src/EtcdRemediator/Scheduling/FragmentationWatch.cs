@@ -44,7 +44,7 @@ public sealed class FragmentationWatch(
             readings.Record(new WatchReading(state, await quotas.QuotaOfAsync(cluster, state, QuotaReader.PageMaxAge, stoppingToken)));
             if (!options.Value.Watch.Remediate || WatchRule.Decide(state, options.Value.Policy) is not { } finding) return;
             var result = await coordinator.SubmitAsync(
-                new RunRequest(cluster.Name, finding.Action, DryRun: false, Force: false, new RunTrigger(RemediationCoordinator.WatchTriggerKind, finding.Why),
+                new RunRequest(cluster.Name, finding.Action, DryRun: false, Force: false, new RunTrigger(TriggerKind.Watch, finding.Why),
                     NoSpace: state.HasAlarm(AlarmKind.NoSpace)), stoppingToken);
             // Every interval finds the same member until it is fixed: only a new or deferred run is news.
             var level = result.Disposition is Disposition.Started or Disposition.Deferred ? LogLevel.Information : LogLevel.Debug;

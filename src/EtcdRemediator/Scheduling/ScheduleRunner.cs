@@ -124,7 +124,7 @@ public sealed class ScheduleRunner(
         {
             await MarkAsync(schedule, due, stoppingToken);
             _ = RemediationActions.TryParse(schedule.Action, out var action); // the configuration check has refused others
-            var trigger = new RunTrigger(RemediationCoordinator.ScheduleTriggerKind, $"{schedule}, due {due:O}{note}");
+            var trigger = new RunTrigger(TriggerKind.Schedule, $"{schedule}, due {due:O}{note}");
             var result = await coordinator.SubmitAsync(new RunRequest(schedule.Cluster, action, DryRun: false, Force: false, trigger), stoppingToken);
             logger.LogInformation("{Schedule} of {Cluster} due {Due:O}{Note}: {Disposition} {RunId}{Reason}", schedule, schedule.Cluster, due, note,
                 result.Disposition, result.Run?.Id, result.Reason is null ? "" : $" ({result.Reason})");

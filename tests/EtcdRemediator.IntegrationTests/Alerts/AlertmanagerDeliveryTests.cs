@@ -42,7 +42,7 @@ public sealed class AlertmanagerDeliveryTests
         var run = await service.Client.WaitForRunAsync(Assert.Single(runs).Id);
 
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
-        Assert.Equal("alert", run.Trigger.Kind);
+        Assert.Equal(TriggerKind.Alert, run.Trigger.Kind);
         Assert.Contains("etcdDatabaseHighFragmentationRatio via etcd-remediator", run.Trigger.Source);
         Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
         using var audit = JsonDocument.Parse(await service.Client.GetStringAsync("/api/v1/alerts"));

@@ -63,7 +63,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal("lab", d.GetProperty("cluster").GetString());
         Assert.Equal("defrag", d.GetProperty("action").GetString());
         var run = await _client.GetRunAsync(d.GetProperty("runId").GetString()!);
-        Assert.Equal("alert", run.Trigger.Kind);
+        Assert.Equal(TriggerKind.Alert, run.Trigger.Kind);
         Assert.Contains("etcdDatabaseHighFragmentationRatio", run.Trigger.Source);
     }
 
@@ -79,7 +79,7 @@ public sealed class WebhookTests : IAsyncLifetime
         var all = Dispositions(body);
         Assert.Single(all.Select(d => d.GetProperty("runId").GetString()).Distinct());
         var run = await _client.GetRunAsync(all[0].GetProperty("runId").GetString()!);
-        Assert.Equal("recover", run.Action);
+        Assert.Equal(RemediationAction.Recover, run.Action);
         // As the README says: the first started it, the others joined it.
         Assert.Equal(["started", "joined", "joined"], all.Select(d => d.GetProperty("disposition").GetString()));
     }

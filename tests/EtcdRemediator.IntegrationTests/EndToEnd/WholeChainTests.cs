@@ -73,9 +73,9 @@ public sealed class WholeChainTests(Xunit.Abstractions.ITestOutputHelper output)
         var run = await WaitForAlertRunAsync(chain);
 
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
-        Assert.Equal("alert", run.Trigger.Kind);
+        Assert.Equal(TriggerKind.Alert, run.Trigger.Kind);
         Assert.Contains("etcdDatabaseHighFragmentationRatio", run.Trigger.Source);
-        Assert.Equal("defrag", run.Action);
+        Assert.Equal(RemediationAction.Defrag, run.Action);
         Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
         for (var i = 0; i < 3; i++)
         {
@@ -110,8 +110,8 @@ public sealed class WholeChainTests(Xunit.Abstractions.ITestOutputHelper output)
         await writes;
 
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
-        Assert.Equal("recover", run.Action);
-        Assert.Equal("alert", run.Trigger.Kind);
+        Assert.Equal(RemediationAction.Recover, run.Action);
+        Assert.Equal(TriggerKind.Alert, run.Trigger.Kind);
         Assert.Contains(run.Steps, s => s.Name == "compact");
         Assert.Contains(run.Steps, s => s.Name == "disarm" && s.Outcome == StepOutcome.Succeeded);
         await cluster.PutAsync("after-recovery", "ok");

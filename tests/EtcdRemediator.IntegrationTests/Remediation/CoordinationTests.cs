@@ -48,12 +48,12 @@ public sealed class CoordinationTests
         var run = await client.WaitForRunAsync(first.Id);
 
         Assert.Equal(("joined", first.Id), (second.Disposition, second.Id));
-        Assert.Equal("defrag", run.Action); // a running run is not changed under its feet
+        Assert.Equal(RemediationAction.Defrag, run.Action); // a running run is not changed under its feet
         var followUp = await Poll.UntilAsync(
             async () => JsonSerializer.Deserialize<List<RunRecord>>(await client.GetStringAsync("/api/v1/remediations?cluster=lab"), System.Text.Json.JsonSerializerOptions.Web)!,
-            runs => runs.Any(r => r.Trigger.Kind == "follow-up" && !r.IsActive), TimeSpan.FromMinutes(1), "the follow-up run to end");
-        var recover = Assert.Single(followUp, r => r.Trigger.Kind == "follow-up");
-        Assert.Equal("recover", recover.Action);
+            runs => runs.Any(r => r.Trigger.Kind == TriggerKind.FollowUp && !r.IsActive), TimeSpan.FromMinutes(1), "the follow-up run to end");
+        var recover = Assert.Single(followUp, r => r.Trigger.Kind == TriggerKind.FollowUp);
+        Assert.Equal(RemediationAction.Recover, recover.Action);
         Assert.Contains($"while run {first.Id} was running", recover.Trigger.Source, StringComparison.Ordinal);
     }
 }

@@ -58,7 +58,7 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
             r => r.Any(x => x.Status == RunStatus.NothingToDo) && r.Any(x => x.Status == RunStatus.Succeeded),
             TimeSpan.FromMinutes(2), "a scheduled defrag, then a scheduled run that finds nothing to do");
 
-        Assert.All(runs, r => Assert.Equal("schedule", r.Trigger.Kind));
+        Assert.All(runs, r => Assert.Equal(TriggerKind.Schedule, r.Trigger.Kind));
         var defrag = runs.Single(r => r.Status == RunStatus.Succeeded);
         var idle = runs.Where(r => r.Status == RunStatus.NothingToDo).MinBy(r => r.CreatedAt)!;
         output.WriteLine($"{defrag.Id} {defrag.Trigger.Source}: reclaimed {defrag.ReclaimedBytes}; then {idle.Id}: {idle.Reason}");
@@ -178,7 +178,7 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
 
             var run = Assert.Single(runs);
             Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
-            Assert.Equal("watch", run.Trigger.Kind);
+            Assert.Equal(TriggerKind.Watch, run.Trigger.Kind);
             Assert.Contains("fragmented", run.Trigger.Source, StringComparison.Ordinal);
             Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
             // The next readings show the members compact again, and the watch starts nothing more.

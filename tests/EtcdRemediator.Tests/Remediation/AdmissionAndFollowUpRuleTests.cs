@@ -9,7 +9,7 @@ public sealed class AdmissionAndFollowUpRuleTests
     private static readonly PolicyOptions Policy = new() { Cooldown = TimeSpan.FromMinutes(30), CircuitBreakerThreshold = 3 };
 
     private static RunRequest Request(string kind, RemediationAction action, bool force = false, bool dryRun = false) =>
-        new("lab", action, dryRun, force, new RunTrigger(kind, "test"));
+        new("lab", action, dryRun, force, new RunTrigger(TriggerKinds.Traits.Values.Single(t => t.Name == kind).Kind, "test"));
 
     public static TheoryData<string, RunRequest, int, int?, int?, Disposition?> Admissions => new()
     {

@@ -22,7 +22,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
     public Task DisposeAsync() => _h.DisposeAsync().AsTask();
 
     private static RunRequest Alert(RemediationAction action = RemediationAction.Defrag, bool force = false) =>
-        new("lab", action, DryRun: false, force, new RunTrigger("alert", "etcdDatabaseHighFragmentationRatio"));
+        new("lab", action, DryRun: false, force, new RunTrigger(TriggerKind.Alert, "etcdDatabaseHighFragmentationRatio"));
 
     private async Task<RunRecord> RunAsync(RunStatus outcome, bool force = false, IReadOnlyList<string>? leftFragmented = null)
     {
@@ -101,7 +101,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
 
         Assert.Equal(Disposition.Cooldown, (await _coordinator.SubmitAsync(Alert(RemediationAction.Recover), CancellationToken.None)).Disposition);
         Assert.Equal(Disposition.Cooldown, (await _coordinator.SubmitAsync(Alert(RemediationAction.Snapshot), CancellationToken.None)).Disposition);
-        var manual = await _coordinator.SubmitAsync(Alert(RemediationAction.Snapshot) with { Trigger = new RunTrigger("manual", "operator") }, CancellationToken.None);
+        var manual = await _coordinator.SubmitAsync(Alert(RemediationAction.Snapshot) with { Trigger = new RunTrigger(TriggerKind.Manual, "operator") }, CancellationToken.None);
         Assert.Equal(Disposition.Started, manual.Disposition);
     }
 
@@ -109,14 +109,14 @@ public sealed class CoordinatorTests : IAsyncLifetime
     [Fact]
     public async Task AScheduledSnapshotDoesNotHoldBackADefragButItHoldsBackAlertSnapshots()
     {
-        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, false, new RunTrigger("schedule", "daily")), CancellationToken.None);
+        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, false, new RunTrigger(TriggerKind.Schedule, "daily")), CancellationToken.None);
         var run = (await _coordinator.BeginAsync(snapshot.Run!.Id, CancellationToken.None))!;
         await run.SaveAsync(r => r.Ended(RunStatus.Succeeded, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(run, CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(1));
 
         var alertSnapshot = await _coordinator.SubmitAsync(Alert(RemediationAction.Snapshot), CancellationToken.None);
-        var defrag = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Defrag, false, false, new RunTrigger("watch", "m1 62% fragmented")), CancellationToken.None);
+        var defrag = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Defrag, false, false, new RunTrigger(TriggerKind.Watch, "m1 62% fragmented")), CancellationToken.None);
 
         Assert.Equal(Disposition.Cooldown, alertSnapshot.Disposition);
         Assert.Equal(Disposition.Started, defrag.Disposition);
@@ -168,7 +168,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         Assert.Equal(2, third.Run.JoinedCount);
         // The upgrade changed what the run will do, so it is on disk; a plain join needs no write.
         var stored = await _store.GetAsync(first.Run.Id, CancellationToken.None);
-        Assert.Equal("recover", stored!.Action);
+        Assert.Equal(RemediationAction.Recover, stored!.Action);
     }
 
     [Fact]
@@ -190,15 +190,15 @@ public sealed class CoordinatorTests : IAsyncLifetime
     {
         var first = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
         for (var i = 0; i < 50; i++)
-            await _coordinator.SubmitAsync(Alert() with { Trigger = new RunTrigger("watch", $"reading {i}") }, CancellationToken.None);
+            await _coordinator.SubmitAsync(Alert() with { Trigger = new RunTrigger(TriggerKind.Watch, $"reading {i}") }, CancellationToken.None);
 
-        var forced = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Defrag, false, Force: true, new RunTrigger("manual", "127.0.0.1 curl/8 (operator)")),
+        var forced = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Defrag, false, Force: true, new RunTrigger(TriggerKind.Manual, "127.0.0.1 curl/8 (operator)")),
             CancellationToken.None);
 
         Assert.Equal(51, forced.Run!.JoinedCount);
         Assert.Equal(RunRecord.MaxJoinedKept + 1, forced.Run.JoinedTriggers.Count);
         var kept = forced.Run.JoinedTriggers[^1];
-        Assert.Equal(("manual", true), (kept.Kind, kept.Force));
+        Assert.Equal((TriggerKind.Manual, true), (kept.Kind, kept.Force));
     }
 
     [Fact]
@@ -232,27 +232,27 @@ public sealed class CoordinatorTests : IAsyncLifetime
 
         // The breaker is open for alerts: the alert's follow-up must not run.
         Assert.Null(_coordinator.StateOf("lab").ActiveRunId);
-        Assert.DoesNotContain(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == "follow-up");
+        Assert.DoesNotContain(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == TriggerKind.FollowUp);
     }
 
     [Fact]
     public async Task ATriggerThatJoinsAQueuedRunMeetsTheBreakerAndCannotUpgradeAForcedRun()
     {
         for (var i = 0; i < 3; i++) await RunAsync(RunStatus.Failed, force: true);
-        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, Force: true, new RunTrigger("manual", "operator")), CancellationToken.None);
+        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, Force: true, new RunTrigger(TriggerKind.Manual, "operator")), CancellationToken.None);
 
         var alert = await _coordinator.SubmitAsync(Alert(RemediationAction.Recover), CancellationToken.None);
 
         Assert.Equal(Disposition.CircuitOpen, alert.Disposition);
         var queued = await _store.GetAsync(snapshot.Run!.Id, CancellationToken.None);
-        Assert.Equal(("snapshot", true, 0), (queued!.Action, queued.Force, queued.JoinedCount));
+        Assert.Equal((RemediationAction.Snapshot, true, 0), (queued!.Action, queued.Force, queued.JoinedCount));
     }
 
     [Fact]
     public async Task ATriggerThatJoinsARunningRunMeetsTheCooldownOfWhatItAsksFor()
     {
         await RunAsync(RunStatus.Succeeded);
-        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, false, new RunTrigger("manual", "operator")), CancellationToken.None);
+        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, false, new RunTrigger(TriggerKind.Manual, "operator")), CancellationToken.None);
         var running = (await _coordinator.BeginAsync(snapshot.Run!.Id, CancellationToken.None))!;
 
         var alert = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
@@ -260,20 +260,20 @@ public sealed class CoordinatorTests : IAsyncLifetime
         await _coordinator.CompleteAsync(running, CancellationToken.None);
 
         Assert.Equal(Disposition.Cooldown, alert.Disposition);
-        Assert.DoesNotContain(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == "follow-up");
+        Assert.DoesNotContain(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == TriggerKind.FollowUp);
     }
 
     [Fact]
     public async Task AStrongerActionJoiningAQueuedForcedRunRunsWithTheJoinersOwnForce()
     {
-        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, Force: true, new RunTrigger("manual", "operator")), CancellationToken.None);
+        var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, Force: true, new RunTrigger(TriggerKind.Manual, "operator")), CancellationToken.None);
 
         var alert = await _coordinator.SubmitAsync(Alert(RemediationAction.Recover) with { IgnoreThresholds = true }, CancellationToken.None);
 
         Assert.Equal(Disposition.Joined, alert.Disposition);
         Assert.Contains("ignoreThresholds", alert.Reason);
         var queued = await _store.GetAsync(snapshot.Run!.Id, CancellationToken.None);
-        Assert.Equal(("recover", false), (queued!.Action, queued.Force));
+        Assert.Equal((RemediationAction.Recover, false), (queued!.Action, queued.Force));
     }
 
     [Fact]
@@ -286,9 +286,9 @@ public sealed class CoordinatorTests : IAsyncLifetime
         await running.SaveAsync(r => r.Ended(RunStatus.Succeeded, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(running, CancellationToken.None);
 
-        var followUp = Assert.Single(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == "follow-up");
+        var followUp = Assert.Single(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == TriggerKind.FollowUp);
         Assert.True(followUp.Force);
-        Assert.Equal("recover", followUp.Action);
+        Assert.Equal(RemediationAction.Recover, followUp.Action);
     }
 
     [Theory]

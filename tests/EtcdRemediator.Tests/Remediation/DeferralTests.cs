@@ -34,7 +34,7 @@ public sealed class DeferralTests : IAsyncLifetime
     public Task DisposeAsync() => _h.DisposeAsync().AsTask();
 
     private static RunRequest Request(string kind, RemediationAction action = RemediationAction.Defrag, bool force = false) =>
-        new("lab", action, DryRun: false, force, new RunTrigger(kind, "test"));
+        new("lab", action, DryRun: false, force, new RunTrigger(TriggerKinds.Traits.Values.Single(t => t.Name == kind).Kind, "test"));
 
     /// <summary>What the worker would take next, or null when nothing is queued.</summary>
     private async Task<string?> NextQueuedAsync()
@@ -103,7 +103,7 @@ public sealed class DeferralTests : IAsyncLifetime
 
         Assert.Equal(Disposition.Joined, joined.Disposition);
         var stored = await _store.GetAsync(deferred.Run!.Id, CancellationToken.None);
-        Assert.Equal((RunStatus.Queued, "recover"), (stored!.Status, stored.Action));
+        Assert.Equal((RunStatus.Queued, RemediationAction.Recover), (stored!.Status, stored.Action));
         Assert.Equal(deferred.Run.Id, await NextQueuedAsync());
     }
 
@@ -127,7 +127,7 @@ public sealed class DeferralTests : IAsyncLifetime
 
         Assert.Equal(Disposition.Joined, joined.Disposition);
         var stored = await _store.GetAsync(deferred.Run!.Id, CancellationToken.None);
-        Assert.Equal((RunStatus.Deferred, "recover", (DateTimeOffset?)WindowOpens), (stored!.Status, stored.Action, stored.NotBefore));
+        Assert.Equal((RunStatus.Deferred, RemediationAction.Recover, (DateTimeOffset?)WindowOpens), (stored!.Status, stored.Action, stored.NotBefore));
         Assert.Null(await NextQueuedAsync());
     }
 
@@ -200,8 +200,8 @@ public sealed class DeferralTests : IAsyncLifetime
     {
         var window = new WindowState(true, open, null, WindowOpens);
 
-        Assert.Equal(deferred, DeferralRule.Defers(new RunRequest("lab", action, dryRun, force, new RunTrigger("alert", "t")), window));
-        Assert.False(DeferralRule.Defers(new RunRequest("lab", action, dryRun, force, new RunTrigger("alert", "t"), NoSpace: true), window)
+        Assert.Equal(deferred, DeferralRule.Defers(new RunRequest("lab", action, dryRun, force, new RunTrigger(TriggerKind.Alert, "t")), window));
+        Assert.False(DeferralRule.Defers(new RunRequest("lab", action, dryRun, force, new RunTrigger(TriggerKind.Alert, "t"), NoSpace: true), window)
             && action == RemediationAction.Recover);
     }
 
@@ -231,11 +231,11 @@ public sealed class DeferralTests : IAsyncLifetime
     {
         var deferred = await _coordinator.SubmitAsync(Request("watch"), CancellationToken.None);
 
-        await _coordinator.SubmitAsync(Request("manual", force: true) with { Trigger = new RunTrigger("manual", "127.0.0.1 curl/8.5 (operator)") }, CancellationToken.None);
+        await _coordinator.SubmitAsync(Request("manual", force: true) with { Trigger = new RunTrigger(TriggerKind.Manual, "127.0.0.1 curl/8.5 (operator)") }, CancellationToken.None);
 
         var stored = await _store.GetAsync(deferred.Run!.Id, CancellationToken.None);
         Assert.Equal(RunStatus.Queued, stored!.Status);
         var release = Assert.Single(stored.JoinedTriggers);
-        Assert.Equal(("manual", "127.0.0.1 curl/8.5 (operator)", true, "released the deferred run"), (release.Kind, release.Source, release.Force, release.Effect));
+        Assert.Equal((TriggerKind.Manual, "127.0.0.1 curl/8.5 (operator)", true, "released the deferred run"), (release.Kind, release.Source, release.Force, release.Effect));
     }
 }

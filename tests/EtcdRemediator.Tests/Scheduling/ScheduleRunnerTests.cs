@@ -57,7 +57,7 @@ public sealed class ScheduleRunnerTests : IAsyncLifetime
         {
             var runs = await RunsUntilAsync(r => r.Count > 0);
             var missed = Assert.Single(runs);
-            Assert.Equal(("schedule", RunStatus.Queued), (missed.Trigger.Kind, missed.Status));
+            Assert.Equal((TriggerKind.Schedule, RunStatus.Queued), (missed.Trigger.Kind, missed.Status));
             Assert.Contains("due 2026-11-29T03:00:00", missed.Trigger.Source, StringComparison.Ordinal);
             Assert.Contains("missed while the service was down", missed.Trigger.Source, StringComparison.Ordinal);
             Assert.Equal(Sunday, (await _marks.LoadAsync(CancellationToken.None))[TheSchedule.Key]);

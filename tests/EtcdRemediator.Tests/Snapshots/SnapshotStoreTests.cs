@@ -29,7 +29,8 @@ public sealed class SnapshotStoreTests : IDisposable
         return stream[..^cut];
     }
 
-    private sealed class StreamingCluster(byte[] stream, int chunk = 32 * 1024) : IEtcdCluster
+    /// <param name="before">Awaited before the first byte: a member that holds the stream open until told.</param>
+    private sealed class StreamingCluster(byte[] stream, int chunk = 32 * 1024, Func<CancellationToken, Task>? before = null) : IEtcdCluster
     {
         public string Name => "lab";
         public IReadOnlyList<string> Endpoints => [];
@@ -38,6 +39,7 @@ public sealed class SnapshotStoreTests : IDisposable
 
         public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
         {
+            if (before is not null) await before(cancellationToken);
             for (var offset = 0; offset < stream.Length; offset += chunk)
                 await destination.WriteAsync(stream.AsMemory(offset, Math.Min(chunk, stream.Length - offset)), cancellationToken);
             return new SnapshotStreamInfo(member.Id, 0, stream.Length, null);
@@ -57,37 +59,6 @@ public sealed class SnapshotStoreTests : IDisposable
 
     private static readonly EtcdMember Member = new(0xabc, "m1", MemberAddress.ClientUrl("http://127.0.0.1:2379"), false);
 
-    /// <summary>A member that sends a little and then waits until told to finish (or is cancelled).</summary>
-    private sealed class HeldCluster(byte[] stream) : IEtcdCluster
-    {
-        public TaskCompletionSource Streaming { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public TaskCompletionSource Finish { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly StreamingCluster _rest = new(stream);
-
-        public string Name => "held";
-        public IReadOnlyList<string> Endpoints => [];
-        public string Backend => "test";
-        public IKeyValueAccess? KeyValue => null;
-
-        public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
-        {
-            Streaming.TrySetResult();
-            await Finish.Task.WaitAsync(cancellationToken);
-            return await _rest.SnapshotAsync(member, destination, stallTimeout, cancellationToken);
-        }
-
-        public Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
-        public EtcdMember? SuccessorOf(EtcdMember leader, EtcdMember preferred, IReadOnlyList<EtcdMember> members) => preferred;
-        public CredentialException? CredentialProblem() => null;
-        public ulong? ClusterId => null;
-    }
-
     [Fact]
     public async Task AStreamLongerThanTheMembersReportedSizeAllowsIsAbandonedAndLeavesNoFile()
     {
@@ -105,16 +76,23 @@ public sealed class SnapshotStoreTests : IDisposable
         var store = Store();
         // Each claims a bit over half of the free space: either alone fits, both at once do not.
         var half = new DriveInfo(_dir).AvailableFreeSpace / 2;
-        var first = new HeldCluster(EtcdStream(1000));
+        var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = new StreamingCluster(EtcdStream(1000), before: ct =>
+        {
+            streaming.TrySetResult();
+            return finish.Task.WaitAsync(ct);
+        });
         var held = store.SaveAsync(first, Member, half, corruptAlarm: false, CancellationToken.None);
-        await first.Streaming.Task;
+        await streaming.Task;
 
         var e = await Assert.ThrowsAsync<SnapshotException>(() =>
             store.SaveAsync(new StreamingCluster(EtcdStream(1000)), Member, half, corruptAlarm: false, CancellationToken.None));
         Assert.Contains("held for snapshots under way", e.Message);
 
-        first.Finish.SetResult();
+        finish.SetResult();
         await held;
+        _time.Advance(TimeSpan.FromSeconds(1)); // another file name
         await store.SaveAsync(new StreamingCluster(EtcdStream(1000)), Member, half, corruptAlarm: false, CancellationToken.None); // room again
     }
 

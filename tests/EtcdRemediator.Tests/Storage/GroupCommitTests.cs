@@ -21,7 +21,7 @@ public sealed class GroupCommitTests : IDisposable
 
     private static RunRecord Run(int i) => new()
     {
-        Id = $"r-{i:D5}", Cluster = $"c{i % 7}", Action = "defrag", Trigger = new RunTrigger("alert", "storm"), CreatedAt = DateTimeOffset.UnixEpoch.AddSeconds(i),
+        Id = $"r-{i:D5}", Cluster = $"c{i % 7}", Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "storm"), CreatedAt = DateTimeOffset.UnixEpoch.AddSeconds(i),
     };
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class RetentionTests(Xunit.Abstractions.ITestOutputHelper output) 
             await Task.WhenAll(deliveries);
             await runs.SaveAsync(new RunRecord
             {
-                Id = $"r-{day}", Cluster = "prod", Action = "defrag", Trigger = new RunTrigger("alert", "etcdDatabaseHighFragmentationRatio"),
+                Id = $"r-{day}", Cluster = "prod", Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "etcdDatabaseHighFragmentationRatio"),
                 CreatedAt = time.GetUtcNow(), Status = RunStatus.NothingToDo, FinishedAt = time.GetUtcNow(),
             }, CancellationToken.None);
             time.Advance(TimeSpan.FromDays(1));

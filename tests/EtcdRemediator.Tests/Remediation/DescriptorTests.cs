@@ -1,0 +1,66 @@
+using System.Text.Json;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Storage;
+
+namespace EtcdRemediator.Tests.Remediation;
+
+/// <summary>
+/// One row per action and per trigger kind: a value added to either enum without its row, or with a
+/// name or strength another one has, fails here before any rule can treat it as something else.
+/// </summary>
+public sealed class DescriptorTests
+{
+    public static TheoryData<RemediationAction> Actions => [.. Enum.GetValues<RemediationAction>()];
+
+    public static TheoryData<TriggerKind> Kinds => [.. Enum.GetValues<TriggerKind>()];
+
+    [Theory]
+    [MemberData(nameof(Actions))]
+    public void EveryActionHasItsRowAndItsNameReadsBackAsItself(RemediationAction action)
+    {
+        var traits = action.Of();
+
+        Assert.Equal(action, traits.Action);
+        Assert.True(RemediationActions.TryParse(traits.Name.ToUpperInvariant(), out var parsed) && parsed == action);
+        Assert.Equal($"\"{traits.Name}\"", JsonSerializer.Serialize(action, JsonSerializerOptions.Web));
+        Assert.Contains(traits.Name, RemediationActions.Names);
+        Assert.True(!traits.Rewrites || traits.Snapshot != SnapshotWhen.Never, $"{traits.Name} rewrites members without a snapshot before");
+    }
+
+    [Fact]
+    public void ActionsHaveDistinctNamesAndStrengths()
+    {
+        var rows = Enum.GetValues<RemediationAction>().Select(a => a.Of()).ToList();
+
+        Assert.Equal(rows.Count, rows.Select(r => r.Name).Distinct().Count());
+        Assert.Equal(rows.Count, rows.Select(r => r.Strength).Distinct().Count());
+        Assert.Equal(RemediationAction.Recover, rows.Select(r => r.Action).Strongest()); // NOSPACE first
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void EveryTriggerKindHasItsRowAndIsStoredByItsName(TriggerKind kind)
+    {
+        var traits = kind.Of();
+
+        Assert.Equal(kind, traits.Kind);
+        Assert.Equal($"\"{traits.Name}\"", JsonSerializer.Serialize(kind, JsonSerializerOptions.Web));
+        Assert.Equal(kind, JsonSerializer.Deserialize<TriggerKind>($"\"{traits.Name}\"", JsonSerializerOptions.Web));
+    }
+
+    [Fact]
+    public void AStoredRunWithAnActionThisVersionDoesNotKnowIsAnErrorNamingTheRunNotASnapshot()
+    {
+        var run = new RunRecord
+        {
+            Id = "r-20261126-abcdef12", Cluster = "lab", Action = RemediationAction.Defrag,
+            Trigger = new RunTrigger(TriggerKind.Alert, "etcdDatabaseHighFragmentationRatio"), CreatedAt = DateTimeOffset.UnixEpoch,
+        };
+        var json = JsonSerializer.Serialize(run, JsonSerializerOptions.Web);
+        Assert.Equal(run.Action, RunStore.Parse(json).Action);
+
+        var e = Assert.Throws<StoreUnavailableException>(() => RunStore.Parse(json.Replace("\"defrag\"", "\"rebalance\"", StringComparison.Ordinal)));
+
+        Assert.Contains("r-20261126-abcdef12", e.Message, StringComparison.Ordinal);
+    }
+}
