@@ -5,7 +5,7 @@
 # the etcd-mixin's disk rules (which kube-prometheus-stack already ships) in monitoring/etcd-mixin/,
 # the watch's rules (for clusters whose etcd metrics are not scraped, such as Talos) in
 # monitoring/watch/. Run it after changing a rule file; the test suite fails when a rendered file
-# differs from what this script makes.
+# differs from what this script makes. The Helm release label comes from monitoring/release.
 #   scripts/render-kubernetes-rules.sh [OUTPUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,9 +29,6 @@ render() {
     echo "kind: PrometheusRule"
     echo "metadata:"
     echo "  name: etcd-remediator-$name"
-    echo "  labels:"
-    echo "    # kube-prometheus-stack's Prometheus selects rules by its Helm release label: set yours."
-    echo "    release: kube-prometheus-stack"
     echo "spec:"
     groups "$source" "$group" | sed -e 's/^\(.\)/  \1/'
   } >"$dir/prometheusrule-$name.yaml"
