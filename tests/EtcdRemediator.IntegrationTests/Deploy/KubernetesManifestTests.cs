@@ -192,9 +192,7 @@ public sealed class KubernetesManifestTests
         Assert.Contains($"alertname=~\"{Str(matcher, "value")}\"", example);
         Assert.Equal("http://etcd-remediator.etcd-remediator.svc:8080/api/v1/alerts", Str(webhook, "url"));
         Assert.Equal("8080", Str(manifests.Single("Service"), "spec", "ports", 0, "port"));
-        Assert.Equal("etcd-remediator-tokens", Str(webhook, "httpConfig", "authorization", "credentials", "name"));
-        Assert.Contains(Items(At(manifests.Single("Deployment"), "spec", "template", "spec")!, "volumes"),
-            v => Str(v, "secret", "secretName") == "etcd-remediator-tokens");
+        Assert.Equal("etcd-remediator-webhook-token", Str(webhook, "httpConfig", "authorization", "credentials", "name"));
 
         // As the operator builds Alertmanager's configuration from it, tested with amtool against the
         // labels our rules give the alerts (etcd's series are in kube-system on kubeadm).
