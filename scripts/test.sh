@@ -37,7 +37,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly || { echo "tests: 0 passed, 1 failed"; exit 1; }
+# Locked: every project restores exactly its packages.lock.json (versions and content hashes) or fails.
+dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mode failed (a package differs from packages.lock.json)"; echo "tests: 0 passed, 1 failed"; exit 1; }
+dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore || { echo "tests: 0 passed, 1 failed"; exit 1; }
 
 # counts DIR: "passed failed skipped files" summed over DIR's TRX files.
 counts() {
