@@ -19,24 +19,10 @@ public sealed partial class TokenSecretsTests
     public async Task AlertmanagerIsGivenTheWebhookTokensSecretAndThePodAloneTheOperators(string overlay)
     {
         var manifests = await RenderAsync(overlay);
-        var pod = At(manifests.Single("Deployment"), "spec", "template", "spec")!;
-        var config = manifests.Single("ConfigMap");
         var credentials = At(manifests.Single("AlertmanagerConfig"), "spec", "receivers", 0, "webhookConfigs", 0, "httpConfig", "authorization", "credentials")!;
 
-        // Which Secret each token file of the service comes from.
-        string SecretOf(string tokenFileKey)
-        {
-            var file = Str(config, "data", tokenFileKey)!;
-            var mount = Assert.Single(Items(pod, "containers", 0, "volumeMounts"), m => file.StartsWith(Str(m, "mountPath") + "/", StringComparison.Ordinal));
-            var volume = Assert.Single(Items(pod, "volumes"), v => Str(v, "name") == Str(mount, "name"));
-            var path = file[(Str(mount, "mountPath")!.Length + 1)..];
-            var source = Assert.Single(Items(volume, "projected", "sources"), s => Items(s, "secret", "items").Any(i => Str(i, "path") == path));
-            var item = Assert.Single(Items(source, "secret", "items"));
-            Assert.Equal(path, Str(item, "path"));
-            return $"{Str(source, "secret", "name")}/{Str(item, "key")}";
-        }
-        var webhook = SecretOf("Remediator__Auth__WebhookTokensFile");
-        var operatorToken = SecretOf("Remediator__Auth__OperatorTokensFile");
+        var webhook = SecretOf(manifests, "Remediator__Auth__WebhookTokensFile");
+        var operatorToken = SecretOf(manifests, "Remediator__Auth__OperatorTokensFile");
 
         Assert.Equal(webhook, $"{Str(credentials, "name")}/{Str(credentials, "key")}");
         var operatorSecret = operatorToken.Split('/')[0];
@@ -69,6 +55,48 @@ public sealed partial class TokenSecretsTests
         Assert.All(commands.Where(c => c.Contains("-n etcd-remediator create secret generic etcd-remediator-", StringComparison.Ordinal)), c =>
             Assert.False(c.Contains("webhook.token", StringComparison.Ordinal) && OperatorToken().IsMatch(c), c));
     }
+
+    /// <summary>The Secret and key a token file of the service comes from (its ConfigMap key naming the file), as "secret/key".</summary>
+    private static string SecretOf(Manifests manifests, string tokenFileKey)
+    {
+        var pod = At(manifests.Single("Deployment"), "spec", "template", "spec")!;
+        var file = Str(manifests.Single("ConfigMap"), "data", tokenFileKey)!;
+        var mount = Assert.Single(Items(pod, "containers", 0, "volumeMounts"), m => file.StartsWith(Str(m, "mountPath") + "/", StringComparison.Ordinal));
+        var volume = Assert.Single(Items(pod, "volumes"), v => Str(v, "name") == Str(mount, "name"));
+        var path = file[(Str(mount, "mountPath")!.Length + 1)..];
+        var source = Assert.Single(Items(volume, "projected", "sources"), s => Items(s, "secret", "items").Any(i => Str(i, "path") == path));
+        var item = Assert.Single(Items(source, "secret", "items"));
+        Assert.Equal(path, Str(item, "path"));
+        return $"{Str(source, "secret", "name")}/{Str(item, "key")}";
+    }
+
+    /// <summary>
+    /// The README's way to read the operator token back names the Secret and key the pod reads it
+    /// from, and its jsonpath, run by kubectl on such a Secret, gives the token.
+    /// </summary>
+    [Fact]
+    public async Task TheReadmesReadBackCommandGivesTheOperatorTokenThePodReads()
+    {
+        var manifests = await RenderAsync("overlays/kubeadm");
+        var expected = SecretOf(manifests, "Remediator__Auth__OperatorTokensFile").Split('/');
+        var readme = await File.ReadAllTextAsync(RepoFiles.Path("README.md"));
+        var commands = ReadBack().Matches(readme).Where(m => m.Groups["key"].Value == "operator\\.token").ToList();
+
+        Assert.NotEmpty(commands);
+        Assert.All(commands, c =>
+        {
+            Assert.Equal(Str(manifests.Single("Deployment"), "metadata", "namespace"), c.Groups["ns"].Value);
+            Assert.Equal(expected[0], c.Groups["secret"].Value);
+        });
+        var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var (exit, output) = await Tools.RunAsync("kubectl", "create", "secret", "generic", expected[0], $"--from-literal={expected[1]}={token}",
+            "--dry-run=client", "-o", $"jsonpath={commands[0].Groups["path"].Value}");
+        Assert.True(exit == 0, output);
+        Assert.Equal(token, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(output.Trim())));
+    }
+
+    [GeneratedRegex(@"kubectl -n (?<ns>\S+) get secret (?<secret>\S+) -o jsonpath='(?<path>\{\.data\.(?<key>[^}]+)\})' \| base64 -d")]
+    private static partial Regex ReadBack();
 
     /// <summary>Shell commands, their `\` and `|` continuations joined, `#` prefixes of comment blocks dropped.</summary>
     private static IEnumerable<string> Commands(string text)
