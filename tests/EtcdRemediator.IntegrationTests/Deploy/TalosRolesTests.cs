@@ -9,21 +9,8 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 /// </summary>
 public sealed class TalosRolesTests
 {
-    /// <summary>
-    /// Talos' own authorization of the calls the service makes: machined's `rules` table in
-    /// siderolabs/talos, internal/app/machined/pkg/system/services/machined.go (read at
-    /// ad8823176e75, v1.14.0-beta.1+84; reads for os:reader and os:etcd:backup since 1.9.6 / 1.10.1).
-    /// </summary>
-    private static readonly Dictionary<string, string[]> TalosRules = new()
-    {
-        ["EtcdMemberList"] = ["os:admin", "os:operator", "os:reader", "os:etcd:backup"],
-        ["EtcdStatus"] = ["os:admin", "os:operator", "os:reader", "os:etcd:backup"],
-        ["EtcdAlarmList"] = ["os:admin", "os:operator", "os:reader", "os:etcd:backup"],
-        ["EtcdSnapshot"] = ["os:admin", "os:operator", "os:etcd:backup"],
-        ["EtcdDefragment"] = ["os:admin", "os:operator"],
-        ["EtcdAlarmDisarm"] = ["os:admin", "os:operator"],
-        ["EtcdForfeitLeadership"] = ["os:admin"],
-    };
+    /// <summary>Talos' own authorization of the calls the service makes (machined's rules; the apid stand-in enforces the same).</summary>
+    private static Dictionary<string, string[]> TalosRules => Talos.StandInMachineService.Roles;
 
     /// <summary>The service names these roles when apid refuses a call: they are Talos' own.</summary>
     [Fact]
