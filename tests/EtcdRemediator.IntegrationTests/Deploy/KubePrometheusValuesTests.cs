@@ -90,7 +90,7 @@ public sealed class KubePrometheusValuesTests
             var secret = Assert.Single(secrets).ToString();
             Assert.Contains($"credentials_file: /etc/alertmanager/secrets/{secret}/webhook.token",
                 await File.ReadAllTextAsync(RepoFiles.Path("deploy", "kubernetes", "monitoring", "kube-prometheus-values-routes.yaml")));
-            Assert.NotEqual("etcd-remediator-tokens", secret);
+            Assert.Equal("etcd-remediator-webhook-token", secret);
         }
         finally
         {

@@ -16,7 +16,7 @@ public sealed class KubernetesManifestTests
     /// <summary>APP_UID of Microsoft's .NET runtime images, which docker/Dockerfile runs as (USER $APP_UID).</summary>
     private const string ImageUser = "1654";
 
-    public static TheoryData<string> Kustomizations => ["base", "monitoring", "monitoring/watch", .. Overlays];
+    public static TheoryData<string> Kustomizations => ["base", "monitoring", "monitoring/watch", "monitoring/etcd-mixin", .. Overlays];
 
     public static TheoryData<string> OverlayNames => [.. Overlays];
 
@@ -137,23 +137,30 @@ public sealed class KubernetesManifestTests
             var (renderExit, renderOutput) = await Tools.RunAsync("bash", RepoFiles.Path("scripts", "render-kubernetes-rules.sh"), dir);
             Assert.True(renderExit == 0, renderOutput);
             var rendered = Directory.GetFiles(dir, "prometheusrule-*.yaml", SearchOption.AllDirectories);
-            Assert.Equal(3, rendered.Length);
+            Assert.Equal(4, rendered.Length);
             foreach (var file in rendered)
                 Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoFiles.Path("deploy", "kubernetes", "monitoring"), Path.GetRelativePath(dir, file))), await File.ReadAllTextAsync(file));
 
-            // What kustomize renders carries the same groups; promtool checks and unit-tests them.
-            // The talos overlay has all three: the watch's rules by default, etcd's once its metrics are scraped.
-            var manifests = await RenderAsync("overlays/talos");
+            // What kustomize renders carries every group of the rule files, each once (the talos overlay
+            // has all but the etcd-mixin's, which only its own folder ships); promtool checks and
+            // unit-tests the rule files put together again from them.
+            var groups = (await RenderAsync("overlays/talos")).All("PrometheusRule").Concat((await RenderAsync("monitoring/etcd-mixin")).All("PrometheusRule"))
+                .SelectMany(r => Items(r, "spec", "groups")).ToDictionary(g => Str(g, "name")!);
             var serializer = new SerializerBuilder().Build();
             string[] sources = ["etcd-rules.yml", "remediator-rules.yml", "watch-rules.yml"];
+            var used = 0;
             foreach (var source in sources)
             {
-                var ruleName = $"etcd-remediator-{source.Replace("-rules.yml", "", StringComparison.Ordinal)}";
-                var rule = Assert.Single(manifests.All("PrometheusRule"), r => Str(r, "metadata", "name") == ruleName);
-                var spec = serializer.Serialize(new YamlStream(new YamlDocument(At(rule, "spec")!)).Documents[0].RootNode);
+                var text = await File.ReadAllTextAsync(RepoFiles.Path("docker", "prometheus", source));
+                var file = new DeserializerBuilder().Build().Deserialize<Dictionary<string, List<Dictionary<string, object>>>>(text);
+                var names = file["groups"].Select(g => (string)g["name"]).ToList();
+                used += names.Count;
+                var spec = serializer.Serialize(new YamlStream(new YamlDocument(new YamlMappingNode(
+                    new YamlScalarNode("groups"), new YamlSequenceNode(names.Select(n => groups[n]))))).Documents[0].RootNode);
                 await File.WriteAllTextAsync(Path.Combine(dir, source), spec);
-                Assert.Equal(Canonical(await File.ReadAllTextAsync(RepoFiles.Path("docker", "prometheus", source))), Canonical(spec));
+                Assert.Equal(Canonical(text), Canonical(spec));
             }
+            Assert.Equal(used, groups.Count);
             // Every unit test of the rule files, watch-and-etcd-rules.test.yml (both loaded, as here) included.
             var tests = Directory.GetFiles(RepoFiles.Path("docker", "prometheus"), "*.test.yml").Select(t => Path.Combine(dir, Path.GetFileName(t))).ToArray();
             Assert.Contains(tests, t => Path.GetFileName(t) == "watch-and-etcd-rules.test.yml");
@@ -185,56 +192,21 @@ public sealed class KubernetesManifestTests
         Assert.Contains($"alertname=~\"{Str(matcher, "value")}\"", example);
         Assert.Equal("http://etcd-remediator.etcd-remediator.svc:8080/api/v1/alerts", Str(webhook, "url"));
         Assert.Equal("8080", Str(manifests.Single("Service"), "spec", "ports", 0, "port"));
-        Assert.Equal("etcd-remediator-tokens", Str(webhook, "httpConfig", "authorization", "credentials", "name"));
-        Assert.Contains(Items(At(manifests.Single("Deployment"), "spec", "template", "spec")!, "volumes"),
-            v => Str(v, "secret", "secretName") == "etcd-remediator-tokens");
+        Assert.Equal("etcd-remediator-webhook-token", Str(webhook, "httpConfig", "authorization", "credentials", "name"));
 
         // As the operator builds Alertmanager's configuration from it, tested with amtool against the
         // labels our rules give the alerts (etcd's series are in kube-system on kubeadm).
-        var alertNames = Str(matcher, "value")!.Split('|');
-        foreach (var (strategy, reaches) in new[] { ("None", true), ("OnNamespace", false) })
+        foreach (var (onNamespace, reaches) in new[] { (false, true), (true, false) })
         {
-            var file = Path.Combine(Path.GetTempPath(), $"etcdrem-it-am-{Guid.NewGuid():N}.yml");
-            try
+            var generated = OperatorRoutes.Config(config, onNamespace);
+            foreach (var alert in Str(matcher, "value")!.Split('|'))
             {
-                await File.WriteAllTextAsync(file, OperatorConfig(Str(matcher, "value")!, strategy == "OnNamespace"));
-                foreach (var alert in alertNames)
-                {
-                    var (exit, output) = await Tools.RunAsync("amtool", "config", "routes", "test", "--config.file", file,
-                        $"alertname={alert}", "cluster=prod", "namespace=kube-system", "severity=critical");
-                    Assert.True(exit == 0 || !reaches, output);
-                    Assert.Equal(reaches, output.Contains("etcd-remediator/etcd-remediator/etcd-remediator", StringComparison.Ordinal));
-                }
-                var (_, unrelated) = await Tools.RunAsync("amtool", "config", "routes", "test", "--config.file", file, "alertname=KubePodCrashLooping", "namespace=kube-system");
-                Assert.DoesNotContain("etcd-remediator/", unrelated);
+                var receivers = await OperatorRoutes.ReceiversAsync(generated, $"alertname={alert}", "cluster=prod", "namespace=kube-system", "severity=critical");
+                Assert.Equal(reaches, receivers.Contains("etcd-remediator/etcd-remediator/etcd-remediator", StringComparison.Ordinal));
             }
-            finally
-            {
-                File.Delete(file);
-            }
+            Assert.DoesNotContain("etcd-remediator/", await OperatorRoutes.ReceiversAsync(generated, "alertname=KubePodCrashLooping", "namespace=kube-system"));
         }
     }
-
-    /// <summary>
-    /// What the Prometheus Operator generates for our AlertmanagerConfig: its route under the root,
-    /// receiver named namespace/config/receiver, `continue: true`, and with the OnNamespace strategy
-    /// (the operator's default) a namespace matcher for the config's own namespace.
-    /// </summary>
-    private static string OperatorConfig(string alertNames, bool onNamespace) => $$"""
-        route:
-          receiver: "null"
-          routes:
-            - receiver: etcd-remediator/etcd-remediator/etcd-remediator
-              matchers:
-                {{(onNamespace ? "- namespace=\"etcd-remediator\"" : "")}}
-                - alertname=~"{{alertNames}}"
-              continue: true
-        receivers:
-          - name: "null"
-          - name: etcd-remediator/etcd-remediator/etcd-remediator
-            webhook_configs:
-              - url: http://etcd-remediator.etcd-remediator.svc:8080/api/v1/alerts
-        """;
 
     /// <summary>The same document whatever the key order (kustomize sorts keys): JSON with sorted keys.</summary>
     private static string Canonical(string yaml) =>

@@ -1,5 +1,6 @@
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
 
 namespace EtcdRemediator.IntegrationTests.Deploy;
 
@@ -21,6 +22,26 @@ public sealed class Manifests(string text, IReadOnlyList<YamlMappingNode> object
         var stream = new YamlStream();
         stream.Load(new StringReader(output));
         return new Manifests(output, [.. stream.Documents.Select(d => (YamlMappingNode)d.RootNode)]);
+    }
+
+    /// <summary>
+    /// A user's own kustomization on top of one of ours (the README's way to configure): its
+    /// `resources` replaced by the path to <paramref name="ours"/>, the rest as given.
+    /// </summary>
+    public static async Task<Manifests> RenderUserOverlayAsync(string ours, string userKustomization)
+    {
+        var dir = Directory.CreateTempSubdirectory("etcdrem-it-user-overlay-").FullName;
+        try
+        {
+            var kustomization = new DeserializerBuilder().Build().Deserialize<Dictionary<string, object>>(userKustomization);
+            kustomization["resources"] = new[] { Path.GetRelativePath(dir, RepoFiles.Path("deploy", "kubernetes", ours)) };
+            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), new SerializerBuilder().Build().Serialize(kustomization));
+            return await RenderDirectoryAsync(dir);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     public YamlMappingNode Single(string kind) => Assert.Single(Objects, o => Str(o, "kind") == kind);

@@ -16,32 +16,21 @@ public sealed class PodSecurityAndImageTests
     [MemberData(nameof(OverlayNames))]
     public async Task EveryContainerFollowsTheUsersImagesEntry(string overlay)
     {
-        var dir = Directory.CreateTempSubdirectory("etcdrem-it-user-overlay-").FullName;
-        try
-        {
-            // The README's way: a user's own kustomization on top of ours, setting the image once.
-            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), $"""
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources:
-                  - {Path.GetRelativePath(dir, Infrastructure.RepoFiles.Path("deploy", "kubernetes", overlay))}
-                images:
-                  - name: etcd-remediator
-                    newName: registry.example/x
-                    newTag: "1.2.3"
-                """);
-            var manifests = await RenderDirectoryAsync(dir);
-            var pod = At(manifests.Single("Deployment"), "spec", "template", "spec")!;
+        // The README's way: a user's own kustomization on top of ours, setting the image once.
+        var manifests = await RenderUserOverlayAsync(overlay, """
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            images:
+              - name: etcd-remediator
+                newName: registry.example/x
+                newTag: "1.2.3"
+            """);
+        var pod = At(manifests.Single("Deployment"), "spec", "template", "spec")!;
 
-            var containers = Containers(pod).ToList();
-            Assert.NotEmpty(containers);
-            Assert.All(containers, c => Assert.True(Str(c, "image") == "registry.example/x:1.2.3",
-                $"container {Str(c, "name")} runs image '{Str(c, "image")}', not the one the images entry sets"));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var containers = Containers(pod).ToList();
+        Assert.NotEmpty(containers);
+        Assert.All(containers, c => Assert.True(Str(c, "image") == "registry.example/x:1.2.3",
+            $"container {Str(c, "name")} runs image '{Str(c, "image")}', not the one the images entry sets"));
     }
 
     [Theory]

@@ -21,15 +21,7 @@ public sealed class TalosOverlayTests
     public async Task ItsDefaultsAreTheWatchWithRemediationAWeeklyDefragAndADailySnapshotAndTheConfigurationCheckAcceptsThem()
     {
         var manifests = await RenderAsync(Overlay);
-        var configMap = manifests.Single("ConfigMap");
-        // As the service reads them: environment variables, __ for the configuration's ':'.
-        var values = ((YamlMappingNode)At(configMap, "data")!).Children.ToDictionary(
-            kv => kv.Key.ToString().Replace("__", ":", StringComparison.Ordinal), kv => (string?)kv.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-
-        var check = ConfigurationCheck.Run(new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(RemediatorOptions.Section));
-        Assert.Empty(check.Errors);
-        var options = new RemediatorOptions();
-        check.Normalized.Bind(options);
+        var options = ManifestOptions.Bind(manifests);
 
         var cluster = Assert.Single(options.Clusters);
         Assert.Equal(EtcdBackend.Talos, cluster.Backend);

@@ -9,9 +9,21 @@ public static class Tools
         RunWithInputAsync(null, file, arguments);
 
     /// <summary>The same, with <paramref name="input"/> written to the tool's standard input.</summary>
-    public static async Task<(int ExitCode, string Output)> RunWithInputAsync(string? input, string file, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunWithInputAsync(string? input, string file, params string[] arguments) =>
+        RunAsync(new ProcessStartInfo(file, arguments), input, TimeSpan.FromMinutes(2));
+
+    /// <summary>A longer job (a build, say) in its own working directory with extra environment variables.</summary>
+    public static Task<(int ExitCode, string Output)> RunInAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, string file, params string[] arguments)
     {
-        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
+        var info = new ProcessStartInfo(file, arguments) { WorkingDirectory = workingDirectory };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        return RunAsync(info, null, timeout);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo info, string? input, TimeSpan timeout)
+    {
+        info.RedirectStandardOutput = info.RedirectStandardError = true;
+        info.RedirectStandardInput = input is not null;
         info.Environment["ETCDCTL_API"] = "3";
         using var process = Process.Start(info)!;
         if (input is not null)
@@ -21,7 +33,14 @@ public static class Tools
         }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
         return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -137,8 +137,13 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
             }
     }
 
-    /// <summary>Talos RBAC as of 1.11: which roles (the client certificate's Organization) may call what.</summary>
-    private static readonly Dictionary<string, string[]> Roles = new()
+    /// <summary>
+    /// Talos RBAC: which roles (the client certificate's Organization) may call what, as machined's
+    /// `rules` table in siderolabs/talos, internal/app/machined/pkg/system/services/machined.go, has
+    /// it (read at ad8823176e75, v1.14.0-beta.1+84; the reads for os:reader and os:etcd:backup since
+    /// 1.9.6 / 1.10.1).
+    /// </summary>
+    internal static readonly Dictionary<string, string[]> Roles = new()
     {
         ["EtcdMemberList"] = ["os:admin", "os:operator", "os:reader", "os:etcd:backup"],
         ["EtcdStatus"] = ["os:admin", "os:operator", "os:reader", "os:etcd:backup"],

@@ -1,0 +1,175 @@
+using EtcdRemediator.IntegrationTests.Infrastructure;
+
+namespace EtcdRemediator.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// No Docker engine runs here, so the image's file system is built the way docker/Dockerfile builds
+/// it: its build stage's RUN lines, on a copy of what its COPY lines take from the context, once per
+/// target architecture; then the amd64 output is started as the runtime stage would start it, in a
+/// root of its own (mount and network namespaces, chroot): the runtime stage's RUN lines, the
+/// Dockerfile's WORKDIR, ENV, USER and ENTRYPOINT and nothing else of this machine's environment,
+/// the root read-only but the /data volume and a /tmp in memory (as the Deployment mounts them),
+/// until the Dockerfile's own HEALTHCHECK passes. Drift in any of these fails it.
+/// </summary>
+public sealed class ImageFileSystemTests
+{
+    /// <summary>What the runtime base image (mcr.microsoft.com/dotnet/aspnet) itself sets, under the Dockerfile's ENV.</summary>
+    private static readonly Dictionary<string, string> BaseImageEnvironment = new()
+    {
+        ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ["APP_UID"] = "1654",
+        ["ASPNETCORE_HTTP_PORTS"] = "8080",
+        ["DOTNET_RUNNING_IN_CONTAINER"] = "true",
+    };
+
+    private const ushort ElfX8664 = 62, ElfAArch64 = 183;
+
+    [Fact]
+    public async Task TheImagesFileSystemBuiltForBothArchitecturesServesAsItsUserOnAReadOnlyRoot()
+    {
+        var (_, uid) = await Tools.RunAsync("id", "-u");
+        Assert.True(uid.Trim() == "0", "building the image's root (mount namespace, chroot) needs root, as this project's machines run");
+        var dockerfile = DockerfileStages.Parse(await File.ReadAllTextAsync(RepoFiles.Path("docker", "Dockerfile")));
+        var build = dockerfile.Stage("build");
+        var runtime = dockerfile.Stage("runtime");
+        var work = Directory.CreateTempSubdirectory("etcdrem-it-image-").FullName;
+        try
+        {
+            // COPY --from=build <published> <workdir>: the build stage's output folder.
+            var copy = Assert.Single(runtime, i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=build ", StringComparison.Ordinal)).Arguments.Split(' ');
+            var published = copy[1];
+            // Per architecture, as buildx builds each platform: COPY and RUN in the stage's order.
+            foreach (var arch in new[] { "amd64", "arm64" })
+            {
+                var src = Path.Combine(work, $"src-{arch}");
+                foreach (var instruction in build)
+                    if (instruction.Keyword == "COPY") CopyContext(instruction, src);
+                    else if (instruction.Keyword == "RUN")
+                    {
+                        var command = instruction.Arguments.Replace($" {published} ", $" {Path.Combine(work, arch)} ", StringComparison.Ordinal);
+                        var (exit, output) = await Tools.RunInAsync(src, new Dictionary<string, string> { ["TARGETARCH"] = arch }, TimeSpan.FromMinutes(8), "sh", "-c", command);
+                        Assert.True(exit == 0, $"{arch}: {command}\n{output}");
+                    }
+            }
+
+            AssertNativeCode(Path.Combine(work, "arm64"), ElfAArch64);
+            AssertNativeCode(Path.Combine(work, "amd64"), ElfX8664);
+
+            var (_, said) = await Tools.RunInAsync(work, new Dictionary<string, string>(), TimeSpan.FromMinutes(3),
+                "unshare", "--mount", "--net", "--fork", "bash", "-c", RootScript(runtime, Path.Combine(work, "root"), Path.Combine(work, "amd64"), Path.Combine(work, "service.log")));
+            var lines = said.Split('\n').Select(l => l.Trim()).ToList();
+            Assert.True(lines.Contains("HEALTHY"), said);
+            Assert.Contains($"UID {BaseImageEnvironment["APP_UID"]}", lines);
+            Assert.Contains("APP-READ-ONLY", lines);
+            Assert.Contains("ROOT-READ-ONLY", lines);
+            Assert.Contains("STORE-ON-DATA", lines);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>A COPY from the context into the build stage's WORKDIR, leaving out what .dockerignore names (its **/dir/ and dir/ patterns).</summary>
+    private static void CopyContext(DockerInstruction copy, string workdir)
+    {
+        var ignored = File.ReadAllLines(RepoFiles.Path(".dockerignore")).Select(l => l.Trim())
+            .Where(l => l.EndsWith('/') && !l.StartsWith('#')).Select(l => l.Replace("**/", "", StringComparison.Ordinal).TrimEnd('/')).ToHashSet();
+        var parts = copy.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.False(parts[0].StartsWith("--", StringComparison.Ordinal), $"COPY {copy.Arguments}: the build stage copies from the context only");
+        var destination = Path.Combine(workdir, parts[^1]);
+        foreach (var source in parts[..^1])
+        {
+            var from = RepoFiles.Path(source.TrimEnd('/'));
+            if (File.Exists(from))
+            {
+                Directory.CreateDirectory(destination);
+                File.Copy(from, Path.Combine(destination, Path.GetFileName(from)), overwrite: true);
+                continue;
+            }
+            Assert.True(Directory.Exists(from), $"COPY {source}: not in the build context");
+            foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(from, file);
+                if (relative.Split(Path.DirectorySeparatorChar)[..^1].Any(ignored.Contains)) continue;
+                var target = Path.Combine(destination, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target, overwrite: true);
+            }
+        }
+    }
+
+    /// <summary>Every ELF file of the output is built for <paramref name="machine"/> (the ELF header's e_machine), and there is one.</summary>
+    private static void AssertNativeCode(string output, ushort machine)
+    {
+        var elves = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories)
+            .Select(f => (File: f, Header: Header(f)))
+            .Where(f => f.Header.Length == 20 && f.Header.AsSpan(0, 4).SequenceEqual("\u007FELF"u8))
+            .ToList();
+        Assert.NotEmpty(elves);
+        Assert.All(elves, f => Assert.True(BitConverter.ToUInt16(f.Header, 18) == machine,
+            $"{Path.GetRelativePath(output, f.File)} is for ELF machine {BitConverter.ToUInt16(f.Header, 18)}, not {machine}"));
+    }
+
+    private static byte[] Header(string file)
+    {
+        using var stream = File.OpenRead(file);
+        var header = new byte[20];
+        return stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length ? header : [];
+    }
+
+    /// <summary>
+    /// The runtime stage in a root of its own: this machine's /usr and /etc read-only (the base
+    /// image's userland and .NET runtime stand-in), the published folder copied into WORKDIR as root
+    /// (as COPY leaves it), the stage's RUN lines as root, then /data its own mount (VOLUME), the root
+    /// remounted read-only, a /tmp in memory, and the ENTRYPOINT as USER with only the image's environment.
+    /// </summary>
+    private static string RootScript(IReadOnlyList<DockerInstruction> runtime, string root, string published, string log)
+    {
+        static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        var env = new Dictionary<string, string>(BaseImageEnvironment);
+        foreach (var (key, value) in runtime.Where(i => i.Keyword == "ENV").SelectMany(i => i.EnvPairs())) env[key] = value;
+        var envArgs = string.Join(' ', env.Select(kv => Quote($"{kv.Key}={kv.Value}")));
+        var workdir = Assert.Single(runtime, i => i.Keyword == "WORKDIR").Arguments;
+        var user = Assert.Single(runtime, i => i.Keyword == "USER").Arguments.Replace("$APP_UID", BaseImageEnvironment["APP_UID"], StringComparison.Ordinal);
+        Assert.Matches(@"^\d+$", user);
+        var entrypoint = string.Join(' ', Assert.Single(runtime, i => i.Keyword == "ENTRYPOINT").ExecForm().Select(Quote));
+        var health = string.Join(' ', Assert.Single(runtime, i => i.Keyword == "HEALTHCHECK").ExecForm().Select(Quote));
+        var runs = string.Join('\n', runtime.Where(i => i.Keyword == "RUN").Select(r =>
+            $"chroot \"$root\" /usr/bin/env -i {envArgs} sh -c {Quote($"cd {workdir} && {r.Arguments}")}"));
+        return $$"""
+            set -euo pipefail
+            root={{Quote(root)}}
+            mount --make-rprivate /
+            mkdir -p "$root"/usr "$root"/etc "$root"/proc "$root"/dev "$root"/tmp "$root"{{workdir}}
+            for l in bin lib lib64 sbin; do ln -s usr/$l "$root/$l"; done
+            mount --bind "$root" "$root"
+            mount --rbind /usr "$root/usr" && mount -o remount,bind,ro "$root/usr"
+            mount --bind /etc "$root/etc" && mount -o remount,bind,ro "$root/etc"
+            mount --rbind /dev "$root/dev"
+            mount -t proc proc "$root/proc"
+            cp -r {{Quote(published)}}/. "$root"{{workdir}}/
+            {{runs}}
+            mount --bind "$root/data" "$root/data"
+            mount -o remount,bind,ro "$root"
+            mount -t tmpfs -o size=16m,mode=1777 tmpfs "$root/tmp"
+            ip link set lo up
+            as_user() { chroot --userspec={{user}}:{{user}} "$root" /usr/bin/env -i -C {{workdir}} {{envArgs}} "$@"; }
+            as_user {{entrypoint}} >{{Quote(log)}} 2>&1 &
+            service=$!
+            for i in $(seq 60); do
+              if as_user {{health}} >/dev/null 2>&1; then echo HEALTHY; break; fi
+              kill -0 $service 2>/dev/null || break
+              sleep 1
+            done
+            echo "UID $(as_user id -u)"
+            as_user sh -c 'touch {{workdir}}/probe' 2>/dev/null && echo APP-WRITABLE || echo APP-READ-ONLY
+            as_user sh -c 'touch /probe' 2>/dev/null && echo ROOT-WRITABLE || echo ROOT-READ-ONLY
+            [ -f "$root/data/remediator.db" ] && echo STORE-ON-DATA
+            kill $service 2>/dev/null || true
+            wait $service || true
+            echo '--- the service said:'
+            cat {{Quote(log)}}
+            """;
+    }
+}
