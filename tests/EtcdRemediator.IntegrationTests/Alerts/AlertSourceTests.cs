@@ -31,6 +31,32 @@ public sealed class AlertSourceTests : IAsyncLifetime
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("alerts")[0].Clone();
     }
 
+    /// <summary>
+    /// The manifests' own setting, as kubectl would apply it (base/kustomization.yaml), against the
+    /// labels kube-prometheus-stack's etcd rules give an alert: namespace kube-system, no cluster label.
+    /// </summary>
+    [Theory]
+    [InlineData("kube-system", "started")]
+    [InlineData("etcd-remediator", "started")]
+    [InlineData("team-a", "ignored")]
+    public async Task TheShippedSettingTrustsEtcdsAndOurNamespaceOnly(string ns, string disposition)
+    {
+        var literal = File.ReadAllLines(RepoFiles.Path("deploy", "kubernetes", "base", "kustomization.yaml"))
+            .Select(l => l.Trim().TrimStart('-').Trim()).Single(l => l.StartsWith("Remediator__Alerts__RequireLabels__namespace=", StringComparison.Ordinal));
+        await using var app = new RemediatorApp(new Dictionary<string, string?>(RemediatorApp.ForUnreachableCluster())
+        {
+            ["Remediator:Alerts:RequireLabels:namespace"] = literal[(literal.IndexOf('=', StringComparison.Ordinal) + 1)..],
+        });
+        var alert = Payloads.Alert("etcdDatabaseHighFragmentationRatio", cluster: null,
+            extra: new Dictionary<string, string> { ["namespace"] = ns, ["job"] = "kube-etcd", ["severity"] = "warning" });
+
+        using var response = await app.CreateClient().PostAsync("/api/v1/alerts", new StringContent(Payloads.Delivery(alert), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var d = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("alerts")[0];
+        Assert.Equal(disposition, d.GetProperty("disposition").GetString());
+    }
+
     [Fact]
     public async Task AnAlertFromAnUntrustedNamespaceStartsNothingAndSaysWhy()
     {
