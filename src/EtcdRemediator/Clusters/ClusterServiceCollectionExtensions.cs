@@ -10,6 +10,7 @@ public static class ClusterServiceCollectionExtensions
     public static IServiceCollection AddEtcdClusters(this IServiceCollection services)
     {
         services.TryAddSingleton<Etcd.Talos.TalosConnections>();
+        services.AddShippedBackends();
         services.AddSingleton<EtcdClusterRegistry>();
         services.AddSingleton<ClusterInspector>();
         services.AddSingleton<EtcdClustersHealthCheck>(); // one instance: its answer is kept a few seconds

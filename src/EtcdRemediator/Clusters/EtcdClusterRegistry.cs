@@ -1,6 +1,5 @@
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd.Talos;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Clusters;
@@ -10,15 +9,12 @@ public sealed class EtcdClusterRegistry : IAsyncDisposable
 {
     private readonly Dictionary<string, IEtcdCluster> _clusters;
 
-    public EtcdClusterRegistry(IOptions<RemediatorOptions> options, TalosConnections talos, TimeProvider time)
+    public EtcdClusterRegistry(IOptions<RemediatorOptions> options, IEnumerable<IClusterBackend> backends, TimeProvider time)
     {
         var o = options.Value;
-        _clusters = o.Clusters.ToDictionary(
-            c => c.Name,
-            c => c.Backend == EtcdBackend.Talos
-                ? (IEtcdCluster)new TalosCluster(c, talos.Resolve(c), o.Policy.RequestTimeout, time)
-                : new EtcdGrpcCluster(c, o.Policy.RequestTimeout, time),
-            StringComparer.OrdinalIgnoreCase);
+        var byKind = backends.ToDictionary(b => b.Kind);
+        // The start-up check has refused a cluster whose backend is not registered.
+        _clusters = o.Clusters.ToDictionary(c => c.Name, c => byKind[c.Backend].Create(c, o.Policy, time), StringComparer.OrdinalIgnoreCase);
     }
 
     public IEnumerable<IEtcdCluster> All => _clusters.Values;

@@ -10,8 +10,39 @@ public sealed class EtcdClusterUnavailableException(string cluster, IReadOnlyLis
 /// <summary>A backend refused an operation because it could not be done safely; the message says why.</summary>
 public sealed class UnsafeOperationException(string message) : Exception(message);
 
+/// <summary>
+/// What went wrong with a call, in words every backend maps its own errors onto: the remediation
+/// decides on these, never on a transport's status codes.
+/// </summary>
+public enum EtcdFailure
+{
+    Other,
+    /// <summary>No answer: not reachable, refused, or its node's apid said so.</summary>
+    Unavailable,
+    /// <summary>No answer within the deadline: the member may still be working (a defragment).</summary>
+    TimedOut,
+    /// <summary>The revision asked for is compacted already.</summary>
+    Compacted,
+    /// <summary>etcd auth or Talos' role refused the call.</summary>
+    Unauthorized,
+    /// <summary>Our own credentials are unusable (a key, a certificate, a talosconfig).</summary>
+    Credentials,
+}
+
 public static class EtcdErrors
 {
+    /// <summary>The failure, in the backend-neutral words the remediation decides on.</summary>
+    public static EtcdFailure Classify(Exception e) => e switch
+    {
+        CredentialException => EtcdFailure.Credentials,
+        TimeoutException or RpcException { StatusCode: StatusCode.DeadlineExceeded } => EtcdFailure.TimedOut,
+        // etcd answers a compaction at or below the compacted revision with OutOfRange ("mvcc: required revision has been compacted").
+        RpcException { StatusCode: StatusCode.OutOfRange } => EtcdFailure.Compacted,
+        RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } => EtcdFailure.Unauthorized,
+        EtcdClusterUnavailableException or RpcException { StatusCode: StatusCode.Unavailable } => EtcdFailure.Unavailable,
+        _ => EtcdFailure.Other,
+    };
+
     /// <summary>
     /// Short, human words for an RPC failure, for status rows and run records: what the member did
     /// ("did not answer in time", "refused the connection"), not what .NET's HTTP stack said.

@@ -1,3 +1,4 @@
+using EtcdRemediator.Clusters;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using EtcdRemediator.Etcd;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class ConfigurationExtensions
             })
             .ValidateOnStart();
         builder.Services.TryAddSingleton<Etcd.Talos.TalosConnections>();
+        builder.Services.AddShippedBackends(); // each checks its own part of a cluster's settings
         builder.Services.AddSingleton<IValidateOptions<RemediatorOptions>, RemediatorOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         // Kestrel accepts any number of connections by default; a service that two clients use

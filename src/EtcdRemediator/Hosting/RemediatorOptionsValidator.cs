@@ -11,7 +11,8 @@ namespace EtcdRemediator.Hosting;
 /// Checks the whole configuration at start-up. Every message starts with the full key
 /// (<c>Remediator:Policy:Cooldown</c>), so the operator knows what to fix without reading code.
 /// </summary>
-public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, Etcd.Talos.TalosConnections talos, TimeProvider time) : IValidateOptions<RemediatorOptions>
+public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, Etcd.Talos.TalosConnections talos, IEnumerable<IClusterBackend> backends,
+    TimeProvider time) : IValidateOptions<RemediatorOptions>
 {
     private const string Root = RemediatorOptions.Section;
 
@@ -22,7 +23,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
     {
         // Keys that were unknown or unreadable come first: a value refused there is absent below.
         var warnings = new List<string>();
-        var errors = check.Errors.Concat(Collect(options, talos.Resolve, time.GetUtcNow(), warnings)).ToList();
+        var errors = check.Errors.Concat(Collect(options, talos.Resolve, time.GetUtcNow(), warnings, backends: [.. backends])).ToList();
         Warnings = warnings;
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -32,14 +33,15 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
 
     /// <param name="resolveTalos">How a Talos cluster's talosconfig is read; the service passes the
     /// registry's own (<see cref="Etcd.Talos.TalosConnections"/>), so the file is read once.</param>
+    /// <param name="backends">The registered backends; the shipped ones when null (a test, or a check without the container).</param>
     public static IEnumerable<string> Collect(RemediatorOptions o, Func<ClusterOptions, Etcd.Talos.TalosConnection>? resolveTalos = null,
-        DateTimeOffset? now = null, ICollection<string>? warnings = null, bool? inKubernetes = null)
+        DateTimeOffset? now = null, ICollection<string>? warnings = null, bool? inKubernetes = null, IReadOnlyList<IClusterBackend>? backends = null)
     {
         resolveTalos ??= Etcd.Talos.TalosConnection.Resolve;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < o.Clusters.Count; i++)
         {
-            foreach (var error in ValidateCluster(o.Clusters[i], $"{Root}:Clusters:{i}", resolveTalos))
+            foreach (var error in ValidateCluster(o.Clusters[i], $"{Root}:Clusters:{i}", backends ?? Clusters.ClusterBackends.Shipped(resolveTalos)))
                 yield return error;
             foreach (var error in CredentialCheck.Errors(o.Clusters[i], $"{Root}:Clusters:{i}", resolveTalos, now ?? DateTimeOffset.UtcNow, warnings))
                 yield return error;
@@ -141,52 +143,17 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             yield return $"{key}:Cron: '{cron}' never occurs.";
     }
 
-    private static IEnumerable<string> ValidateTalos(ClusterOptions c, string key, Func<ClusterOptions, Etcd.Talos.TalosConnection> resolve)
-    {
-        if (c.Talos?.ConfigFile is { } file && !File.Exists(file))
-        {
-            yield return $"{key}:Talos:ConfigFile: file '{file}' does not exist.";
-            yield break;
-        }
-        string? problem = null;
-        try
-        {
-            resolve(c);
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or YamlDotNet.Core.YamlException or FormatException)
-        {
-            problem = e.Message;
-        }
-        if (problem is not null) yield return $"{key}:Talos: {problem}.";
-    }
-
-    private static IEnumerable<string> ValidateCluster(ClusterOptions c, string key, Func<ClusterOptions, Etcd.Talos.TalosConnection> resolveTalos)
+    private static IEnumerable<string> ValidateCluster(ClusterOptions c, string key, IReadOnlyList<IClusterBackend> backends)
     {
         if (string.IsNullOrWhiteSpace(c.Name) || !ClusterNamePattern().IsMatch(c.Name))
             yield return $"{key}:Name: '{c.Name}' is not a valid cluster name (letters, digits, '.', '_', '-'; at most 63).";
         if (c.QuotaBackendBytes <= 0)
             yield return $"{key}:QuotaBackendBytes: must be positive (etcd's default is 2147483648).";
-        if (c.Backend == EtcdBackend.Talos)
+        if (backends.FirstOrDefault(b => b.Kind == c.Backend) is not { } backend)
         {
-            foreach (var error in ValidateTalos(c, key, resolveTalos)) yield return error;
+            yield return $"{key}:Backend: '{c.Backend}' is not available in this build; use one of {string.Join(", ", backends.Select(b => b.Kind))}.";
             yield break;
         }
-        if (c.Endpoints.Count == 0)
-            yield return $"{key}:Endpoints: at least one client URL is required, such as https://10.0.0.1:2379.";
-        for (var i = 0; i < c.Endpoints.Count; i++)
-            if (!EtcdEndpoint.TryNormalize(c.Endpoints[i], out _))
-                yield return $"{key}:Endpoints:{i}: '{c.Endpoints[i]}' is not an http:// or https:// URL with a host and port.";
-        if (c.Username is not null && c.Password is null && c.PasswordFile is null)
-            yield return $"{key}:Password: a Username needs a Password or a PasswordFile.";
-        if (c.PasswordFile is { } passwordFile && !File.Exists(passwordFile))
-            yield return $"{key}:PasswordFile: file '{passwordFile}' does not exist.";
-        if (c.Tls is { } tls)
-        {
-            if (tls.CertFile is null != (tls.KeyFile is null))
-                yield return $"{key}:Tls: CertFile and KeyFile go together (a client certificate needs its key).";
-            foreach (var (name, file) in new[] { ("CaFile", tls.CaFile), ("CertFile", tls.CertFile), ("KeyFile", tls.KeyFile) })
-                if (file is not null && !File.Exists(file))
-                    yield return $"{key}:Tls:{name}: file '{file}' does not exist.";
-        }
+        foreach (var error in backend.Validate(c, key)) yield return error;
     }
 }

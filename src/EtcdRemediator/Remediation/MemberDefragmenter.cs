@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
-using Grpc.Core;
 using Polly;
 using EtcdRemediator.Configuration;
 
@@ -59,7 +58,7 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
                 await cluster.DefragmentAsync(target.Member, policy.DefragTimeout, cancellationToken);
                 telemetry.DefragDuration.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("cluster", cluster.Name));
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
+            catch (Exception e) when (EtcdErrors.Classify(e) == EtcdFailure.TimedOut)
             {
                 // Never retried blindly: etcd may still be rewriting the file. Say what the member says now.
                 var now = await ClusterInspector.ReadMemberAsync(cluster, target.Member, reads, cancellationToken);

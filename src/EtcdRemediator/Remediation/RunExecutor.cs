@@ -4,7 +4,6 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Snapshots;
 using EtcdRemediator.Storage;
-using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Polly.Registry;
 using EtcdRemediator.Clusters;
@@ -127,7 +126,7 @@ public sealed class RunExecutor(
                     await keys.CompactAsync(revision, physical: true, Policy.DefragTimeout, ct);
                     step.Detail = $"compacted to revision {revision}";
                 }
-                catch (RpcException e) when (e.StatusCode == StatusCode.OutOfRange)
+                catch (Exception e) when (EtcdErrors.Classify(e) == EtcdFailure.Compacted)
                 {
                     step.Detail = $"already compacted at revision {revision}";
                 }

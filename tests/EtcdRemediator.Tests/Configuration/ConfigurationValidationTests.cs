@@ -125,6 +125,20 @@ public sealed class ConfigurationValidationTests
         Assert.Empty(RemediatorOptionsValidator.Collect(options));
     }
 
+    /// <summary>The check asks the registered backends, not a list of its own: a build without one says so.</summary>
+    [Fact]
+    public void EachBackendChecksItsOwnSettingsAndAnUnregisteredOneIsNamed()
+    {
+        var talos = new RemediatorOptions { Clusters = [new ClusterOptions { Name = "t", Backend = EtcdBackend.Talos }] };
+        var etcd = new RemediatorOptions { Clusters = [new ClusterOptions { Name = "e", Endpoints = ["ftp://x"] }] };
+
+        var unregistered = RemediatorOptionsValidator.Collect(talos, backends: [new EtcdRemediator.Etcd.EtcdV3Backend()]).ToList();
+        var etcdErrors = RemediatorOptionsValidator.Collect(etcd, backends: [new EtcdRemediator.Etcd.EtcdV3Backend()]).ToList();
+
+        Assert.Equal(["Remediator:Clusters:0:Backend: 'Talos' is not available in this build; use one of Etcd."], unregistered);
+        Assert.Contains(etcdErrors, e => e.StartsWith("Remediator:Clusters:0:Endpoints:0: 'ftp://x'", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void TheWatchIsOffUnlessAnIntervalIsGiven()
     {

@@ -1,0 +1,18 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
+using EtcdRemediator.Etcd.Talos;
+
+namespace EtcdRemediator.Clusters;
+
+/// <summary>The backends this build ships: one registration line each.</summary>
+public static class ClusterBackends
+{
+    public static IServiceCollection AddShippedBackends(this IServiceCollection services) =>
+        services
+            .AddClusterBackend<EtcdV3Backend>()
+            .AddClusterBackend<TalosBackend>();
+
+    /// <summary>The same backends without the container: for the start-up check run outside it, and tests.</summary>
+    public static IReadOnlyList<IClusterBackend> Shipped(Func<ClusterOptions, TalosConnection>? resolveTalos = null) =>
+        [new EtcdV3Backend(), new TalosBackend(resolveTalos ?? TalosConnection.Resolve)];
+}

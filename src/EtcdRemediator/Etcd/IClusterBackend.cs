@@ -1,0 +1,30 @@
+using EtcdRemediator.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EtcdRemediator.Etcd;
+
+/// <summary>
+/// One way of reaching etcd (its v3 API directly, Talos' machine API): how its part of a cluster's
+/// configuration is checked and how a client for a cluster is made. The registry and the start-up
+/// check loop over the registered backends; adding one is a folder and a registration line
+/// (<see cref="ClusterBackendRegistration.AddClusterBackend{T}"/>).
+/// </summary>
+public interface IClusterBackend
+{
+    EtcdBackend Kind { get; }
+
+    /// <summary>What is wrong with the backend's own settings of <paramref name="cluster"/>; each message starts with <paramref name="key"/>.</summary>
+    IEnumerable<string> Validate(ClusterOptions cluster, string key);
+
+    IEtcdCluster Create(ClusterOptions cluster, PolicyOptions policy, TimeProvider time);
+}
+
+public static class ClusterBackendRegistration
+{
+    /// <summary>Once per backend, however often it is called (the start-up check and the registry both need them).</summary>
+    public static IServiceCollection AddClusterBackend<T>(this IServiceCollection services) where T : class, IClusterBackend
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IClusterBackend, T>());
+        return services;
+    }
+}
