@@ -1,3 +1,4 @@
+using EtcdRemediator.Advisories;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,7 +28,7 @@ public static class ClusterEndpoints
         {
             var state = coordinator.StateOf(c.Name);
             return new ClusterSummary(c.Name, c.Backend, c.Endpoints, state,
-                ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value.Policy, now));
+                ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value, now));
         }));
     }
 
@@ -42,7 +43,8 @@ public static class ClusterEndpoints
         if (clusters.Find(cluster) is not { } target)
             return Problems.UnknownCluster(cluster);
         var state = await inspector.InspectAsync(target, cancellationToken, retry: false);
-        var view = ClusterStatusView.From(state, await quotas.QuotaOfAsync(target, state, QuotaReader.PageMaxAge, cancellationToken), options.Value.Policy.MinFragmentationRatio);
+        var view = ClusterStatusView.From(state, await quotas.QuotaOfAsync(target, state, QuotaReader.PageMaxAge, cancellationToken), options.Value.Policy.MinFragmentationRatio,
+            options.Value.AcceptedFor(target.Name));
         return WantsText(request)
             ? TypedResults.Text(StatusTable.Render(view), "text/plain; charset=utf-8")
             : TypedResults.Ok(view);

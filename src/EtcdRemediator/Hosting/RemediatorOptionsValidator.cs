@@ -43,6 +43,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             foreach (var error in CredentialCheck.Errors(o.Clusters[i], $"{Root}:Clusters:{i}", resolveTalos, now ?? DateTimeOffset.UtcNow, warnings))
                 yield return error;
             foreach (var error in ValidateCalendar(o.Clusters[i], $"{Root}:Clusters:{i}", o.Policy)) yield return error;
+            foreach (var error in Advisories.AcceptedAdvisoriesCheck.Errors(o.Clusters[i], $"{Root}:Clusters:{i}")) yield return error;
             if (!string.IsNullOrWhiteSpace(o.Clusters[i].Name) && !seen.Add(o.Clusters[i].Name))
                 yield return $"{Root}:Clusters:{i}:Name: '{o.Clusters[i].Name}' is configured twice; cluster names must be unique.";
         }

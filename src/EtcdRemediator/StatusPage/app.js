@@ -123,7 +123,16 @@ function condition(m, status) {
   if (m.quotaPercent >= 80) return { level: "bad", words: `${m.quotaPercent}% of quota` };
   if (status.minFragmentationPercent !== null && m.fragmentationPercent >= status.minFragmentationPercent)
     return { level: "warn", words: `${m.fragmentationPercent}% fragmented` };
+  if ((m.advisories || []).some(a => !a.accepted)) return { level: "warn", words: "etcd advisory" };
   return { level: "ok", words: "healthy" };
+}
+
+// Known defrag defects of the member's etcd release, and what the service does about them.
+function advisoryNotes(m) {
+  return (m.advisories || []).map(a => el("div", { class: "advisory", "data-advisory": a.id },
+    `etcd ${m.version} has a known defrag defect (${a.id}, fixed in ${a.fixedIn}): ${a.summary}. `,
+    a.accepted ? "Accepted for this cluster: defrags go ahead." : "Unforced defrags of this member are refused: upgrade etcd, or accept the advisory in the configuration.",
+    " ", el("a", { href: a.source, rel: "noreferrer" }, "source")));
 }
 
 function membersView(status) {
@@ -144,7 +153,8 @@ function membersView(status) {
         el("div", { class: "used", style: { width: usedWidth + "%" } })),
       el("span", { class: "condition" }, c.words),
       el("span", { class: "size" }, details),
-      problems.length ? el("div", { class: "problem" }, problems.join("; ")) : null);
+      problems.length ? el("div", { class: "problem" }, problems.join("; ")) : null,
+      advisoryNotes(m));
   });
   const clusterProblems = [];
   if (status.error) clusterProblems.push(el("p", { class: "error" }, "The member list cannot be read: " + hexIds(status.error)));
