@@ -18,7 +18,7 @@ public sealed record ClusterMaintenanceView(
     ClusterStatusView? LastWatchReading)
 {
     public static ClusterMaintenanceView From(string cluster, MaintenanceCalendar calendar, ScheduleRunner runner, ClusterRunState state,
-        WatchReadings readings, RemediatorOptions options, DateTimeOffset now) =>
+        WatchReadings readings, RemediatorOptions options, DateTimeOffset now, Func<ulong, MemberForecastView?>? forecastOf = null) =>
         new([.. calendar.SchedulesOf(cluster).Select(s =>
             {
                 var next = runner.NextOf(s);
@@ -28,6 +28,6 @@ public sealed record ClusterMaintenanceView(
             state.DeferredUntil is null ? null : state.ActiveRunId,
             state.DeferredUntil,
             readings.Latest(cluster) is { } reading
-                ? ClusterStatusView.From(reading.State, reading.Quota, options.Policy.MinFragmentationRatio, options.AcceptedFor(cluster))
+                ? ClusterStatusView.From(reading.State, reading.Quota, options.Policy.MinFragmentationRatio, options.AcceptedFor(cluster), forecastOf)
                 : null);
 }

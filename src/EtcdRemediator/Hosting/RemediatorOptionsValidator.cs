@@ -94,6 +94,10 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             yield return $"{Root}:Scheduling:Jitter: must not be negative.";
         if (o.Scheduling.MissedRunGrace < TimeSpan.Zero)
             yield return $"{Root}:Scheduling:MissedRunGrace: must not be negative.";
+        if (o.Forecast.Window < TimeSpan.FromMinutes(1))
+            yield return $"{Root}:Forecast:Window: must be at least 1m (got {o.Forecast.Window}); a forecast needs a few readings to fit.";
+        if (o.Forecast.Horizon <= TimeSpan.Zero)
+            yield return $"{Root}:Forecast:Horizon: must be a positive duration such as 24h.";
 
         foreach (var error in AuthCheck.Errors(o.Auth, $"{Root}:Auth", inKubernetes ?? Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }))
             yield return error;
