@@ -30,6 +30,20 @@ public static class ServiceProcess
         return ManagedProcess.StartAsync(info, url, "/healthz", r => r.IsSuccessStatusCode, "the service");
     }
 
+    /// <summary>A service that should refuse to start, in a data directory of its own (removed afterwards).</summary>
+    public static async Task<(int ExitCode, string[] Lines)> RunUntilExitAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var data = Directory.CreateTempSubdirectory("etcdrem-it-startup-").FullName;
+        try
+        {
+            return await RunUntilExitAsync(data, settings);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     /// <summary>A service that should refuse to start: its exit code and every line it printed.</summary>
     public static async Task<(int ExitCode, string[] Lines)> RunUntilExitAsync(string data, IReadOnlyDictionary<string, string?> settings)
     {
