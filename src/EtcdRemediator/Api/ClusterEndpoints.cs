@@ -1,3 +1,4 @@
+using EtcdRemediator.Advisories;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,14 +21,15 @@ public static class ClusterEndpoints
     }
 
     private static Ok<IEnumerable<ClusterSummary>> ListClusters(EtcdClusterRegistry clusters, RemediationCoordinator coordinator, Calendar.MaintenanceCalendar calendar,
-        Scheduling.ScheduleRunner runner, Scheduling.WatchReadings readings, Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time)
+        Scheduling.ScheduleRunner runner, Scheduling.WatchReadings readings, Forecasting.ForecastBook forecasts,
+        Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time)
     {
         var now = time.GetUtcNow();
         return TypedResults.Ok(clusters.All.Select(c =>
         {
             var state = coordinator.StateOf(c.Name);
             return new ClusterSummary(c.Name, c.Backend, c.Endpoints, state,
-                ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value.Policy, now));
+                ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value, now, MemberForecastView.For(forecasts, c.Name, options.Value, now)));
         }));
     }
 
@@ -36,13 +38,14 @@ public static class ClusterEndpoints
     /// error. Ask for text/plain to get the table a terminal shows well.
     /// </summary>
     private static async Task<Results<Ok<ClusterStatusView>, ContentHttpResult, ProblemHttpResult>> GetStatusAsync(
-        string cluster, HttpRequest request, EtcdClusterRegistry clusters, ClusterInspector inspector, QuotaReader quotas,
-        Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, CancellationToken cancellationToken)
+        string cluster, HttpRequest request, EtcdClusterRegistry clusters, ClusterInspector inspector, QuotaReader quotas, Forecasting.ForecastBook forecasts,
+        Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (clusters.Find(cluster) is not { } target)
             return Problems.UnknownCluster(cluster);
         var state = await inspector.InspectAsync(target, cancellationToken, retry: false);
-        var view = ClusterStatusView.From(state, await quotas.QuotaOfAsync(target, state, QuotaReader.PageMaxAge, cancellationToken), options.Value.Policy.MinFragmentationRatio);
+        var view = ClusterStatusView.From(state, await quotas.QuotaOfAsync(target, state, QuotaReader.PageMaxAge, cancellationToken), options.Value.Policy.MinFragmentationRatio,
+            options.Value.AcceptedFor(target.Name), MemberForecastView.For(forecasts, target.Name, options.Value, time.GetUtcNow()));
         return WantsText(request)
             ? TypedResults.Text(StatusTable.Render(view), "text/plain; charset=utf-8")
             : TypedResults.Ok(view);

@@ -1,3 +1,4 @@
+using EtcdRemediator.Advisories;
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Scheduling;
@@ -17,7 +18,7 @@ public sealed record ClusterMaintenanceView(
     ClusterStatusView? LastWatchReading)
 {
     public static ClusterMaintenanceView From(string cluster, MaintenanceCalendar calendar, ScheduleRunner runner, ClusterRunState state,
-        WatchReadings readings, PolicyOptions policy, DateTimeOffset now) =>
+        WatchReadings readings, RemediatorOptions options, DateTimeOffset now, Func<ulong, MemberForecastView?>? forecastOf = null) =>
         new([.. calendar.SchedulesOf(cluster).Select(s =>
             {
                 var next = runner.NextOf(s);
@@ -26,5 +27,7 @@ public sealed record ClusterMaintenanceView(
             calendar.WindowsOf(cluster).StateAt(now),
             state.DeferredUntil is null ? null : state.ActiveRunId,
             state.DeferredUntil,
-            readings.Latest(cluster) is { } reading ? ClusterStatusView.From(reading.State, reading.Quota, policy.MinFragmentationRatio) : null);
+            readings.Latest(cluster) is { } reading
+                ? ClusterStatusView.From(reading.State, reading.Quota, options.Policy.MinFragmentationRatio, options.AcceptedFor(cluster), forecastOf)
+                : null);
 }

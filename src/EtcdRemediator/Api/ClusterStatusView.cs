@@ -1,3 +1,4 @@
+using EtcdRemediator.Advisories;
 using EtcdRemediator.Etcd;
 
 namespace EtcdRemediator.Api;
@@ -20,7 +21,9 @@ public sealed record MemberStatusRow(
     IReadOnlyList<string> Errors,
     string? Error,
     double? FragmentationPercent = null,
-    double? QuotaPercent = null);
+    double? QuotaPercent = null,
+    IReadOnlyList<MemberAdvisoryView>? Advisories = null,
+    MemberForecastView? Forecast = null);
 
 public sealed record ClusterStatusView(
     string Cluster,
@@ -35,7 +38,10 @@ public sealed record ClusterStatusView(
 {
     /// <param name="quota">The members' quota (etcd's own where it says), for "how full": the real limit.</param>
     /// <param name="minFragmentationRatio">The policy's threshold, so the page can say who is past it.</param>
-    public static ClusterStatusView From(ClusterState state, Remediation.Quota? quota = null, double? minFragmentationRatio = null)
+    /// <param name="acceptedAdvisories">The cluster's <c>AcceptedAdvisories</c>, so each member's advisories say whether they are accepted.</param>
+    /// <param name="forecastOf">Each member's forecast (null: not growing, or no history yet).</param>
+    public static ClusterStatusView From(ClusterState state, Remediation.Quota? quota = null, double? minFragmentationRatio = null,
+        IReadOnlyCollection<string>? acceptedAdvisories = null, Func<ulong, MemberForecastView?>? forecastOf = null)
     {
         var leader = state.AgreedLeader;
         var rows = state.Members.OrderBy(m => m.Member.Name, StringComparer.Ordinal).ThenBy(m => m.Member.Address.Value, StringComparer.Ordinal).Select(m => new MemberStatusRow(
@@ -55,7 +61,9 @@ public sealed record ClusterStatusView(
             Errors: [.. (m.Status?.Errors ?? []).Select(EtcdAlarm.Readable)],
             Error: m.Error,
             FragmentationPercent: m.Status is { DbSize: > 0 } f ? Math.Round(100 * f.FragmentationRatio, 1) : null,
-            QuotaPercent: m.Status is { } q && quota is { Bytes: > 0 } limit ? Math.Round(100.0 * q.DbSize / limit.Bytes, 1) : null));
+            QuotaPercent: m.Status is { } q && quota is { Bytes: > 0 } limit ? Math.Round(100.0 * q.DbSize / limit.Bytes, 1) : null,
+            Advisories: MemberAdvisories.Of(m.Status?.Version, acceptedAdvisories ?? []),
+            Forecast: m.Member.Id == 0 ? null : forecastOf?.Invoke(m.Member.Id)));
         var alarms = state.Alarms.Select(a => $"{a.Name} on {MemberId.ToHex(a.MemberId)}").ToList();
         if (state.AlarmsError is { } alarmsError) alarms.Add($"unreadable ({alarmsError})");
         return new ClusterStatusView(state.Cluster, leader is { } id ? MemberId.ToHex(id) : null, alarms,

@@ -19,7 +19,9 @@ public static class StatusTable
             m.RaftTerm?.ToString(CultureInfo.InvariantCulture) ?? "-",
             m.RaftAppliedIndex?.ToString(CultureInfo.InvariantCulture) ?? "-",
             m.Version ?? "-",
-            string.Join("; ", new[] { m.Error }.Concat(m.Alarms).Concat(m.Errors).Where(e => !string.IsNullOrEmpty(e))),
+            string.Join("; ", new[] { m.Error }.Concat(m.Alarms).Concat(m.Errors)
+                .Concat((m.Advisories ?? []).Select(a => $"advisory {a.Id} (fixed in {a.FixedIn}{(a.Accepted ? ", accepted" : "")})"))
+                .Where(e => !string.IsNullOrEmpty(e))),
         }).ToList();
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         var text = new StringBuilder();

@@ -14,6 +14,7 @@ public sealed record RemediatorOptions
     public AuthOptions Auth { get; init; } = new();
     public WatchOptions Watch { get; init; } = new();
     public SchedulingOptions Scheduling { get; init; } = new();
+    public ForecastOptions Forecast { get; init; } = new();
 }
 
 public sealed record SnapshotOptions

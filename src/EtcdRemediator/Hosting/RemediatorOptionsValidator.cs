@@ -46,6 +46,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             foreach (var error in CredentialCheck.Errors(o.Clusters[i], $"{Root}:Clusters:{i}", resolveTalos, now ?? DateTimeOffset.UtcNow, warnings))
                 yield return error;
             foreach (var error in ValidateCalendar(o.Clusters[i], $"{Root}:Clusters:{i}", o.Policy)) yield return error;
+            foreach (var error in Advisories.AcceptedAdvisoriesCheck.Errors(o.Clusters[i], $"{Root}:Clusters:{i}")) yield return error;
             if (!string.IsNullOrWhiteSpace(o.Clusters[i].Name) && !seen.Add(o.Clusters[i].Name))
                 yield return $"{Root}:Clusters:{i}:Name: '{o.Clusters[i].Name}' is configured twice; cluster names must be unique.";
         }
@@ -105,6 +106,10 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             yield return $"{Root}:Scheduling:Jitter: must not be negative.";
         if (o.Scheduling.MissedRunGrace < TimeSpan.Zero)
             yield return $"{Root}:Scheduling:MissedRunGrace: must not be negative.";
+        if (o.Forecast.Window < TimeSpan.FromMinutes(1))
+            yield return $"{Root}:Forecast:Window: must be at least 1m (got {o.Forecast.Window}); a forecast needs a few readings to fit.";
+        if (o.Forecast.Horizon <= TimeSpan.Zero)
+            yield return $"{Root}:Forecast:Horizon: must be a positive duration such as 24h.";
 
         foreach (var error in AuthCheck.Errors(o.Auth, $"{Root}:Auth", inKubernetes ?? Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }))
             yield return error;

@@ -1,3 +1,4 @@
+using EtcdRemediator.Advisories;
 using EtcdRemediator.Configuration;
 using System.Diagnostics;
 using EtcdRemediator.Etcd;
@@ -86,7 +87,7 @@ public sealed class RunExecutor(
         if (cluster.ClusterId is { } clusterId && snapshots.OtherClusterIn(cluster.Name, clusterId) is { } otherCluster)
             return (RunStatus.Refused, otherCluster);
 
-        var plan = await steps.RunAsync("plan", null, step =>
+        var (plan, planStep) = await steps.RunStepAsync("plan", null, step =>
         {
             var p = Planner.Plan(state, action, Policy, run.IgnoreThresholds);
             step.Outcome = p.Verdict == PlanVerdict.Refused ? StepOutcome.Failed : StepOutcome.Succeeded;
@@ -96,9 +97,12 @@ public sealed class RunExecutor(
             return Task.FromResult(p);
         }, ct);
         steps.Change(r => r with { Plan = plan.Members });
+        var advisories = await ReviewAdvisoriesAsync(steps, planStep, state, plan, ct);
 
         if (plan.Verdict == PlanVerdict.Refused) return (RunStatus.Refused, plan.Reason);
-        if (run.DryRun) return (RunStatus.DryRun, plan.Members.Count == 0 ? plan.Reason ?? "nothing to defragment" : null);
+        if (run.DryRun) return (RunStatus.DryRun, advisories.Refusal is { } wouldRefuse ? $"an unforced run would be refused: {wouldRefuse}"
+            : plan.Members.Count == 0 ? plan.Reason ?? "nothing to defragment" : null);
+        if (advisories.Refusal is { } refusal) return (RunStatus.Refused, refusal);
         var noSpace = state.HasAlarm(AlarmKind.NoSpace);
         if (plan.Verdict == PlanVerdict.NothingToDo && !noSpace) return (RunStatus.NothingToDo, plan.Reason);
 
@@ -186,6 +190,32 @@ public sealed class RunExecutor(
         if (after.HasAlarm(AlarmKind.NoSpace))
             await DisarmAsync(cluster, steps, after, quota ?? await ReadQuotaAsync(cluster, after, ct), ct);
         return (RunStatus.Succeeded, null);
+    }
+
+    /// <summary>
+    /// Planned members on an etcd release with a known defrag defect (<see cref="AdvisoryTable"/>): said in
+    /// the plan step and kept as the record's findings; unaccepted ones also get a step of their own, and
+    /// refuse an unforced run. Accepted ones add no step: the operator has already said yes.
+    /// </summary>
+    private async Task<AdvisoryVerdict> ReviewAdvisoriesAsync(StepRecorder steps, StepRef planStep, ClusterState state, RemediationPlan plan, CancellationToken ct)
+    {
+        var run = steps.Run;
+        var index = options.Value.Clusters.FindIndex(c => c.Name.Equals(run.Cluster, StringComparison.OrdinalIgnoreCase));
+        var verdict = AdvisoryReview.Of(state, plan.Members.Select(m => m.Id), options.Value.AcceptedFor(run.Cluster), run.Force,
+            $"{RemediatorOptions.Section}:Clusters:{Math.Max(index, 0)}:AcceptedAdvisories");
+        if (verdict.Findings.Count == 0) return verdict;
+        steps.Change(r => r with { Advisories = verdict.Findings });
+        steps.Amend(planStep, s => s with { Detail = $"{s.Detail}; {verdict.Describe()}" });
+        if (verdict.Findings.All(f => f.Disposition == AdvisoryDisposition.Accepted)) return verdict;
+        await steps.RunAsync("advisories", null, step =>
+        {
+            step.Outcome = verdict.Refusal is null ? StepOutcome.Succeeded : StepOutcome.Failed;
+            step.Detail = verdict.Describe();
+            return Task.CompletedTask;
+        }, ct);
+        if (verdict.Findings.Any(f => f.Disposition == AdvisoryDisposition.Forced))
+            logger.LogWarning("Run {RunId} for {Cluster} is forced past etcd advisories: {Advisories}", run.Id, run.Cluster, verdict.Describe());
+        return verdict;
     }
 
     /// <summary>

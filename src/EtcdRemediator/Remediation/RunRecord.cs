@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using EtcdRemediator.Advisories;
 using EtcdRemediator.Snapshots;
 
 namespace EtcdRemediator.Remediation;
@@ -89,6 +90,8 @@ public sealed record RunRecord
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public IReadOnlyList<PlannedMember> Plan { get; init; } = [];
+    /// <summary>Planned members on etcd releases with a known defrag defect, and whether each was accepted, forced or refused.</summary>
+    public IReadOnlyList<AdvisoryFinding> Advisories { get; init; } = [];
     public IReadOnlyList<StepRecord> Steps { get; init; } = [];
     public SnapshotRecord? Snapshot { get; init; }
     public long ReclaimedBytes { get; init; }

@@ -20,6 +20,7 @@ public sealed class FragmentationWatch(
     RemediationCoordinator coordinator,
     IOptions<RemediatorOptions> options,
     TimeProvider time,
+    IEnumerable<IWatchObserver> observers,
     ILogger<FragmentationWatch> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -41,7 +42,9 @@ public sealed class FragmentationWatch(
         try
         {
             var state = await inspector.InspectAsync(cluster, stoppingToken, retry: false);
-            readings.Record(new WatchReading(state, await quotas.QuotaOfAsync(cluster, state, QuotaReader.PageMaxAge, stoppingToken)));
+            var reading = new WatchReading(state, await quotas.QuotaOfAsync(cluster, state, QuotaReader.PageMaxAge, stoppingToken));
+            readings.Record(reading);
+            await NotifyAsync(reading, stoppingToken);
             if (!options.Value.Watch.Remediate || WatchRule.Decide(state, options.Value.Policy) is not { } finding) return;
             var result = await coordinator.SubmitAsync(
                 new RunRequest(cluster.Name, finding.Action, DryRun: false, Force: false, new RunTrigger(TriggerKind.Watch, finding.Why),
@@ -54,6 +57,22 @@ public sealed class FragmentationWatch(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning("Watch of {Cluster} failed this time: {Error}", cluster.Name, e.Message);
+        }
+    }
+
+    /// <summary>An observer that fails (the store cannot write) costs its own work, never the watch's decision.</summary>
+    private async Task NotifyAsync(WatchReading reading, CancellationToken stoppingToken)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.ObserveAsync(reading, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Watch of {Cluster}: {Observer} could not take the reading: {Error}", reading.State.Cluster, observer.GetType().Name, e.Message);
+            }
         }
     }
 }

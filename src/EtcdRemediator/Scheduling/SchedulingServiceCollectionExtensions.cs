@@ -11,6 +11,7 @@ public static class SchedulingServiceCollectionExtensions
         services.AddSingleton<WatchReadings>();
         services.AddHostedService<FragmentationWatch>();
         services.AddHostedService<MaintenanceMetrics>();
+        services.AddHostedService<AdvisoryMetrics>();
         return services;
     }
 }

@@ -14,6 +14,7 @@ public static class StatusPageEndpoints
     [
         ("/", "index.html", "text/html; charset=utf-8"),
         ("/status-page/app.js", "app.js", "text/javascript; charset=utf-8"),
+        ("/status-page/chart.js", "chart.js", "text/javascript; charset=utf-8"),
         ("/status-page/app.css", "app.css", "text/css; charset=utf-8"),
     ];
 

@@ -123,7 +123,27 @@ function condition(m, status) {
   if (m.quotaPercent >= 80) return { level: "bad", words: `${m.quotaPercent}% of quota` };
   if (status.minFragmentationPercent !== null && m.fragmentationPercent >= status.minFragmentationPercent)
     return { level: "warn", words: `${m.fragmentationPercent}% fragmented` };
+  if (m.forecast?.withinHorizon) return { level: "warn", words: "quota at " + when(m.forecast.quotaReachedAt) };
+  if ((m.advisories || []).some(a => !a.accepted)) return { level: "warn", words: "etcd advisory" };
   return { level: "ok", words: "healthy" };
+}
+
+// When the member's file reaches its quota at the present growth, and what would help.
+function forecastNote(m) {
+  const f = m.forecast;
+  if (!f) return null;
+  const remedy = f.cause === "data"
+    ? "the data in use grows: a defrag will not help; raise --quota-backend-bytes or find what writes"
+    : "the file grows while the data does not: a defrag gives the space back";
+  return el("div", { class: f.withinHorizon ? "forecast-note near" : "forecast-note" }, `Reaches its quota ${when(f.quotaReachedAt)} at this growth: ${remedy}.`);
+}
+
+// Known defrag defects of the member's etcd release, and what the service does about them.
+function advisoryNotes(m) {
+  return (m.advisories || []).map(a => el("div", { class: "advisory", "data-advisory": a.id },
+    `etcd ${m.version} has a known defrag defect (${a.id}, fixed in ${a.fixedIn}): ${a.summary}. `,
+    a.accepted ? "Accepted for this cluster: defrags go ahead." : "Unforced defrags of this member are refused: upgrade etcd, or accept the advisory in the configuration.",
+    " ", el("a", { href: a.source, rel: "noreferrer" }, "source")));
 }
 
 function membersView(status) {
@@ -144,7 +164,9 @@ function membersView(status) {
         el("div", { class: "used", style: { width: usedWidth + "%" } })),
       el("span", { class: "condition" }, c.words),
       el("span", { class: "size" }, details),
-      problems.length ? el("div", { class: "problem" }, problems.join("; ")) : null);
+      problems.length ? el("div", { class: "problem" }, problems.join("; ")) : null,
+      forecastNote(m),
+      advisoryNotes(m));
   });
   const clusterProblems = [];
   if (status.error) clusterProblems.push(el("p", { class: "error" }, "The member list cannot be read: " + hexIds(status.error)));
@@ -196,10 +218,23 @@ async function start(cluster, forced) {
   refreshNow();
 }
 
+// The last day of history, read at most every 30 s per cluster: it changes at the watch's pace.
+const histories = new Map();
+const historyMaxAgeMs = 30000;
+async function historyOf(cluster) {
+  const cached = histories.get(cluster);
+  if (cached && Date.now() - cached.at < historyMaxAgeMs) return cached.history;
+  const since = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+  const history = await api(`/api/v1/clusters/${encodeURIComponent(cluster)}/history?since=${encodeURIComponent(since)}`);
+  histories.set(cluster, { at: Date.now(), history });
+  return history;
+}
+
 async function clusterView(cluster) {
-  const [status, runs] = await Promise.all([
+  const [status, runs, history] = await Promise.all([
     api(`/api/v1/clusters/${encodeURIComponent(cluster.name)}/status`),
     api(`/api/v1/remediations?cluster=${encodeURIComponent(cluster.name)}&limit=10`),
+    historyOf(cluster.name),
   ]);
   return el("section", { class: "cluster", "data-cluster": cluster.name },
     el("div", { class: "cluster-head" },
@@ -209,6 +244,7 @@ async function clusterView(cluster) {
         el("button", { type: "button", class: "danger forced-run", onclick: () => start(cluster.name, true) }, "Forced defrag"))),
     maintenanceView(cluster.maintenance),
     el("h3", {}, "Members"), membersView(status),
+    el("h3", {}, "Database size over time"), sizeChart(history, status, runs),
     el("h3", {}, "Recent runs"), runsView(runs));
 }
 

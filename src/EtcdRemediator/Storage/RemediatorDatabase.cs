@@ -43,6 +43,18 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         CREATE TABLE IF NOT EXISTS schedule_marks (
             key TEXT PRIMARY KEY,
             due_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS member_samples (
+            cluster TEXT NOT NULL,
+            hourly INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            member_id INTEGER NOT NULL,
+            member_name TEXT NOT NULL,
+            db_size INTEGER NOT NULL,
+            db_size_in_use INTEGER NOT NULL,
+            quota INTEGER NOT NULL,
+            leader INTEGER NOT NULL,
+            alarms INTEGER NOT NULL,
+            PRIMARY KEY (cluster, hourly, at, member_id)) WITHOUT ROWID;
         """;
 
     private string? _connectionString;
@@ -193,6 +205,34 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
     /// (its file gone, the disk failing) is a <see cref="StoreUnavailableException"/>, as for writes.</summary>
     public async Task<List<string>> QueryTextAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, int maxChars = int.MaxValue)
     {
+        var rows = new List<string>();
+        var chars = 0L;
+        await ReadAsync(sql, bind, reader =>
+        {
+            var row = reader.GetString(0);
+            chars += row.Length;
+            if (rows.Count > 0 && chars > maxChars) return false;
+            rows.Add(row);
+            return chars < maxChars;
+        }, cancellationToken);
+        return rows;
+    }
+
+    /// <summary>Every row, as <paramref name="read"/> makes it: for stores whose rows are columns, not one JSON text.</summary>
+    public async Task<List<T>> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        await ReadAsync(sql, bind, reader =>
+        {
+            rows.Add(read(reader));
+            return true;
+        }, cancellationToken);
+        return rows;
+    }
+
+    /// <summary>Reads rows while <paramref name="row"/> says to go on; an unreadable store is a <see cref="StoreUnavailableException"/>.</summary>
+    private async Task ReadAsync(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, bool> row, CancellationToken cancellationToken)
+    {
         try
         {
             await using var connection = await ConnectAsync(cancellationToken);
@@ -200,16 +240,9 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
             command.CommandText = sql;
             bind(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<string>();
-            var chars = 0L;
-            while (chars < maxChars && await reader.ReadAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken) && row(reader))
             {
-                var row = reader.GetString(0);
-                chars += row.Length;
-                if (rows.Count > 0 && chars > maxChars) break;
-                rows.Add(row);
             }
-            return rows;
         }
         catch (SqliteException e)
         {

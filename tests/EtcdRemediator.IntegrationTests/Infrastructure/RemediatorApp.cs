@@ -26,6 +26,7 @@ public sealed class RemediatorApp : WebApplicationFactory<Program>
             ["Remediator:Policy:Cooldown"] = "00:30:00",
         };
         foreach (var (key, value) in settings) _settings[key] = value;
+        EtcdUnderTest.AcceptAdvisories(_settings);
     }
 
     public string DataDirectory { get; }
@@ -37,6 +38,7 @@ public sealed class RemediatorApp : WebApplicationFactory<Program>
         for (var i = 0; i < cluster.Endpoints.Count; i++)
             settings[$"Remediator:Clusters:0:Endpoints:{i}"] = cluster.Endpoints[i];
         if (quota is { } q) settings["Remediator:Clusters:0:QuotaBackendBytes"] = q.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        EtcdUnderTest.AcceptAdvisories(settings); // for a service a test starts itself
         return settings;
     }
 

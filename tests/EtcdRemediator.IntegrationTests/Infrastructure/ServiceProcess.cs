@@ -24,8 +24,24 @@ public static class ServiceProcess
             WorkingDirectory = AppContext.BaseDirectory,
         };
         info.Environment.Remove("KUBERNETES_SERVICE_HOST"); // a CI runner in a pod: only a test that sets it means it
-        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        var accepting = new Dictionary<string, string?>(settings);
+        EtcdUnderTest.AcceptAdvisories(accepting);
+        foreach (var (key, value) in accepting) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         return ManagedProcess.StartAsync(info, url, "/healthz", r => r.IsSuccessStatusCode, "the service");
+    }
+
+    /// <summary>A service that should refuse to start, in a data directory of its own (removed afterwards).</summary>
+    public static async Task<(int ExitCode, string[] Lines)> RunUntilExitAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var data = Directory.CreateTempSubdirectory("etcdrem-it-startup-").FullName;
+        try
+        {
+            return await RunUntilExitAsync(data, settings);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     /// <summary>A service that should refuse to start: its exit code and every line it printed.</summary>

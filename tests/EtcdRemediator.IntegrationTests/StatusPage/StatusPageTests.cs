@@ -101,7 +101,7 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         Directory.Delete(data, recursive: true);
     }
 
-    private static T Script<T>(IWebDriver driver, string script) => (T)((IJavaScriptExecutor)driver).ExecuteScript(script)!;
+    internal static T Script<T>(IWebDriver driver, string script) => (T)((IJavaScriptExecutor)driver).ExecuteScript(script)!;
 
     /// <summary>Every member row of the lab cluster as strings, read in one go from the live page.</summary>
     private static List<Dictionary<string, string>> Rows(IWebDriver driver) =>
@@ -132,7 +132,7 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         });
 
     /// <summary>Debian's chromium and chromedriver, given by path: nothing is downloaded.</summary>
-    private static ChromeDriver Chromium(string profile)
+    internal static ChromeDriver Chromium(string profile)
     {
         var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",

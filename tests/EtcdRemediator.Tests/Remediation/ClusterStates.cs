@@ -12,10 +12,10 @@ public sealed class ClusterStates
 
     public static ClusterStates Cluster() => new();
 
-    public ClusterStates Member(ulong id, long sizeMb, long inUseMb, bool learner = false, ulong? seesLeader = null)
+    public ClusterStates Member(ulong id, long sizeMb, long inUseMb, bool learner = false, ulong? seesLeader = null, string version = "3.4.23")
     {
         var member = new EtcdMember(id, $"m{id}", MemberAddress.ClientUrl($"http://127.0.0.1:{2378 + (int)id}"), learner);
-        var status = new MemberStatus(id, "3.4.23", sizeMb << 20, inUseMb << 20, seesLeader ?? _leader, 2, 100, 100, learner, [], 0);
+        var status = new MemberStatus(id, version, sizeMb << 20, inUseMb << 20, seesLeader ?? _leader, 2, 100, 100, learner, [], 0);
         _members.Add(new MemberState(member, status, null));
         return this;
     }

@@ -1,0 +1,15 @@
+using EtcdRemediator.Scheduling;
+
+namespace EtcdRemediator.Forecasting;
+
+public static class ForecastingServiceCollectionExtensions
+{
+    /// <summary>Forecasts from the history. After AddHistory: observers are told in the order they were added.</summary>
+    public static IServiceCollection AddForecasting(this IServiceCollection services)
+    {
+        services.AddSingleton<ForecastBook>();
+        services.AddSingleton<IWatchObserver>(sp => sp.GetRequiredService<ForecastBook>());
+        services.AddHostedService<ForecastMetrics>();
+        return services;
+    }
+}

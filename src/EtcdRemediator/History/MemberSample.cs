@@ -1,0 +1,21 @@
+using EtcdRemediator.Etcd;
+
+namespace EtcdRemediator.History;
+
+/// <summary>
+/// One member as the watch read it (or an hour's mean of such readings): what a chart and a forecast
+/// need. <see cref="Alarms"/> is a set of bits (<see cref="AlarmBits"/>), so an hour's mean keeps
+/// every alarm seen in it.
+/// </summary>
+public sealed record MemberSample(ulong MemberId, string MemberName, DateTimeOffset At, long DbSize, long DbSizeInUse, long Quota, bool Leader, int Alarms);
+
+public static class AlarmBits
+{
+    public const int NoSpace = 1, Corrupt = 2;
+
+    public static int Of(IEnumerable<EtcdAlarm> alarms) =>
+        alarms.Aggregate(0, (bits, a) => bits | a.Kind switch { AlarmKind.NoSpace => NoSpace, AlarmKind.Corrupt => Corrupt, _ => 0 });
+
+    public static IReadOnlyList<string> Names(int bits) =>
+        [.. new[] { (NoSpace, "NOSPACE"), (Corrupt, "CORRUPT") }.Where(x => (bits & x.Item1) != 0).Select(x => x.Item2)];
+}

@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using EtcdRemediator.Advisories;
+using EtcdRemediator.Api;
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.IntegrationTests.Advisories;
+
+/// <summary>
+/// Known defrag defects of the etcd release under test, on real members: whatever the release, the
+/// service says exactly what the table says about it. On Debian's 3.4.23 two advisories cover it; on
+/// 3.5.30 none does, and the same steps then show a run that goes ahead without a word.
+/// </summary>
+public sealed class AdvisoryTests
+{
+    private static IReadOnlyList<string> Expected => [.. AdvisoryTable.Affecting(EtcdUnderTest.Release).Select(a => a.Id)];
+
+    /// <summary>The cluster with no advisory accepted: the service decides as a production one would.</summary>
+    private static Dictionary<string, string?> Unaccepted(EtcdTestCluster cluster)
+    {
+        var settings = RemediatorApp.ForCluster(cluster);
+        foreach (var key in settings.Keys.Where(k => k.Contains(":AcceptedAdvisories", StringComparison.Ordinal)).ToList()) settings.Remove(key);
+        settings["Remediator:Clusters:0:AcceptedAdvisories"] = null; // this test says what is accepted: nothing
+        settings["Remediator:Watch:Interval"] = "1s";
+        return settings;
+    }
+
+    [Fact]
+    public async Task StatusMetricsAndRunsSayWhatTheTableSaysOfTheReleaseUnderTest()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await using var app = new RemediatorApp(Unaccepted(cluster));
+        var client = app.CreateClient();
+
+        var status = (await client.GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status"))!;
+        Assert.All(status.Members, m =>
+        {
+            Assert.Equal(EtcdUnderTest.Release, m.Version);
+            Assert.Equal(Expected, m.Advisories!.Select(a => a.Id));
+            Assert.All(m.Advisories!, a => Assert.False(a.Accepted));
+        });
+        var metrics = await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
+            text => text.Contains("etcd_remediator_watch_last_read_timestamp_seconds", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the watch's first reading");
+        foreach (var id in Expected)
+            Assert.Equal(3, PrometheusText.Value(metrics, "etcd_remediator_member_advisory", $"advisory=\"{id}\"", "accepted=\"false\""));
+        Assert.Equal(3 * Expected.Count, PrometheusText.Value(metrics, "etcd_remediator_member_advisory"));
+
+        // Every voting member planned (ignoreThresholds), so every member's release counts.
+        var dryRun = await client.RunToEndAsync("lab", "defrag", dryRun: true, ignoreThresholds: true);
+        var unforced = await client.RunToEndAsync("lab", "defrag", ignoreThresholds: true);
+        var forced = await client.RunToEndAsync("lab", "defrag", force: true, ignoreThresholds: true);
+
+        Assert.Equal(RunStatus.DryRun, dryRun.Status);
+        Assert.Equal(RunStatus.Succeeded, forced.Status);
+        Assert.Equal(Expected.Count * 3, forced.Advisories.Count);
+        Assert.All(forced.Advisories, f => Assert.Equal(AdvisoryDisposition.Forced, f.Disposition));
+        if (Expected.Count == 0)
+        {
+            Assert.Null(dryRun.Reason);
+            Assert.Equal(RunStatus.Succeeded, unforced.Status);
+            Assert.Empty(unforced.Advisories);
+            Assert.DoesNotContain(unforced.Steps, s => s.Name == "advisories");
+            return;
+        }
+        var fixedIn = AdvisoryTable.Find(Expected[0])!.FixedFor(EtcdVersion.Parse(EtcdUnderTest.Release));
+        Assert.StartsWith("an unforced run would be refused: ", dryRun.Reason, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Refused, unforced.Status);
+        Assert.Contains($"advisory {Expected[0]}, fixed in {fixedIn}", unforced.Reason, StringComparison.Ordinal);
+        Assert.Contains("Remediator:Clusters:0:AcceptedAdvisories = ", unforced.Reason, StringComparison.Ordinal);
+        Assert.Null(unforced.Snapshot);
+        Assert.DoesNotContain(unforced.Steps, s => s.Name is "snapshot" or "defragment");
+        Assert.Equal(StepOutcome.Failed, unforced.Steps.Single(s => s.Name == "advisories").Outcome);
+        Assert.Equal(3, forced.Steps.Count(s => s.Name == "defragment" && s.Outcome == StepOutcome.Succeeded));
+        Assert.Contains("not accepted; the run is forced", forced.Steps.Single(s => s.Name == "advisories").Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAcceptedAdvisoryIsShownAsAcceptedAndLetsAnUnforcedRunPlan()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        var settings = Unaccepted(cluster);
+        settings.Remove("Remediator:Clusters:0:AcceptedAdvisories");
+        for (var i = 0; i < Expected.Count; i++) settings[$"Remediator:Clusters:0:AcceptedAdvisories:{i}"] = Expected[i].ToUpperInvariant();
+        await using var app = new RemediatorApp(settings);
+        var client = app.CreateClient();
+
+        var status = (await client.GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status"))!;
+        var dryRun = await client.RunToEndAsync("lab", "defrag", dryRun: true, ignoreThresholds: true);
+
+        Assert.All(status.Members, m => Assert.All(m.Advisories!, a => Assert.True(a.Accepted)));
+        Assert.Equal(RunStatus.DryRun, dryRun.Status);
+        Assert.Null(dryRun.Reason);
+        Assert.Equal(Expected.Count * 3, dryRun.Advisories.Count);
+        Assert.All(dryRun.Advisories, f => Assert.Equal(AdvisoryDisposition.Accepted, f.Disposition));
+        Assert.DoesNotContain(dryRun.Steps, s => s.Name == "advisories");
+        if (Expected.Count > 0) Assert.Contains("accepted by the configuration", dryRun.Steps.Single(s => s.Name == "plan").Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnknownAdvisoryStopsTheServiceWithExitCode2NamingTheKey()
+    {
+        var (exit, lines) = await ServiceProcess.RunUntilExitAsync(new Dictionary<string, string?>
+        {
+            ["Remediator:Clusters:0:Name"] = "lab",
+            ["Remediator:Clusters:0:Endpoints:0"] = "http://127.0.0.1:2379",
+            ["Remediator:Clusters:0:AcceptedAdvisories:0"] = "defrag-everything-is-fine",
+        });
+
+        Assert.Equal(2, exit);
+        Assert.Contains(lines, l => l.StartsWith("  - Remediator:Clusters:0:AcceptedAdvisories:0: 'defrag-everything-is-fine' is not a known advisory", StringComparison.Ordinal));
+    }
+}
