@@ -13,11 +13,12 @@ public static class EtcdFailover
     /// an <see cref="EtcdClusterUnavailableException"/> listing each failure as <paramref name="describe"/> words it.
     /// With <paramref name="hedgeAfter"/> (reads only: a hedged call may run on two targets), a target
     /// that hangs (a frozen member) costs that long instead of its whole deadline. <paramref name="tryNext"/>
-    /// says which failures move on to the next target (default: the transient ones).
+    /// says which failures move on to the next target (default: the transient ones); the hedge waits on
+    /// <paramref name="time"/>, the caller's clock.
     /// </summary>
     public static async Task<T> FirstAnswerAsync<T>(string cluster, IEnumerable<string> targets, Func<string, Task<T>> call,
         Func<string, RpcException, string> describe, CancellationToken cancellationToken, TimeSpan? hedgeAfter = null,
-        Func<RpcException, bool>? tryNext = null)
+        Func<RpcException, bool>? tryNext = null, TimeProvider? time = null)
     {
         var failures = new List<string>();
         var pending = new Dictionary<Task<T>, string>();
@@ -33,7 +34,7 @@ public static class EtcdFailover
         while (pending.Count > 0)
         {
             var finished = hedgeAfter is { } hedge
-                ? await Task.WhenAny(Task.WhenAny(pending.Keys), Task.Delay(hedge, cancellationToken))
+                ? await Task.WhenAny(Task.WhenAny(pending.Keys), Task.Delay(hedge, time ?? TimeProvider.System, cancellationToken))
                 : await Task.WhenAny(pending.Keys);
             if (finished is not Task<T> done)
             {

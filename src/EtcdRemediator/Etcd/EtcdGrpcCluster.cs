@@ -236,7 +236,7 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
                 var channel = _channels.For(endpoint);
                 return _auth.CallAsync(channel, headers => call(channel, headers, cancellationToken), cancellationToken);
             },
-            (endpoint, e) => $"{endpoint}: {EtcdErrors.Describe(e)}", cancellationToken, hedgeAfter);
+            (endpoint, e) => $"{endpoint}: {EtcdErrors.Describe(e)}", cancellationToken, hedgeAfter, time: time);
 
     public ValueTask DisposeAsync() => _channels.DisposeAsync();
 }

@@ -9,6 +9,7 @@ public static class ForecastingServiceCollectionExtensions
     {
         services.AddSingleton<ForecastBook>();
         services.AddSingleton<IWatchObserver>(sp => sp.GetRequiredService<ForecastBook>());
+        services.AddSingleton<IWatchObserver, ForecastResponder>(); // after the book: it reads the forecasts just made
         services.AddHostedService<ForecastMetrics>();
         return services;
     }

@@ -8,7 +8,8 @@ namespace EtcdRemediator.Remediation;
 /// raised (a "quota low space" alert: the cluster still takes writes, and the recover would be a
 /// defrag outside the window); a recover under NOSPACE never waits (the cluster refuses writes now),
 /// nor does an operator's recover (a person asked for the emergency routine), a snapshot or a disarm
-/// (no disruption), a dry run (it only reads) or a forced run (a person decided).
+/// (no disruption), a dry run (it only reads), a forced run (a person decided), or a run that must
+/// start before the next window opens (a forecast whose quota date comes first).
 /// </summary>
 public static class DeferralRule
 {
@@ -17,6 +18,7 @@ public static class DeferralRule
         && window.NextOpensAt is not null
         && !request.DryRun
         && !request.Force
+        && !(request.MustStartBy is { } by && window.NextOpensAt > by)
         && (request.Action.Of().Window == WindowRule.Always || MayWait(request));
 
     /// <summary>An action that waits unless NOSPACE is raised (a recover), not answering NOSPACE, asked for by no person.</summary>

@@ -2,8 +2,9 @@ namespace EtcdRemediator.Remediation;
 
 /// <summary>A trigger, from an alert or an operator. <c>Force</c> skips cooldown and breaker, never the gate.</summary>
 /// <param name="NoSpace">The cluster has a NOSPACE alarm raised (it refuses writes now): a recover then never waits for a window.</param>
+/// <param name="MustStartBy">Later is too late (a forecast's quota date): it does not wait for a window that opens after it.</param>
 public sealed record RunRequest(string Cluster, RemediationAction Action, bool DryRun, bool Force, RunTrigger Trigger, bool IgnoreThresholds = false,
-    bool NoSpace = false);
+    bool NoSpace = false, DateTimeOffset? MustStartBy = null);
 
 public enum Disposition
 {

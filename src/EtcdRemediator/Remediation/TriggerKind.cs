@@ -15,6 +15,8 @@ public enum TriggerKind
     [JsonStringEnumMemberName("follow-up")] FollowUp,
     /// <summary>A maintenance window that opened and released a deferred run.</summary>
     [JsonStringEnumMemberName("window")] Window,
+    /// <summary>The forecast: a member's file reaches its quota within Forecast:Horizon, and a defrag gives the room back.</summary>
+    [JsonStringEnumMemberName("forecast")] Forecast,
 }
 
 /// <summary>
@@ -35,6 +37,7 @@ public static class TriggerKinds
         new(TriggerKind.Watch, "watch", ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false),
         new(TriggerKind.FollowUp, "follow-up", ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: true),
         new(TriggerKind.Window, "window", ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false),
+        new(TriggerKind.Forecast, "forecast", ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false),
     ];
 
     public static readonly FrozenDictionary<TriggerKind, TriggerTraits> Traits = Rows.ToFrozenDictionary(t => t.Kind);

@@ -18,8 +18,12 @@ public sealed class ScheduleRunner(
     RemediationCoordinator coordinator,
     IOptions<RemediatorOptions> options,
     TimeProvider time,
-    ILogger<ScheduleRunner> logger) : BackgroundService
+    ILogger<ScheduleRunner> logger,
+    Random? random = null) : BackgroundService
 {
+    /// <summary>The jitter's source: a test passes a seeded one, the service the shared one.</summary>
+    private readonly Random _random = random ?? Random.Shared;
+
     /// <summary>How often deferred runs are looked at: a window's opening is met within this.</summary>
     public static readonly TimeSpan ReleaseTick = TimeSpan.FromSeconds(1);
 
@@ -95,7 +99,7 @@ public sealed class ScheduleRunner(
                     logger.LogWarning("{Schedule} of {Cluster} has no further occurrence", schedule, schedule.Cluster);
                     return;
                 }
-                var at = due + Jitter.Next(settings.Jitter, Random.Shared);
+                var at = due + Jitter.Next(settings.Jitter, _random);
                 _next[schedule.Key] = (due, at);
                 await DelayUntilAsync(at, stoppingToken);
                 await FireAsync(schedule, due, "", stoppingToken);

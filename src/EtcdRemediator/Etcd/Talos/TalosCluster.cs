@@ -146,7 +146,7 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     /// </summary>
     private Task<T> OnAnyNodeAsync<T>(Func<string, Task<T>> call, CancellationToken cancellationToken) =>
         EtcdFailover.FirstAnswerAsync(Name, Nodes.Count > 0 ? Nodes : [ApidItself], call, (node, e) => node == ApidItself ? EtcdErrors.Describe(e) : $"node {node}: {EtcdErrors.Describe(e)}",
-            cancellationToken, tryNext: e => EtcdErrors.IsTransient(e) || e.StatusCode == StatusCode.Unimplemented);
+            cancellationToken, tryNext: e => EtcdErrors.IsTransient(e) || e.StatusCode == StatusCode.Unimplemented, time: time);
 
     /// <summary>No node header: the apid that receives the call answers for its own node.</summary>
     private const string ApidItself = "";

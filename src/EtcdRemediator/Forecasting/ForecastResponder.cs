@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Scheduling;
+using Microsoft.Extensions.Options;
+
+namespace EtcdRemediator.Forecasting;
+
+/// <summary>
+/// Acts on the forecasts after each reading (registered after <see cref="ForecastBook"/>): a defrag
+/// early (trigger kind <c>forecast</c>, the whole routine with its gates, cooldown and breaker) when
+/// Watch:Remediate lets the watch act, and a log line, once per member and verdict, when a defrag
+/// would not help. The run must start by the quota date: a window that opens later does not hold it.
+/// </summary>
+public sealed class ForecastResponder(ForecastBook book, RemediationCoordinator coordinator, IOptions<RemediatorOptions> options,
+    ILogger<ForecastResponder> logger) : IWatchObserver
+{
+    private readonly ConcurrentDictionary<(string Cluster, ulong Member), ForecastVerdict> _told = new();
+
+    public async Task ObserveAsync(WatchReading reading, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = reading.State.ReadAt;
+        var early = new List<(MemberForecastEntry Entry, ForecastDecision Decision)>();
+        foreach (var m in reading.State.Voting.Where(m => m.Status is not null))
+        {
+            var entry = book.All.FirstOrDefault(e => e.Cluster == reading.State.Cluster && e.MemberId == m.Member.Id);
+            var decision = entry is null ? new ForecastDecision(ForecastVerdict.Nothing, "")
+                : ForecastRule.Decide(entry.Forecast, m.Status!.DbSizeInUse, o.Policy, o.Forecast.Horizon, now);
+            if (decision.Verdict == ForecastVerdict.DefragEarly) early.Add((entry!, decision));
+            // Said once per member and verdict: every reading would find the same.
+            var key = (reading.State.Cluster, m.Member.Id);
+            if (_told.TryGetValue(key, out var before) && before == decision.Verdict) continue;
+            _told[key] = decision.Verdict;
+            if (decision.Verdict == ForecastVerdict.Tell)
+                logger.LogWarning("Forecast for {Cluster}: member {Member} {Why}", reading.State.Cluster, m.Member.Name, decision.Why);
+        }
+        if (early.Count == 0 || !o.Watch.Remediate) return;
+
+        var first = early.MinBy(e => e.Entry.Forecast.QuotaReachedAt);
+        var result = await coordinator.SubmitAsync(new RunRequest(reading.State.Cluster, RemediationAction.Defrag, DryRun: false, Force: false,
+            new RunTrigger(TriggerKind.Forecast, $"member {first.Entry.Member} {first.Decision.Why}"),
+            IgnoreThresholds: true, MustStartBy: first.Entry.Forecast.QuotaReachedAt), cancellationToken);
+        var level = result.Disposition is Disposition.Started or Disposition.Deferred ? LogLevel.Information : LogLevel.Debug;
+        logger.Log(level, "Forecast for {Cluster}: member {Member} {Why}: {Disposition} {RunId}", reading.State.Cluster, first.Entry.Member,
+            first.Decision.Why, result.Disposition.ToName(), result.Run?.Id);
+    }
+}
