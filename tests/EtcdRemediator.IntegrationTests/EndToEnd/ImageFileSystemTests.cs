@@ -56,7 +56,10 @@ public sealed class ImageFileSystemTests
             AssertNativeCode(Path.Combine(work, "amd64"), ElfX8664);
 
             var (_, said) = await Tools.RunInAsync(work, new Dictionary<string, string>(), TimeSpan.FromMinutes(3),
-                "unshare", "--mount", "--net", "--fork", "bash", "-c", RootScript(runtime, Path.Combine(work, "root"), Path.Combine(work, "amd64"), Path.Combine(work, "service.log")));
+                // A pid namespace of its own, killed with unshare: the service (chroot and env exec into
+                // it, so killing the backgrounded shell function missed it) never outlives the test.
+                "unshare", "--mount", "--net", "--pid", "--fork", "--kill-child", "bash", "-c", RootScript(runtime, Path.Combine(work, "root"), Path.Combine(work, "amd64"), Path.Combine(work, "service.log")));
+            Assert.Empty(ProcessesRootedAt(Path.Combine(work, "root"))); // nothing of the image outlives the test
             var lines = said.Split('\n').Select(l => l.Trim()).ToList();
             Assert.True(lines.Contains("HEALTHY"), said);
             Assert.Contains($"UID {BaseImageEnvironment["APP_UID"]}", lines);
@@ -69,6 +72,16 @@ public sealed class ImageFileSystemTests
             Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>Processes whose root directory is <paramref name="root"/> (chrooted into it), by /proc/PID/root.</summary>
+    private static List<int> ProcessesRootedAt(string root) =>
+        [.. Directory.GetDirectories("/proc").Select(Path.GetFileName).OfType<string>()
+            .Select(n => int.TryParse(n, out var pid) ? pid : -1).Where(pid => pid > 0)
+            .Where(pid =>
+            {
+                try { return new FileInfo($"/proc/{pid}/root").LinkTarget == root; }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+            })];
 
     /// <summary>A COPY from the context into the build stage's WORKDIR, leaving out what .dockerignore names (its **/dir/ and dir/ patterns).</summary>
     private static void CopyContext(DockerInstruction copy, string workdir)
