@@ -6,11 +6,11 @@ using Microsoft.Extensions.Options;
 namespace EtcdRemediator.Auth;
 
 /// <summary>
-/// Wrong tokens per client address: after <c>Auth:MaxFailuresPerMinute</c> in a minute, every request from that
-/// address that presents a token is refused with 429 until the minute ends, the right token
-/// included, so guessing gets no answer at all. Requests without a token do not count (the status
-/// page asks before its operator has typed one). Bounded: past <see cref="MaxAddresses"/> addresses
-/// the oldest windows are forgotten.
+/// Wrong tokens per client address: after <c>Auth:MaxFailuresPerMinute</c> within a minute of the first,
+/// every further wrong token from that address is answered 429 (and logged at debug level only)
+/// until that minute is over; a right token still passes (see the handler). Requests
+/// without a token do not count (the status page asks before its operator has typed one). Bounded:
+/// past <see cref="MaxAddresses"/> addresses the expired windows are forgotten.
 /// </summary>
 public sealed class AuthFailures(TimeProvider time, IOptions<RemediatorOptions> options)
 {

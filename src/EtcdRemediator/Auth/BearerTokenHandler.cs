@@ -32,10 +32,13 @@ public sealed class BearerTokenHandler(
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return Task.FromResult(AuthenticateResult.NoResult());
-        if (failures.LockedFor(Context.Connection.RemoteIpAddress) is { } left)
-            return Task.FromResult(AuthenticateResult.Fail(new LockedOutException(left)));
+        // A right token always passes: an address can be shared (a sidecar proxy's 127.0.0.6, a node's
+        // NAT), and Alertmanager must not be locked out by whoever guesses beside it. Guessing a token
+        // of 16 characters or more is hopeless anyway; the lockout keeps guesses cheap and quiet.
         if (tokens.Identify(header["Bearer ".Length..].Trim()) is { } holder)
             return Task.FromResult(Success(holder.Role, holder.Name));
+        if (failures.LockedFor(Context.Connection.RemoteIpAddress) is { } left)
+            return Task.FromResult(AuthenticateResult.Fail(new LockedOutException(left)));
         failures.Failed(Context.Connection.RemoteIpAddress);
         return Task.FromResult(AuthenticateResult.Fail("the token is not one of the configured ones"));
     }
@@ -69,7 +72,7 @@ public sealed class BearerTokenHandler(
         {
             Response.Headers.RetryAfter = locked.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, detail: locked.Message).ExecuteAsync(Context);
-            Logger.LogWarning("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.ToUriComponent(), Context.Connection.RemoteIpAddress, locked.Message);
+            Logger.LogDebug("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.ToUriComponent(), Context.Connection.RemoteIpAddress, locked.Message);
             return;
         }
         Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -37,7 +37,8 @@ public static class Planner
         var aboutLearners = learners.Count == 0 ? "" :
             $"; learner {string.Join(", ", learners)} is fragmented, but etcd refuses Defragment on a learner: promote it (etcdctl member promote) and run again, or remove and re-add it";
         return ordered.Count == 0
-            ? new RemediationPlan(PlanVerdict.NothingToDo, [], $"no member is at least {policy.MinFragmentationRatio:P0} fragmented with {policy.MinReclaimableBytes} bytes to reclaim (send \"ignoreThresholds\": true to defragment regardless){aboutLearners}")
+            ? new RemediationPlan(PlanVerdict.NothingToDo, [], $"no member is at least {policy.MinFragmentationRatio:P0} fragmented (Policy:MinFragmentationRatio) with at least " +
+                $"{policy.MinReclaimableBytes} bytes to give back (Policy:MinReclaimableBytes); send \"ignoreThresholds\": true to defragment regardless{aboutLearners}")
             : new RemediationPlan(PlanVerdict.Proceed, ordered, null);
     }
 

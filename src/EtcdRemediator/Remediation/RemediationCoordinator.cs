@@ -128,8 +128,12 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             // Not started: nothing but this coordinator (under its lock) changes it now.
             var raised = request.Action.IsStrongerThan(current.Action);
             var action = raised ? request.Action : current.Action;
+            // Released only when the joiner, asking for what the run will do, would not wait: its force,
+            // NOSPACE or deadline count; who asked counts only when it asked for that action itself (an
+            // operator's unforced defrag joining a deferred recover from an alert does not release it).
+            var asking = request with { Action = action, Trigger = request.Action == action ? request.Trigger : current.Trigger };
             var release = current.Status == RunStatus.Deferred
-                && !DeferralRule.Defers(request with { Action = action }, calendar.WindowsOf(current.Cluster).StateAt(time.GetUtcNow()));
+                && !DeferralRule.Defers(asking, calendar.WindowsOf(current.Cluster).StateAt(time.GetUtcNow()));
             var effect = release ? $"released the deferred run{(raised ? $" as {action.ToName()}" : "")}" : raised ? $"raised the action to {action.ToName()}" : null;
             var joined = current.Joined(request.Trigger with { Force = request.Force, Effect = effect }) with
             {

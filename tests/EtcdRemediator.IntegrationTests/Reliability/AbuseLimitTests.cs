@@ -65,25 +65,33 @@ public sealed class AbuseLimitTests(ITestOutputHelper output)
         Assert.True(File.Exists(run.Snapshot!.Path), run.Snapshot.Path);
     }
 
+    /// <summary>
+    /// A guesser beside Alertmanager (a shared address: a sidecar proxy, a node's NAT, the demo's
+    /// 127.0.0.1) is slowed to 429s, and Alertmanager's right token still gets through: a 429 on the
+    /// webhook would be dropped for good.
+    /// </summary>
     [Fact]
-    public async Task ThirtyWrongTokensLockTheAddressOutForTheRestOfTheMinuteTheRightTokenIncluded()
+    public async Task ThirtyWrongTokensGetTheAddress429sForTheRestOfTheMinuteWhileTheRightTokenStillPasses()
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "abuse-").FullName;
         await using var service = await ServiceProcess.StartAsync(data, Settings(cluster));
         using var guesser = Client(service.Url, "a-wrong-guess-0123456789abcdef");
         using var right = Client(service.Url, Operator);
-        Assert.Equal(HttpStatusCode.OK, (await right.GetAsync("/api/v1/clusters")).StatusCode);
+        using var webhook = Client(service.Url, Webhook);
 
         var answers = new List<HttpStatusCode>();
         for (var i = 0; i < 31; i++) answers.Add((await guesser.GetAsync("/api/v1/clusters")).StatusCode);
 
         Assert.All(answers.Take(30), a => Assert.Equal(HttpStatusCode.Unauthorized, a));
-        Assert.Equal(HttpStatusCode.TooManyRequests, answers[30]);
-        using var locked = await right.GetAsync("/api/v1/clusters");
+        using var locked = await guesser.GetAsync("/api/v1/clusters");
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
         Assert.NotNull(locked.Headers.RetryAfter);
         Assert.Contains("wrong tokens from this address", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await right.GetAsync("/api/v1/clusters")).StatusCode);
+        using var delivery = await webhook.PostAsync("/api/v1/alerts",
+            new StringContent(Alerts.Payloads.Delivery(Alerts.Payloads.Alert("etcdMembersDown")), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, delivery.StatusCode);
         Assert.Contains("127.0.0.1", service.Output, StringComparison.Ordinal); // the refusals name the client's address
     }
 

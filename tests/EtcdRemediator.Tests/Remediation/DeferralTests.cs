@@ -131,6 +131,20 @@ public sealed class DeferralTests : IAsyncLifetime
         Assert.Null(await NextQueuedAsync());
     }
 
+    /// <summary>Found by a new user: an operator's unforced defrag released a deferred recover from an alert.</summary>
+    [Fact]
+    public async Task AnOperatorsUnforcedDefragJoiningADeferredRecoverDoesNotReleaseIt()
+    {
+        var deferred = await _coordinator.SubmitAsync(Request("alert", RemediationAction.Recover), CancellationToken.None);
+
+        var joined = await _coordinator.SubmitAsync(Request("manual"), CancellationToken.None);
+
+        Assert.Equal(Disposition.Joined, joined.Disposition);
+        var stored = await _store.GetAsync(deferred.Run!.Id, CancellationToken.None);
+        Assert.Equal((RunStatus.Deferred, RemediationAction.Recover, (DateTimeOffset?)WindowOpens), (stored!.Status, stored.Action, stored.NotBefore));
+        Assert.Null(await NextQueuedAsync());
+    }
+
     [Fact]
     public async Task AnOperatorsRecoverDoesNotWaitAndNeedsNoAlarmRead()
     {
