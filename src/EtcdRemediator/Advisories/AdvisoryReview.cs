@@ -15,7 +15,8 @@ public enum AdvisoryDisposition
 }
 
 /// <summary>One planned member on a release an advisory covers, and what the run made of it.</summary>
-public sealed record AdvisoryFinding(string Member, string MemberId, string Version, string Advisory, string FixedIn, AdvisoryDisposition Disposition, string Summary);
+public sealed record AdvisoryFinding(
+    string Member, string MemberId, string Version, string Advisory, string FixedIn, AdvisoryDisposition Disposition, string Summary);
 
 /// <summary>What the advisories say about one plan: the findings, and why the run may not go ahead, if it may not.</summary>
 public sealed record AdvisoryVerdict(IReadOnlyList<AdvisoryFinding> Findings, string? Refusal)
@@ -38,7 +39,8 @@ public sealed record AdvisoryVerdict(IReadOnlyList<AdvisoryFinding> Findings, st
 /// </summary>
 public static class AdvisoryReview
 {
-    public static AdvisoryVerdict Of(ClusterState state, IEnumerable<string> plannedHexIds, IReadOnlyCollection<string> accepted, bool force, string acceptKey)
+    public static AdvisoryVerdict Of(
+        ClusterState state, IEnumerable<string> plannedHexIds, IReadOnlyCollection<string> accepted, bool force, string acceptKey)
     {
         var findings = new List<AdvisoryFinding>();
         foreach (var id in plannedHexIds)
@@ -49,15 +51,18 @@ public static class AdvisoryReview
             {
                 var disposition = accepted.Contains(advisory.Id, StringComparer.OrdinalIgnoreCase) ? AdvisoryDisposition.Accepted
                     : force ? AdvisoryDisposition.Forced : AdvisoryDisposition.Refused;
-                findings.Add(new AdvisoryFinding(member.Member.Name, id, version.ToString(), advisory.Id, advisory.FixedFor(version)!, disposition, advisory.Summary));
+                findings.Add(new AdvisoryFinding(member.Member.Name, id, version.ToString(), advisory.Id, advisory.FixedFor(version)!,
+                    disposition, advisory.Summary));
             }
         }
         var refused = findings.Where(f => f.Disposition == AdvisoryDisposition.Refused).ToList();
         if (refused.Count == 0) return new AdvisoryVerdict(findings, null);
         var ids = refused.Select(f => f.Advisory).Distinct().ToList();
         var what = string.Join("; ", refused.GroupBy(f => f.Advisory).Select(g =>
-            $"{string.Join(", ", g.Select(f => $"{f.Member} (etcd {f.Version})"))} {(g.Count() == 1 ? "is" : "are")} affected by advisory {g.Key}, fixed in {string.Join(" / ", g.Select(f => f.FixedIn).Distinct())}: {g.First().Summary}"));
+            $"{string.Join(", ", g.Select(f => $"{f.Member} (etcd {f.Version})"))} {(g.Count() == 1 ? "is" : "are")} affected by advisory {g.Key}, " +
+            $"fixed in {string.Join(" / ", g.Select(f => f.FixedIn).Distinct())}: {g.First().Summary}"));
         return new AdvisoryVerdict(findings,
-            $"nothing was defragmented: {what}. Upgrade etcd, or accept the risk for this cluster with {acceptKey} = {string.Join(", ", ids)}, or send \"force\": true");
+            $"nothing was defragmented: {what}. Upgrade etcd, or accept the risk for this cluster with " +
+            $"{acceptKey} = {string.Join(", ", ids)}, or send \"force\": true");
     }
 }

@@ -19,11 +19,13 @@ public static class AdvisoryTable
             [AffectedRange.Below("3.2.29"), AffectedRange.Below("3.3.19"), AffectedRange.Below("3.4.4")],
             ["https://github.com/etcd-io/etcd/pull/11613", ChangeLog + "3.4.md", ChangeLog + "3.3.md", ChangeLog + "3.2.md"]),
         new("defrag-crash-revision-inconsistency",
-            "a member that crashes while it defragments has not saved its consistent index, re-applies entries on restart and its revision then differs from the other members'",
+            "a member that crashes while it defragments has not saved its consistent index, re-applies entries on restart and its " +
+            "revision then differs from the other members'",
             [AffectedRange.Below("3.5.6")],
             ["https://github.com/etcd-io/etcd/pull/14733", "https://github.com/etcd-io/etcd/pull/14685", ChangeLog + "3.5.md"]),
         new("defrag-error-panic",
-            "an error during defragmentation (such as the disk filling up while the copy is written) panics the member instead of failing the call, and leaves the temporary file behind",
+            "an error during defragmentation (such as the disk filling up while the copy is written) panics the member instead of " +
+            "failing the call, and leaves the temporary file behind",
             [AffectedRange.Below("3.4.35"), AffectedRange.Below("3.5.17")],
             ["https://github.com/etcd-io/etcd/pull/18822", "https://github.com/etcd-io/etcd/pull/18843", "https://github.com/etcd-io/etcd/pull/18842",
              "https://github.com/etcd-io/etcd/pull/18855", ChangeLog + "3.4.md", ChangeLog + "3.5.md"]),

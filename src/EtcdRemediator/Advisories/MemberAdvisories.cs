@@ -14,6 +14,7 @@ public static class MemberAdvisories
 
     public static IReadOnlyList<MemberAdvisoryView> Of(string? version, IReadOnlyCollection<string> accepted) =>
         EtcdVersion.TryParse(version, out var v)
-            ? [.. AdvisoryTable.Affecting(version).Select(a => new MemberAdvisoryView(a.Id, a.FixedFor(v)!, accepted.Contains(a.Id, StringComparer.OrdinalIgnoreCase), a.Summary, a.Sources[0]))]
+            ? [.. AdvisoryTable.Affecting(version).Select(a =>
+                new MemberAdvisoryView(a.Id, a.FixedFor(v)!, accepted.Contains(a.Id, StringComparer.OrdinalIgnoreCase), a.Summary, a.Sources[0]))]
             : [];
 }

@@ -1,7 +1,8 @@
 namespace EtcdRemediator.Alerts;
 
 /// <summary>What became of one alert: started, joined, cooldown, circuit-open, resolved, ignored, unknown-cluster.</summary>
-public sealed record AlertDisposition(string? Fingerprint, string AlertName, string? Cluster, string? Action, string Disposition, string? RunId, string? Reason);
+public sealed record AlertDisposition(
+    string? Fingerprint, string AlertName, string? Cluster, string? Action, string Disposition, string? RunId, string? Reason);
 
 /// <summary>One webhook delivery as received and answered. The payload is kept up to a cap.</summary>
 public sealed record AlertAuditEntry(
@@ -20,5 +21,7 @@ public sealed record AlertAuditEntry(
     public const int MaxStoredAlerts = 100;
 
     public AlertAuditEntry Bounded() =>
-        Alerts.Count <= MaxStoredAlerts ? this : this with { Alerts = [.. Alerts.Take(MaxStoredAlerts)], AlertsOmitted = Alerts.Count - MaxStoredAlerts };
+        Alerts.Count <= MaxStoredAlerts
+            ? this
+            : this with { Alerts = [.. Alerts.Take(MaxStoredAlerts)], AlertsOmitted = Alerts.Count - MaxStoredAlerts };
 }

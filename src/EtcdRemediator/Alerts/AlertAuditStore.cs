@@ -51,8 +51,8 @@ public sealed class AlertAuditStore(RemediatorDatabase database, IOptions<Remedi
     }
 
     private async Task<long> StoredCharsAsync(CancellationToken cancellationToken) =>
-        long.Parse((await database.QueryTextAsync("SELECT CAST(COALESCE(SUM(length(entry)), 0) AS TEXT) FROM alert_audit", _ => { }, cancellationToken))[0],
-            CultureInfo.InvariantCulture);
+        long.Parse((await database.QueryTextAsync("SELECT CAST(COALESCE(SUM(length(entry)), 0) AS TEXT) FROM alert_audit", _ => { },
+            cancellationToken))[0], CultureInfo.InvariantCulture);
 
     public async Task<List<AlertAuditEntry>> ListAsync(int limit, CancellationToken cancellationToken) =>
         [.. (await database.QueryTextAsync("SELECT entry FROM alert_audit ORDER BY received_at DESC, rowid DESC LIMIT $limit",

@@ -44,7 +44,8 @@ public static class AlertEndpoints
         }
     }
 
-    private static async Task<Results<Ok<List<AlertAuditEntry>>, ValidationProblem>> ListAsync(string? limit, AlertAuditStore audit, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<AlertAuditEntry>>, ValidationProblem>> ListAsync(string? limit, AlertAuditStore audit,
+        CancellationToken cancellationToken)
     {
         if (ListLimit.Parse(limit, out var count) is { } problem) return problem;
         return TypedResults.Ok(await audit.ListAsync(count, cancellationToken));

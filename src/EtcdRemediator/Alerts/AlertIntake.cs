@@ -37,7 +37,8 @@ public sealed class AlertIntake(
         var results = new Dictionary<string, SubmitResult>(StringComparer.OrdinalIgnoreCase);
         try
         {
-            foreach (var group in routed.Where(r => r.Route.Kind == RouteKind.Remediate).GroupBy(r => r.Route.Cluster!, StringComparer.OrdinalIgnoreCase))
+            foreach (var group in routed.Where(r => r.Route.Kind == RouteKind.Remediate)
+                .GroupBy(r => r.Route.Cluster!, StringComparer.OrdinalIgnoreCase))
             {
                 var action = group.Select(r => r.Route.Action!.Value).Strongest();
                 var alertNames = Bounded(group.Select(r => r.Alert.AlertName).Distinct().ToList());
@@ -48,9 +49,13 @@ public sealed class AlertIntake(
             // The first alert of a cluster carries what happened to the run (started, cooldown, ...);
             // the others of the same delivery joined that same run.
             var described = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var dispositions = routed.Select(r => Describe(r.Alert, r.Route, results, first: r.Route.Cluster is not { } c || described.Add(c))).ToList();
-            var status = routed.Any(r => r.Route.Kind == RouteKind.UnknownCluster) ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status202Accepted;
-            var entry = Entry(status, payload, dispositions, status == StatusCodes.Status202Accepted ? null : "an alert names a cluster that is not configured", raw);
+            var dispositions = routed.Select(r => Describe(r.Alert, r.Route, results,
+                first: r.Route.Cluster is not { } c || described.Add(c))).ToList();
+            var status = routed.Any(r => r.Route.Kind == RouteKind.UnknownCluster)
+                ? StatusCodes.Status422UnprocessableEntity
+                : StatusCodes.Status202Accepted;
+            var entry = Entry(status, payload, dispositions,
+                status == StatusCodes.Status202Accepted ? null : "an alert names a cluster that is not configured", raw);
             await audit.SaveAsync(entry, cancellationToken);
             foreach (var d in dispositions)
                 telemetry.Alerts.Add(1, new("alertname", MetricAlertName(d.AlertName)), new("disposition", d.Disposition));
@@ -70,7 +75,8 @@ public sealed class AlertIntake(
     }
 
     /// <summary>Rejected deliveries are audited too (best effort: the answer is already a 4xx).</summary>
-    public async Task AuditRejectionAsync(int status, AlertmanagerPayload? payload, string error, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
+    public async Task AuditRejectionAsync(int status, AlertmanagerPayload? payload, string error, ReadOnlyMemory<byte> raw,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -82,8 +88,8 @@ public sealed class AlertIntake(
         }
     }
 
-    private AlertAuditEntry Entry(int status, AlertmanagerPayload? payload, IReadOnlyList<AlertDisposition> dispositions, string? error, ReadOnlyMemory<byte> raw,
-        int cap = AuditPayloadCap)
+    private AlertAuditEntry Entry(int status, AlertmanagerPayload? payload, IReadOnlyList<AlertDisposition> dispositions, string? error,
+        ReadOnlyMemory<byte> raw, int cap = AuditPayloadCap)
     {
         var truncated = raw.Length > cap;
         var text = Encoding.UTF8.GetString(raw.Span[..Math.Min(raw.Length, cap)]);

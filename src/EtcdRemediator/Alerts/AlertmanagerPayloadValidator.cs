@@ -31,8 +31,10 @@ public sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmanage
             .OverridePropertyName("status");
         // Every field that is stored or echoed has a length: Alertmanager's own are far shorter
         // (fingerprints are 16 hex digits), so only a payload that never came from it is refused.
-        RuleFor(p => p.Receiver).MaximumLength(MaxReceiverLength).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("receiver");
-        RuleFor(p => p.GroupKey).MaximumLength(MaxGroupKeyLength).Must(NoControlCharacters).WithMessage(ControlCharacters).OverridePropertyName("groupKey");
+        RuleFor(p => p.Receiver).MaximumLength(MaxReceiverLength).Must(NoControlCharacters).WithMessage(ControlCharacters)
+            .OverridePropertyName("receiver");
+        RuleFor(p => p.GroupKey).MaximumLength(MaxGroupKeyLength).Must(NoControlCharacters).WithMessage(ControlCharacters)
+            .OverridePropertyName("groupKey");
         RuleFor(p => p.ExternalURL).MaximumLength(MaxUrlLength).OverridePropertyName("externalURL");
         RuleFor(p => p.Alerts).NotEmpty().WithMessage("alerts must list at least one alert")
             .Must(a => a is null || a.Count <= MaxAlerts).WithMessage($"at most {MaxAlerts} alerts per payload")
@@ -52,11 +54,13 @@ public sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmanage
                 .When(a => a?.Labels is not null).WithMessage(ControlCharacters).OverridePropertyName("labels.alertname");
             alert.RuleFor(a => a!.GeneratorURL).MaximumLength(MaxUrlLength).When(a => a is not null).OverridePropertyName("generatorURL");
             alert.RuleFor(a => a!.Labels).Must(l => l!.GetValueOrDefault("alertname") is not { Length: > MaxAlertNameLength })
-                .When(a => a?.Labels is not null).WithMessage($"alertname is at most {MaxAlertNameLength} characters").OverridePropertyName("labels.alertname");
+                .When(a => a?.Labels is not null).WithMessage($"alertname is at most {MaxAlertNameLength} characters")
+                .OverridePropertyName("labels.alertname");
             alert.RuleFor(a => a!.Labels).Must(l => l!.Count <= MaxLabels)
                 .When(a => a?.Labels is not null).WithMessage($"at most {MaxLabels} labels").OverridePropertyName("labels");
             alert.RuleFor(a => a!.Labels).Must(l => l!.All(kv => kv.Key.Length <= MaxLabelLength && (kv.Value?.Length ?? 0) <= MaxLabelLength))
-                .When(a => a?.Labels is not null).WithMessage($"label names and values are at most {MaxLabelLength} characters").OverridePropertyName("labels");
+                .When(a => a?.Labels is not null).WithMessage($"label names and values are at most {MaxLabelLength} characters")
+                .OverridePropertyName("labels");
         }).OverridePropertyName("alerts");
     }
 }

@@ -37,7 +37,9 @@ public static class WebhookRateLimit
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var http = rejected.HttpContext;
-                var retry = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+                var retry = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
+                    ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))
+                    : 1;
                 http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
                 await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many deliveries",
                     detail: $"{http.User.Identity?.Name ?? "this client"} sent more than Remediator:Alerts:MaxDeliveriesPerSecond allows; " +

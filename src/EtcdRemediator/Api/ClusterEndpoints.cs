@@ -10,7 +10,8 @@ public static class ClusterEndpoints
 {
     /// <summary>A configured cluster and what the coordinator knows of it (active run, cooldown, breaker),
     /// and what runs it without an alert (schedules, window, deferred run, the watch's last reading).</summary>
-    public sealed record ClusterSummary(string Name, string Backend, IReadOnlyList<string> Endpoints, ClusterRunState State, ClusterMaintenanceView Maintenance);
+    public sealed record ClusterSummary(
+        string Name, string Backend, IReadOnlyList<string> Endpoints, ClusterRunState State, ClusterMaintenanceView Maintenance);
 
     public static RouteGroupBuilder MapClusterEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -20,16 +21,17 @@ public static class ClusterEndpoints
         return group;
     }
 
-    private static Ok<IEnumerable<ClusterSummary>> ListClusters(EtcdClusterRegistry clusters, RemediationCoordinator coordinator, Calendar.MaintenanceCalendar calendar,
-        Scheduling.ScheduleRunner runner, Scheduling.WatchReadings readings, Forecasting.ForecastBook forecasts,
-        Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time)
+    private static Ok<IEnumerable<ClusterSummary>> ListClusters(EtcdClusterRegistry clusters, RemediationCoordinator coordinator,
+        Calendar.MaintenanceCalendar calendar, Scheduling.ScheduleRunner runner, Scheduling.WatchReadings readings,
+        Forecasting.ForecastBook forecasts, Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time)
     {
         var now = time.GetUtcNow();
         return TypedResults.Ok(clusters.All.Select(c =>
         {
             var state = coordinator.StateOf(c.Name);
             return new ClusterSummary(c.Name, c.Backend, c.Endpoints, state,
-                ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value, now, MemberForecastView.For(forecasts, c.Name, options.Value, now)));
+                ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value, now,
+                    MemberForecastView.For(forecasts, c.Name, options.Value, now)));
         }));
     }
 
@@ -38,14 +40,16 @@ public static class ClusterEndpoints
     /// error. Ask for text/plain to get the table a terminal shows well.
     /// </summary>
     private static async Task<Results<Ok<ClusterStatusView>, ContentHttpResult, ProblemHttpResult>> GetStatusAsync(
-        string cluster, HttpRequest request, EtcdClusterRegistry clusters, ClusterInspector inspector, QuotaReader quotas, Forecasting.ForecastBook forecasts,
-        Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        string cluster, HttpRequest request, EtcdClusterRegistry clusters, ClusterInspector inspector, QuotaReader quotas,
+        Forecasting.ForecastBook forecasts, Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (clusters.Find(cluster) is not { } target)
             return Problems.UnknownCluster(cluster);
         var state = await inspector.InspectAsync(target, cancellationToken, retry: false);
-        var view = ClusterStatusView.From(state, await quotas.QuotaOfAsync(target, state, QuotaReader.PageMaxAge, cancellationToken), options.Value.Policy.MinFragmentationRatio,
-            options.Value.AcceptedFor(target.Name), MemberForecastView.For(forecasts, target.Name, options.Value, time.GetUtcNow()));
+        var view = ClusterStatusView.From(state, await quotas.QuotaOfAsync(target, state, QuotaReader.PageMaxAge, cancellationToken),
+            options.Value.Policy.MinFragmentationRatio, options.Value.AcceptedFor(target.Name),
+            MemberForecastView.For(forecasts, target.Name, options.Value, time.GetUtcNow()));
         return WantsText(request)
             ? TypedResults.Text(StatusTable.Render(view), "text/plain; charset=utf-8")
             : TypedResults.Ok(view);

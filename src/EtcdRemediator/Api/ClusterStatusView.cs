@@ -44,26 +44,29 @@ public sealed record ClusterStatusView(
         IReadOnlyCollection<string>? acceptedAdvisories = null, Func<ulong, MemberForecastView?>? forecastOf = null)
     {
         var leader = state.AgreedLeader;
-        var rows = state.Members.OrderBy(m => m.Member.Name, StringComparer.Ordinal).ThenBy(m => m.Member.Address.Value, StringComparer.Ordinal).Select(m => new MemberStatusRow(
-            Id: m.Member.Id == 0 ? "" : m.Member.HexId,
-            Name: m.Member.Name,
-            Endpoint: m.Member.Address.Value,
-            Version: m.Status?.Version,
-            DbSize: m.Status?.DbSize,
-            DbSizeInUse: m.Status?.DbSizeInUse,
-            UtilisationPercent: m.Status is { DbSize: > 0 } s ? Math.Round(100.0 * s.DbSizeInUse / s.DbSize, 1) : null,
-            IsLeader: leader is { } l && l == m.Member.Id,
-            IsLearner: m.Member.IsLearner,
-            RaftTerm: m.Status?.RaftTerm,
-            RaftIndex: m.Status?.RaftIndex,
-            RaftAppliedIndex: m.Status?.RaftAppliedIndex,
-            Alarms: [.. state.Alarms.Where(a => a.MemberId == m.Member.Id).Select(a => a.Name)],
-            Errors: [.. (m.Status?.Errors ?? []).Select(EtcdAlarm.Readable)],
-            Error: m.Error,
-            FragmentationPercent: m.Status is { DbSize: > 0 } f ? Math.Round(100 * f.FragmentationRatio, 1) : null,
-            QuotaPercent: m.Status is { } q && quota is { Bytes: > 0 } limit ? Math.Round(100.0 * q.DbSize / limit.Bytes, 1) : null,
-            Advisories: MemberAdvisories.Of(m.Status?.Version, acceptedAdvisories ?? []),
-            Forecast: m.Member.Id == 0 ? null : forecastOf?.Invoke(m.Member.Id)));
+        var rows = state.Members
+            .OrderBy(m => m.Member.Name, StringComparer.Ordinal)
+            .ThenBy(m => m.Member.Address.Value, StringComparer.Ordinal)
+            .Select(m => new MemberStatusRow(
+                Id: m.Member.Id == 0 ? "" : m.Member.HexId,
+                Name: m.Member.Name,
+                Endpoint: m.Member.Address.Value,
+                Version: m.Status?.Version,
+                DbSize: m.Status?.DbSize,
+                DbSizeInUse: m.Status?.DbSizeInUse,
+                UtilisationPercent: m.Status is { DbSize: > 0 } s ? Math.Round(100.0 * s.DbSizeInUse / s.DbSize, 1) : null,
+                IsLeader: leader is { } l && l == m.Member.Id,
+                IsLearner: m.Member.IsLearner,
+                RaftTerm: m.Status?.RaftTerm,
+                RaftIndex: m.Status?.RaftIndex,
+                RaftAppliedIndex: m.Status?.RaftAppliedIndex,
+                Alarms: [.. state.Alarms.Where(a => a.MemberId == m.Member.Id).Select(a => a.Name)],
+                Errors: [.. (m.Status?.Errors ?? []).Select(EtcdAlarm.Readable)],
+                Error: m.Error,
+                FragmentationPercent: m.Status is { DbSize: > 0 } f ? Math.Round(100 * f.FragmentationRatio, 1) : null,
+                QuotaPercent: m.Status is { } q && quota is { Bytes: > 0 } limit ? Math.Round(100.0 * q.DbSize / limit.Bytes, 1) : null,
+                Advisories: MemberAdvisories.Of(m.Status?.Version, acceptedAdvisories ?? []),
+                Forecast: m.Member.Id == 0 ? null : forecastOf?.Invoke(m.Member.Id)));
         var alarms = state.Alarms.Select(a => $"{a.Name} on {MemberId.ToHex(a.MemberId)}").ToList();
         if (state.AlarmsError is { } alarmsError) alarms.Add($"unreadable ({alarmsError})");
         return new ClusterStatusView(state.Cluster, leader is { } id ? MemberId.ToHex(id) : null, alarms,

@@ -12,8 +12,10 @@ public sealed record HistorySampleView(DateTimeOffset At, long DbSize, long DbSi
 
 public sealed record MemberHistoryView(string Id, string Name, IReadOnlyList<HistorySampleView> Samples);
 
-/// <param name="BucketSeconds">Each sample is the mean of this span; 0 when the samples are as kept (each reading, or an hour's mean where older than 48 h).</param>
-public sealed record ClusterHistoryView(string Cluster, DateTimeOffset Since, DateTimeOffset Until, double BucketSeconds, IReadOnlyList<MemberHistoryView> Members);
+/// <param name="BucketSeconds">Each sample is the mean of this span; 0 when the samples are as kept (each reading, or an
+/// hour's mean where older than 48 h).</param>
+public sealed record ClusterHistoryView(
+    string Cluster, DateTimeOffset Since, DateTimeOffset Until, double BucketSeconds, IReadOnlyList<MemberHistoryView> Members);
 
 /// <summary>
 /// GET /api/v1/clusters/{cluster}/history?since=: what the watch read, per member. The answer is
@@ -52,7 +54,8 @@ public static partial class HistoryEndpoints
         }
         catch (StoreUnavailableException e)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The run store cannot be read", detail: e.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The run store cannot be read",
+                detail: e.Message);
         }
     }
 
@@ -61,7 +64,8 @@ public static partial class HistoryEndpoints
     {
         problem = "must be an ISO-8601 date or time, such as 2026-05-01T08:00:00Z";
         if (!Iso8601().IsMatch(text.Trim())
-            || !DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out since))
+            || !DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out since))
         {
             since = default;
             return false;

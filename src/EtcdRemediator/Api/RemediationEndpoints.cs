@@ -48,11 +48,14 @@ public static class RemediationEndpoints
         try
         {
             result = await coordinator.SubmitAsync(
-                new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger(TriggerKind.Manual, who), request.IgnoreThresholds), cancellationToken);
+                new RunRequest(target.Name, action, request.DryRun, request.Force, new RunTrigger(TriggerKind.Manual, who),
+                    request.IgnoreThresholds),
+                cancellationToken);
         }
         catch (StoreUnavailableException e)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The run store cannot take the run", detail: e.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The run store cannot take the run",
+                detail: e.Message);
         }
         if (result.Disposition == Disposition.Busy)
         {
@@ -67,18 +70,22 @@ public static class RemediationEndpoints
                 detail: $"{result.Reason}. Send \"force\": true to run anyway (the safety gate still applies).",
                 extensions: new Dictionary<string, object?> { ["disposition"] = result.Disposition.ToName(), ["retryAfter"] = result.RetryAfter });
         // Whoever asks for a dry run wants its plan: wait for it (bounded), so one call is enough.
-        var ended = await WaitForEndAsync(store, coordinator, time, run.Id, waitFor ?? (run.DryRun ? DryRunWait : TimeSpan.Zero), cancellationToken) ?? run;
+        var ended = await WaitForEndAsync(store, coordinator, time, run.Id, waitFor ?? (run.DryRun ? DryRunWait : TimeSpan.Zero),
+            cancellationToken) ?? run;
         return TypedResults.Accepted($"/api/v1/remediations/{run.Id}",
             new TriggerAnswer(run.Id, result.Disposition.ToName(), run.Cluster, ended.Action.ToName(), ended.Status.ToString(), run.DryRun,
-                ended.IsActive ? null : ended.Plan, ended.Status == RunStatus.Deferred ? DeferredReason(ended) : result.Disposition == Disposition.Joined && result.Reason is { } note ? note : ended.Reason,
+                ended.IsActive ? null : ended.Plan,
+                ended.Status == RunStatus.Deferred ? DeferredReason(ended)
+                    : result.Disposition == Disposition.Joined && result.Reason is { } note ? note : ended.Reason,
                 ended.Status == RunStatus.Deferred ? ended.NotBefore : null));
     }
 
     private static string DeferredReason(RunRecord run) => $"{DeferralRule.Explain(run)}; send \"force\": true to run it now";
 
-    /// <summary>The run once it has ended, or as it is after <paramref name="wait"/>: three reads of the store at most, however long the wait.</summary>
-    private static async Task<RunRecord?> WaitForEndAsync(RunStore store, RemediationCoordinator coordinator, TimeProvider time, string id, TimeSpan wait,
-        CancellationToken cancellationToken)
+    /// <summary>The run once it has ended, or as it is after <paramref name="wait"/>: three reads of the store at most,
+    /// however long the wait.</summary>
+    private static async Task<RunRecord?> WaitForEndAsync(RunStore store, RemediationCoordinator coordinator, TimeProvider time, string id,
+        TimeSpan wait, CancellationToken cancellationToken)
     {
         if (wait <= TimeSpan.Zero) return null;
         var run = await store.GetAsync(id, cancellationToken);

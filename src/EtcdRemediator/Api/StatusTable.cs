@@ -25,7 +25,8 @@ public static class StatusTable
         }).ToList();
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"cluster {view.Cluster}   leader {view.Leader ?? "NONE"}   alarms {(view.Alarms.Count == 0 ? "none" : string.Join(", ", view.Alarms))}");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"cluster {view.Cluster}   leader {view.Leader ?? "NONE"}   alarms {(view.Alarms.Count == 0 ? "none" : string.Join(", ", view.Alarms))}");
         foreach (var line in rows.Prepend(header))
             text.AppendLine(string.Join("  ", line.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
         return text.ToString();

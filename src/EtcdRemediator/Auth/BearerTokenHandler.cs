@@ -26,7 +26,8 @@ public sealed class BearerTokenHandler(
             return Task.FromResult(!IsLocal(Context.Connection.RemoteIpAddress)
                 ? AuthenticateResult.Fail("no tokens are configured, so only loopback clients are served")
                 : Forwarded(Request.Headers) is { } proxied
-                    ? AuthenticateResult.Fail($"no tokens are configured, so only direct loopback clients are served, and this request came through a proxy ({proxied}); configure tokens (Remediator:Auth)")
+                    ? AuthenticateResult.Fail($"no tokens are configured, so only direct loopback clients are served, and this request came " +
+                        $"through a proxy ({proxied}); configure tokens (Remediator:Auth)")
                     : Success(AuthPolicies.Operator, "loopback"));
 
         var header = Request.Headers.Authorization.ToString();
@@ -61,7 +62,8 @@ public sealed class BearerTokenHandler(
     /// A loopback connection through a proxy is anyone's request.
     /// </summary>
     private static string? Forwarded(IHeaderDictionary headers) =>
-        headers.Keys.FirstOrDefault(h => h.Equals("Forwarded", StringComparison.OrdinalIgnoreCase) || h.Equals("Via", StringComparison.OrdinalIgnoreCase)
+        headers.Keys.FirstOrDefault(h => h.Equals("Forwarded", StringComparison.OrdinalIgnoreCase)
+            || h.Equals("Via", StringComparison.OrdinalIgnoreCase)
             || h.Equals("X-Real-IP", StringComparison.OrdinalIgnoreCase)
             || h.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || h.StartsWith("X-Original-", StringComparison.OrdinalIgnoreCase));
 
@@ -72,7 +74,8 @@ public sealed class BearerTokenHandler(
         {
             Response.Headers.RetryAfter = locked.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, detail: locked.Message).ExecuteAsync(Context);
-            Logger.LogDebug("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.ToUriComponent(), Context.Connection.RemoteIpAddress, locked.Message);
+            Logger.LogDebug("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.ToUriComponent(),
+                Context.Connection.RemoteIpAddress, locked.Message);
             return;
         }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -81,7 +84,8 @@ public sealed class BearerTokenHandler(
         var detail = result.Failure?.Message
             ?? (header.Length == 0 ? "no token: send Authorization: Bearer <token>" : "the Authorization header is not of the form 'Bearer <token>'");
         await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: detail).ExecuteAsync(Context);
-        Logger.LogWarning("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.ToUriComponent(), Context.Connection.RemoteIpAddress, detail);
+        Logger.LogWarning("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.ToUriComponent(),
+            Context.Connection.RemoteIpAddress, detail);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)

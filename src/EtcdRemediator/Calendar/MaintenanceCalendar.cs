@@ -24,9 +24,11 @@ public sealed class MaintenanceCalendar
     {
         foreach (var (cluster, schedules, windows) in clusters.Select(c => (c.Name, c.Schedules, c.MaintenanceWindows)))
         {
-            _schedules[cluster] = [.. schedules.Select((s, i) => CronSchedule.TryParse(s.Cron, s.TimeZone, out var cron, out _) ? new Schedule(cluster, i, s.Action, cron) : null)
+            _schedules[cluster] = [.. schedules
+                .Select((s, i) => CronSchedule.TryParse(s.Cron, s.TimeZone, out var cron, out _) ? new Schedule(cluster, i, s.Action, cron) : null)
                 .OfType<Schedule>()];
-            _windows[cluster] = new MaintenanceWindows([.. windows.Select(w => CronSchedule.TryParse(w.Cron, w.TimeZone, out var cron, out _) ? new MaintenanceWindow(cron, w.Duration) : null)
+            _windows[cluster] = new MaintenanceWindows([.. windows
+                .Select(w => CronSchedule.TryParse(w.Cron, w.TimeZone, out var cron, out _) ? new MaintenanceWindow(cron, w.Duration) : null)
                 .OfType<MaintenanceWindow>()]);
         }
     }

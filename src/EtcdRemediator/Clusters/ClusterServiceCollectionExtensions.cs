@@ -32,7 +32,8 @@ public static class ClusterServiceCollectionExtensions
                 OnRetry = args =>
                 {
                     if (args.Outcome.Exception is { } e)
-                        logger.LogInformation("Read from etcd failed ({Cause}); try {Attempt} of 3 in {Delay} ms", EtcdErrors.Describe(e), args.AttemptNumber + 2, (int)args.RetryDelay.TotalMilliseconds);
+                        logger.LogInformation("Read from etcd failed ({Cause}); try {Attempt} of 3 in {Delay} ms", EtcdErrors.Describe(e),
+                            args.AttemptNumber + 2, (int)args.RetryDelay.TotalMilliseconds);
                     return ValueTask.CompletedTask;
                 },
             });

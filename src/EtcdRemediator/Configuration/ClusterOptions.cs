@@ -28,7 +28,8 @@ public sealed record ClusterOptions
     public List<ScheduleOptions> Schedules { get; init; } = [];
     /// <summary>When disruptive automatic work (defrag) may start; none configured means any time.</summary>
     public List<MaintenanceWindowOptions> MaintenanceWindows { get; init; } = [];
-    /// <summary>Advisory ids (the README lists them) whose risk the operator accepts for this cluster: its unforced runs then defragment affected members.</summary>
+    /// <summary>Advisory ids (the README lists them) whose risk the operator accepts for this cluster: its unforced runs
+    /// then defragment affected members.</summary>
     public List<string> AcceptedAdvisories { get; init; } = [];
 }
 

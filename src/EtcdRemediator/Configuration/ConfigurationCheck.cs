@@ -23,13 +23,15 @@ public sealed class ConfigurationCheck
     public IReadOnlyList<string> Errors { get; }
 
     /// <summary>Every known key, with <c>*</c> for a list index or a free-form dictionary key, and its type.</summary>
-    private static readonly FrozenDictionary<string, Type> Known = KnownKeys(typeof(RemediatorOptions), "").ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    private static readonly FrozenDictionary<string, Type> Known =
+        KnownKeys(typeof(RemediatorOptions), "").ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     public static ConfigurationCheck Run(IConfigurationSection section)
     {
         var errors = new List<string>();
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (path, value) in section.AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (path, value) in section.AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null)
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var key = $"{RemediatorOptions.Section}:{path}";
             var pattern = Pattern(path);
@@ -56,7 +58,9 @@ public sealed class ConfigurationCheck
         {
             var ok = Durations.TryParseDuration(value, out var d);
             normalized = d.ToString("c", CultureInfo.InvariantCulture);
-            problem = ok ? $"is longer than the largest duration allowed, {Durations.Longest.TotalDays:0}d." : $"is not a duration: {Durations.DurationForms}.";
+            problem = ok
+                ? $"is longer than the largest duration allowed, {Durations.Longest.TotalDays:0}d."
+                : $"is not a duration: {Durations.DurationForms}.";
             return ok && d <= Durations.Longest;
         }
         if (type == typeof(long))
@@ -101,7 +105,8 @@ public sealed class ConfigurationCheck
         {
             var prefix = string.Join(':', parts.Take(i));
             if (int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out _)
-                || Known.ContainsKey(prefix == "" ? "*" : $"{prefix}:*") && !Known.Keys.Any(k => k.StartsWith($"{prefix}:{parts[i]}", StringComparison.OrdinalIgnoreCase)))
+                || Known.ContainsKey(prefix == "" ? "*" : $"{prefix}:*")
+                    && !Known.Keys.Any(k => k.StartsWith($"{prefix}:{parts[i]}", StringComparison.OrdinalIgnoreCase)))
                 parts[i] = "*";
         }
         var pattern = string.Join(':', parts);

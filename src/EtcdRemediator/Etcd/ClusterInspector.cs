@@ -15,7 +15,8 @@ public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipeline
     /// <param name="retry">False for a look (the status page, readiness): one attempt per call, so a
     /// frozen member costs one request timeout, not three; decisions (the pipeline) retry.</param>
     /// <param name="budget">A tighter bound on each call than the request timeout (readiness: 3 s).</param>
-    public async Task<ClusterState> InspectAsync(IEtcdCluster cluster, CancellationToken cancellationToken, bool retry = true, TimeSpan? budget = null)
+    public async Task<ClusterState> InspectAsync(IEtcdCluster cluster, CancellationToken cancellationToken, bool retry = true,
+        TimeSpan? budget = null)
     {
         var reads = retry ? pipelines.GetPipeline(ReadPipeline) : ResiliencePipeline.Empty;
         IReadOnlyList<EtcdMember> members;
@@ -26,20 +27,22 @@ public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipeline
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Without a member list, report each configured endpoint so the operator sees what was tried.
-            var unknown = cluster.Endpoints.Select(ep => new MemberState(new EtcdMember(0, "", MemberAddress.Configured(ep), false), null, EtcdErrors.Describe(e)));
+            var unknown = cluster.Endpoints.Select(ep =>
+                new MemberState(new EtcdMember(0, "", MemberAddress.Configured(ep), false), null, EtcdErrors.Describe(e)));
             return new ClusterState(cluster.Name, [.. unknown], [], EtcdErrors.Describe(e), "member list unavailable", time.GetUtcNow());
         }
 
         var requestTimeout = options.Value.Policy.RequestTimeout;
-        var statuses = members.Select(m => ReadMemberAsync(cluster, m, reads, cancellationToken, budget < requestTimeout ? budget : requestTimeout, budget));
+        var statuses = members.Select(m =>
+            ReadMemberAsync(cluster, m, reads, cancellationToken, budget < requestTimeout ? budget : requestTimeout, budget));
         var alarms = ReadAlarmsAsync(cluster, reads, budget, cancellationToken);
         var states = await Task.WhenAll(statuses);
         var (alarmList, alarmsError) = await alarms;
         return new ClusterState(cluster.Name, states, alarmList, null, alarmsError, time.GetUtcNow());
     }
 
-    public static async Task<MemberState> ReadMemberAsync(IEtcdCluster cluster, EtcdMember member, ResiliencePipeline reads, CancellationToken cancellationToken,
-        TimeSpan? timeout = null, TimeSpan? budget = null)
+    public static async Task<MemberState> ReadMemberAsync(IEtcdCluster cluster, EtcdMember member, ResiliencePipeline reads,
+        CancellationToken cancellationToken, TimeSpan? timeout = null, TimeSpan? budget = null)
     {
         if (!member.Address.IsKnown)
             return new MemberState(member, null, "no endpoint for this member: it has not started, or no configured node serves it");
@@ -58,7 +61,8 @@ public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipeline
         }
     }
 
-    private static async Task<(IReadOnlyList<EtcdAlarm>, string?)> ReadAlarmsAsync(IEtcdCluster cluster, ResiliencePipeline reads, TimeSpan? budget, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<EtcdAlarm>, string?)> ReadAlarmsAsync(IEtcdCluster cluster, ResiliencePipeline reads, TimeSpan? budget,
+        CancellationToken cancellationToken)
     {
         try
         {

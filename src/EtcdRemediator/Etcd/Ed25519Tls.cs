@@ -89,7 +89,8 @@ public static class Ed25519Tls
                     throw new TlsFatalAlert(AlertDescription.bad_certificate, $"the server's certificate is not trusted: {untrusted.Message}");
                 // As Go's crypto/tls and SslStream check it: an extended key usage, when present, must allow serverAuth.
                 if (server.GetExtendedKeyUsage() is { Count: > 0 } usages && !usages.Any(u => u.Id is EtcdChannelPool.ServerAuth or "2.5.29.37.0"))
-                    throw new TlsFatalAlert(AlertDescription.bad_certificate, "the server's certificate is not for servers (its extended key usage lacks serverAuth)");
+                    throw new TlsFatalAlert(AlertDescription.bad_certificate,
+                        "the server's certificate is not for servers (its extended key usage lacks serverAuth)");
                 if (!Names(server).Any(NamesHost))
                     throw new TlsFatalAlert(AlertDescription.bad_certificate, $"the server's certificate does not name {client._host}");
             }
@@ -147,7 +148,9 @@ public static class Ed25519Tls
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
             // The caller awaits the write, so its buffer stays valid: no copy unless it has no array.
-            var segment = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(buffer, out var array) ? array : new ArraySegment<byte>(buffer.ToArray());
+            var segment = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(buffer, out var array)
+                ? array
+                : new ArraySegment<byte>(buffer.ToArray());
             return new ValueTask(Task.Run(() => inner.Write(segment.Array!, segment.Offset, segment.Count), cancellationToken));
         }
 

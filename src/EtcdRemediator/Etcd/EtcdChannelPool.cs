@@ -15,7 +15,8 @@ namespace EtcdRemediator.Etcd;
 /// defragment) finish on the old ones, which are disposed with the pool.
 /// </summary>
 /// <param name="keepAlive">How often an open connection is pinged while calls are under way (<see cref="EtcdKeepAlive"/>).</param>
-public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<string>? watchedFiles = null, TimeProvider? time = null, TimeSpan? keepAlive = null)
+public sealed class EtcdChannelPool(
+    Func<TlsMaterial> loadTls, IReadOnlyList<string>? watchedFiles = null, TimeProvider? time = null, TimeSpan? keepAlive = null)
     : IAsyncDisposable
 {
     /// <summary>How often the watched files are looked at (read and hashed, a few KiB each), at most.</summary>
@@ -119,8 +120,8 @@ public sealed class EtcdChannelPool(Func<TlsMaterial> loadTls, IReadOnlyList<str
         {
             return load();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException or FormatException
-                                  or YamlDotNet.Core.YamlException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException
+                                  or FormatException or YamlDotNet.Core.YamlException)
         {
             throw new CredentialException(CredentialPart.Key, e.Message, inner: e);
         }

@@ -60,9 +60,11 @@ public static class EtcdErrors
             "refused the connection (not running, or not listening at this address)",
         // TLS 1.3 servers check the client certificate after the handshake and then just close.
         RpcException r when r.Status.Detail.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal) =>
-            "the server closed the TLS connection: is the client certificate missing, expired, or not issued by the cluster's CA? (Tls:CertFile/KeyFile, or the talosconfig's crt/key)",
+            "the server closed the TLS connection: is the client certificate missing, expired, or not issued by the cluster's CA? " +
+            "(Tls:CertFile/KeyFile, or the talosconfig's crt/key)",
         RpcException r when r.Status.Detail.Contains("rejected by the provided RemoteCertificateValidationCallback", StringComparison.Ordinal) =>
-            "the server's certificate is not trusted: it does not chain to Tls:CaFile, does not name this host, or is not a server certificate (serverAuth)",
+            "the server's certificate is not trusted: it does not chain to Tls:CaFile, does not name this host, or is not a server " +
+            "certificate (serverAuth)",
         RpcException { StatusCode: StatusCode.Unavailable } r when Root(r) is SocketException s => $"unavailable: {s.Message.ToLowerInvariant()}",
         RpcException r when r.Status.Detail.StartsWith("Error starting gRPC call. ", StringComparison.Ordinal) =>
             $"could not be reached: {Plain(r.Status.Detail["Error starting gRPC call. ".Length..])}",
@@ -87,12 +89,15 @@ public static class EtcdErrors
     public static bool NeverReached(RpcException e) =>
         e.StatusCode == StatusCode.Unavailable
         // Not "a socket error somewhere inside": a connection reset after the request was sent is one too.
-        && e.Status.DebugException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
+        && e.Status.DebugException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError
+            or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
 
     /// <summary>"HttpRequestException: An error occurred (127.0.0.1:2379)" -> "an error occurred (127.0.0.1:2379)".</summary>
     private static string Plain(string detail)
     {
-        var text = detail.Contains("Exception: ", StringComparison.Ordinal) ? detail[(detail.LastIndexOf("Exception: ", StringComparison.Ordinal) + "Exception: ".Length)..] : detail;
+        var text = detail.Contains("Exception: ", StringComparison.Ordinal)
+            ? detail[(detail.LastIndexOf("Exception: ", StringComparison.Ordinal) + "Exception: ".Length)..]
+            : detail;
         return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..].TrimEnd('.') : text;
     }
 

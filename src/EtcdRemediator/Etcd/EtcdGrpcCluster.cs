@@ -11,7 +11,8 @@ namespace EtcdRemediator.Etcd;
 /// member's channel; calls any member can answer try the configured endpoints in order. Every call
 /// carries a deadline, and the auth token when the cluster has auth enabled.
 /// </summary>
-public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time) : IEtcdCluster, IKeyValueAccess, IAsyncDisposable
+public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time)
+    : IEtcdCluster, IKeyValueAccess, IAsyncDisposable
 {
     private readonly EtcdChannelPool _channels = new(() => TlsMaterial.FromFiles(options.Tls), TlsMaterial.FilesOf(options.Tls), time);
     private readonly EtcdAuthToken _auth = new(options, time);
@@ -53,7 +54,8 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         using var identities = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var asked = _endpoints.Select(endpoint => IdentityOfAsync(endpoint, identities.Token)).ToList();
         var reply = await OnAnyEndpointAsync(
-            (channel, headers, ct) => new Cluster.ClusterClient(channel).MemberListAsync(new MemberListRequest(), headers, Deadline(), ct).ResponseAsync,
+            (channel, headers, ct) =>
+                new Cluster.ClusterClient(channel).MemberListAsync(new MemberListRequest(), headers, Deadline(), ct).ResponseAsync,
             cancellationToken, EtcdFailover.ReadHedge);
         // An endpoint never heard from yet gets longer; what each said is remembered, so a slow one is
         // still judged by its last answer rather than not at all.
@@ -105,7 +107,10 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
     public Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken) =>
         OnAnyEndpointAsync(
             (channel, headers, ct) => new Maintenance.MaintenanceClient(channel).AlarmAsync(
-                new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Deactivate, MemberID = alarm.MemberId, Alarm = (AlarmType)(int)alarm.Kind },
+                new AlarmRequest
+                {
+                    Action = AlarmRequest.Types.AlarmAction.Deactivate, MemberID = alarm.MemberId, Alarm = (AlarmType)(int)alarm.Kind
+                },
                 headers, Deadline(), ct).ResponseAsync,
             cancellationToken);
 
@@ -125,7 +130,8 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
                 new CompactionRequest { Revision = revision, Physical = physical }, headers, Deadline(timeout), ct).ResponseAsync,
             cancellationToken);
 
-    public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
+    public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout,
+        CancellationToken cancellationToken)
     {
         using var stall = new CancellationTokenSource(stallTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
@@ -155,15 +161,18 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
             }
             return new SnapshotStreamInfo(first?.MemberId ?? member.Id, first?.Revision ?? 0, bytes, version, first?.ClusterId ?? _clusterId);
         }
-        catch (Exception e) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
+        catch (Exception e) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                                  && e is OperationCanceledException or RpcException)
         {
-            throw new TimeoutException($"snapshot stream from member {member.HexId} ({member.Address.Value}) sent nothing for {stallTimeout.TotalSeconds:0} s", e);
+            throw new TimeoutException(
+                $"snapshot stream from member {member.HexId} ({member.Address.Value}) sent nothing for {stallTimeout.TotalSeconds:0} s", e);
         }
     }
 
     public async Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var reply = await OnMemberAsync(member, (client, headers) => client.DefragmentAsync(new DefragmentRequest(), headers, Deadline(timeout), cancellationToken).ResponseAsync,
+        var reply = await OnMemberAsync(member,
+            (client, headers) => client.DefragmentAsync(new DefragmentRequest(), headers, Deadline(timeout), cancellationToken).ResponseAsync,
             cancellationToken);
         MemberIdentity.Verify(member, reply.Header?.MemberId ?? 0);
         ClusterIdentity.Verify(member, _clusterId, reply.Header?.ClusterId ?? 0);
@@ -171,7 +180,9 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
 
     public async Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken)
     {
-        var reply = await OnMemberAsync(leader, (client, headers) => client.MoveLeaderAsync(new MoveLeaderRequest { TargetID = preferred.Id }, headers, Deadline(), cancellationToken).ResponseAsync,
+        var reply = await OnMemberAsync(leader,
+            (client, headers) =>
+                client.MoveLeaderAsync(new MoveLeaderRequest { TargetID = preferred.Id }, headers, Deadline(), cancellationToken).ResponseAsync,
             cancellationToken);
         MemberIdentity.Verify(leader, reply.Header?.MemberId ?? 0);
         return Handover.ToPreferred;
@@ -192,7 +203,8 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         }
     }
 
-    private Task<T> OnMemberAsync<T>(EtcdMember member, Func<Maintenance.MaintenanceClient, Metadata?, Task<T>> call, CancellationToken cancellationToken)
+    private Task<T> OnMemberAsync<T>(EtcdMember member, Func<Maintenance.MaintenanceClient, Metadata?, Task<T>> call,
+        CancellationToken cancellationToken)
     {
         var channel = _channels.For(Reach(member));
         return _auth.CallAsync(channel, headers => call(new Maintenance.MaintenanceClient(channel), headers), cancellationToken);
@@ -211,7 +223,8 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
         Secure && member.Address.Value.StartsWith("http://", StringComparison.Ordinal)
             ? throw new UnsafeOperationException(
                 $"member {member.Name} ({member.HexId}) advertises {member.Address.Value}, plain HTTP, while the configured endpoints use TLS: " +
-                "not reached without TLS (the auth token and snapshots would travel in plaintext). Fix its --advertise-client-urls, or configure its https:// URL")
+                "not reached without TLS (the auth token and snapshots would travel in plaintext). " +
+                "Fix its --advertise-client-urls, or configure its https:// URL")
             : member.Address.Value;
 
     private DateTime Deadline(TimeSpan? timeout = null) => time.GetUtcNow().UtcDateTime + (timeout ?? requestTimeout);
@@ -229,7 +242,8 @@ public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTime
             ?? urls.FirstOrDefault() ?? "";
     }
 
-    private Task<T> OnAnyEndpointAsync<T>(Func<GrpcChannel, Metadata?, CancellationToken, Task<T>> call, CancellationToken cancellationToken, TimeSpan? hedgeAfter = null) =>
+    private Task<T> OnAnyEndpointAsync<T>(Func<GrpcChannel, Metadata?, CancellationToken, Task<T>> call, CancellationToken cancellationToken,
+        TimeSpan? hedgeAfter = null) =>
         EtcdFailover.FirstAnswerAsync(Name, _endpoints,
             endpoint =>
             {

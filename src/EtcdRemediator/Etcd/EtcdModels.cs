@@ -61,9 +61,11 @@ public sealed partial record EtcdAlarm(ulong MemberId, AlarmKind Kind)
     [System.Text.RegularExpressions.GeneratedRegex(@"^memberID:(\d+) alarm:(\w+)$")]
     private static partial System.Text.RegularExpressions.Regex RawAlarm();
 
-    /// <summary>etcd's status errors name alarms as "memberID:&lt;decimal&gt; alarm:NOSPACE": said as elsewhere, "NOSPACE on &lt;hex id&gt;".</summary>
+    /// <summary>etcd's status errors name alarms as "memberID:&lt;decimal&gt; alarm:NOSPACE": said as elsewhere,
+    /// "NOSPACE on &lt;hex id&gt;".</summary>
     public static string Readable(string error) =>
-        RawAlarm().Match(error) is { Success: true } m && ulong.TryParse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var id)
+        RawAlarm().Match(error) is { Success: true } m
+            && ulong.TryParse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var id)
             ? $"{m.Groups[2].Value} on {EtcdRemediator.Etcd.MemberId.ToHex(id)}"
             : error;
 

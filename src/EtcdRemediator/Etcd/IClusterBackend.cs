@@ -13,7 +13,8 @@ public interface IClusterBackend
 {
     EtcdBackend Kind { get; }
 
-    /// <summary>What is wrong with the backend's own settings of <paramref name="cluster"/>; each message starts with <paramref name="key"/>.</summary>
+    /// <summary>What is wrong with the backend's own settings of <paramref name="cluster"/>; each message starts with
+    /// <paramref name="key"/>.</summary>
     IEnumerable<string> Validate(ClusterOptions cluster, string key);
 
     IEtcdCluster Create(ClusterOptions cluster, PolicyOptions policy, TimeProvider time);

@@ -10,7 +10,8 @@ public sealed class MemberIdentityException(string message) : Exception(message)
 public static class MemberIdentity
 {
     public static string Mismatch(EtcdMember expected, ulong answeredBy) =>
-        $"{expected.Address.Value} answered as member {MemberId.ToHex(answeredBy)}, not as {(expected.Name.Length > 0 ? expected.Name : "(unstarted)")} ({expected.HexId})";
+        $"{expected.Address.Value} answered as member {MemberId.ToHex(answeredBy)}, " +
+        $"not as {(expected.Name.Length > 0 ? expected.Name : "(unstarted)")} ({expected.HexId})";
 
     /// <summary>Throws unless the answer came from <paramref name="expected"/> (0: the backend does not say).</summary>
     public static void Verify(EtcdMember expected, ulong answeredBy)

@@ -107,8 +107,10 @@ public static class PemCredentials
     {
         var matches = key switch
         {
-            { Native: RSA rsa } => certificate.GetRSAPublicKey() is { } p && p.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(rsa.ExportSubjectPublicKeyInfo()),
-            { Native: ECDsa ec } => certificate.GetECDsaPublicKey() is { } p && p.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(ec.ExportSubjectPublicKeyInfo()),
+            { Native: RSA rsa } => certificate.GetRSAPublicKey() is { } p
+                                   && p.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(rsa.ExportSubjectPublicKeyInfo()),
+            { Native: ECDsa ec } => certificate.GetECDsaPublicKey() is { } p
+                                    && p.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(ec.ExportSubjectPublicKeyInfo()),
             { Ed25519: { } ed } => certificate.PublicKey.Oid.Value == EdECObjectIdentifiers.id_Ed25519.Id
                                    && certificate.PublicKey.EncodedKeyValue.RawData.AsSpan().SequenceEqual(ed.GeneratePublicKey().GetEncoded()),
             _ => false,
@@ -116,7 +118,8 @@ public static class PemCredentials
         if (!matches)
             throw new CredentialException(CredentialPart.Key,
                 $"the {key.Algorithm} key does not belong to the certificate '{certificate.Subject}' (issued for another " +
-                $"{certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value} key; serial {certificate.SerialNumber}): is the certificate file from another pair?");
+                $"{certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value} key; serial {certificate.SerialNumber}): " +
+                $"is the certificate file from another pair?");
     }
 
     /// <summary>PKCS#1 (RSA), then PKCS#8 (any algorithm), then SEC1 (EC): the order of Go's tls.parsePrivateKey.</summary>
@@ -134,15 +137,19 @@ public static class PemCredentials
                 }
                 catch (Exception e) when (e is ArgumentException or IOException or InvalidCastException or InvalidOperationException)
                 {
-                    throw new CredentialException(CredentialPart.Key, $"Ed25519 key in a PEM block of type {label} could not be parsed: {e.Message}", inner: e);
+                    throw new CredentialException(CredentialPart.Key,
+                        $"Ed25519 key in a PEM block of type {label} could not be parsed: {e.Message}", inner: e);
                 }
             }
-            if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption) && TryImport(RSA.Create, (rsa, d) => ReadsAll(d, rsa.ImportPkcs8PrivateKey), der) is { } rsa)
+            if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption)
+                && TryImport(RSA.Create, (rsa, d) => ReadsAll(d, rsa.ImportPkcs8PrivateKey), der) is { } rsa)
                 return ClientKey.Rsa(rsa);
-            if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey) && TryImport(ECDsa.Create, (ec, d) => ReadsAll(d, ec.ImportPkcs8PrivateKey), der) is { } ec)
+            if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey)
+                && TryImport(ECDsa.Create, (ec, d) => ReadsAll(d, ec.ImportPkcs8PrivateKey), der) is { } ec)
                 return ClientKey.Ecdsa(ec);
             throw new CredentialException(CredentialPart.Key,
-                $"the PKCS#8 key in a PEM block of type {label} is of algorithm {algorithm.Id}, which TLS clients here do not use (RSA, ECDSA and Ed25519 are read)");
+                $"the PKCS#8 key in a PEM block of type {label} is of algorithm {algorithm.Id}, which TLS clients here do not use " +
+                $"(RSA, ECDSA and Ed25519 are read)");
         }
         if (TryImport(ECDsa.Create, (ec, d) => ReadsAll(d, ec.ImportECPrivateKey), der) is { } sec1) return ClientKey.Ecdsa(sec1);
         var kind = label.Length > " PRIVATE KEY".Length ? label[..^" PRIVATE KEY".Length] + " key" : "key";

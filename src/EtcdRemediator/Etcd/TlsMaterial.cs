@@ -77,7 +77,8 @@ public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certif
                 Leaf = leaf,
                 Ed25519 = new Ed25519Credentials(
                     cas is null
-                        ? throw new CredentialException(CredentialPart.Ca, "an Ed25519 client certificate needs the CA its server certificates chain to (Tls:CaFile, or the talosconfig's ca)")
+                        ? throw new CredentialException(CredentialPart.Ca,
+                            "an Ed25519 client certificate needs the CA its server certificates chain to (Tls:CaFile, or the talosconfig's ca)")
                         : [.. cas.Select(c => new BcCertificate(c.RawData))],
                     new BcCertificate(leaf.RawData), ed),
             };
@@ -97,7 +98,8 @@ public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certif
         { } c when c.NotAfter.ToUniversalTime() <= now.UtcDateTime =>
             new CredentialException(CredentialPart.Certificate, $"the client certificate '{c.Subject}' expired at {c.NotAfter.ToUniversalTime():u}"),
         { } c when c.NotBefore.ToUniversalTime() > now.UtcDateTime =>
-            new CredentialException(CredentialPart.Certificate, $"the client certificate '{c.Subject}' is not valid before {c.NotBefore.ToUniversalTime():u} (is this machine's clock right?)"),
+            new CredentialException(CredentialPart.Certificate,
+                $"the client certificate '{c.Subject}' is not valid before {c.NotBefore.ToUniversalTime():u} (is this machine's clock right?)"),
         _ => null,
     };
 

@@ -38,7 +38,9 @@ public static class ForecastRule
         }
         if (dbSizeInUse > bar / 2)
             return new(ForecastVerdict.Tell,
-                $"{at} on free pages, but its data in use ({dbSizeInUse} bytes) is over half of the disarm bar ({(long)bar}): a defrag would leave little room; raise the quota");
-        return new(ForecastVerdict.DefragEarly, $"{at} on free pages (the file grows {forecast.FileBytesPerHour / (1 << 20):0.#} MiB/h, the data does not)");
+                $"{at} on free pages, but its data in use ({dbSizeInUse} bytes) is over half of the disarm bar ({(long)bar}): " +
+                $"a defrag would leave little room; raise the quota");
+        return new(ForecastVerdict.DefragEarly,
+            $"{at} on free pages (the file grows {forecast.FileBytesPerHour / (1 << 20):0.#} MiB/h, the data does not)");
     }
 }

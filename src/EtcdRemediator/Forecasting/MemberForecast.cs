@@ -14,4 +14,5 @@ public enum ForecastCause
 /// <summary>When a member's file reaches its quota at the present growth, and why it grows.</summary>
 /// <param name="FileBytesPerHour">Growth of the file since its last drop (a defrag), fitted.</param>
 /// <param name="InUseBytesPerHour">Growth of the data in use over the window, fitted.</param>
-public sealed record MemberForecast(DateTimeOffset QuotaReachedAt, ForecastCause Cause, double FileBytesPerHour, double InUseBytesPerHour, long Quota);
+public sealed record MemberForecast(
+    DateTimeOffset QuotaReachedAt, ForecastCause Cause, double FileBytesPerHour, double InUseBytesPerHour, long Quota);

@@ -25,16 +25,18 @@ public sealed class HistoryStore(RemediatorDatabase database)
         var nowMs = now.ToUnixTimeMilliseconds();
         var rollUp = nowMs - Interlocked.Read(ref _lastRollUpMs) >= (long)RollUpEvery.TotalMilliseconds;
         // One statement for all rows: the driver binds parameters per statement.
-        var sql = "INSERT OR REPLACE INTO member_samples (cluster, hourly, at, member_id, member_name, db_size, db_size_in_use, quota, leader, alarms) VALUES "
-            + string.Join(", ", samples.Select((_, i) => $"($cluster, 0, $at{i}, $id{i}, $name{i}, $size{i}, $inUse{i}, $quota{i}, $leader{i}, $alarms{i})")) + ";";
+        var sql = "INSERT OR REPLACE INTO member_samples "
+            + "(cluster, hourly, at, member_id, member_name, db_size, db_size_in_use, quota, leader, alarms) VALUES "
+            + string.Join(", ", samples.Select((_, i) =>
+                $"($cluster, 0, $at{i}, $id{i}, $name{i}, $size{i}, $inUse{i}, $quota{i}, $leader{i}, $alarms{i})")) + ";";
         if (rollUp) sql += """
-            INSERT OR REPLACE INTO member_samples (cluster, hourly, at, member_id, member_name, db_size, db_size_in_use, quota, leader, alarms)
-            SELECT cluster, 1, (at / 3600000) * 3600000, member_id, max(member_name), CAST(avg(db_size) AS INTEGER), CAST(avg(db_size_in_use) AS INTEGER),
-                   max(quota), max(leader), max(alarms & 1) | max(alarms & 2)
-            FROM member_samples WHERE cluster = $cluster AND hourly = 0 AND at < $rollBefore GROUP BY at / 3600000, member_id;
-            DELETE FROM member_samples WHERE cluster = $cluster AND hourly = 0 AND at < $rollBefore;
-            DELETE FROM member_samples WHERE at < $keepFrom;
-            """;
+        INSERT OR REPLACE INTO member_samples (cluster, hourly, at, member_id, member_name, db_size, db_size_in_use, quota, leader, alarms)
+        SELECT cluster, 1, (at / 3600000) * 3600000, member_id, max(member_name), CAST(avg(db_size) AS INTEGER), CAST(avg(db_size_in_use) AS INTEGER),
+               max(quota), max(leader), max(alarms & 1) | max(alarms & 2)
+        FROM member_samples WHERE cluster = $cluster AND hourly = 0 AND at < $rollBefore GROUP BY at / 3600000, member_id;
+        DELETE FROM member_samples WHERE cluster = $cluster AND hourly = 0 AND at < $rollBefore;
+        DELETE FROM member_samples WHERE at < $keepFrom;
+        """;
         await database.WriteAsync(sql, command =>
         {
             command.Parameters.AddWithValue("$cluster", cluster);
@@ -73,7 +75,8 @@ public sealed class HistoryStore(RemediatorDatabase database)
             SELECT coalesce(max(n), 0), coalesce(min(first), 0), coalesce(max(last), 0) FROM (
                 SELECT count(*) AS n, min(at) AS first, max(at) AS last FROM member_samples
                 WHERE cluster = $cluster AND hourly IN (0, 1) AND at >= $from AND at <= $to GROUP BY member_id)
-            """, command => Bind(command, cluster, from, to), r => (Count: r.GetInt64(0), First: r.GetInt64(1), Last: r.GetInt64(2)), cancellationToken))[0];
+            """, command => Bind(command, cluster, from, to), r => (Count: r.GetInt64(0), First: r.GetInt64(1), Last: r.GetInt64(2)),
+            cancellationToken))[0];
         var width = extent.Count <= maxPerMember ? 1 : Math.Max(1, (extent.Last - extent.First + maxPerMember) / maxPerMember);
         from = extent.Count <= maxPerMember ? from : extent.First;
         var rows = await database.QueryAsync("""

@@ -7,7 +7,8 @@ namespace EtcdRemediator.History;
 /// need. <see cref="Alarms"/> is a set of bits (<see cref="AlarmBits"/>), so an hour's mean keeps
 /// every alarm seen in it.
 /// </summary>
-public sealed record MemberSample(ulong MemberId, string MemberName, DateTimeOffset At, long DbSize, long DbSizeInUse, long Quota, bool Leader, int Alarms);
+public sealed record MemberSample(
+    ulong MemberId, string MemberName, DateTimeOffset At, long DbSize, long DbSizeInUse, long Quota, bool Leader, int Alarms);
 
 public static class AlarmBits
 {

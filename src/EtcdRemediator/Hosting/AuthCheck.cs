@@ -25,7 +25,8 @@ public static class AuthCheck
             }
             var fromFile = TokenSet.ReadFile(file).ToList();
             if (fromFile.Count == 0)
-                yield return $"{key}:{name}: file '{file}' holds no token (one per line; '#' starts a comment). Write one, such as the output of `openssl rand -hex 32`.";
+                yield return $"{key}:{name}: file '{file}' holds no token (one per line; '#' starts a comment). " +
+                    $"Write one, such as the output of `openssl rand -hex 32`.";
             tokens.AddRange(fromFile.Select(t => ($"{key}:{name} ('{file}')", t)));
         }
         foreach (var (name, _) in tokens.Where(t => t.Token.Length == 0 && !t.Key.Contains("File", StringComparison.Ordinal)))
@@ -35,10 +36,12 @@ public static class AuthCheck
             if (token.StartsWith("change-me", StringComparison.OrdinalIgnoreCase))
                 yield return $"{name}: is the placeholder from the repository; make a token of your own, such as `openssl rand -hex 32`.";
             else if (token.Length < TokenSet.MinimumLength)
-                yield return $"{name}: a token of {token.Length} characters is too short; use at least {TokenSet.MinimumLength}, such as `openssl rand -hex 32`.";
+                yield return $"{name}: a token of {token.Length} characters is too short; use at least {TokenSet.MinimumLength}, " +
+                    $"such as `openssl rand -hex 32`.";
         }
         if (inKubernetes && tokens.All(t => t.Token.Length == 0) && !auth.AllowLoopbackWithoutTokens)
-            yield return $"{key}: no tokens are configured and the service runs in Kubernetes (KUBERNETES_SERVICE_HOST is set), where \"loopback\" includes " +
-                         $"sidecar proxies and kubectl port-forward. Configure {key}:OperatorTokensFile and {key}:WebhookTokensFile, or set {key}:AllowLoopbackWithoutTokens=true.";
+            yield return $"{key}: no tokens are configured and the service runs in Kubernetes (KUBERNETES_SERVICE_HOST is set), " +
+                         $"where \"loopback\" includes sidecar proxies and kubectl port-forward. " +
+                         $"Configure {key}:OperatorTokensFile and {key}:WebhookTokensFile, or set {key}:AllowLoopbackWithoutTokens=true.";
     }
 }

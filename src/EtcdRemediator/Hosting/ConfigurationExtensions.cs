@@ -40,7 +40,8 @@ public static class ConfigurationExtensions
         // (Alertmanager, an operator) needs few. Kestrel:Limits:* overrides (bound here: Kestrel
         // itself reads only its endpoints from configuration).
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
-        builder.Services.PostConfigure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxConcurrentConnections ??= MaxConnections);
+        builder.Services.PostConfigure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+            kestrel.Limits.MaxConcurrentConnections ??= MaxConnections);
         return builder;
     }
 

@@ -36,13 +36,16 @@ public static class CredentialCheck
             using var material = talos is not null ? talos.Tls() : TlsMaterial.FromFiles(c.Tls);
             if (material.Expired(now) is { } expired) throw expired;
             if (material.ExpiresSoon(now) is { } at)
-                warnings?.Add($"{key}:{Setting(CredentialPart.Certificate)}: the client certificate '{material.Leaf!.Subject}' expires at {at:u}; renew it before then.");
+                warnings?.Add($"{key}:{Setting(CredentialPart.Certificate)}: the client certificate '{material.Leaf!.Subject}' " +
+                    $"expires at {at:u}; renew it before then.");
             return [];
         }
         catch (CredentialException e)
         {
             // The talosconfig's message says which part of which context; a Tls file is named here.
-            return [talosconfig is null ? $"{key}:{Setting(e.Part)}: '{TlsMaterial.FileOf(c.Tls, e.Part)}': {e.Detail}." : $"{key}:{Setting(e.Part)}: {e.Message}."];
+            return [talosconfig is null
+                ? $"{key}:{Setting(e.Part)}: '{TlsMaterial.FileOf(c.Tls, e.Part)}': {e.Detail}."
+                : $"{key}:{Setting(e.Part)}: {e.Message}."];
         }
     }
 }

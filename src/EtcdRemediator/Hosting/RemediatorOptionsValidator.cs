@@ -11,8 +11,8 @@ namespace EtcdRemediator.Hosting;
 /// Checks the whole configuration at start-up. Every message starts with the full key
 /// (<c>Remediator:Policy:Cooldown</c>), so the operator knows what to fix without reading code.
 /// </summary>
-public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, Etcd.Talos.TalosConnections talos, IEnumerable<IClusterBackend> backends,
-    TimeProvider time) : IValidateOptions<RemediatorOptions>
+public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, Etcd.Talos.TalosConnections talos,
+    IEnumerable<IClusterBackend> backends, TimeProvider time) : IValidateOptions<RemediatorOptions>
 {
     private const string Root = RemediatorOptions.Section;
 
@@ -61,7 +61,8 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             yield return $"{policy}:DisarmBelowQuotaRatio: must be above 0 and at most 1 (got {p.DisarmBelowQuotaRatio}).";
         foreach (var (key, value) in new[] { ("Cooldown", p.Cooldown), ("PauseBetweenMembers", p.PauseBetweenMembers) })
             if (value < TimeSpan.Zero) yield return $"{policy}:{key}: must not be negative.";
-        foreach (var (key, value) in new[] { ("DefragTimeout", p.DefragTimeout), ("RequestTimeout", p.RequestTimeout), ("CatchUpTimeout", p.CatchUpTimeout) })
+        foreach (var (key, value) in new[] { ("DefragTimeout", p.DefragTimeout), ("RequestTimeout", p.RequestTimeout),
+            ("CatchUpTimeout", p.CatchUpTimeout) })
             if (value <= TimeSpan.Zero) yield return $"{policy}:{key}: must be a positive duration such as 00:10:00.";
         if (p.CircuitBreakerThreshold < 1)
             yield return $"{policy}:CircuitBreakerThreshold: must be at least 1.";
@@ -79,7 +80,8 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
         if (o.Storage.AuditRetention <= TimeSpan.Zero || o.Storage.RunRetention <= TimeSpan.Zero)
             yield return $"{Root}:Storage:AuditRetention and RunRetention: must be positive durations.";
         if (o.Storage.AuditMaxEntries < 1 || o.Storage.MaxRuns < 100)
-            yield return $"{Root}:Storage:AuditMaxEntries must be at least 1 and MaxRuns at least 100 (the breaker and cooldown are derived from recent runs).";
+            yield return $"{Root}:Storage:AuditMaxEntries must be at least 1 and MaxRuns at least 100 " +
+                $"(the breaker and cooldown are derived from recent runs).";
         if (o.Storage.AuditMaxBytes < 1024 * 1024)
             yield return $"{Root}:Storage:AuditMaxBytes: must be at least 1MiB (a delivery may keep 64 KiB of its body).";
 
@@ -111,7 +113,8 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
         if (o.Forecast.Horizon <= TimeSpan.Zero)
             yield return $"{Root}:Forecast:Horizon: must be a positive duration such as 24h.";
 
-        foreach (var error in AuthCheck.Errors(o.Auth, $"{Root}:Auth", inKubernetes ?? Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }))
+        foreach (var error in AuthCheck.Errors(o.Auth, $"{Root}:Auth",
+            inKubernetes ?? Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }))
             yield return error;
     }
 
@@ -130,7 +133,8 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             var w = c.MaintenanceWindows[j];
             foreach (var error in ValidateCron(w.Cron, w.TimeZone, $"{key}:MaintenanceWindows:{j}")) yield return error;
             if (w.Duration < policy.DefragTimeout)
-                yield return $"{key}:MaintenanceWindows:{j}:Duration: {w.Duration} is shorter than {Root}:Policy:DefragTimeout ({policy.DefragTimeout}); " +
+                yield return $"{key}:MaintenanceWindows:{j}:Duration: {w.Duration} is shorter than " +
+                    $"{Root}:Policy:DefragTimeout ({policy.DefragTimeout}); " +
                     "a window must fit at least one member's defragment.";
         }
     }
@@ -156,7 +160,8 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             yield return $"{key}:QuotaBackendBytes: must be positive (etcd's default is 2147483648).";
         if (backends.FirstOrDefault(b => b.Kind == c.Backend) is not { } backend)
         {
-            yield return $"{key}:Backend: '{c.Backend}' is not available in this build; use one of {string.Join(", ", backends.Select(b => b.Kind))}.";
+            yield return $"{key}:Backend: '{c.Backend}' is not available in this build; " +
+                $"use one of {string.Join(", ", backends.Select(b => b.Kind))}.";
             yield break;
         }
         foreach (var error in backend.Validate(c, key)) yield return error;

@@ -93,7 +93,8 @@ public sealed class JsonBody<T> where T : class, IJsonBodyType
     {
         if (e.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
             return $"unknown field '{e.Message.Split('\'')[1]}'; check its spelling";
-        if (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal) || e.Message.Contains("duplicate propert", StringComparison.OrdinalIgnoreCase))
+        if (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal)
+            || e.Message.Contains("duplicate propert", StringComparison.OrdinalIgnoreCase))
             return "is given more than once; give each field once";
         if (e.Message.Contains("could not be converted", StringComparison.Ordinal))
             return "has the wrong type";

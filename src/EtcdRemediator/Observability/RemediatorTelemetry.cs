@@ -23,7 +23,8 @@ public sealed class RemediatorTelemetry : IDisposable
         DefragDuration = _meter.CreateHistogram<double>("etcd_remediator_defrag_duration_seconds", unit: "s",
             description: "Time one member's defragment call took",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600] });
-        ReclaimedBytes = _meter.CreateCounter<long>("etcd_remediator_reclaimed_bytes_total", unit: "By", description: "Bytes given back by defragmentation");
+        ReclaimedBytes = _meter.CreateCounter<long>("etcd_remediator_reclaimed_bytes_total", unit: "By",
+            description: "Bytes given back by defragmentation");
         SnapshotBytes = _meter.CreateGauge<long>("etcd_remediator_snapshot_bytes", unit: "By", description: "Size of the latest verified snapshot");
         Alerts = _meter.CreateCounter<long>("etcd_remediator_alerts_total", description: "Alerts received, by what became of them");
     }

@@ -8,8 +8,8 @@ namespace EtcdRemediator.Remediation;
 /// alert snapshots), how many runs failed in a row, and when any run last succeeded (for people).
 /// </summary>
 /// <param name="LastInterruptedAt">When a run last ended Interrupted (the process stopped under it): a member may have been mid-defragment.</param>
-public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffset? LastSnapshotAt, int ConsecutiveFailures, DateTimeOffset? LastSuccessAt = null,
-    DateTimeOffset? LastInterruptedAt = null)
+public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffset? LastSnapshotAt, int ConsecutiveFailures,
+    DateTimeOffset? LastSuccessAt = null, DateTimeOffset? LastInterruptedAt = null)
 {
     public static readonly RunHistory None = new(null, null, 0);
 
@@ -52,7 +52,8 @@ public static class AdmissionRule
         if (request.Action.Of().Rewrites
             && history.LastInterruptedAt + policy.PauseBetweenMembers is { } resume && resume > now)
             return new Refusal(Disposition.Cooldown,
-                $"a run of '{cluster}' was interrupted at {history.LastInterruptedAt:O}; the pause between members (Policy:PauseBetweenMembers) lasts until {resume:O}", resume);
+                $"a run of '{cluster}' was interrupted at {history.LastInterruptedAt:O}; " +
+                $"the pause between members (Policy:PauseBetweenMembers) lasts until {resume:O}", resume);
         var (action, trigger) = (request.Action.Of(), request.Trigger.Kind.Of());
         if (trigger.JoinedARun) return null;
         var (since, what) = action switch

@@ -44,7 +44,9 @@ public static class DisarmRule
         var smallest = state.Voting.Where(m => m.Status is not null).MinBy(m => m.Status!.DbSizeInUse);
         return smallest is null || smallest.Status!.DbSizeInUse < limit
             ? new DisarmDecision(quota, limit, [])
-            : new DisarmDecision(quota, limit, [$"{smallest.Member.Name} ({smallest.Member.HexId}) in use {smallest.Status.DbSizeInUse}, the smallest reading of the voting members"]);
+            : new DisarmDecision(quota, limit,
+                [$"{smallest.Member.Name} ({smallest.Member.HexId}) in use {smallest.Status.DbSizeInUse}, " +
+                 $"the smallest reading of the voting members"]);
     }
 
     private static DisarmDecision Decide(ClusterState state, Quota quota, double ratio, Func<MemberStatus, long> size, string what)

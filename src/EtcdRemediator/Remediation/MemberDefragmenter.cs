@@ -10,10 +10,12 @@ namespace EtcdRemediator.Remediation;
 /// One member's turn, in the order an operator would do it by hand: the gate again, leadership
 /// moved away if it is the leader, defragment, wait until it answers and has caught up, pause.
 /// </summary>
-public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePipeline reads, PolicyOptions policy, TimeProvider time, RemediatorTelemetry telemetry, ILogger logger)
+public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePipeline reads, PolicyOptions policy, TimeProvider time,
+    RemediatorTelemetry telemetry, ILogger logger)
 {
     /// <param name="state">The cluster as read just before this member (the read that also chose it): the gate judges it.</param>
-    public async Task DefragmentAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, ClusterState state, bool last, CancellationToken cancellationToken)
+    public async Task DefragmentAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, ClusterState state, bool last,
+        CancellationToken cancellationToken)
     {
         using var span = telemetry.Source.StartActivity($"member {planned.Name}");
         span?.SetTag("etcd.member.id", planned.Id);
@@ -33,7 +35,8 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
     }
 
     /// <returns>The member's defragment step, with its size before and after.</returns>
-    private async Task<StepRecord> DefragmentMemberAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, ClusterState state, bool last, CancellationToken cancellationToken)
+    private async Task<StepRecord> DefragmentMemberAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember planned, ClusterState state,
+        bool last, CancellationToken cancellationToken)
     {
         var member = await steps.RunAsync("gate", planned.Name, step =>
         {
@@ -56,7 +59,8 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
             try
             {
                 await cluster.DefragmentAsync(target.Member, policy.DefragTimeout, cancellationToken);
-                telemetry.DefragDuration.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("cluster", cluster.Name));
+                telemetry.DefragDuration.Record(time.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("cluster", cluster.Name));
             }
             catch (Exception e) when (EtcdErrors.Classify(e) == EtcdFailure.TimedOut)
             {
@@ -74,9 +78,11 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
             // The file's size after is known once the member answers again: the defragment step gets it.
             var defrag = steps.Amend(defragStep, d => d with { BytesAfter = caughtUp.DbSize });
             step.BytesAfter = caughtUp.DbSize;
-            telemetry.ReclaimedBytes.Add(Math.Max(0, defrag.BytesBefore!.Value - caughtUp.DbSize), new KeyValuePair<string, object?>("cluster", cluster.Name));
+            telemetry.ReclaimedBytes.Add(Math.Max(0, defrag.BytesBefore!.Value - caughtUp.DbSize),
+                new KeyValuePair<string, object?>("cluster", cluster.Name));
             step.Detail = $"applied index {caughtUp.RaftAppliedIndex}";
-            logger.LogInformation("Defragmented {Member} ({MemberId}): {BytesBefore} -> {BytesAfter} bytes; caught up at applied index {AppliedIndex}",
+            logger.LogInformation(
+                "Defragmented {Member} ({MemberId}): {BytesBefore} -> {BytesAfter} bytes; caught up at applied index {AppliedIndex}",
                 planned.Name, planned.Id, defrag.BytesBefore, caughtUp.DbSize, caughtUp.RaftAppliedIndex);
             return defrag;
         }, cancellationToken);
@@ -87,7 +93,8 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
     }
 
     /// <summary>Hands leadership to the follower furthest ahead, and waits until the cluster agrees.</summary>
-    private async Task MoveLeadershipAwayAsync(IEtcdCluster cluster, StepRecorder steps, MemberState leader, ClusterState state, CancellationToken cancellationToken)
+    private async Task MoveLeadershipAwayAsync(IEtcdCluster cluster, StepRecorder steps, MemberState leader, ClusterState state,
+        CancellationToken cancellationToken)
     {
         var preferred = state.Voting
             .Where(m => m.Reachable && m.Member.Id != leader.Member.Id)

@@ -35,10 +35,13 @@ public static class Planner
         // A fragmentation alert about a learner would otherwise end NothingToDo for ever without a word.
         var learners = state.Members.Where(m => m.Member.IsLearner && m.Status is { } s && Fragmented(s, policy)).Select(m => m.Member.Name).ToList();
         var aboutLearners = learners.Count == 0 ? "" :
-            $"; learner {string.Join(", ", learners)} is fragmented, but etcd refuses Defragment on a learner: promote it (etcdctl member promote) and run again, or remove and re-add it";
+            $"; learner {string.Join(", ", learners)} is fragmented, but etcd refuses Defragment on a learner: " +
+            $"promote it (etcdctl member promote) and run again, or remove and re-add it";
         return ordered.Count == 0
-            ? new RemediationPlan(PlanVerdict.NothingToDo, [], $"no member is at least {policy.MinFragmentationRatio:P0} fragmented (Policy:MinFragmentationRatio) with at least " +
-                $"{policy.MinReclaimableBytes} bytes to give back (Policy:MinReclaimableBytes); send \"ignoreThresholds\": true to defragment regardless{aboutLearners}")
+            ? new RemediationPlan(PlanVerdict.NothingToDo, [],
+                $"no member is at least {policy.MinFragmentationRatio:P0} fragmented (Policy:MinFragmentationRatio) with at least " +
+                $"{policy.MinReclaimableBytes} bytes to give back (Policy:MinReclaimableBytes); " +
+                $"send \"ignoreThresholds\": true to defragment regardless{aboutLearners}")
             : new RemediationPlan(PlanVerdict.Proceed, ordered, null);
     }
 

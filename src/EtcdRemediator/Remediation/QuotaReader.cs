@@ -25,7 +25,8 @@ public sealed class QuotaReader(IOptions<RemediatorOptions> options, TimeProvide
             var bytes = m.Status!.DbSizeQuota > 0 ? m.Status.DbSizeQuota : await ReadAsync(cluster, m.Member, maxAge, cancellationToken);
             if (bytes is > 0) lock (reported) reported[m.Member.Id] = bytes.Value;
         }));
-        var configured = options.Value.Clusters.FirstOrDefault(c => c.Name.Equals(cluster.Name, StringComparison.OrdinalIgnoreCase))?.QuotaBackendBytes
+        var configured = options.Value.Clusters
+            .FirstOrDefault(c => c.Name.Equals(cluster.Name, StringComparison.OrdinalIgnoreCase))?.QuotaBackendBytes
             ?? new ClusterOptions().QuotaBackendBytes;
         return DisarmRule.QuotaOf(reported, configured);
     }

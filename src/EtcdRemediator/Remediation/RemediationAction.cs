@@ -37,7 +37,8 @@ public enum WindowRule
 /// </summary>
 /// <param name="Strength">When triggers join one run the strongest wins, and the queue serves it first.</param>
 /// <param name="Rewrites">Defragments members: planned member by member, held back by the cooldown after another rewrite, starts it.</param>
-/// <param name="Recovers">The NOSPACE routine: every voting member while NOSPACE is raised, compaction under Compact=OnNoSpace, the quota read for the disarm.</param>
+/// <param name="Recovers">The NOSPACE routine: every voting member while NOSPACE is raised, compaction under Compact=OnNoSpace,
+/// the quota read for the disarm.</param>
 /// <param name="CountsAsSnapshot">A success counts as a snapshot taken: alert snapshots wait out the cooldown after it.</param>
 /// <param name="Verifies">Ends by reading the cluster again and disarming a NOSPACE alarm the data no longer justifies.</param>
 public sealed record ActionTraits(RemediationAction Action, string Name, int Strength, bool Rewrites, SnapshotWhen Snapshot, bool Recovers,
@@ -48,10 +49,14 @@ public static class RemediationActions
     /// <summary>One row per action, in the order people are told them (the most used first).</summary>
     private static readonly ActionTraits[] Rows =
     [
-        new(RemediationAction.Defrag, "defrag", 2, Rewrites: true, SnapshotWhen.BeforeRewriting, Recovers: false, WindowRule.Always, CountsAsSnapshot: true, Verifies: true),
-        new(RemediationAction.Recover, "recover", 3, Rewrites: true, SnapshotWhen.BeforeRewriting, Recovers: true, WindowRule.UnlessNoSpace, CountsAsSnapshot: true, Verifies: true),
-        new(RemediationAction.Snapshot, "snapshot", 0, Rewrites: false, SnapshotWhen.Always, Recovers: false, WindowRule.Never, CountsAsSnapshot: true, Verifies: false),
-        new(RemediationAction.Disarm, "disarm", 1, Rewrites: false, SnapshotWhen.Never, Recovers: false, WindowRule.Never, CountsAsSnapshot: false, Verifies: true),
+        new(RemediationAction.Defrag, "defrag", 2, Rewrites: true, SnapshotWhen.BeforeRewriting, Recovers: false, WindowRule.Always,
+            CountsAsSnapshot: true, Verifies: true),
+        new(RemediationAction.Recover, "recover", 3, Rewrites: true, SnapshotWhen.BeforeRewriting, Recovers: true, WindowRule.UnlessNoSpace,
+            CountsAsSnapshot: true, Verifies: true),
+        new(RemediationAction.Snapshot, "snapshot", 0, Rewrites: false, SnapshotWhen.Always, Recovers: false, WindowRule.Never,
+            CountsAsSnapshot: true, Verifies: false),
+        new(RemediationAction.Disarm, "disarm", 1, Rewrites: false, SnapshotWhen.Never, Recovers: false, WindowRule.Never,
+            CountsAsSnapshot: false, Verifies: true),
     ];
 
     public static readonly FrozenDictionary<RemediationAction, ActionTraits> Traits = Rows.ToFrozenDictionary(t => t.Action);

@@ -121,7 +121,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             return new SubmitResult(refusal.Disposition, null, refusal.Reason, refusal.RetryAfter);
         // What the run already is decides; an option the joiner asked for and the run lacks is said, not dropped silently.
         var dropped = request.IgnoreThresholds && !current.IgnoreThresholds
-            ? $"joined run {current.Id}, which keeps the thresholds: ignoreThresholds applies only to a run of its own; ask again once this one has ended"
+            ? $"joined run {current.Id}, which keeps the thresholds: ignoreThresholds applies only to a run of its own; " +
+              $"ask again once this one has ended"
             : null;
         if (current.Status is RunStatus.Queued or RunStatus.Deferred)
         {
@@ -134,7 +135,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             var asking = request with { Action = action, Trigger = request.Action == action ? request.Trigger : current.Trigger };
             var release = current.Status == RunStatus.Deferred
                 && !DeferralRule.Defers(asking, calendar.WindowsOf(current.Cluster).StateAt(time.GetUtcNow()));
-            var effect = release ? $"released the deferred run{(raised ? $" as {action.ToName()}" : "")}" : raised ? $"raised the action to {action.ToName()}" : null;
+            var effect = release ? $"released the deferred run{(raised ? $" as {action.ToName()}" : "")}"
+                : raised ? $"raised the action to {action.ToName()}" : null;
             var joined = current.Joined(request.Trigger with { Force = request.Force, Effect = effect }) with
             {
                 Action = action,
@@ -169,7 +171,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         {
             var now = time.GetUtcNow();
             List<RunHandle> waiting;
-            lock (_clusters) waiting = [.. _clusters.Values.Select(t => t.Active).OfType<RunHandle>().Where(a => a.Current.Status == RunStatus.Deferred)];
+            lock (_clusters) waiting = [.. _clusters.Values.Select(t => t.Active).OfType<RunHandle>()
+                .Where(a => a.Current.Status == RunStatus.Deferred)];
             var released = 0;
             foreach (var handle in waiting)
             {
@@ -180,7 +183,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                     if (run.NotBefore <= now && windows.StateAt(now).NextOpensAt is { } next)
                     {
                         await handle.SaveAsync(r => r with { NotBefore = next }, cancellationToken);
-                        logger.LogInformation("Deferred run {RunId} of {Cluster} missed its window (the service was down); it waits for the next, at {NotBefore:O}",
+                        logger.LogInformation(
+                            "Deferred run {RunId} of {Cluster} missed its window (the service was down); it waits for the next, at {NotBefore:O}",
                             run.Id, run.Cluster, next);
                     }
                     continue;
@@ -189,7 +193,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 await handle.SaveAsync(r => r with
                 {
                     Status = RunStatus.Queued, NotBefore = null,
-                    JoinedTriggers = [.. r.JoinedTriggers, new RunTrigger(TriggerKind.Window, "the maintenance window opened", Effect: "released the deferred run")],
+                    JoinedTriggers = [.. r.JoinedTriggers,
+                        new RunTrigger(TriggerKind.Window, "the maintenance window opened", Effect: "released the deferred run")],
                 }, cancellationToken);
                 _queue.Enqueue(run.Id, run.Action);
                 logger.LogInformation("Deferred run {RunId} of {Cluster} released: its maintenance window is open", run.Id, run.Cluster);
@@ -225,9 +230,11 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             {
                 // Not started, and the cluster must not stay "busy" with it: end it here, where every
                 // later trigger would otherwise join a run that never runs.
-                var ended = run.Change(r => r.Ended(RunStatus.Failed, $"not started: the run store could not record its start ({e.Message})", time.GetUtcNow()));
+                var ended = run.Change(r =>
+                    r.Ended(RunStatus.Failed, $"not started: the run store could not record its start ({e.Message})", time.GetUtcNow()));
                 if (!ended.DryRun) Track(ended.Cluster).Active = null;
-                logger.LogError("Run {RunId} for {Cluster} not started: the run store could not record it: {Error}", ended.Id, ended.Cluster, e.Message);
+                logger.LogError("Run {RunId} for {Cluster} not started: the run store could not record it: {Error}", ended.Id, ended.Cluster,
+                    e.Message);
                 try { await run.SaveAsync(cancellationToken: CancellationToken.None); }
                 catch (StoreUnavailableException) { } // kept in memory by the store, and written once it can
                 return null;
@@ -273,7 +280,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
             await SubmitAsync(next with
             {
                 DryRun = false,
-                Trigger = new RunTrigger(TriggerKind.FollowUp, $"{next.Trigger.Kind.ToName()} ({next.Trigger.Source}) asked for {next.Action.ToName()} while run {run.Id} was running"),
+                Trigger = new RunTrigger(TriggerKind.FollowUp,
+                    $"{next.Trigger.Kind.ToName()} ({next.Trigger.Source}) asked for {next.Action.ToName()} while run {run.Id} was running"),
             }, cancellationToken);
     }
 
@@ -285,10 +293,12 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     {
         foreach (var run in await store.ListByStatusAsync([RunStatus.Running], cancellationToken))
             await store.SaveAsync(run.Ended(RunStatus.Interrupted,
-                "the service stopped while this run was running; check the cluster and the steps before forcing another run", time.GetUtcNow()), cancellationToken);
+                "the service stopped while this run was running; check the cluster and the steps before forcing another run",
+                time.GetUtcNow()), cancellationToken);
         // The whole finished history, in the order the runs ended, through the same rule as live:
         // the same history always leaves the same breaker and cooldown.
-        var finished = await store.ListByStatusAsync([RunStatus.Succeeded, RunStatus.Failed, RunStatus.Interrupted, RunStatus.NothingToDo, RunStatus.Refused], cancellationToken);
+        var finished = await store.ListByStatusAsync(
+            [RunStatus.Succeeded, RunStatus.Failed, RunStatus.Interrupted, RunStatus.NothingToDo, RunStatus.Refused], cancellationToken);
         foreach (var run in finished.Where(r => !r.DryRun).OrderBy(r => r.FinishedAt ?? r.CreatedAt))
             Account(Track(run.Cluster), run);
         foreach (var run in await store.ListByStatusAsync([RunStatus.Queued, RunStatus.Deferred], cancellationToken))
@@ -303,8 +313,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
         var t = Track(cluster);
         var until = t.History.LastRemediationAt + Policy.Cooldown;
         var active = t.Active?.Current;
-        return new ClusterRunState(active?.Id, active?.Status == RunStatus.Running ? active.StartedAt : null, t.History.LastSuccessAt, t.History.ConsecutiveFailures,
-            until > time.GetUtcNow() ? until : null, t.History.ConsecutiveFailures >= Policy.CircuitBreakerThreshold,
+        return new ClusterRunState(active?.Id, active?.Status == RunStatus.Running ? active.StartedAt : null, t.History.LastSuccessAt,
+            t.History.ConsecutiveFailures, until > time.GetUtcNow() ? until : null, t.History.ConsecutiveFailures >= Policy.CircuitBreakerThreshold,
             active?.Status == RunStatus.Deferred ? active.NotBefore : null);
     }
 
@@ -324,7 +334,11 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
                 tracked.History = history with { ConsecutiveFailures = history.ConsecutiveFailures + 1 };
                 break;
             case RunStatus.Interrupted:
-                tracked.History = history with { ConsecutiveFailures = history.ConsecutiveFailures + 1, LastInterruptedAt = run.FinishedAt ?? run.CreatedAt };
+                tracked.History = history with
+                {
+                    ConsecutiveFailures = history.ConsecutiveFailures + 1,
+                    LastInterruptedAt = run.FinishedAt ?? run.CreatedAt
+                };
                 break;
         }
     }

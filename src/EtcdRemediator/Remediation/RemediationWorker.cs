@@ -122,8 +122,14 @@ public sealed class RemediationWorker(
                 logger.LogError("Run {RunId} stopped: the run store could not record it: {Error}", run.Id, storeFault.Message);
             else
                 logger.LogError(e, "Run {RunId} failed unexpectedly", run.Id);
-            var reason = storeFault is not null ? $"stopped: the run store could not record this run ({storeFault.Message})" : $"internal error: {e.Message}";
-            try { await run.SaveAsync(r => r with { Status = RunStatus.Failed, Reason = reason, FinishedAt = r.FinishedAt ?? time.GetUtcNow() }, CancellationToken.None); }
+            var reason = storeFault is not null
+                ? $"stopped: the run store could not record this run ({storeFault.Message})"
+                : $"internal error: {e.Message}";
+            try
+            {
+                await run.SaveAsync(r => r with { Status = RunStatus.Failed, Reason = reason, FinishedAt = r.FinishedAt ?? time.GetUtcNow() },
+                    CancellationToken.None);
+            }
             catch (StoreUnavailableException) { } // the store keeps it readable in memory
         }
         finally

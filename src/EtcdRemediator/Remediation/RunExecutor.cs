@@ -65,12 +65,15 @@ public sealed class RunExecutor(
         span?.SetTag("remediation.outcome", run.Status.ToString());
         span?.SetTag("remediation.reclaimed_bytes", run.ReclaimedBytes);
         if (run.Status is RunStatus.Failed or RunStatus.Interrupted) span?.SetStatus(ActivityStatusCode.Error, run.Reason);
-        telemetry.Runs.Add(1, new("cluster", run.Cluster), new("action", run.Action.ToName()), new("outcome", run.Status.ToString().ToLowerInvariant()));
+        telemetry.Runs.Add(1, new("cluster", run.Cluster), new("action", run.Action.ToName()),
+            new("outcome", run.Status.ToString().ToLowerInvariant()));
         await steps.SaveAsync();
         if (run.Reason is null)
-            logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}; reclaimed {ReclaimedBytes} bytes", run.Id, run.Cluster, run.Action.ToName(), run.Status, run.ReclaimedBytes);
+            logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}; reclaimed {ReclaimedBytes} bytes",
+                run.Id, run.Cluster, run.Action.ToName(), run.Status, run.ReclaimedBytes);
         else
-            logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}: {Reason}", run.Id, run.Cluster, run.Action.ToName(), run.Status, run.Reason);
+            logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}: {Reason}",
+                run.Id, run.Cluster, run.Action.ToName(), run.Status, run.Reason);
     }
 
     private async Task<(RunStatus, string?)> RunStepsAsync(IEtcdCluster cluster, StepRecorder steps, CancellationToken ct)
@@ -142,7 +145,8 @@ public sealed class RunExecutor(
         // once a later write commits on it, which NOSPACE refuses; the snapshot's stream commits on its
         // source member, so after it the smallest reading (DisarmRule) is the data's true size.
         if (quota is not null && plan.Members.Count > 0
-            && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota, compacts ? "snapshot taken and compacted; nothing defragmented" : "snapshot taken; nothing defragmented") is { } tooLarge)
+            && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota,
+                compacts ? "snapshot taken and compacted; nothing defragmented" : "snapshot taken; nothing defragmented") is { } tooLarge)
             return (RunStatus.Failed, tooLarge);
 
         // Nothing may have taken the snapshot away since it was verified (retention, a person): no snapshot, no defrag.
@@ -152,7 +156,8 @@ public sealed class RunExecutor(
         if (plan.Members.Count > 0)
         {
             using var members = telemetry.Source.StartActivity("defragment members");
-            var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time, telemetry, logger);
+            var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time,
+                telemetry, logger);
             var remaining = plan.Members.ToList();
             while (remaining.Count > 0)
             {
@@ -171,7 +176,8 @@ public sealed class RunExecutor(
             var s = await inspector.InspectAsync(cluster, ct);
             var reclaimed = steps.Change(r => r with
             {
-                ReclaimedBytes = r.Steps.Where(x => x.Name == "defragment" && x.BytesAfter is not null).Sum(x => Math.Max(0, x.BytesBefore!.Value - x.BytesAfter!.Value)),
+                ReclaimedBytes = r.Steps.Where(x => x.Name == "defragment" && x.BytesAfter is not null)
+                    .Sum(x => Math.Max(0, x.BytesBefore!.Value - x.BytesAfter!.Value)),
             }).ReclaimedBytes;
             step.Detail = $"reclaimed {reclaimed} bytes; {Summarize(s)}";
             // A member still over the rule after a run (its reading stale, or skipped as not fragmented
@@ -179,8 +185,10 @@ public sealed class RunExecutor(
             var still = s.Voting.Where(m => m.Status is { } st && Planner.Fragmented(st, Policy)).Select(m => m.Member.Name).ToList();
             if (still.Count > 0)
             {
-                step.Detail += $"; still over the defrag rule: {string.Join(", ", still)} (a reading can lag until the member's next write; look again before defragmenting it)";
-                logger.LogWarning("Run {RunId} for {Cluster}: still over the defrag rule after the run: {Members}", steps.Run.Id, cluster.Name, string.Join(", ", still));
+                step.Detail += $"; still over the defrag rule: {string.Join(", ", still)} " +
+                    $"(a reading can lag until the member's next write; look again before defragmenting it)";
+                logger.LogWarning("Run {RunId} for {Cluster}: still over the defrag rule after the run: {Members}", steps.Run.Id, cluster.Name,
+                    string.Join(", ", still));
                 var done = steps.Run.Steps.Where(x => x.Name == "defragment" && x.Outcome == StepOutcome.Succeeded).Select(x => x.Member).ToHashSet();
                 steps.Change(r => r with { LeftFragmented = [.. still.Where(name => !done.Contains(name))] });
             }
@@ -197,7 +205,8 @@ public sealed class RunExecutor(
     /// the plan step and kept as the record's findings; unaccepted ones also get a step of their own, and
     /// refuse an unforced run. Accepted ones add no step: the operator has already said yes.
     /// </summary>
-    private async Task<AdvisoryVerdict> ReviewAdvisoriesAsync(StepRecorder steps, StepRef planStep, ClusterState state, RemediationPlan plan, CancellationToken ct)
+    private async Task<AdvisoryVerdict> ReviewAdvisoriesAsync(StepRecorder steps, StepRef planStep, ClusterState state, RemediationPlan plan,
+        CancellationToken ct)
     {
         var run = steps.Run;
         var index = options.Value.Clusters.FindIndex(c => c.Name.Equals(run.Cluster, StringComparison.OrdinalIgnoreCase));
@@ -222,7 +231,8 @@ public sealed class RunExecutor(
     /// Who leads now decides who goes next: when leadership has moved onto a member still to do, it
     /// goes last, and the change is recorded as a step of its own.
     /// </summary>
-    private static async Task<PlannedMember> ChooseNextAsync(StepRecorder steps, List<PlannedMember> remaining, ClusterState state, CancellationToken ct)
+    private static async Task<PlannedMember> ChooseNextAsync(StepRecorder steps, List<PlannedMember> remaining, ClusterState state,
+        CancellationToken ct)
     {
         var leader = state.AgreedLeader is { } id ? MemberId.ToHex(id) : null;
         var next = Planner.NextMember(remaining, leader);
@@ -230,7 +240,8 @@ public sealed class RunExecutor(
             await steps.RunAsync("re-plan", null, step =>
             {
                 var moved = remaining.First(m => m.Id == leader);
-                step.Detail = $"{moved.Name} leads now; it goes last: {string.Join(", ", remaining.Where(m => m != moved).Append(moved).Select(m => m.Name))}";
+                step.Detail = $"{moved.Name} leads now; it goes last: " +
+                    $"{string.Join(", ", remaining.Where(m => m != moved).Append(moved).Select(m => m.Name))}";
                 return Task.CompletedTask;
             }, ct);
         return next;
@@ -276,7 +287,8 @@ public sealed class RunExecutor(
                     "the data itself exceeds the quota: delete data or raise --quota-backend-bytes");
             var alarms = state.Alarms.Where(a => a.Kind == AlarmKind.NoSpace).ToList();
             foreach (var alarm in alarms) await cluster.DisarmAsync(alarm, ct);
-            step.Detail = $"disarmed NOSPACE on {string.Join(", ", alarms.Select(a => MemberId.ToHex(a.MemberId)))}; every voting member below {decision.Limit} bytes of the {quota}";
+            step.Detail = $"disarmed NOSPACE on {string.Join(", ", alarms.Select(a => MemberId.ToHex(a.MemberId)))}; " +
+                $"every voting member below {decision.Limit} bytes of the {quota}";
         }, ct);
     }
 

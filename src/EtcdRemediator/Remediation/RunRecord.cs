@@ -109,7 +109,8 @@ public sealed record RunRecord
     public bool IsUnderway => Status is RunStatus.Queued or RunStatus.Running;
 
 
-    /// <summary>This run with one trigger more joined: counted always, merged with its twin, kept when distinct and there is room or it is notable.</summary>
+    /// <summary>This run with one trigger more joined: counted always, merged with its twin, kept when distinct and there
+    /// is room or it is notable.</summary>
     public RunRecord Joined(RunTrigger trigger)
     {
         var twin = JoinedTriggers.Select((t, i) => (t, i)).FirstOrDefault(x => x.t with { Times = 1 } == trigger with { Times = 1 });

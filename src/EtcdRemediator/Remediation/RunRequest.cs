@@ -21,8 +21,8 @@ public enum Disposition
 public sealed record SubmitResult(Disposition Disposition, RunRecord? Run, string? Reason = null, DateTimeOffset? RetryAfter = null);
 
 /// <summary>What the coordinator knows of one cluster, derived from the run store.</summary>
-public sealed record ClusterRunState(string? ActiveRunId, DateTimeOffset? RunningSince, DateTimeOffset? LastSuccessAt, int ConsecutiveFailures, DateTimeOffset? CooldownUntil, bool CircuitOpen,
-    DateTimeOffset? DeferredUntil = null);
+public sealed record ClusterRunState(string? ActiveRunId, DateTimeOffset? RunningSince, DateTimeOffset? LastSuccessAt, int ConsecutiveFailures,
+    DateTimeOffset? CooldownUntil, bool CircuitOpen, DateTimeOffset? DeferredUntil = null);
 
 public static class Dispositions
 {

@@ -56,7 +56,8 @@ public sealed class RunStore(RemediatorDatabase database)
     public async Task<RunRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         if (_unrecorded.TryGetValue(id, out var pending)) return Parse(pending);
-        return (await QueryAsync("SELECT record FROM runs WHERE id = $id", c => c.Parameters.AddWithValue("$id", id), cancellationToken)).FirstOrDefault();
+        return (await QueryAsync("SELECT record FROM runs WHERE id = $id", c => c.Parameters.AddWithValue("$id", id), cancellationToken))
+            .FirstOrDefault();
     }
 
     /// <summary>Newest first; all clusters when <paramref name="cluster"/> is null.</summary>
@@ -75,7 +76,8 @@ public sealed class RunStore(RemediatorDatabase database)
         QueryAsync($"SELECT record FROM runs WHERE status IN ({string.Join(",", statuses.Select(s => $"'{s}'"))}) ORDER BY created_at",
             _ => { }, cancellationToken);
 
-    private async Task<List<RunRecord>> QueryAsync(string sql, Action<Microsoft.Data.Sqlite.SqliteCommand> bind, CancellationToken cancellationToken) =>
+    private async Task<List<RunRecord>> QueryAsync(string sql, Action<Microsoft.Data.Sqlite.SqliteCommand> bind,
+        CancellationToken cancellationToken) =>
         [.. (await database.QueryTextAsync(sql, bind, cancellationToken, RemediatorDatabase.MaxResponseChars))
             .Select(Parse)
             .Select(run => _unrecorded.TryGetValue(run.Id, out var pending) ? Parse(pending) : run)];

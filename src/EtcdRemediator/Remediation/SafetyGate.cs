@@ -20,7 +20,8 @@ public static class SafetyGate
             return $"member {Describe(wrong.Member)} cannot be reached at its own address: {wrong.Error}" +
                 $"{(state.Find(wrong.AnsweredAs!.Value) is { } other ? $" ({other.Member.Name})" : "")}; check its --advertise-client-urls";
         foreach (var down in state.Voting.Where(m => !m.Reachable))
-            return $"voting member {Describe(down.Member)} is unreachable ({down.Error}); defragmenting another member could cost the cluster its quorum";
+            return $"voting member {Describe(down.Member)} is unreachable ({down.Error}); " +
+                $"defragmenting another member could cost the cluster its quorum";
         if (state.AlarmsError is { } alarmsError)
             return $"the alarm list cannot be read ({alarmsError}), so a CORRUPT alarm cannot be ruled out";
         if (state.Alarms.FirstOrDefault(a => a.Kind == AlarmKind.Corrupt) is { } corrupt)

@@ -19,6 +19,8 @@ public static class SnapshotSource
     /// <summary>Why there is no source: for the run's reason.</summary>
     public static string WhyNone(ClusterState state) =>
         state.Voting.Any(m => m.Reachable)
-            ? $"every reachable member holds an alarm ({string.Join(", ", state.Alarms.Select(a => $"{a.Name} on {MemberId.ToHex(a.MemberId)}"))}), so no snapshot is taken from any of them"
+            ? $"every reachable member holds an alarm " +
+              $"({string.Join(", ", state.Alarms.Select(a => $"{a.Name} on {MemberId.ToHex(a.MemberId)}"))}), " +
+              $"so no snapshot is taken from any of them"
             : "no member answers, so no snapshot can be taken";
 }

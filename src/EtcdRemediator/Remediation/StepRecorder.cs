@@ -32,7 +32,8 @@ public sealed class StepRecorder(RunHandle run, TimeProvider time, ActivitySourc
 {
     public RunRecord Run => run.Current;
 
-    public async Task<(T Result, StepRef Step)> RunStepAsync<T>(string name, string? member, Func<StepDraft, Task<T>> body, CancellationToken cancellationToken)
+    public async Task<(T Result, StepRef Step)> RunStepAsync<T>(string name, string? member, Func<StepDraft, Task<T>> body,
+        CancellationToken cancellationToken)
     {
         using var activity = spans.StartActivity(member is null ? name : $"{name} {member}");
         activity?.SetTag("remediation.step", name);

@@ -23,7 +23,8 @@ public enum TriggerKind
 /// Everything the rules know of a trigger kind, one row per kind (a test loops over every value).
 /// </summary>
 /// <param name="ByPerson">An operator asked: always kept in a run's audit, and a recover then never waits for a window.</param>
-/// <param name="SnapshotsWaitOutCooldown">Its snapshots wait out the cooldown after a run that took one (alerts repeat; each may be the size of the database).</param>
+/// <param name="SnapshotsWaitOutCooldown">Its snapshots wait out the cooldown after a run that took one (alerts repeat;
+/// each may be the size of the database).</param>
 /// <param name="JoinedARun">It joined a run that was running: that run's own cooldown does not hold it back (the breaker does).</param>
 public sealed record TriggerTraits(TriggerKind Kind, string Name, bool ByPerson, bool SnapshotsWaitOutCooldown, bool JoinedARun);
 

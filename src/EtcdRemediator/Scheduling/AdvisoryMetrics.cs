@@ -16,10 +16,11 @@ public sealed class AdvisoryMetrics(IMeterFactory meters, WatchReadings readings
     public Task StartAsync(CancellationToken cancellationToken)
     {
         meters.Create(RemediatorTelemetry.Name).CreateObservableGauge("etcd_remediator_member_advisory", () => readings.All.SelectMany(r =>
-                r.State.Members.Where(m => m.Reachable).SelectMany(m => MemberAdvisories.Of(m.Status!.Version, options.Value.AcceptedFor(r.State.Cluster))
-                    .Select(a => new Measurement<int>(1,
-                        new("cluster", r.State.Cluster), new("member", m.Member.Name), new("member_id", m.Member.HexId),
-                        new("advisory", a.Id), new("accepted", a.Accepted ? "true" : "false"))))),
+                r.State.Members.Where(m => m.Reachable).SelectMany(m =>
+                    MemberAdvisories.Of(m.Status!.Version, options.Value.AcceptedFor(r.State.Cluster))
+                        .Select(a => new Measurement<int>(1,
+                            new("cluster", r.State.Cluster), new("member", m.Member.Name), new("member_id", m.Member.HexId),
+                            new("advisory", a.Id), new("accepted", a.Accepted ? "true" : "false"))))),
             description: "1 per etcd advisory (a known defrag defect of the member's release) covering the member, as the watch last read it");
         return Task.CompletedTask;
     }

@@ -51,8 +51,8 @@ public sealed class FragmentationWatch(
                     NoSpace: state.HasAlarm(AlarmKind.NoSpace)), stoppingToken);
             // Every interval finds the same member until it is fixed: only a new or deferred run is news.
             var level = result.Disposition is Disposition.Started or Disposition.Deferred ? LogLevel.Information : LogLevel.Debug;
-            logger.Log(level, "Watch of {Cluster}: {Why}: {Disposition} {RunId}{Reason}", cluster.Name, finding.Why, result.Disposition, result.Run?.Id,
-                result.Reason is null ? "" : $" ({result.Reason})");
+            logger.Log(level, "Watch of {Cluster}: {Why}: {Disposition} {RunId}{Reason}", cluster.Name, finding.Why, result.Disposition,
+                result.Run?.Id, result.Reason is null ? "" : $" ({result.Reason})");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -71,7 +71,8 @@ public sealed class FragmentationWatch(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning("Watch of {Cluster}: {Observer} could not take the reading: {Error}", reading.State.Cluster, observer.GetType().Name, e.Message);
+                logger.LogWarning("Watch of {Cluster}: {Observer} could not take the reading: {Error}", reading.State.Cluster,
+                    observer.GetType().Name, e.Message);
             }
         }
     }

@@ -25,8 +25,10 @@ public sealed class MaintenanceMetrics(
     {
         var meter = meters.Create(RemediatorTelemetry.Name);
         Member(meter, "etcd_remediator_member_db_size_bytes", "Member's database file size, as the watch last read it", (_, s) => s.DbSize);
-        Member(meter, "etcd_remediator_member_db_size_in_use_bytes", "Member's database size in use (the rest is free pages)", (_, s) => s.DbSizeInUse);
-        Member(meter, "etcd_remediator_member_fragmentation_ratio", "Share of the member's file that defragmentation would give back", (_, s) => Math.Round(s.FragmentationRatio, 4));
+        Member(meter, "etcd_remediator_member_db_size_in_use_bytes", "Member's database size in use (the rest is free pages)",
+            (_, s) => s.DbSizeInUse);
+        Member(meter, "etcd_remediator_member_fragmentation_ratio", "Share of the member's file that defragmentation would give back",
+            (_, s) => Math.Round(s.FragmentationRatio, 4));
         Member(meter, "etcd_remediator_member_quota_bytes", "The members' space quota (etcd's own where it reports it)", (r, _) => r.Quota.Bytes);
         Member(meter, "etcd_remediator_member_leader", "1 on the member that leads", (r, s) => s.Leader == s.MemberId && s.MemberId != 0 ? 1 : 0);
         meter.CreateObservableGauge("etcd_remediator_member_up", () => readings.All.SelectMany(r => r.State.Members
@@ -34,7 +36,8 @@ public sealed class MaintenanceMetrics(
                 .Select(m => new Measurement<int>(m.Reachable ? 1 : 0, MemberTags(r.State.Cluster, m.Member)))),
             description: "1 when the member answered the watch's latest reading");
         meter.CreateObservableGauge("etcd_remediator_member_alarm", () => readings.All.SelectMany(r => r.State.Alarms
-                .Select(a => new Measurement<int>(1, Tag("cluster", r.State.Cluster), Tag("member_id", MemberId.ToHex(a.MemberId)), Tag("alarm", a.Name)))),
+                .Select(a => new Measurement<int>(1, Tag("cluster", r.State.Cluster), Tag("member_id", MemberId.ToHex(a.MemberId)),
+                    Tag("alarm", a.Name)))),
             description: "1 per alarm active in the watch's latest reading (NOSPACE, CORRUPT)");
         meter.CreateObservableGauge("etcd_remediator_watch_last_read_timestamp_seconds", () => readings.All
                 .Select(r => new Measurement<double>(r.State.ReadAt.ToUnixTimeMilliseconds() / 1000.0, Tag("cluster", r.State.Cluster))),
@@ -43,7 +46,8 @@ public sealed class MaintenanceMetrics(
                 .Select(s => (s, next: schedules.NextOf(s)))
                 .Where(x => x.next is not null)
                 .Select(x => new Measurement<double>(x.next!.Value.At.ToUnixTimeMilliseconds() / 1000.0,
-                    Tag("cluster", x.s.Cluster), Tag("action", x.s.Action), Tag("schedule", x.s.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+                    Tag("cluster", x.s.Cluster), Tag("action", x.s.Action),
+                    Tag("schedule", x.s.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
             description: "When the schedule's next run starts (Unix seconds, jitter included)");
         meter.CreateObservableGauge("etcd_remediator_deferred_runs", () => clusters.All
                 .Select(c => new Measurement<int>(coordinator.StateOf(c.Name).DeferredUntil is null ? 0 : 1, Tag("cluster", c.Name))),

@@ -148,7 +148,8 @@ public sealed class ScheduleRunner(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning("{Schedule} of {Cluster}: its start could not be recorded ({Error}); a restart will not catch up runs it misses", schedule, schedule.Cluster, e.Message);
+            logger.LogWarning("{Schedule} of {Cluster}: its start could not be recorded ({Error}); a restart will not catch up runs it misses",
+                schedule, schedule.Cluster, e.Message);
         }
     }
 

@@ -25,6 +25,7 @@ public static class WatchRule
         var worst = fragmented[0];
         var more = fragmented.Count > 1 ? $" and {fragmented.Count - 1} more" : "";
         return new WatchFinding(RemediationAction.Defrag,
-            $"member {worst.Member.Name} ({worst.Member.HexId}) is {worst.Status!.FragmentationRatio:P0} fragmented ({worst.Status.FreeBytes} of {worst.Status.DbSize} bytes free){more}");
+            $"member {worst.Member.Name} ({worst.Member.HexId}) is {worst.Status!.FragmentationRatio:P0} fragmented " +
+            $"({worst.Status.FreeBytes} of {worst.Status.DbSize} bytes free){more}");
     }
 }

@@ -19,7 +19,8 @@ public sealed record KeptSnapshot(string Path, bool TakenWithoutCorruptAlarm, Da
 /// </summary>
 public static class SnapshotRetention
 {
-    public static IReadOnlyList<string> ToDelete(IReadOnlyList<KeptSnapshot> snapshots, int retain, string? protect = null, DateTimeOffset? now = null)
+    public static IReadOnlyList<string> ToDelete(IReadOnlyList<KeptSnapshot> snapshots, int retain, string? protect = null,
+        DateTimeOffset? now = null)
     {
         var newestFirst = snapshots.OrderByDescending(s => s.TakenAt > now ? DateTimeOffset.MinValue : s.TakenAt)
             .ThenByDescending(s => s.Path, StringComparer.Ordinal).ToList();

@@ -25,7 +25,8 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
 
     /// <param name="corruptAlarm">The cluster had a CORRUPT alarm when this was taken: recorded in the
     /// sidecar, so that retention never lets such snapshots push the last good ones out.</param>
-    public async Task<SnapshotRecord> SaveAsync(IEtcdCluster cluster, EtcdMember member, long expectedBytes, bool corruptAlarm, CancellationToken cancellationToken)
+    public async Task<SnapshotRecord> SaveAsync(IEtcdCluster cluster, EtcdMember member, long expectedBytes, bool corruptAlarm,
+        CancellationToken cancellationToken)
     {
         var directory = DirectoryFor(cluster.Name);
         CreatePrivateDirectory(Path.GetFullPath(Settings.Directory));
@@ -53,7 +54,8 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
                     await behind.CompleteAsync();
                 }
                 if (!verifying.Verify(out sha256))
-                    throw new SnapshotException($"snapshot from member {member.HexId} failed verification: {verifying.BytesWritten} bytes whose last 32 are not the sha256 of the rest (truncated or corrupted stream)");
+                    throw new SnapshotException($"snapshot from member {member.HexId} failed verification: {verifying.BytesWritten} bytes " +
+                        $"whose last 32 are not the sha256 of the rest (truncated or corrupted stream)");
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
@@ -62,7 +64,8 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             var record = new SnapshotRecord(final, member.HexId, revision, new FileInfo(final).Length, sha256);
             await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
             {
-                writtenBy = SidecarMark, cluster = cluster.Name, clusterId = info.ClusterId == 0 ? null : MemberId.ToHex(info.ClusterId), member = member.HexId, memberName = member.Name, endpoint = member.Address.Value,
+                writtenBy = SidecarMark, cluster = cluster.Name, clusterId = info.ClusterId == 0 ? null : MemberId.ToHex(info.ClusterId),
+                member = member.HexId, memberName = member.Name, endpoint = member.Address.Value,
                 revision, size = record.Bytes, sha256, etcdVersion = info.Version, time = time.GetUtcNow(), corruptAlarm,
             }, _sidecarJson), cancellationToken);
             Prune(directory, cluster.Name, final);
@@ -101,8 +104,9 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
         var newest = Directory.GetFiles(directory, "*" + Extension).Select(path => Ours(path, cluster))
             .Where(s => s?.ClusterId is not null).MaxBy(s => s!.TakenAt);
         if (newest?.ClusterId is not { } recorded || recorded == MemberId.ToHex(clusterId)) return null;
-        return $"'{cluster}' now answers as etcd cluster {MemberId.ToHex(clusterId)}, but its snapshots are of cluster {recorded} (newest: {newest.Path}). " +
-               $"A rebuilt cluster is a new cluster: if that is what happened, move the old snapshots out of {directory} (they restore the old one) and run again; " +
+        return $"'{cluster}' now answers as etcd cluster {MemberId.ToHex(clusterId)}, but its snapshots are of cluster {recorded} " +
+               $"(newest: {newest.Path}). A rebuilt cluster is a new cluster: if that is what happened, " +
+               $"move the old snapshots out of {directory} (they restore the old one) and run again; " +
                "otherwise check the configured endpoints";
     }
 
@@ -111,7 +115,8 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
         new FileInfo(snapshot.Path) switch
         {
             { Exists: false } => $"the run's snapshot {snapshot.Path} is no longer on disk",
-            { Length: var length } when length != snapshot.Bytes => $"the run's snapshot {snapshot.Path} is now {length} bytes, not the {snapshot.Bytes} verified",
+            { Length: var length } when length != snapshot.Bytes =>
+                $"the run's snapshot {snapshot.Path} is now {length} bytes, not the {snapshot.Bytes} verified",
             _ => null,
         };
 
@@ -160,7 +165,8 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
         var ours = Directory.GetFiles(directory, "*" + Extension).Select(path => Ours(path, cluster)).OfType<KeptSnapshot>().ToList();
         var now = time.GetUtcNow();
         foreach (var future in ours.Where(s => s.TakenAt > now))
-            logger.LogWarning("Retention: snapshot {Path} records {TakenAt:O}, later than now: counted as the oldest (was the clock ahead?)", future.Path, future.TakenAt);
+            logger.LogWarning("Retention: snapshot {Path} records {TakenAt:O}, later than now: counted as the oldest (was the clock ahead?)",
+                future.Path, future.TakenAt);
         foreach (var old in SnapshotRetention.ToDelete(ours, Settings.Retain, protect: justTaken, now: now))
         {
             logger.LogInformation("Retention: removing snapshot {Path}", old);

@@ -34,7 +34,8 @@ public sealed class TrailerVerifyingStream(Stream inner, long maxBytes = long.Ma
     private void Track(ReadOnlySpan<byte> data)
     {
         if (BytesWritten + data.Length > maxBytes)
-            throw new SnapshotException($"the snapshot stream passed {maxBytes} bytes, more than the member's reported size and headroom allow; abandoned");
+            throw new SnapshotException(
+                $"the snapshot stream passed {maxBytes} bytes, more than the member's reported size and headroom allow; abandoned");
         BytesWritten += data.Length;
         if (data.Length >= TrailerLength)
         {

@@ -112,7 +112,10 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
     {
         var path = Path.GetFullPath(options.Value.Storage.Path);
         Lock();
-        var create = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 5, Mode = SqliteOpenMode.ReadWriteCreate };
+        var create = new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Pooling = false, DefaultTimeout = 5, Mode = SqliteOpenMode.ReadWriteCreate
+        };
         await using (var connection = new SqliteConnection(create.ToString()))
         {
             await connection.OpenAsync(cancellationToken);
@@ -124,7 +127,10 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         _path = path;
         // After start-up the file must exist: a deleted store is never silently recreated empty.
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 5, Mode = SqliteOpenMode.ReadWrite }.ToString();
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Pooling = true, DefaultTimeout = 5, Mode = SqliteOpenMode.ReadWrite
+        }.ToString();
         _writerLoop = Task.Run(WriteLoopAsync, CancellationToken.None);
     }
 
@@ -203,7 +209,8 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
 
     /// <summary>The first column of each row, up to <paramref name="maxChars"/>; a store that cannot be read
     /// (its file gone, the disk failing) is a <see cref="StoreUnavailableException"/>, as for writes.</summary>
-    public async Task<List<string>> QueryTextAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, int maxChars = int.MaxValue)
+    public async Task<List<string>> QueryTextAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken,
+        int maxChars = int.MaxValue)
     {
         var rows = new List<string>();
         var chars = 0L;
@@ -219,7 +226,8 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
     }
 
     /// <summary>Every row, as <paramref name="read"/> makes it: for stores whose rows are columns, not one JSON text.</summary>
-    public async Task<List<T>> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    public async Task<List<T>> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read,
+        CancellationToken cancellationToken)
     {
         var rows = new List<T>();
         await ReadAsync(sql, bind, reader =>

@@ -39,8 +39,10 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     public Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken) =>
         OnAnyNodeAsync<IReadOnlyList<EtcdMember>>(async node =>
         {
-            var reply = await CallAsync("EtcdMemberList", node, (client, call) => client.EtcdMemberListAsync(new EtcdMemberListRequest(), call).ResponseAsync, cancellationToken);
-            var result = Unwrap(node, reply.Messages, m => m.Metadata).Members.Select(m => new EtcdMember(m.Id, m.Hostname, MemberAddress.TalosNode(NodeOf(m)), m.IsLearner)).ToList();
+            var reply = await CallAsync("EtcdMemberList", node,
+                (client, call) => client.EtcdMemberListAsync(new EtcdMemberListRequest(), call).ResponseAsync, cancellationToken);
+            var result = Unwrap(node, reply.Messages, m => m.Metadata).Members
+                .Select(m => new EtcdMember(m.Id, m.Hostname, MemberAddress.TalosNode(NodeOf(m)), m.IsLearner)).ToList();
             lock (_nodeByMember) foreach (var m in result.Where(m => m.Address.IsKnown)) _nodeByMember[m.Id] = m.Address.Value;
             if (connection.Nodes.Count == 0) _discovered = [.. result.Select(m => m.Address.Value).Where(e => e.Length > 0).Distinct()];
             return result;
@@ -48,7 +50,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     public async Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync("EtcdStatus", member.Address.Value, (client, call) => client.EtcdStatusAsync(new Empty(), call).ResponseAsync, cancellationToken);
+        var reply = await CallAsync("EtcdStatus", member.Address.Value,
+            (client, call) => client.EtcdStatusAsync(new Empty(), call).ResponseAsync, cancellationToken);
         var s = Unwrap(member.Address.Value, reply.Messages, m => m.Metadata).MemberStatus;
         return new MemberStatus(s.MemberId, s.ProtocolVersion, s.DbSize, s.DbSizeInUse, s.Leader, s.RaftTerm, s.RaftIndex,
             s.RaftAppliedIndex, s.IsLearner, [.. s.Errors], 0);
@@ -57,7 +60,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken) =>
         OnAnyNodeAsync<IReadOnlyList<EtcdAlarm>>(async node =>
         {
-            var reply = await CallAsync("EtcdAlarmList", node, (client, call) => client.EtcdAlarmListAsync(new Empty(), call).ResponseAsync, cancellationToken);
+            var reply = await CallAsync("EtcdAlarmList", node,
+                (client, call) => client.EtcdAlarmListAsync(new Empty(), call).ResponseAsync, cancellationToken);
             return [.. Unwrap(node, reply.Messages, m => m.Metadata).MemberAlarms
                 .Where(a => a.Alarm != EtcdMemberAlarm.Types.AlarmType.None)
                 .Select(a => new EtcdAlarm(a.MemberId, (AlarmKind)(int)a.Alarm))];
@@ -74,18 +78,22 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
         var active = await ListAlarmsAsync(cancellationToken);
         if (active.FirstOrDefault(a => a.Kind != AlarmKind.NoSpace) is { } other)
             throw new UnsafeOperationException(
-                $"not disarming through Talos: EtcdAlarmDisarm clears every alarm of the cluster, and {other.Name} is active on member {MemberId.ToHex(other.MemberId)}. " +
+                $"not disarming through Talos: EtcdAlarmDisarm clears every alarm of the cluster, " +
+                $"and {other.Name} is active on member {MemberId.ToHex(other.MemberId)}. " +
                 "Deal with that first; disarm NOSPACE alone with etcdctl alarm disarm if you must");
         if (!active.Any(a => a.Kind == AlarmKind.NoSpace && a.MemberId == alarm.MemberId)) return;
         var node = await NodeOfMemberAsync(alarm.MemberId, cancellationToken);
-        var reply = await CallAsync("EtcdAlarmDisarm", node, (client, call) => client.EtcdAlarmDisarmAsync(new Empty(), call).ResponseAsync, cancellationToken);
+        var reply = await CallAsync("EtcdAlarmDisarm", node,
+            (client, call) => client.EtcdAlarmDisarmAsync(new Empty(), call).ResponseAsync, cancellationToken);
         Unwrap(node, reply.Messages, m => m.Metadata);
     }
 
-    public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
+    public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout,
+        CancellationToken cancellationToken)
     {
         // Without a node header apid answers for its own node: another member's data under this member's id.
-        if (!member.Address.IsKnown) throw NodeError("(none)", $"no configured node serves member {member.HexId}; not asking apid's own node instead");
+        if (!member.Address.IsKnown)
+            throw NodeError("(none)", $"no configured node serves member {member.HexId}; not asking apid's own node instead");
         using var stall = new CancellationTokenSource(stallTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
         long bytes = 0;
@@ -101,7 +109,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
                 bytes += chunk.Bytes.Length;
             }
         }
-        catch (Exception e) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
+        catch (Exception e) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                                  && e is OperationCanceledException or RpcException)
         {
             throw new TimeoutException($"snapshot stream from node {member.Address.Value} sent nothing for {stallTimeout.TotalSeconds:0} s", e);
         }
@@ -114,7 +123,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     public async Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync("EtcdDefragment", member.Address.Value, (client, call) => client.EtcdDefragmentAsync(new Empty(), call).ResponseAsync, cancellationToken, timeout);
+        var reply = await CallAsync("EtcdDefragment", member.Address.Value,
+            (client, call) => client.EtcdDefragmentAsync(new Empty(), call).ResponseAsync, cancellationToken, timeout);
         Unwrap(member.Address.Value, reply.Messages, m => m.Metadata);
     }
 
@@ -130,7 +140,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
 
     public async Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync("EtcdForfeitLeadership", leader.Address.Value, (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
+        var reply = await CallAsync("EtcdForfeitLeadership", leader.Address.Value,
+            (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
         // machined names the member that now leads, or nothing when this node did not lead (any more).
         if (Unwrap(leader.Address.Value, reply.Messages, m => m.Metadata).Member is { Length: > 0 }) return Handover.ToFirstInList;
         var now = await GetStatusAsync(leader, cancellationToken);
@@ -145,7 +156,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     /// Unimplemented: the next node is asked, as for one that is down.
     /// </summary>
     private Task<T> OnAnyNodeAsync<T>(Func<string, Task<T>> call, CancellationToken cancellationToken) =>
-        EtcdFailover.FirstAnswerAsync(Name, Nodes.Count > 0 ? Nodes : [ApidItself], call, (node, e) => node == ApidItself ? EtcdErrors.Describe(e) : $"node {node}: {EtcdErrors.Describe(e)}",
+        EtcdFailover.FirstAnswerAsync(Name, Nodes.Count > 0 ? Nodes : [ApidItself], call,
+            (node, e) => node == ApidItself ? EtcdErrors.Describe(e) : $"node {node}: {EtcdErrors.Describe(e)}",
             cancellationToken, tryNext: e => EtcdErrors.IsTransient(e) || e.StatusCode == StatusCode.Unimplemented, time: time);
 
     /// <summary>No node header: the apid that receives the call answers for its own node.</summary>
@@ -166,7 +178,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     /// answers Unavailable for its target node's own failure too) may come after the node acted, and a
     /// defragment, disarm or forfeit is never sent twice; the caller re-reads instead.
     /// </summary>
-    private async Task<T> CallAsync<T>(string method, string node, Func<MachineService.MachineServiceClient, CallOptions, Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    private async Task<T> CallAsync<T>(string method, string node, Func<MachineService.MachineServiceClient, CallOptions, Task<T>> call,
+        CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         if (node == ApidItself && method is not ("EtcdMemberList" or "EtcdAlarmList"))
             throw NodeError("(none)", "no configured Talos node serves this member");
@@ -214,7 +227,8 @@ public sealed class TalosCluster(ClusterOptions options, TalosConnection connect
     {
         lock (_nodeByMember) if (_nodeByMember.TryGetValue(memberId, out var known)) return known;
         await ListMembersAsync(cancellationToken);
-        lock (_nodeByMember) return _nodeByMember.GetValueOrDefault(memberId) ?? throw NodeError("(none)", $"no configured node serves member {MemberId.ToHex(memberId)}");
+        lock (_nodeByMember) return _nodeByMember.GetValueOrDefault(memberId)
+            ?? throw NodeError("(none)", $"no configured node serves member {MemberId.ToHex(memberId)}");
     }
 
     public CredentialException? CredentialProblem() => _channels.CredentialProblem();

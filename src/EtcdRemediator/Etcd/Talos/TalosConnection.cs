@@ -7,7 +7,8 @@ namespace EtcdRemediator.Etcd.Talos;
 /// <summary>Where apid is, which nodes run etcd, and the mTLS material: resolved from configuration.</summary>
 /// <param name="Tls">Reads the credentials afresh each time it is called (they rotate).</param>
 /// <param name="CredentialFiles">The files they come from: a change to one means new credentials.</param>
-public sealed record TalosConnection(IReadOnlyList<string> Endpoints, IReadOnlyList<string> Nodes, Func<TlsMaterial> Tls, IReadOnlyList<string> CredentialFiles)
+public sealed record TalosConnection(
+    IReadOnlyList<string> Endpoints, IReadOnlyList<string> Nodes, Func<TlsMaterial> Tls, IReadOnlyList<string> CredentialFiles)
 {
     public const int ApidPort = 50000;
 
@@ -44,7 +45,8 @@ public sealed record TalosConnection(IReadOnlyList<string> Endpoints, IReadOnlyL
             var url = new Uri(endpoint);
             return $"https://{url.Host}:{url.Port}";
         }
-        if (!endpoint.StartsWith('[') && System.Net.IPAddress.TryParse(endpoint, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        if (!endpoint.StartsWith('[') && System.Net.IPAddress.TryParse(endpoint, out var ip)
+            && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
             return $"https://[{ip}]:{ApidPort}";
         var hasPort = endpoint.LastIndexOf(':') is var colon and > 0 && int.TryParse(endpoint.AsSpan(colon + 1), out _);
         return hasPort ? $"https://{endpoint}" : $"https://{endpoint}:{ApidPort}";

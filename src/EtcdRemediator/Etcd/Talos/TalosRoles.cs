@@ -21,6 +21,7 @@ public static class TalosRoles
 
     /// <summary>apid's "not authorized", in words an operator can act on. Not transient: never retried.</summary>
     public static string Explain(string method) =>
-        $"the client certificate's Talos role may not call {method}; it needs {string.Join(" or ", Allowed.GetValueOrDefault(method) ?? ["os:admin"])}" +
+        $"the client certificate's Talos role may not call {method}; " +
+        $"it needs {string.Join(" or ", Allowed.GetValueOrDefault(method) ?? ["os:admin"])}" +
         (method == "EtcdForfeitLeadership" ? " (or set Policy:MoveLeader=false: the leader is then defragmented in place, last)" : "");
 }
