@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (not part of the test run): prints Markdown tables; docs/benchmarks.md holds a run's results.
-#   scripts/bench.sh [--etcd 3.5|3.4] [remediation|snapshot|intake|micro|all] [--mb-live 100 --mb-free 200 --rounds 3 --mb 1024 ...]
+#   scripts/bench.sh [--etcd 3.5|3.4] [remediation|snapshot|intake|footprint|micro|all] [--mb-live 100 --mb-free 200 --rounds 3 --mb 1024 ...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh

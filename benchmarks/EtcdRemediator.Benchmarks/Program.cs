@@ -4,6 +4,7 @@ using EtcdRemediator.Benchmarks;
 //   remediation [--mb-live 100] [--mb-free 200] [--rounds 3]   service run vs. the etcdctl routine
 //   snapshot [--mb 1024]                                       service snapshot vs. etcdctl snapshot save
 //   intake [--clusters 50] [--deliveries 20000] [--concurrency 32]  webhook intake; alert -> first etcd call
+//   footprint [--mb 300]                                       start-up, idle and streaming RSS, published size (issue 29)
 //   micro                                                      BenchmarkDotNet: parsing, validation, routing, planning, verification
 //   all                                                        everything, with the defaults
 var scenario = args.FirstOrDefault() ?? "all";
@@ -14,6 +15,7 @@ switch (scenario)
     case "remediation": await RemediationVsEtcdctl.RunAsync(options); break;
     case "snapshot": await SnapshotStreaming.RunAsync(options); break;
     case "intake": await WebhookIntake.RunAsync(options); break;
+    case "footprint": await Footprint.RunAsync(options); break;
     case "micro": Micro.Run(args.Skip(1).ToArray()); break;
     case "all":
         await RemediationVsEtcdctl.RunAsync(options);
@@ -22,7 +24,7 @@ switch (scenario)
         Micro.Run([]);
         break;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}': remediation, snapshot, intake, micro or all");
+        Console.Error.WriteLine($"unknown scenario '{scenario}': remediation, snapshot, intake, footprint, micro or all");
         return 2;
 }
 return 0;

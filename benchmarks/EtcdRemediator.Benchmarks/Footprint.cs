@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EtcdRemediator.IntegrationTests.Etcd;
+using EtcdRemediator.IntegrationTests.Infrastructure;
+
+namespace EtcdRemediator.Benchmarks;
+
+/// <summary>
+/// Issue 29, "measure first": the service as a real process (`dotnet EtcdRemediator.dll`, the build the tests use)
+/// against a real 3-member cluster: start-up to the first answered /healthz and the first 200 from /readyz, idle RSS
+/// 10 s after readiness and after the first runs (a dry run, then a real snapshot), peak RSS while a snapshot of a
+/// filled member streams, and the size of the published output.
+/// </summary>
+public static class Footprint
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
+
+    public static async Task RunAsync(Options options)
+    {
+        var megabytes = options.Get("mb", 300);
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        var data = Directory.CreateTempSubdirectory("etcdrem-bench-").FullName;
+        var settings = ServiceClient.ForCluster(cluster);
+        settings["Remediator:Snapshots:Retain"] = "1";
+        settings["Logging:LogLevel:Default"] = "Warning";
+        settings["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db");
+        settings["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots");
+
+        // Started here rather than by ServiceProcess (which polls every 100 ms): the same command line and
+        // environment, polled every 5 ms so that the start-up times are not rounded up to the poll.
+        var url = $"http://127.0.0.1:{FreePorts.Next()}";
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "EtcdRemediator.dll"), "--urls", url])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.Environment.Remove("KUBERNETES_SERVICE_HOST");
+        EtcdUnderTest.AcceptAdvisories(settings);
+        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+
+        using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(90) };
+        var output = new List<string>();
+        var clock = Stopwatch.StartNew();
+        var process = ChildProcesses.Start(info, line => { lock (output) output.Add(line); });
+        try
+        {
+            var healthz = await FirstAsync(client, "/healthz", r => true, process, clock, output);
+            var readyz = await FirstAsync(client, "/readyz", r => r.IsSuccessStatusCode, process, clock, output);
+            await Task.Delay(Settle);
+            var idle = Rss(process.Id);
+            var idleParts = Parts(process.Id);
+
+            var dry = await TriggerAsync(client, "snapshot", dryRun: true);
+            var real = await TriggerAsync(client, "snapshot", dryRun: false);
+            await Task.Delay(Settle);
+            var afterFirst = Rss(process.Id);
+            var afterParts = Parts(process.Id);
+
+            // Free pages travel in a snapshot too: writing and deleting makes a large file quickly (as SnapshotStreaming does).
+            await cluster.WriteAsync("live/", 64 * 1024 * 1024 / EtcdTestCluster.ValueSize);
+            await cluster.FragmentAsync(Math.Max(0, megabytes - 64));
+            var dbSize = (await cluster.StatusAsync(0)).DbSize;
+            var before = Rss(process.Id);
+            var peak = before;
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    peak = Math.Max(peak, Rss(process.Id));
+                    await Task.Delay(10);
+                }
+            });
+            var big = await TriggerAsync(client, "snapshot", dryRun: false);
+            await sampling.CancelAsync();
+            await sampler;
+            var hwm = Hwm(process.Id);
+
+            await ChildProcesses.KillAsync(process);
+            var published = await PublishedBytesAsync();
+
+            Report.Table($"Footprint (service process, 3-member cluster on loopback, snapshot of a {dbSize / 1024 / 1024} MB member)",
+            [
+                ["", "EtcdRemediator", "target (issue 29)"],
+                ["start -> first answered /healthz", Report.Ms(healthz), ""],
+                ["start -> first 200 from /readyz", Report.Ms(readyz), "< 200 ms"],
+                ["idle RSS, 10 s after ready (anon + file + shmem)", $"{MiB(idle)} ({idleParts})", "< 40 MiB"],
+                ["first runs (?wait=60s): dry run; snapshot", $"{dry}; {real}", ""],
+                ["idle RSS, 10 s after the first runs (anon + file + shmem)", $"{MiB(afterFirst)} ({afterParts})", "< 40 MiB"],
+                [$"snapshot of {dbSize / 1024 / 1024} MB (?wait=60s)", big, ""],
+                ["RSS before it / peak while streaming (10 ms samples)", $"{MiB(before)} / {MiB(peak)}", "peak < 100 MiB"],
+                ["VmHWM of the process at the end", MiB(hwm), ""],
+                ["published output (dotnet publish -c Release, du -sb)", published is { } b ? $"{b / 1024.0 / 1024.0:0.0} MiB" : "publish failed", ""],
+            ]);
+        }
+        finally
+        {
+            await ChildProcesses.KillAsync(process);
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>Milliseconds from the start until GET <paramref name="path"/> answers and passes <paramref name="ok"/>.</summary>
+    private static async Task<double> FirstAsync(HttpClient client, string path, Func<HttpResponseMessage, bool> ok, Process process,
+        Stopwatch clock, List<string> output)
+    {
+        var deadline = TimeSpan.FromSeconds(60);
+        while (clock.Elapsed < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"the service exited: {string.Join('\n', output)}");
+            try
+            {
+                using var response = await client.GetAsync(path);
+                if (ok(response)) return clock.Elapsed.TotalMilliseconds;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(5);
+        }
+        throw new TimeoutException($"{path} did not pass within {deadline.TotalSeconds:0} s");
+    }
+
+    /// <summary>POST a trigger with ?wait=60s; returns "status in N s" as the caller saw it.</summary>
+    private static async Task<string> TriggerAsync(HttpClient client, string action, bool dryRun)
+    {
+        var clock = Stopwatch.StartNew();
+        using var response = await client.PostAsJsonAsync("/api/v1/clusters/lab/remediations?wait=60s", new { action, dryRun, force = true });
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
+        var status = JsonDocument.Parse(body).RootElement.GetProperty("status").GetString();
+        return $"{status} in {Report.S(clock.Elapsed.TotalSeconds)}";
+    }
+
+    private static async Task<long?> PublishedBytesAsync()
+    {
+        var output = Directory.CreateTempSubdirectory("etcdrem-bench-publish-").FullName;
+        try
+        {
+            var project = Path.Combine(RepoRoot(), "src", "EtcdRemediator");
+            var (exit, log) = await Tools.RunAsync("dotnet", "publish", project, "-c", "Release", "-o", output, "-nologo", "-clp:ErrorsOnly");
+            if (exit != 0) { Console.Error.WriteLine(log); return null; }
+            var (duExit, du) = await Tools.RunAsync("du", "-sb", output);
+            return duExit == 0 ? long.Parse(du.Split('\t', ' ')[0].Trim(), CultureInfo.InvariantCulture) : null;
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "EtcdRemediator.sln"))) return dir.FullName;
+        throw new InvalidOperationException("EtcdRemediator.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static string MiB(long bytes) => $"{bytes / 1024.0 / 1024.0:0.0} MiB";
+
+    /// <summary>VmRSS's three parts: anonymous (heaps, stacks), file-backed (mapped assemblies and native libraries),
+    /// shared memory (the runtime's double-mapped executable memory).</summary>
+    private static string Parts(int pid) =>
+        $"{MiB(Status(pid, "RssAnon:"))} + {MiB(Status(pid, "RssFile:"))} + {MiB(Status(pid, "RssShmem:"))}";
+
+    private static long Rss(int pid) => Status(pid, "VmRSS:");
+
+    private static long Hwm(int pid) => Status(pid, "VmHWM:");
+
+    private static long Status(int pid, string field) =>
+        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field, StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024)
+            .Single();
+}
