@@ -8,6 +8,7 @@ const tokenKey = "etcd-remediator-token";
 // ?refresh= (milliseconds) is clamped to at least 2 s: a shared link must not make a browser hammer etcd.
 const minRefreshMs = 2000;
 const refreshMs = Math.max(minRefreshMs, Number(new URLSearchParams(location.search).get("refresh")) || 5000);
+document.documentElement.dataset.refreshMs = String(refreshMs); // what the page really uses, for people and tests
 const expanded = new Set();
 let needToken = false;
 

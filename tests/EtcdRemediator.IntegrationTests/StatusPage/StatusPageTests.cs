@@ -30,8 +30,10 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         using var browser = Chromium(Path.Combine(data, "chromium"));
         var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(30));
 
-        // A short refresh interval: the page redraws all the time while the test reads and clicks it.
+        // A short refresh interval: the page redraws all the time while the test reads and clicks it,
+        // at its floor: a link asking for 300 ms gets 2 s (a shared link must not make browsers hammer etcd).
         browser.Navigate().GoToUrl(service.Url + "/?refresh=300");
+        Assert.Equal("2000", wait.Until(d => Script<string>(d, "return document.documentElement.dataset.refreshMs || null;")));
         // Tokens are configured: the page asks for one, once.
         wait.Until(d => d.FindElement(By.Id("token-form")).Displayed);
         browser.FindElement(By.Id("token")).SendKeys("page-operator-token-0123456789");
