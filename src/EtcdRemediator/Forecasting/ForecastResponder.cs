@@ -21,13 +21,13 @@ public sealed class ForecastResponder(ForecastBook book, RemediationCoordinator 
     {
         var o = options.Value;
         var now = reading.State.ReadAt;
-        var early = new List<(MemberForecastEntry Entry, ForecastDecision Decision)>();
+        var early = new List<(string Member, MemberForecast Forecast, ForecastDecision Decision)>();
         foreach (var m in reading.State.Voting.Where(m => m.Status is not null))
         {
-            var entry = book.All.FirstOrDefault(e => e.Cluster == reading.State.Cluster && e.MemberId == m.Member.Id);
-            var decision = entry is null ? new ForecastDecision(ForecastVerdict.Nothing, "")
-                : ForecastRule.Decide(entry.Forecast, m.Status!.DbSizeInUse, o.Policy, o.Forecast.Horizon, now);
-            if (decision.Verdict == ForecastVerdict.DefragEarly) early.Add((entry!, decision));
+            var forecast = book.Of(reading.State.Cluster, m.Member.Id);
+            var decision = forecast is null ? new ForecastDecision(ForecastVerdict.Nothing, "")
+                : ForecastRule.Decide(forecast, m.Status!.DbSizeInUse, o.Policy, o.Forecast.Horizon, now);
+            if (decision.Verdict == ForecastVerdict.DefragEarly) early.Add((m.Member.Name, forecast!, decision));
             // Said once per member and verdict: every reading would find the same.
             var key = (reading.State.Cluster, m.Member.Id);
             if (_told.TryGetValue(key, out var before) && before == decision.Verdict) continue;
@@ -37,12 +37,12 @@ public sealed class ForecastResponder(ForecastBook book, RemediationCoordinator 
         }
         if (early.Count == 0 || !o.Watch.Remediate) return;
 
-        var first = early.MinBy(e => e.Entry.Forecast.QuotaReachedAt);
+        var first = early.MinBy(e => e.Forecast.QuotaReachedAt);
         var result = await coordinator.SubmitAsync(new RunRequest(reading.State.Cluster, RemediationAction.Defrag, DryRun: false, Force: false,
-            new RunTrigger(TriggerKind.Forecast, $"member {first.Entry.Member} {first.Decision.Why}"),
-            IgnoreThresholds: true, MustStartBy: first.Entry.Forecast.QuotaReachedAt), cancellationToken);
+            new RunTrigger(TriggerKind.Forecast, $"member {first.Member} {first.Decision.Why}"),
+            IgnoreThresholds: true, MustStartBy: first.Forecast.QuotaReachedAt), cancellationToken);
         var level = result.Disposition is Disposition.Started or Disposition.Deferred ? LogLevel.Information : LogLevel.Debug;
-        logger.Log(level, "Forecast for {Cluster}: member {Member} {Why}: {Disposition} {RunId}", reading.State.Cluster, first.Entry.Member,
+        logger.Log(level, "Forecast for {Cluster}: member {Member} {Why}: {Disposition} {RunId}", reading.State.Cluster, first.Member,
             first.Decision.Why, result.Disposition.ToName(), result.Run?.Id);
     }
 }
