@@ -33,7 +33,6 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     /// <summary>Dry runs read every member of a cluster: more than this waiting is a client looping, not a person.</summary>
     public const int MaxWaitingDryRuns = 32;
 
-
     private PolicyOptions Policy => options.Value.Policy;
 
     /// <summary>Real runs, strongest action first.</summary>
@@ -63,8 +62,8 @@ public sealed class RemediationCoordinator(RunStore store, IOptions<RemediatorOp
     {
         // A join writes nothing, so it would "succeed" on a store that can record nothing more.
         if (store.Lost is { } lost) throw new StoreUnavailableException(lost);
-        // Whether a recover may wait for a window depends on NOSPACE being raised: read once, outside the lock.
-        if (DeferralRule.MayWait(request) && !request.DryRun && !request.Force && !calendar.WindowsOf(request.Cluster).StateAt(time.GetUtcNow()).Open)
+        // A recover that would wait for the window waits only while NOSPACE is not raised: read once, outside the lock.
+        if (DeferralRule.MayWait(request) && DeferralRule.Defers(request, calendar.WindowsOf(request.Cluster).StateAt(time.GetUtcNow())))
             request = request with { NoSpace = await noSpace.RaisedAsync(request.Cluster, cancellationToken) };
         await _lock.WaitAsync(cancellationToken);
         try
