@@ -21,19 +21,17 @@ public sealed class TokenSet
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(2);
 
     private readonly AuthOptions _auth;
-    private readonly TimeProvider _time;
     private readonly ILogger<TokenSet> _logger;
-    private readonly Lock _refresh = new();
+    private readonly FileContentWatch _files;
     private IReadOnlyList<(byte[] Digest, TokenHolder Holder)> _tokens = [];
-    private string _filesSeen = "";
-    private DateTimeOffset _checkedAt;
 
     public TokenSet(IOptions<RemediatorOptions> options, TimeProvider time, ILogger<TokenSet> logger)
     {
-        (_auth, _time, _logger) = (options.Value.Auth, time, logger);
+        (_auth, _logger) = (options.Value.Auth, logger);
         IsEmpty = _auth.WebhookTokens.Concat(_auth.OperatorTokens).All(t => t.Trim().Length == 0)
             && _auth.WebhookTokensFile is null && _auth.OperatorTokensFile is null;
-        Reload(FilesNow(), initial: true);
+        _files = new FileContentWatch([.. new[] { _auth.WebhookTokensFile, _auth.OperatorTokensFile }.OfType<string>()], RecheckInterval, time);
+        Reload(initial: true);
     }
 
     /// <summary>Shorter tokens are refused at start-up: a guessable token is no token.</summary>
@@ -58,34 +56,17 @@ public sealed class TokenSet
     {
         get
         {
-            var now = _time.GetUtcNow();
-            if (now - _checkedAt >= RecheckInterval && _refresh.TryEnter())
-            {
-                try
-                {
-                    _checkedAt = now;
-                    var files = FilesNow();
-                    if (files != _filesSeen) Reload(files, initial: false);
-                }
-                finally
-                {
-                    _refresh.Exit();
-                }
-            }
+            if (_files.Changed()) Reload(initial: false);
             return _tokens;
         }
     }
 
-    /// <summary>Both files' contents as one string: compared, not parsed, on each check.</summary>
-    private string FilesNow() => $"{Read(_auth.WebhookTokensFile)}\0{Read(_auth.OperatorTokensFile)}";
-
-    private void Reload(string files, bool initial)
+    private void Reload(bool initial)
     {
         var tokens = new List<(byte[], TokenHolder)>();
         Add(tokens, AuthPolicies.Webhook, _auth.WebhookTokens.Concat(ReadFile(_auth.WebhookTokensFile, missingIsEmpty: !initial)));
         Add(tokens, AuthPolicies.Operator, _auth.OperatorTokens.Concat(ReadFile(_auth.OperatorTokensFile, missingIsEmpty: !initial)));
         _tokens = tokens;
-        _filesSeen = files;
         if (!initial)
             _logger.LogInformation("Token files changed: now {Webhook} webhook and {Operator} operator tokens",
                 tokens.Count(t => t.Item2.Role == AuthPolicies.Webhook), tokens.Count(t => t.Item2.Role == AuthPolicies.Operator));

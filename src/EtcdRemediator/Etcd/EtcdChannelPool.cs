@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EtcdRemediator.Configuration;
 using Grpc.Net.Client;
 
 namespace EtcdRemediator.Etcd;
@@ -33,8 +34,7 @@ public sealed class EtcdChannelPool(
     private readonly List<Generation> _retired = [];
     private readonly object _gate = new();
     private Generation _current = new(new Lazy<TlsMaterial>(() => Loaded(loadTls)));
-    private string _fingerprint = Fingerprint(watchedFiles);
-    private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
+    private readonly FileContentWatch _files = new(watchedFiles ?? [], CheckInterval, time ?? TimeProvider.System);
     /// <summary>Set while the watched files hold credentials that cannot be used: every call is refused with it.</summary>
     private CredentialException? _broken;
     private readonly TimeSpan _keepAlive = keepAlive ?? EtcdKeepAlive.Etcd;
@@ -86,14 +86,10 @@ public sealed class EtcdChannelPool(
     private Generation CheckFiles()
     {
         Generation Unchanged() => _broken is { } known ? throw known : _current;
-        if (watchedFiles is not { Count: > 0 } || _time.GetUtcNow() - _checkedAt < CheckInterval) return Unchanged();
+        if (!_files.Due) return Unchanged();
         lock (_gate)
         {
-            if (_time.GetUtcNow() - _checkedAt < CheckInterval) return Unchanged();
-            _checkedAt = _time.GetUtcNow();
-            var fingerprint = Fingerprint(watchedFiles);
-            if (fingerprint == _fingerprint) return Unchanged();
-            _fingerprint = fingerprint;
+            if (!_files.Changed()) return Unchanged();
             // Loaded now: a rotation to a broken file refuses calls with the reason (our fault, not the
             // cluster's) until the files are mended; calls already under way finish on what they have.
             TlsMaterial fresh;
@@ -126,23 +122,6 @@ public sealed class EtcdChannelPool(
             throw new CredentialException(CredentialPart.Key, e.Message, inner: e);
         }
     }
-
-    /// <summary>
-    /// What the files hold, not their dates: Kubernetes mounts a Secret's keys as symlinks through a
-    /// `..data` link that it swaps on update, which leaves every date seen through the first link as it was.
-    /// </summary>
-    private static string Fingerprint(IReadOnlyList<string>? files) =>
-        files is null ? "" : string.Join('|', files.Select(f =>
-        {
-            try
-            {
-                return $"{f}:{Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}";
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return $"{f}:-";
-            }
-        }));
 
     private static GrpcChannel Create(string endpoint, Lazy<TlsMaterial> tls, TimeSpan keepAlive) =>
         GrpcChannel.ForAddress(Address(endpoint, tls), new GrpcChannelOptions
