@@ -62,7 +62,7 @@ public static class AlertRouter
         foreach (var (label, pattern) in options.RequireLabels)
         {
             var value = labels.GetValueOrDefault(label) ?? "";
-            if (!Regex.IsMatch(value, $"^(?:{pattern})$", RegexOptions.None, MatchTimeout))
+            if (!Regex.IsMatch(value, Anchored(pattern), RegexOptions.None, MatchTimeout)) // the static call caches the parsed pattern
                 return $"label '{label}' is '{value}', not one Alerts:RequireLabels trusts ('{pattern}')";
         }
         return null;
@@ -70,12 +70,15 @@ public static class AlertRouter
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>A RequireLabels pattern as Alertmanager's <c>=~</c> reads it: the whole value must match.</summary>
+    private static string Anchored(string pattern) => $"^(?:{pattern})$";
+
     /// <summary>Why a RequireLabels pattern cannot be used, for the start-up check; null when it can.</summary>
     public static string? PatternError(string pattern)
     {
         try
         {
-            _ = new Regex($"^(?:{pattern})$", RegexOptions.None, MatchTimeout);
+            _ = new Regex(Anchored(pattern), RegexOptions.None, MatchTimeout);
             return null;
         }
         catch (ArgumentException e)
