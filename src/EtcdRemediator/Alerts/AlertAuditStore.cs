@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using EtcdRemediator.Configuration;
@@ -51,8 +50,7 @@ public sealed class AlertAuditStore(RemediatorDatabase database, IOptions<Remedi
     }
 
     private async Task<long> StoredCharsAsync(CancellationToken cancellationToken) =>
-        long.Parse((await database.QueryTextAsync("SELECT CAST(COALESCE(SUM(length(entry)), 0) AS TEXT) FROM alert_audit", _ => { },
-            cancellationToken))[0], CultureInfo.InvariantCulture);
+        (await database.QueryAsync("SELECT COALESCE(SUM(length(entry)), 0) FROM alert_audit", _ => { }, r => r.GetInt64(0), cancellationToken))[0];
 
     public async Task<List<AlertAuditEntry>> ListAsync(int limit, CancellationToken cancellationToken) =>
         [.. (await database.QueryTextAsync("SELECT entry FROM alert_audit ORDER BY received_at DESC, rowid DESC LIMIT $limit",
