@@ -31,6 +31,14 @@ public sealed class WriteBehindStream : Stream
         {
             await _queue.Writer.WriteAsync((copy, buffer.Length), cancellationToken);
         }
+        catch (ChannelClosedException)
+        {
+            // The writer closed the queue because the inner stream failed: it faults a moment later, and
+            // its reason (a verification, a full disk), not "the channel has been closed", is the answer.
+            ArrayPool<byte>.Shared.Return(copy);
+            await _writer;
+            throw;
+        }
         catch
         {
             ArrayPool<byte>.Shared.Return(copy);
