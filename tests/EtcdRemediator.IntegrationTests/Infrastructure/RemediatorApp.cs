@@ -47,9 +47,35 @@ public sealed class RemediatorApp : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
+        await WaitForTheStoreLockAsync();
         if (!_ownsDataDirectory) return;
         try { Directory.Delete(DataDirectory, recursive: true); }
         catch (DirectoryNotFoundException) { }
+    }
+
+    /// <summary>
+    /// The factory's dispose stops the host, but Program's own <c>RunAsync</c> disposes it (and with it the run
+    /// store's lock) on the entry point's thread, which may finish after this dispose returns. A test that starts a
+    /// second service on the same store (a restart) would then find the store held and the service refusing to
+    /// start (exit 3, "The server has not been started"): found once in CI. A restart is a new process in production,
+    /// where the kernel drops the lock; here, wait until the lock can be taken.
+    /// </summary>
+    private async Task WaitForTheStoreLockAsync()
+    {
+        var path = _settings["Remediator:Storage:Path"];
+        if (path is null || !File.Exists(path)) return;
+        await Poll.UntilAsync(() =>
+        {
+            try
+            {
+                using var free = Storage.StoreLock.Acquire(path);
+                return Task.FromResult(true);
+            }
+            catch (Storage.StoreInUseException)
+            {
+                return Task.FromResult(false);
+            }
+        }, TimeSpan.FromSeconds(30), $"the stopped service to release the run store {path}");
     }
 
     /// <summary>
