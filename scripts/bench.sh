@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (not part of the test run): prints Markdown tables; docs/benchmarks.md holds a run's results.
-#   scripts/bench.sh [--etcd 3.5|3.4] [remediation|snapshot|intake|footprint|micro|all] [--mb-live 100 --mb-free 200 --rounds 3 --mb 1024 ...]
+#   scripts/bench.sh [--etcd 3.5|3.4] [remediation|snapshot|intake|footprint|fleet|micro|all] [--mb-live 100 --mb-free 200 --rounds 3 --mb 1024 ...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
@@ -12,5 +12,9 @@ ensure_packages etcd-server etcd-client || exit 1
 etcd_dir=$(etcd_bin_dir "$etcd_major") || exit 1
 # etcd and etcdctl of that version for the benchmarks' clusters and the by-hand routines alike.
 export PATH="$etcd_dir:$PATH" ETCD_BIN="$etcd_dir/etcd"
-trap 'pkill -f -- "--data-dir /tmp/etcdrem-it-" 2>/dev/null' EXIT
-exec dotnet run -c Release --project benchmarks/EtcdRemediator.Benchmarks -- "${@:-all}"
+# The benchmarks' clusters live under a folder of this run's own, so that stopping what is left kills
+# this run's etcd processes and never another suite's (their --data-dir is under their own TMPDIR).
+bench_tmp=$(mktemp -d -t etcdrem-bench-run.XXXXXX)
+export TMPDIR=$bench_tmp
+trap 'pkill -f -- "--data-dir $bench_tmp/etcdrem-it-" 2>/dev/null; rm -rf "$bench_tmp"' EXIT
+dotnet run -c Release --project benchmarks/EtcdRemediator.Benchmarks -- "${@:-all}"

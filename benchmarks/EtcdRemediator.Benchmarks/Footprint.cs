@@ -48,34 +48,34 @@ public static class Footprint
             var healthz = await FirstAsync(client, "/healthz", r => true, process, clock, output);
             var readyz = await FirstAsync(client, "/readyz", r => r.IsSuccessStatusCode, process, clock, output);
             await Task.Delay(Settle);
-            var idle = Rss(process.Id);
-            var idleParts = Parts(process.Id);
+            var idle = ProcessMemory.Rss(process.Id);
+            var idleParts = ProcessMemory.Parts(process.Id);
 
             var dry = await TriggerAsync(client, "snapshot", dryRun: true);
             var real = await TriggerAsync(client, "snapshot", dryRun: false);
             await Task.Delay(Settle);
-            var afterFirst = Rss(process.Id);
-            var afterParts = Parts(process.Id);
+            var afterFirst = ProcessMemory.Rss(process.Id);
+            var afterParts = ProcessMemory.Parts(process.Id);
 
             // Free pages travel in a snapshot too: writing and deleting makes a large file quickly (as SnapshotStreaming does).
             await cluster.WriteAsync("live/", 64 * 1024 * 1024 / EtcdTestCluster.ValueSize);
             await cluster.FragmentAsync(Math.Max(0, megabytes - 64));
             var dbSize = (await cluster.StatusAsync(0)).DbSize;
-            var before = Rss(process.Id);
+            var before = ProcessMemory.Rss(process.Id);
             var peak = before;
             using var sampling = new CancellationTokenSource();
             var sampler = Task.Run(async () =>
             {
                 while (!sampling.IsCancellationRequested)
                 {
-                    peak = Math.Max(peak, Rss(process.Id));
+                    peak = Math.Max(peak, ProcessMemory.Rss(process.Id));
                     await Task.Delay(10);
                 }
             });
             var big = await TriggerAsync(client, "snapshot", dryRun: false);
             await sampling.CancelAsync();
             await sampler;
-            var hwm = Hwm(process.Id);
+            var hwm = ProcessMemory.Hwm(process.Id);
 
             await ChildProcesses.KillAsync(process);
             var published = await PublishedBytesAsync();
@@ -85,12 +85,12 @@ public static class Footprint
                 ["", "EtcdRemediator", "target (issue 29)"],
                 ["start -> first answered /healthz", Report.Ms(healthz), ""],
                 ["start -> first 200 from /readyz", Report.Ms(readyz), "< 200 ms"],
-                ["idle RSS, 10 s after ready (anon + file + shmem)", $"{MiB(idle)} ({idleParts})", "< 40 MiB"],
+                ["idle RSS, 10 s after ready (anon + file + shmem)", $"{ProcessMemory.MiB(idle)} ({idleParts})", "< 40 MiB"],
                 ["first runs (?wait=60s): dry run; snapshot", $"{dry}; {real}", ""],
-                ["idle RSS, 10 s after the first runs (anon + file + shmem)", $"{MiB(afterFirst)} ({afterParts})", "< 40 MiB"],
+                ["idle RSS, 10 s after the first runs (anon + file + shmem)", $"{ProcessMemory.MiB(afterFirst)} ({afterParts})", "< 40 MiB"],
                 [$"snapshot of {dbSize / 1024 / 1024} MB (?wait=60s)", big, ""],
-                ["RSS before it / peak while streaming (10 ms samples)", $"{MiB(before)} / {MiB(peak)}", "peak < 100 MiB"],
-                ["VmHWM of the process at the end", MiB(hwm), ""],
+                ["RSS before it / peak while streaming (10 ms samples)", $"{ProcessMemory.MiB(before)} / {ProcessMemory.MiB(peak)}", "peak < 100 MiB"],
+                ["VmHWM of the process at the end", ProcessMemory.MiB(hwm), ""],
                 ["published output (dotnet publish -c Release, du -sb)", published is { } b ? $"{b / 1024.0 / 1024.0:0.0} MiB" : "publish failed", ""],
             ]);
         }
@@ -157,20 +157,4 @@ public static class Footprint
             if (File.Exists(Path.Combine(dir.FullName, "EtcdRemediator.sln"))) return dir.FullName;
         throw new InvalidOperationException("EtcdRemediator.sln not found above " + AppContext.BaseDirectory);
     }
-
-    private static string MiB(long bytes) => $"{bytes / 1024.0 / 1024.0:0.0} MiB";
-
-    /// <summary>VmRSS's three parts: anonymous (heaps, stacks), file-backed (mapped assemblies and native libraries),
-    /// shared memory (the runtime's double-mapped executable memory).</summary>
-    private static string Parts(int pid) =>
-        $"{MiB(Status(pid, "RssAnon:"))} + {MiB(Status(pid, "RssFile:"))} + {MiB(Status(pid, "RssShmem:"))}";
-
-    private static long Rss(int pid) => Status(pid, "VmRSS:");
-
-    private static long Hwm(int pid) => Status(pid, "VmHWM:");
-
-    private static long Status(int pid, string field) =>
-        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field, StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024)
-            .Single();
 }

@@ -5,6 +5,7 @@ using EtcdRemediator.Benchmarks;
 //   snapshot [--mb 1024]                                       service snapshot vs. etcdctl snapshot save
 //   intake [--clusters 50] [--deliveries 20000] [--concurrency 32]  webhook intake; alert -> first etcd call
 //   footprint [--mb 300]                                       start-up, idle and streaming RSS, published size (issue 29)
+//   fleet [--clusters 50] [--fragmented 10] [--concurrency 4]  one instance, many single-member clusters, the watch acting (issue 29)
 //   micro                                                      BenchmarkDotNet: parsing, validation, routing, planning, verification
 //   all                                                        everything, with the defaults
 var scenario = args.FirstOrDefault() ?? "all";
@@ -16,6 +17,7 @@ switch (scenario)
     case "snapshot": await SnapshotStreaming.RunAsync(options); break;
     case "intake": await WebhookIntake.RunAsync(options); break;
     case "footprint": await Footprint.RunAsync(options); break;
+    case "fleet": await Fleet.RunAsync(options); break;
     case "micro": Micro.Run(args.Skip(1).ToArray()); break;
     case "all":
         await RemediationVsEtcdctl.RunAsync(options);
@@ -24,7 +26,7 @@ switch (scenario)
         Micro.Run([]);
         break;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}': remediation, snapshot, intake, footprint, micro or all");
+        Console.Error.WriteLine($"unknown scenario '{scenario}': remediation, snapshot, intake, footprint, fleet, micro or all");
         return 2;
 }
 return 0;

@@ -39,6 +39,15 @@ public static class Report
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
+    /// <summary>
+    /// A duration that cannot be negative or infinite: a benchmark that printed one measured the wrong
+    /// events (two clocks, or a mark paired with an earlier event), so it stops instead of printing it.
+    /// </summary>
+    public static double Plausible(double milliseconds, string what) =>
+        milliseconds is >= 0 and < double.PositiveInfinity
+            ? milliseconds
+            : throw new InvalidOperationException($"{what}: {milliseconds} ms is not a duration; the benchmark paired the wrong events");
+
     public static string S(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture) + " s";
 
     public static string Ms(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
