@@ -43,6 +43,19 @@ trap cleanup EXIT
 dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mode failed (a package differs from packages.lock.json)"; echo "tests: 0 passed, 1 failed"; exit 1; }
 dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore || { echo "tests: 0 passed, 1 failed"; exit 1; }
 
+# The service the tests start as a process is the build the image ships: docker/Dockerfile's own
+# restore and publish commands, read from it, for this machine's architecture.
+case $(uname -m) in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+published="$tests_tmp/published"
+for step in restore publish; do
+  command=$(grep -o "dotnet $step src/EtcdRemediator/.*" docker/Dockerfile | head -n 1)
+  command=${command//\$TARGETARCH/$arch}
+  command=${command// -o \/app / -o $published }
+  [ -n "$command" ] && eval "$command -nologo -clp:ErrorsOnly" >/dev/null \
+    || { echo "the Dockerfile's $step failed: $command"; echo "tests: 0 passed, 1 failed"; exit 1; }
+done
+export ETCDREM_SERVICE_DIR=$published
+
 # counts DIR: "passed failed skipped files" summed over DIR's TRX files.
 counts() {
   local p=0 f=0 s=0 n=0 trx counters

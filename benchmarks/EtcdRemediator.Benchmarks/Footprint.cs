@@ -31,9 +31,9 @@ public static class Footprint
         // Started here rather than by ServiceProcess (which polls every 100 ms): the same command line and
         // environment, polled every 5 ms so that the start-up times are not rounded up to the poll.
         var url = $"http://127.0.0.1:{FreePorts.Next()}";
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "EtcdRemediator.dll"), "--urls", url])
+        var info = new ProcessStartInfo("dotnet", [ServiceProcess.Dll, "--urls", url])
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = ServiceProcess.Folder,
         };
         info.Environment.Remove("KUBERNETES_SERVICE_HOST");
         EtcdUnderTest.AcceptAdvisories(settings);
@@ -91,7 +91,7 @@ public static class Footprint
                 [$"snapshot of {dbSize / 1024 / 1024} MB (?wait=60s)", big, ""],
                 ["RSS before it / peak while streaming (10 ms samples)", $"{ProcessMemory.MiB(before)} / {ProcessMemory.MiB(peak)}", "peak < 100 MiB"],
                 ["VmHWM of the process at the end", ProcessMemory.MiB(hwm), ""],
-                ["published output (dotnet publish -c Release, du -sb)", published is { } b ? $"{b / 1024.0 / 1024.0:0.0} MiB" : "publish failed", ""],
+                ["published output (as docker/Dockerfile publishes, du -sb)", published is { } b ? $"{b / 1024.0 / 1024.0:0.0} MiB" : "publish failed", ""],
             ]);
         }
         finally
@@ -140,7 +140,10 @@ public static class Footprint
         try
         {
             var project = Path.Combine(RepoRoot(), "src", "EtcdRemediator");
-            var (exit, log) = await Tools.RunAsync("dotnet", "publish", project, "-c", "Release", "-o", output, "-nologo", "-clp:ErrorsOnly");
+            // As docker/Dockerfile publishes for one architecture (the image holds one RID's native libraries, not every one).
+            var arch = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "arm64" : "x64";
+            var (exit, log) = await Tools.RunAsync("dotnet", "publish", project, "-c", "Release", "-a", arch, "--self-contained", "false", "-o", output,
+                "-p:UseAppHost=false", "-nologo", "-clp:ErrorsOnly");
             if (exit != 0) { Console.Error.WriteLine(log); return null; }
             var (duExit, du) = await Tools.RunAsync("du", "-sb", output);
             return duExit == 0 ? long.Parse(du.Split('\t', ' ')[0].Trim(), CultureInfo.InvariantCulture) : null;

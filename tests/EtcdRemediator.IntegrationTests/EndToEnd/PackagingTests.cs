@@ -89,7 +89,7 @@ public sealed class PackagingTests
     {
         var data = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "svc-").FullName;
         await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>());
-        var dll = Path.Combine(AppContext.BaseDirectory, "EtcdRemediator.dll");
+        var dll = ServiceProcess.Dll;
 
         var up = await Tools.RunAsync("dotnet", dll, "healthcheck", $"{service.Url}/healthz");
         var down = await Tools.RunAsync("dotnet", dll, "healthcheck", $"http://127.0.0.1:{FreePorts.Next()}/healthz");

@@ -8,6 +8,16 @@ namespace EtcdRemediator.IntegrationTests.Infrastructure;
 /// </summary>
 public static class ServiceProcess
 {
+    /// <summary>
+    /// The folder of the service a test starts as a process: what scripts/test.sh publishes with docker/Dockerfile's own
+    /// command (ETCDREM_SERVICE_DIR), so that the tests run the build the image ships; the build beside the tests when
+    /// a test is run by hand.
+    /// </summary>
+    public static string Folder =>
+        Environment.GetEnvironmentVariable("ETCDREM_SERVICE_DIR") is { Length: > 0 } published ? published : AppContext.BaseDirectory;
+
+    public static string Dll => Path.Combine(Folder, "EtcdRemediator.dll");
+
     /// <summary>With its run database and snapshots in <paramref name="data"/>, as a deployment keeps them on a volume.</summary>
     public static Task<ManagedProcess> StartAsync(string data, IReadOnlyDictionary<string, string?> settings) =>
         StartAsync(new Dictionary<string, string?>(settings)
@@ -19,9 +29,9 @@ public static class ServiceProcess
     public static Task<ManagedProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var url = $"http://127.0.0.1:{FreePorts.Next()}";
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "EtcdRemediator.dll"), "--urls", url])
+        var info = new ProcessStartInfo("dotnet", [Dll, "--urls", url])
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Folder,
         };
         info.Environment.Remove("KUBERNETES_SERVICE_HOST"); // a CI runner in a pod: only a test that sets it means it
         var accepting = new Dictionary<string, string?>(settings);
@@ -47,9 +57,9 @@ public static class ServiceProcess
     /// <summary>A service that should refuse to start: its exit code and every line it printed.</summary>
     public static async Task<(int ExitCode, string[] Lines)> RunUntilExitAsync(string data, IReadOnlyDictionary<string, string?> settings)
     {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "EtcdRemediator.dll"), "--urls", $"http://127.0.0.1:{FreePorts.Next()}"])
+        var info = new ProcessStartInfo("dotnet", [Dll, "--urls", $"http://127.0.0.1:{FreePorts.Next()}"])
         {
-            WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         info.Environment["Remediator__Storage__Path"] = Path.Combine(data, "remediator.db");
         info.Environment.Remove("KUBERNETES_SERVICE_HOST");
