@@ -100,7 +100,21 @@ public sealed class CelDefragRuleTests
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>The README's examples, so that every rule it shows parses and type-checks.</summary>
+    /// <summary>Every rule the README shows parses and type-checks, and its default is the one the service builds.</summary>
+    [Fact]
+    public void TheReadmesRulesParse()
+    {
+        var readme = File.ReadAllText(Path.Combine(Architecture.LineLengthTests.RepositoryRoot(), "README.md"));
+        var examples = System.Text.RegularExpressions.Regex.Matches(readme, "DefragRule: \"(.+)\"").Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Equal(2, examples.Count);
+        Assert.All(examples, text => Rule(text));
+        var shown = DefragRule.Default(new PolicyOptions { MinFragmentationRatio = 0.5, MinReclaimableBytes = 7 }).Text
+            .Replace("7", "<MinReclaimableBytes>", StringComparison.Ordinal).Replace("0.5", "<MinFragmentationRatio>", StringComparison.Ordinal);
+        Assert.Contains($"`{shown}`", readme, StringComparison.Ordinal);
+    }
+
+    /// <summary>More rules, so that every construct the README lists parses and type-checks.</summary>
     [Theory]
     [InlineData("dbQuotaUsage > 0.8 || (dbSizeFree > 200 * 1024 * 1024 && double(dbSizeFree) / double(dbSize) > 0.5)")]
     [InlineData("dbSizeFree > 1024 * 1024 * 1024")]
