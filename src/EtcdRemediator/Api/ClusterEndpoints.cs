@@ -23,7 +23,8 @@ public static class ClusterEndpoints
 
     private static Ok<IEnumerable<ClusterSummary>> ListClusters(EtcdClusterRegistry clusters, RemediationCoordinator coordinator,
         Calendar.MaintenanceCalendar calendar, Scheduling.ScheduleRunner runner, Scheduling.WatchReadings readings,
-        Forecasting.ForecastBook forecasts, Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time)
+        Forecasting.ForecastBook forecasts, DefragRules.DefragRuleBook rules,
+        Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time)
     {
         var now = time.GetUtcNow();
         return TypedResults.Ok(clusters.All.Select(c =>
@@ -31,7 +32,7 @@ public static class ClusterEndpoints
             var state = coordinator.StateOf(c.Name);
             return new ClusterSummary(c.Name, c.Backend, c.Endpoints, state,
                 ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value, now,
-                    MemberForecastView.For(forecasts, c.Name, options.Value, now)));
+                    MemberForecastView.For(forecasts, c.Name, options.Value, now), rules.For(c.Name)));
         }));
     }
 
@@ -41,15 +42,15 @@ public static class ClusterEndpoints
     /// </summary>
     private static async Task<Results<Ok<ClusterStatusView>, ContentHttpResult, ProblemHttpResult>> GetStatusAsync(
         string cluster, HttpRequest request, EtcdClusterRegistry clusters, ClusterInspector inspector, QuotaReader quotas,
-        Forecasting.ForecastBook forecasts, Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        Forecasting.ForecastBook forecasts, DefragRules.DefragRuleBook rules,
+        Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (clusters.Find(cluster) is not { } target)
             return Problems.UnknownCluster(cluster);
         var state = await inspector.InspectAsync(target, cancellationToken, retry: false);
         var view = ClusterStatusView.From(state, await quotas.QuotaOfAsync(target, state, QuotaReader.PageMaxAge, cancellationToken),
             options.Value.Policy.MinFragmentationRatio, options.Value.AcceptedFor(target.Name),
-            MemberForecastView.For(forecasts, target.Name, options.Value, time.GetUtcNow()));
+            MemberForecastView.For(forecasts, target.Name, options.Value, time.GetUtcNow()), rules.For(target.Name));
         return WantsText(request)
             ? TypedResults.Text(StatusTable.Render(view), "text/plain; charset=utf-8")
             : TypedResults.Ok(view);

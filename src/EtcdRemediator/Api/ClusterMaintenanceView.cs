@@ -18,7 +18,8 @@ public sealed record ClusterMaintenanceView(
     ClusterStatusView? LastWatchReading)
 {
     public static ClusterMaintenanceView From(string cluster, MaintenanceCalendar calendar, ScheduleRunner runner, ClusterRunState state,
-        WatchReadings readings, RemediatorOptions options, DateTimeOffset now, Func<ulong, MemberForecastView?>? forecastOf = null) =>
+        WatchReadings readings, RemediatorOptions options, DateTimeOffset now, Func<ulong, MemberForecastView?>? forecastOf = null,
+        DefragRules.DefragRule? rule = null) =>
         new([.. calendar.SchedulesOf(cluster).Select(s =>
             {
                 var next = runner.NextOf(s);
@@ -28,6 +29,7 @@ public sealed record ClusterMaintenanceView(
             state.DeferredUntil is null ? null : state.ActiveRunId,
             state.DeferredUntil,
             readings.Latest(cluster) is { } reading
-                ? ClusterStatusView.From(reading.State, reading.Quota, options.Policy.MinFragmentationRatio, options.AcceptedFor(cluster), forecastOf)
+                ? ClusterStatusView.From(reading.State, reading.Quota, options.Policy.MinFragmentationRatio, options.AcceptedFor(cluster), forecastOf,
+                    rule)
                 : null);
 }

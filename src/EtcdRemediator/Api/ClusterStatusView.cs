@@ -23,7 +23,8 @@ public sealed record MemberStatusRow(
     double? FragmentationPercent = null,
     double? QuotaPercent = null,
     IReadOnlyList<MemberAdvisoryView>? Advisories = null,
-    MemberForecastView? Forecast = null);
+    MemberForecastView? Forecast = null,
+    bool? MatchesDefragRule = null);
 
 public sealed record ClusterStatusView(
     string Cluster,
@@ -34,14 +35,17 @@ public sealed record ClusterStatusView(
     IReadOnlyList<MemberStatusRow> Members,
     long? QuotaBytes = null,
     bool QuotaReportedByEtcd = false,
-    double? MinFragmentationPercent = null)
+    double? MinFragmentationPercent = null,
+    string? DefragRule = null)
 {
     /// <param name="quota">The members' quota (etcd's own where it says), for "how full": the real limit.</param>
-    /// <param name="minFragmentationRatio">The policy's threshold, so the page can say who is past it.</param>
+    /// <param name="minFragmentationRatio">The policy's threshold, said only while it is the cluster's rule.</param>
+    /// <param name="rule">The cluster's defrag rule: each member says whether it matches, as the planner and the watch would judge.</param>
     /// <param name="acceptedAdvisories">The cluster's <c>AcceptedAdvisories</c>, so each member's advisories say whether they are accepted.</param>
     /// <param name="forecastOf">Each member's forecast (null: not growing, or no history yet).</param>
     public static ClusterStatusView From(ClusterState state, Remediation.Quota? quota = null, double? minFragmentationRatio = null,
-        IReadOnlyCollection<string>? acceptedAdvisories = null, Func<ulong, MemberForecastView?>? forecastOf = null)
+        IReadOnlyCollection<string>? acceptedAdvisories = null, Func<ulong, MemberForecastView?>? forecastOf = null,
+        DefragRules.DefragRule? rule = null)
     {
         var leader = state.AgreedLeader;
         var rows = state.Members
@@ -66,11 +70,12 @@ public sealed record ClusterStatusView(
                 FragmentationPercent: m.Status is { DbSize: > 0 } f ? Math.Round(100 * f.FragmentationRatio, 1) : null,
                 QuotaPercent: m.Status is { } q && quota is { Bytes: > 0 } limit ? Math.Round(100.0 * q.DbSize / limit.Bytes, 1) : null,
                 Advisories: MemberAdvisories.Of(m.Status?.Version, acceptedAdvisories ?? []),
-                Forecast: m.Member.Id == 0 ? null : forecastOf?.Invoke(m.Member.Id)));
+                Forecast: m.Member.Id == 0 ? null : forecastOf?.Invoke(m.Member.Id),
+                MatchesDefragRule: rule is null || m.Status is null ? null : Remediation.Planner.Judge(rule, m.Status, quota).Chosen));
         var alarms = state.Alarms.Select(a => $"{a.Name} on {MemberId.ToHex(a.MemberId)}").ToList();
         if (state.AlarmsError is { } alarmsError) alarms.Add($"unreadable ({alarmsError})");
         return new ClusterStatusView(state.Cluster, leader is { } id ? MemberId.ToHex(id) : null, alarms,
             state.MemberListError, state.ReadAt, [.. rows], quota?.Bytes, quota?.ReportedByEtcd ?? false,
-            minFragmentationRatio is { } r ? Math.Round(100 * r, 1) : null);
+            minFragmentationRatio is { } r && rule is not { IsDefault: false } ? Math.Round(100 * r, 1) : null, rule?.Text);
     }
 }

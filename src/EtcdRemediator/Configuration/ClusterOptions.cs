@@ -31,6 +31,9 @@ public sealed record ClusterOptions
     /// <summary>Advisory ids (the README lists them) whose risk the operator accepts for this cluster: its unforced runs
     /// then defragment affected members.</summary>
     public List<string> AcceptedAdvisories { get; init; } = [];
+    /// <summary>A CEL expression over a member's numbers (dbSize, dbSizeInUse, dbSizeFree, dbQuota, dbQuotaUsage): true = defragment it.
+    /// Absent: the policy's thresholds (<c>Policy:MinFragmentationRatio</c>, <c>Policy:MinReclaimableBytes</c>).</summary>
+    public string? DefragRule { get; init; }
 }
 
 /// <summary>PEM files, as in the Kubernetes etcd PKI (ca.crt, healthcheck-client.crt/key).</summary>

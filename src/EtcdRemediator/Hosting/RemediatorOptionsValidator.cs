@@ -47,6 +47,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
                 yield return error;
             foreach (var error in ValidateCalendar(o.Clusters[i], $"{Root}:Clusters:{i}", o.Policy)) yield return error;
             foreach (var error in Advisories.AcceptedAdvisoriesCheck.Errors(o.Clusters[i], $"{Root}:Clusters:{i}")) yield return error;
+            if (DefragRules.DefragRuleBook.Error(o.Clusters[i], i) is { } ruleError) yield return ruleError;
             if (!string.IsNullOrWhiteSpace(o.Clusters[i].Name) && !seen.Add(o.Clusters[i].Name))
                 yield return $"{Root}:Clusters:{i}:Name: '{o.Clusters[i].Name}' is configured twice; cluster names must be unique.";
         }

@@ -8,7 +8,9 @@ public enum PlanVerdict
 }
 
 /// <summary>What the planner decided: members in the order they are to be defragmented, or why not.</summary>
-public sealed record RemediationPlan(PlanVerdict Verdict, IReadOnlyList<PlannedMember> Members, string? Reason)
+/// <param name="RuleErrors">Members the defrag rule could not judge ("m2: the member's quota is unknown ..."): not chosen.</param>
+public sealed record RemediationPlan(PlanVerdict Verdict, IReadOnlyList<PlannedMember> Members, string? Reason,
+    IReadOnlyList<string>? RuleErrors = null)
 {
     public static RemediationPlan Refuse(string reason) => new(PlanVerdict.Refused, [], reason);
 }

@@ -18,6 +18,7 @@ public static class RemediationServiceCollectionExtensions
         services.AddSingleton<RemediationCoordinator>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<QuotaReader>();
+        services.AddSingleton<DefragRules.DefragRuleBook>();
         services.AddHostedService<RemediationWorker>();
         services.AddHostedService<RunGauges>();
         services.AddHealthChecks().AddCheck<RunStoreHealthCheck>("run-store", tags: ["ready"]);

@@ -8,6 +8,7 @@ using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
 using Polly.Registry;
 using EtcdRemediator.Clusters;
+using EtcdRemediator.DefragRules;
 
 namespace EtcdRemediator.Remediation;
 
@@ -20,6 +21,7 @@ public sealed class RunExecutor(
     ClusterInspector inspector,
     SnapshotStore snapshots,
     QuotaReader quotas,
+    DefragRuleBook rules,
     IOptions<RemediatorOptions> options,
     ResiliencePipelineProvider<string> pipelines,
     TimeProvider time,
@@ -90,12 +92,17 @@ public sealed class RunExecutor(
         if (cluster.ClusterId is { } clusterId && snapshots.OtherClusterIn(cluster.Name, clusterId) is { } otherCluster)
             return (RunStatus.Refused, otherCluster);
 
+        var rule = rules.For(run.Cluster);
+        // Only a rule that names the quota costs a read of it (3.4 and 3.5 publish it on their metrics only).
+        var ruleQuota = rule.UsesQuota && action.Of().Rewrites ? await ReadQuotaAsync(cluster, state, ct) : null;
         var (plan, planStep) = await steps.RunStepAsync("plan", null, step =>
         {
-            var p = Planner.Plan(state, action, Policy, run.IgnoreThresholds);
+            var p = Planner.Plan(state, action, Policy, run.IgnoreThresholds, rule, ruleQuota);
             step.Outcome = p.Verdict == PlanVerdict.Refused ? StepOutcome.Failed : StepOutcome.Succeeded;
             step.Detail = p.Verdict == PlanVerdict.Proceed && p.Members.Count > 0
-                ? $"defragment in order: {string.Join(", ", p.Members.Select(m => m.IsLeader ? $"{m.Name} (leader)" : m.Name))}"
+                ? $"defragment in order: {string.Join(", ", p.Members.Select(m => m.IsLeader ? $"{m.Name} (leader)" : m.Name))} " +
+                  $"(chosen by {p.Members[0].ChosenBy!.By}; rule {rule.Source} = '{rule.Text}')" +
+                  (p.RuleErrors is [_, ..] errors ? $"; the rule could not judge {string.Join("; ", errors)}" : "")
                 : p.Reason ?? p.Verdict.ToString();
             return Task.FromResult(p);
         }, ct);
@@ -182,7 +189,8 @@ public sealed class RunExecutor(
             step.Detail = $"reclaimed {reclaimed} bytes; {Summarize(s)}";
             // A member still over the rule after a run (its reading stale, or skipped as not fragmented
             // on a stale reading) is said here, where on-call people look, not left for the next alert.
-            var still = s.Voting.Where(m => m.Status is { } st && Planner.Fragmented(st, Policy)).Select(m => m.Member.Name).ToList();
+            var still = s.Voting.Where(m => m.Status is { } st && Planner.Judge(rule, st, ruleQuota ?? quota).Chosen)
+                .Select(m => m.Member.Name).ToList();
             if (still.Count > 0)
             {
                 step.Detail += $"; still over the defrag rule: {string.Join(", ", still)} " +

@@ -41,7 +41,20 @@ public sealed record RunTrigger(TriggerKind Kind, string Source, bool Force = fa
     public bool Notable => Kind.Of().ByPerson || Force || Effect is not null;
 }
 
-public sealed record PlannedMember(string Id, string Name, string Endpoint, bool IsLeader, long DbSize, long DbSizeInUse, double FragmentationRatio);
+/// <param name="ChosenBy">What put the member in the plan, and the numbers the defrag rule saw.</param>
+public sealed record PlannedMember(string Id, string Name, string Endpoint, bool IsLeader, long DbSize, long DbSizeInUse, double FragmentationRatio,
+    RuleChoice? ChosenBy = null);
+
+/// <summary>
+/// Why a member is planned: <c>by</c> is "defragRule" (the rule was true), "ignoreThresholds" (asked for every member) or
+/// "noSpaceAlarm" (recover under NOSPACE takes every member); <c>rule</c> and <c>source</c> name the cluster's rule either way.
+/// </summary>
+public sealed record RuleChoice(string By, string Rule, string Source, DefragRules.RuleValues Values)
+{
+    public const string DefragRule = "defragRule";
+    public const string IgnoreThresholds = "ignoreThresholds";
+    public const string NoSpaceAlarm = "noSpaceAlarm";
+}
 
 /// <summary>One step as recorded: immutable; <see cref="StepDraft"/> is the step while it runs.</summary>
 public sealed record StepRecord

@@ -3,6 +3,7 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using Microsoft.Extensions.Options;
 using EtcdRemediator.Clusters;
+using EtcdRemediator.DefragRules;
 
 namespace EtcdRemediator.Scheduling;
 
@@ -16,6 +17,7 @@ public sealed class FragmentationWatch(
     EtcdClusterRegistry clusters,
     ClusterInspector inspector,
     QuotaReader quotas,
+    DefragRuleBook rules,
     WatchReadings readings,
     RemediationCoordinator coordinator,
     IOptions<RemediatorOptions> options,
@@ -45,7 +47,8 @@ public sealed class FragmentationWatch(
             var reading = new WatchReading(state, await quotas.QuotaOfAsync(cluster, state, QuotaReader.PageMaxAge, stoppingToken));
             readings.Record(reading);
             await NotifyAsync(reading, stoppingToken);
-            if (!options.Value.Watch.Remediate || WatchRule.Decide(state, options.Value.Policy) is not { } finding) return;
+            if (!options.Value.Watch.Remediate || WatchRule.Decide(state, rules.For(cluster.Name), reading.Quota) is not { } finding)
+                return;
             var result = await coordinator.SubmitAsync(
                 new RunRequest(cluster.Name, finding.Action, DryRun: false, Force: false, new RunTrigger(TriggerKind.Watch, finding.Why),
                     NoSpace: state.HasAlarm(AlarmKind.NoSpace)), stoppingToken);

@@ -1,6 +1,6 @@
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Configuration;
+using EtcdRemediator.DefragRules;
 
 namespace EtcdRemediator.Scheduling;
 
@@ -9,16 +9,17 @@ public sealed record WatchFinding(RemediationAction Action, string Why);
 
 /// <summary>
 /// Pure: what a watch reading calls for, as the shipped alerts would. A NOSPACE alarm -> recover (the
-/// cluster refuses writes); a reachable voting member past the policy's thresholds -> defrag; else nothing.
+/// cluster refuses writes); a reachable voting member the cluster's defrag rule chooses -> defrag (the planner asks the
+/// same rule, so a run the watch starts plans that member); else nothing.
 /// </summary>
 public static class WatchRule
 {
-    public static WatchFinding? Decide(ClusterState state, PolicyOptions policy)
+    public static WatchFinding? Decide(ClusterState state, DefragRule rule, Quota? quota = null)
     {
         if (state.Alarms.FirstOrDefault(a => a.Kind == AlarmKind.NoSpace) is { } alarm)
             return new WatchFinding(RemediationAction.Recover, $"NOSPACE alarm on member {MemberId.ToHex(alarm.MemberId)}");
         var fragmented = state.Voting
-            .Where(m => m.Reachable && Planner.Fragmented(m.Status!, policy))
+            .Where(m => m.Reachable && Planner.Judge(rule, m.Status!, quota).Chosen)
             .OrderByDescending(m => m.Status!.FragmentationRatio)
             .ToList();
         if (fragmented.Count == 0) return null;
@@ -26,6 +27,6 @@ public static class WatchRule
         var more = fragmented.Count > 1 ? $" and {fragmented.Count - 1} more" : "";
         return new WatchFinding(RemediationAction.Defrag,
             $"member {worst.Member.Name} ({worst.Member.HexId}) is {worst.Status!.FragmentationRatio:P0} fragmented " +
-            $"({worst.Status.FreeBytes} of {worst.Status.DbSize} bytes free){more}");
+            $"({worst.Status.FreeBytes} of {worst.Status.DbSize} bytes free){more}{(rule.IsDefault ? "" : $" by {rule.Source}")}");
     }
 }

@@ -122,7 +122,7 @@ function condition(m, status) {
   if (m.error) return { level: "bad", words: "not answering" };
   if ((m.alarms || []).length) return { level: "bad", words: m.alarms.join(", ") + " alarm" };
   if (m.quotaPercent >= 80) return { level: "bad", words: `${m.quotaPercent}% of quota` };
-  if (status.minFragmentationPercent !== null && m.fragmentationPercent >= status.minFragmentationPercent)
+  if (m.matchesDefragRule ?? (status.minFragmentationPercent !== null && m.fragmentationPercent >= status.minFragmentationPercent))
     return { level: "warn", words: `${m.fragmentationPercent}% fragmented` };
   if (m.forecast?.withinHorizon) return { level: "warn", words: "quota at " + when(m.forecast.quotaReachedAt) };
   if ((m.advisories || []).some(a => !a.accepted)) return { level: "warn", words: "etcd advisory" };
@@ -176,7 +176,8 @@ function membersView(status) {
   const legend = el("p", { class: "legend muted" },
     `Bars: the ${bytes(quota)} quota (${status.quotaReportedByEtcd ? "reported by etcd" : "configured; etcd did not report its own"}); `,
     el("span", { class: "key file" }), " the database file, ", el("span", { class: "key used" }), " the part in use. ",
-    `Defragmentation gives back the difference; a member is fragmented from ${status.minFragmentationPercent}% free.`);
+    "Defragmentation gives back the difference; " + (status.minFragmentationPercent !== null
+      ? `a member is fragmented from ${status.minFragmentationPercent}% free.` : `a member is defragmented when ${status.defragRule}.`));
   return el("div", {}, clusterProblems, rows, legend);
 }
 

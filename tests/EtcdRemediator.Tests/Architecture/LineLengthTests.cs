@@ -30,7 +30,7 @@ public sealed class LineLengthTests
             $"{offenders.Count} line(s) longer than {MaxLength} characters:{Environment.NewLine}{string.Join(Environment.NewLine, offenders)}");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "EtcdRemediator.sln"))) return dir.FullName;

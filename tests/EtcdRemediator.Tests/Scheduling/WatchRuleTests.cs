@@ -8,7 +8,8 @@ namespace EtcdRemediator.Tests.Scheduling;
 
 public sealed class WatchRuleTests
 {
-    private static readonly PolicyOptions Policy = new() { MinFragmentationRatio = 0.5, MinReclaimableBytes = 10 << 20 };
+    private static readonly EtcdRemediator.DefragRules.DefragRule Policy =
+        EtcdRemediator.DefragRules.DefragRule.Default(new PolicyOptions { MinFragmentationRatio = 0.5, MinReclaimableBytes = 10 << 20 });
 
     [Fact]
     public void AHealthyClusterCallsForNothing()
