@@ -159,10 +159,17 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
             try
             {
                 await using var connection = await ConnectAsync(CancellationToken.None);
-                await using (var transaction = await connection.BeginTransactionAsync())
+                try
                 {
+                    await using var transaction = await connection.BeginTransactionAsync();
                     foreach (var write in batch) await ExecuteAsync(connection, write, (SqliteTransaction)transaction);
                     await transaction.CommitAsync();
+                }
+                catch
+                {
+                    // SQLite keeps the transaction open when COMMIT fails: never hand it back to the pool inside one.
+                    RollBackAnyTransaction(connection);
+                    throw;
                 }
                 Interlocked.Increment(ref _commits);
                 foreach (var write in batch) write.Done.TrySetResult();
@@ -263,11 +270,21 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
     {
         var connection = new SqliteConnection(_connectionString ?? throw new InvalidOperationException("the run store is not open"));
         await connection.OpenAsync(cancellationToken);
+        RollBackAnyTransaction(connection); // a pooled connection left inside one would refuse the pragma below and hold the write lock
         await using var pragmas = connection.CreateCommand();
         // Per connection: a commit returns only once it is on disk.
         pragmas.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;";
         await pragmas.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>Ends a transaction the connection is still inside (SQLite's autocommit is off), undoing it: none was reported committed.</summary>
+    private static void RollBackAnyTransaction(SqliteConnection connection)
+    {
+        if (connection.Handle is null || SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0) return;
+        using var rollback = connection.CreateCommand();
+        rollback.CommandText = "ROLLBACK";
+        rollback.ExecuteNonQuery();
     }
 
     public void Dispose()
