@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using EtcdRemediator.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -22,8 +23,10 @@ public interface IClusterBackend
 
 public static class ClusterBackendRegistration
 {
-    /// <summary>Once per backend, however often it is called (the start-up check and the registry both need them).</summary>
-    public static IServiceCollection AddClusterBackend<T>(this IServiceCollection services) where T : class, IClusterBackend
+    /// <summary>Once per backend, however often it is called (the start-up check and the registry both need them). Annotated
+    /// so that a trimmed or native AOT build keeps the backend's constructor for the container.</summary>
+    public static IServiceCollection AddClusterBackend<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(
+        this IServiceCollection services) where T : class, IClusterBackend
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IClusterBackend, T>());
         return services;
