@@ -90,11 +90,12 @@ public static class SnapshotStreaming
     {
         const string parent = "import resource,subprocess,sys,time\n" +
             "t=time.monotonic(); subprocess.run(sys.argv[1:],check=True,stdout=subprocess.DEVNULL)\n" +
-            "print(time.monotonic()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+            "print('peak', time.monotonic()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
         var (exit, output) = await Tools.RunAsync("python3", ["-c", parent, file, .. arguments]);
         if (exit != 0) throw new InvalidOperationException($"{file} {string.Join(' ', arguments)}: {output}");
-        var fields = output.Trim().Split('\n')[^1].Split(' ');
-        return (double.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture),
-            long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * 1024);
+        // The child's log lines (stderr) and ours (stdout) arrive in either order: ours is the one marked.
+        var fields = output.Split('\n').Single(l => l.StartsWith("peak ", StringComparison.Ordinal)).Trim().Split(' ');
+        return (double.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) * 1024);
     }
 }
