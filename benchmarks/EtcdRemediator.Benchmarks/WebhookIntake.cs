@@ -52,7 +52,10 @@ public static class WebhookIntake
             rows.Add([$"{clients} client(s): non-202 answers", failures.ToString(System.Globalization.CultureInfo.InvariantCulture), "0"]);
         }
         using var runs = JsonDocument.Parse(await service.Client.GetStringAsync("/api/v1/remediations?limit=500"));
-        rows.Add(["runs created / distinct clusters", $"{runs.RootElement.GetArrayLength()} / {clusters}", "equal"]);
+        // A run on a hanging member ends within its inspection budget (seconds), before the next pass: each pass starts one
+        // run per cluster and every other delivery of that pass joins it.
+        var passes = new[] { 1, 8, concurrency }.Distinct().Count();
+        rows.Add(["runs created / distinct clusters x passes", $"{runs.RootElement.GetArrayLength()} / {clusters * passes}", "equal"]);
 
         // Alert -> first etcd call: the warm-up opened a connection to each probe's hanging member at start-up and
         // keeps it, so the run's first call is the first request bytes to reach that member after the POST.
