@@ -53,7 +53,7 @@ public static class WebhookIntake
         }
         using var runs = JsonDocument.Parse(await service.Client.GetStringAsync("/api/v1/remediations?limit=500"));
         // A run on a hanging member ends within its inspection budget (seconds), before the next pass: each pass starts one
-        // run per cluster and every other delivery of that pass joins it.
+        // run per cluster; the pass's other deliveries join it, or find it failed and are held back (breaker, cooldown).
         var passes = new[] { 1, 8, concurrency }.Distinct().Count();
         rows.Add(["runs created / distinct clusters x passes", $"{runs.RootElement.GetArrayLength()} / {clusters * passes}", "equal"]);
 
