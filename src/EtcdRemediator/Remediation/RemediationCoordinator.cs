@@ -68,7 +68,7 @@ public sealed class RemediationCoordinator : IDisposable
     public async Task<RunHandle?> BeginAsync(string id, CancellationToken cancellationToken) =>
         await AskAsync<RunRecord?>(new RunBegun(id)) is { } running ? new RunHandle(running, this) : null;
 
-    /// <summary>The executor's progress (<see cref="RunHandle.SaveAsync"/>): applied by the owner, written, and answered with the run as it is now.</summary>
+    /// <summary>The executor's progress (<see cref="RunHandle.SaveAsync"/>): applied by the owner, written, answered with the run as it is.</summary>
     internal Task<RunRecord> ChangeAsync(string id, Func<RunRecord, RunRecord> change, RunRecord untracked) =>
         AskAsync<RunRecord>(new RunChanged(id, change, untracked));
 

@@ -35,7 +35,7 @@ public sealed class RunHandle
         }
     }
 
-    /// <summary>Changes the run (when given a change) and has the owner apply and write every change not yet sent; returns what was written.</summary>
+    /// <summary>Changes the run (when given a change); the owner applies and writes every change not yet sent. Returns what was written.</summary>
     public async Task<RunRecord> SaveAsync(Func<RunRecord, RunRecord>? change = null, CancellationToken cancellationToken = default)
     {
         Func<RunRecord, RunRecord> send;
