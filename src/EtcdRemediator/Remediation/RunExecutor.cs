@@ -109,23 +109,18 @@ public sealed class RunExecutor(
         var noSpace = state.HasAlarm(AlarmKind.NoSpace);
         if (plan.Verdict == PlanVerdict.NothingToDo && !noSpace) return (RunStatus.NothingToDo, plan.Reason);
 
-        var recovering = noSpace || action.Of().Recovers;
-        var compaction = CompactionRule.Of(Policy.Compact, action, plan.Members.Count > 0, cluster.KeyValue is not null);
-        var quota = recovering ? await ReadQuotaAsync(cluster, state, ct) : null;
-
-        var snapshot = action.Of().Snapshot;
-        if (snapshot == SnapshotWhen.Always || (snapshot == SnapshotWhen.BeforeRewriting && plan.Members.Count > 0))
-            await SnapshotAsync(cluster, steps, state, ct);
-        if (!action.Of().Verifies) return (RunStatus.Succeeded, null);
-
-        if (compaction != Compaction.None) await CompactAsync(cluster, steps, compaction, ct);
+        var routine = RoutineRule.Of(action, plan.Members.Count, noSpace, Policy.Compact, cluster.KeyValue is not null);
+        var quota = routine.ReadsQuota ? await ReadQuotaAsync(cluster, state, ct) : null;
+        if (routine.Snapshot) await SnapshotAsync(cluster, steps, state, ct);
+        if (!routine.Verifies) return (RunStatus.Succeeded, null);
+        if (routine.Compaction != Compaction.None) await CompactAsync(cluster, steps, routine.Compaction, ct);
 
         // Defragmentation gives back free pages, never data in use: when that alone is over the disarm
         // limit, the routine would end with NOSPACE still armed. Judged now, from a fresh reading: before
         // compaction "in use" still holds old revisions, and a member counts freed pages as free only
         // once a later write commits on it, which NOSPACE refuses; the snapshot's stream commits on its
         // source member, so after it the smallest reading (DisarmRule) is the data's true size.
-        var soFar = compaction == Compaction.Compact ? "snapshot taken and compacted; nothing defragmented" : "snapshot taken; nothing defragmented";
+        var soFar = $"snapshot taken{(routine.Compaction == Compaction.Compact ? " and compacted" : "")}; nothing defragmented";
         if (quota is not null && plan.Members.Count > 0 && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota, soFar) is { } tooLarge)
             return (RunStatus.Failed, tooLarge);
 
