@@ -58,19 +58,19 @@ public sealed class RemediationCoordinator : IDisposable
         // A recover that would wait for the window waits only while NOSPACE is not raised: read once, before the decision.
         if (DeferralRule.MayWait(request) && DeferralRule.Defers(request, _calendar.WindowsOf(request.Cluster).StateAt(_time.GetUtcNow())))
             request = request with { NoSpace = await _noSpace.RaisedAsync(request.Cluster, cancellationToken) };
-        return await AskAsync<SubmitResult>(new RunRequested(request, NewId()));
+        return await AskAsync<SubmitResult>(new RunRequested(request, NewId()), cancellationToken);
     }
 
     /// <summary>Deferred runs whose window is open are queued (<see cref="ReleaseRule"/>); called every second by the scheduler.</summary>
-    public Task<int> ReleaseDueAsync(CancellationToken cancellationToken) => AskAsync<int>(new WindowsChecked());
+    public Task<int> ReleaseDueAsync(CancellationToken cancellationToken) => AskAsync<int>(new WindowsChecked(), cancellationToken);
 
     /// <summary>Queued -> Running: the executor's handle on it, or null when it is not queued (or could not be recorded as started).</summary>
     public async Task<RunHandle?> BeginAsync(string id, CancellationToken cancellationToken) =>
-        await AskAsync<RunRecord?>(new RunBegun(id)) is { } running ? new RunHandle(running, this) : null;
+        await AskAsync<RunRecord?>(new RunBegun(id), cancellationToken) is { } running ? new RunHandle(running, this) : null;
 
     /// <summary>The executor's progress (<see cref="RunHandle.SaveAsync"/>): applied by the owner, written, answered with the run as it is.</summary>
     internal Task<RunRecord> ChangeAsync(string id, Func<RunRecord, RunRecord> change, RunRecord untracked) =>
-        AskAsync<RunRecord>(new RunChanged(id, change, untracked));
+        AskAsync<RunRecord>(new RunChanged(id, change, untracked), CancellationToken.None);
 
     /// <summary>
     /// Completes when the run ends in this process (its final state is stored by then): what a caller
@@ -83,7 +83,8 @@ public sealed class RemediationCoordinator : IDisposable
     /// <summary>The executor is done with the run; a stronger trigger that joined it while it ran is asked for now, as itself.</summary>
     public async Task CompleteAsync(RunHandle handle, CancellationToken cancellationToken)
     {
-        if (await AskAsync<RunRequest?>(new RunEnded(handle.Id)) is { } followUp) await SubmitAsync(followUp, cancellationToken);
+        var followUp = await AskAsync<RunRequest?>(new RunEnded(handle.Id), CancellationToken.None);
+        if (followUp is not null) await SubmitAsync(followUp, cancellationToken);
     }
 
     /// <summary>
@@ -99,13 +100,18 @@ public sealed class RemediationCoordinator : IDisposable
         var finished = await _store.ListByStatusAsync(
             [RunStatus.Succeeded, RunStatus.Failed, RunStatus.Interrupted, RunStatus.NothingToDo, RunStatus.Refused], cancellationToken);
         var waiting = await _store.ListByStatusAsync([RunStatus.Queued, RunStatus.Deferred], cancellationToken);
-        await AskAsync<object?>(new Recovered([.. finished.OrderBy(r => r.FinishedAt ?? r.CreatedAt)], waiting));
+        await AskAsync<object?>(new Recovered([.. finished.OrderBy(r => r.FinishedAt ?? r.CreatedAt)], waiting), cancellationToken);
     }
 
     public ClusterRunState StateOf(string cluster) => Volatile.Read(ref _state).Of(cluster).Describe(_options.Value.Policy, _time.GetUtcNow());
 
-    private async Task<T> AskAsync<T>(CoordinatorEvent e)
+    /// <summary>
+    /// Sends the event and awaits its answer. A cancelled caller sends nothing (a run a stopping worker had
+    /// dequeued stays queued, for the next start); once sent, the event is decided and carried out whole.
+    /// </summary>
+    private async Task<T> AskAsync<T>(CoordinatorEvent e, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var sent = new Sent(e, new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!_events.Writer.TryWrite(sent), this);
         return (T)(await sent.Answer.Task)!;
