@@ -25,6 +25,19 @@ public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffse
         Later(LastSuccessAt, at),
         LastInterruptedAt);
 
+    /// <summary>
+    /// What an ended run leaves: a success resets the breaker and starts the cooldown of what it did; NothingToDo resets
+    /// the breaker; a failure or an interruption counts towards it; a refusal (the safe outcome) leaves it as it was.
+    /// </summary>
+    public RunHistory After(RunRecord run) => run.Status switch
+    {
+        RunStatus.Succeeded => Succeeded(run.Action, run.FinishedAt ?? run.CreatedAt, leftFragmented: run.LeftFragmented.Count > 0),
+        RunStatus.NothingToDo => this with { ConsecutiveFailures = 0 },
+        RunStatus.Failed => this with { ConsecutiveFailures = ConsecutiveFailures + 1 },
+        RunStatus.Interrupted => this with { ConsecutiveFailures = ConsecutiveFailures + 1, LastInterruptedAt = run.FinishedAt ?? run.CreatedAt },
+        _ => this,
+    };
+
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a > b ? a.Value : b;
 }
 

@@ -96,12 +96,7 @@ public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePip
     private async Task MoveLeadershipAwayAsync(IEtcdCluster cluster, StepRecorder steps, MemberState leader, ClusterState state,
         CancellationToken cancellationToken)
     {
-        var preferred = state.Voting
-            .Where(m => m.Reachable && m.Member.Id != leader.Member.Id)
-            .OrderByDescending(m => m.Status!.RaftAppliedIndex)
-            .ThenBy(m => m.Status!.DbSize)
-            .FirstOrDefault();
-        if (preferred is null) return; // a single-member cluster: nobody to hand over to.
+        if (SuccessorRule.Preferred(state, leader.Member.Id) is not { } preferred) return; // a single-member cluster
 
         // A backend that picks the successor itself (Talos: the first other member of the list) may
         // pick a learner or a member that does not answer: then the leader is defragmented in place.

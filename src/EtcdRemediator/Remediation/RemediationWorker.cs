@@ -111,7 +111,7 @@ public sealed class RemediationWorker(
         }
         catch (StoreUnavailableException e) when (run is null)
         {
-            // A dry run that could not even be read: nothing was started, and /readyz says why.
+            // Not started: the coordinator has ended it as Failed (its start could not be recorded), and /readyz says why.
             logger.LogError("Run {RunId} not started: {Error}", id, e.Message);
         }
         catch (Exception e) when (run is not null)

@@ -116,67 +116,26 @@ public sealed class RunExecutor(
         var noSpace = state.HasAlarm(AlarmKind.NoSpace);
         if (plan.Verdict == PlanVerdict.NothingToDo && !noSpace) return (RunStatus.NothingToDo, plan.Reason);
 
-        var recovering = noSpace || action.Of().Recovers;
-        var compacts = plan.Members.Count > 0 && ShouldCompact(action) && cluster.KeyValue is not null;
-        var quota = recovering ? await ReadQuotaAsync(cluster, state, ct) : null;
-
-        var snapshot = action.Of().Snapshot;
-        if (snapshot == SnapshotWhen.Always || (snapshot == SnapshotWhen.BeforeRewriting && plan.Members.Count > 0))
-            await SnapshotAsync(cluster, steps, state, ct);
-        if (!action.Of().Verifies) return (RunStatus.Succeeded, null);
-
-        if (plan.Members.Count > 0 && ShouldCompact(action))
-            await steps.RunAsync("compact", null, async step =>
-            {
-                if (cluster.KeyValue is not { } keys)
-                {
-                    step.Outcome = StepOutcome.Skipped;
-                    step.Detail = $"the {cluster.Backend} API offers no compaction; the Kubernetes API server compacts every few minutes";
-                    return;
-                }
-                var revision = await keys.GetRevisionAsync(ct);
-                try
-                {
-                    await keys.CompactAsync(revision, physical: true, Policy.DefragTimeout, ct);
-                    step.Detail = $"compacted to revision {revision}";
-                }
-                catch (Exception e) when (EtcdErrors.Classify(e) == EtcdFailure.Compacted)
-                {
-                    step.Detail = $"already compacted at revision {revision}";
-                }
-            }, ct);
+        var routine = RoutineRule.Of(action, plan.Members.Count, noSpace, Policy.Compact, cluster.KeyValue is not null);
+        var quota = routine.ReadsQuota ? await ReadQuotaAsync(cluster, state, ct) : null;
+        if (routine.Snapshot) await SnapshotAsync(cluster, steps, state, ct);
+        if (!routine.Verifies) return (RunStatus.Succeeded, null);
+        if (routine.Compaction != Compaction.None) await CompactAsync(cluster, steps, routine.Compaction, ct);
 
         // Defragmentation gives back free pages, never data in use: when that alone is over the disarm
         // limit, the routine would end with NOSPACE still armed. Judged now, from a fresh reading: before
         // compaction "in use" still holds old revisions, and a member counts freed pages as free only
         // once a later write commits on it, which NOSPACE refuses; the snapshot's stream commits on its
         // source member, so after it the smallest reading (DisarmRule) is the data's true size.
-        if (quota is not null && plan.Members.Count > 0
-            && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota,
-                compacts ? "snapshot taken and compacted; nothing defragmented" : "snapshot taken; nothing defragmented") is { } tooLarge)
+        var soFar = $"snapshot taken{(routine.Compaction == Compaction.Compact ? " and compacted" : "")}; nothing defragmented";
+        if (quota is not null && plan.Members.Count > 0 && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota, soFar) is { } tooLarge)
             return (RunStatus.Failed, tooLarge);
 
         // Nothing may have taken the snapshot away since it was verified (retention, a person): no snapshot, no defrag.
         if (plan.Members.Count > 0 && steps.Run.Snapshot is { } taken && SnapshotStore.Missing(taken) is { } missing)
             return (RunStatus.Failed, $"{missing}; nothing was defragmented");
 
-        if (plan.Members.Count > 0)
-        {
-            using var members = telemetry.Source.StartActivity("defragment members");
-            var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time,
-                telemetry, logger);
-            var remaining = plan.Members.ToList();
-            while (remaining.Count > 0)
-            {
-                // One read before each member: it chooses the member and is what the gate judges.
-                ClusterState now;
-                using (telemetry.Source.StartActivity("read before member"))
-                    now = await inspector.InspectAsync(cluster, ct);
-                var next = await ChooseNextAsync(steps, remaining, now, ct);
-                remaining.Remove(next);
-                await defragmenter.DefragmentAsync(cluster, steps, next, now, last: remaining.Count == 0, ct);
-            }
-        }
+        if (plan.Members.Count > 0) await DefragmentMembersAsync(cluster, steps, plan.Members, ct);
 
         var after = await steps.RunAsync("verify", null, async step =>
         {
@@ -235,6 +194,23 @@ public sealed class RunExecutor(
         return verdict;
     }
 
+    /// <summary>One member at a time; a read before each chooses it (<see cref="ChooseNextAsync"/>) and is what its gate judges.</summary>
+    private async Task DefragmentMembersAsync(IEtcdCluster cluster, StepRecorder steps, IReadOnlyList<PlannedMember> planned, CancellationToken ct)
+    {
+        using var members = telemetry.Source.StartActivity("defragment members");
+        var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time, telemetry, logger);
+        var remaining = planned.ToList();
+        while (remaining.Count > 0)
+        {
+            ClusterState now;
+            using (telemetry.Source.StartActivity("read before member"))
+                now = await inspector.InspectAsync(cluster, ct);
+            var next = await ChooseNextAsync(steps, remaining, now, ct);
+            remaining.Remove(next);
+            await defragmenter.DefragmentAsync(cluster, steps, next, now, last: remaining.Count == 0, ct);
+        }
+    }
+
     /// <summary>
     /// Who leads now decides who goes next: when leadership has moved onto a member still to do, it
     /// goes last, and the change is recorded as a step of its own.
@@ -255,12 +231,27 @@ public sealed class RunExecutor(
         return next;
     }
 
-    private bool ShouldCompact(RemediationAction action) => Policy.Compact switch
-    {
-        CompactMode.Always => true,
-        CompactMode.OnNoSpace => action.Of().Recovers,
-        _ => false,
-    };
+    /// <summary>To the current revision, physically; a backend without a key space gets a skipped step that says who compacts.</summary>
+    private async Task CompactAsync(IEtcdCluster cluster, StepRecorder steps, Compaction compaction, CancellationToken ct) =>
+        await steps.RunAsync("compact", null, async step =>
+        {
+            if (compaction == Compaction.Unsupported || cluster.KeyValue is not { } keys)
+            {
+                step.Outcome = StepOutcome.Skipped;
+                step.Detail = $"the {cluster.Backend} API offers no compaction; the Kubernetes API server compacts every few minutes";
+                return;
+            }
+            var revision = await keys.GetRevisionAsync(ct);
+            try
+            {
+                await keys.CompactAsync(revision, physical: true, Policy.DefragTimeout, ct);
+                step.Detail = $"compacted to revision {revision}";
+            }
+            catch (Exception e) when (EtcdErrors.Classify(e) == EtcdFailure.Compacted)
+            {
+                step.Detail = $"already compacted at revision {revision}";
+            }
+        }, ct);
 
     /// <summary>From the reachable voting follower furthest ahead: spares the leader, and is current.</summary>
     private async Task SnapshotAsync(IEtcdCluster cluster, StepRecorder steps, ClusterState state, CancellationToken ct)

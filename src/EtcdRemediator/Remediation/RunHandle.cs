@@ -1,42 +1,49 @@
 namespace EtcdRemediator.Remediation;
 
 /// <summary>
-/// Where a live run's state changes: the coordinator (joins, start) and the executor (steps, end)
-/// both change it here, each change making a new <see cref="RunRecord"/> value, and each save writes
-/// the latest value whole. Saves go one at a time, so an older value never overwrites a newer one.
+/// The executor's side of a running run. The run itself is owned by the coordinator (its one reader
+/// applies every change, a join's or the executor's, to the one current value, and writes it); the
+/// handle keeps the executor's view of it: changes made since the last save are applied here at once,
+/// for the executor to read, and sent to the owner as one event with the next save, whose answer (the
+/// run as the owner holds it, joins included) becomes the view. Used by one executor at a time.
 /// </summary>
-public sealed class RunHandle(RunRecord initial, RunStore store)
+public sealed class RunHandle
 {
+    private readonly RemediationCoordinator _owner;
     private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _saving = new(1, 1);
-    private RunRecord _current = initial;
+    private RunRecord _view;
+    private Func<RunRecord, RunRecord>? _unsent;
 
-    public string Id { get; } = initial.Id;
+    internal RunHandle(RunRecord running, RemediationCoordinator owner) => (_view, _owner, Id) = (running, owner, running.Id);
 
+    public string Id { get; }
+
+    /// <summary>The run as the executor has changed it (joins as of the last save).</summary>
     public RunRecord Current
     {
-        get { lock (_gate) return _current; }
+        get { lock (_gate) return _view; }
     }
 
-    /// <summary>Changes the run in memory; the next save writes it.</summary>
+    /// <summary>Changes the run in the executor's view; the next save sends it.</summary>
     public RunRecord Change(Func<RunRecord, RunRecord> change)
     {
-        lock (_gate) return _current = change(_current);
+        lock (_gate)
+        {
+            var before = _unsent;
+            _unsent = before is null ? change : r => change(before(r));
+            return _view = change(_view);
+        }
     }
 
-    /// <summary>Changes the run (when given a change) and writes its latest value; returns what was written.</summary>
+    /// <summary>Changes the run (when given a change); the owner applies and writes every change not yet sent. Returns what was written.</summary>
     public async Task<RunRecord> SaveAsync(Func<RunRecord, RunRecord>? change = null, CancellationToken cancellationToken = default)
     {
-        await _saving.WaitAsync(CancellationToken.None);
-        try
-        {
-            var value = change is null ? Current : Change(change);
-            await store.SaveAsync(value, cancellationToken);
-            return value;
-        }
-        finally
-        {
-            _saving.Release();
-        }
+        Func<RunRecord, RunRecord> send;
+        RunRecord view;
+        if (change is not null) Change(change);
+        lock (_gate) (send, view, _unsent) = (_unsent ?? (r => r), _view, null);
+        var saved = await _owner.ChangeAsync(Id, send, view);
+        lock (_gate) _view = _unsent is { } later ? later(saved) : saved;
+        return saved;
     }
 }

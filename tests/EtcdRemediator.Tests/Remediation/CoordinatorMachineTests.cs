@@ -1,0 +1,306 @@
+using EtcdRemediator.Calendar;
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Remediation;
+
+namespace EtcdRemediator.Tests.Remediation;
+
+/// <summary>
+/// The coordinator's decisions as a pure function: events in, the next state and effects out. No
+/// store, no queue, no clock: each test is a list of events at given times.
+/// </summary>
+public sealed class CoordinatorMachineTests
+{
+    // Thursday noon; "maint" has a window on Saturdays 01:00 for 4 hours, "lab" none (always open).
+    private static readonly DateTimeOffset Thursday = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset WindowOpens = new(2026, 11, 28, 1, 0, 0, TimeSpan.Zero);
+
+    private readonly CoordinatorMachine _machine = new(
+        new PolicyOptions { Cooldown = TimeSpan.FromMinutes(30), CircuitBreakerThreshold = 3 },
+        new MaintenanceCalendar([new ClusterOptions
+        {
+            Name = "maint", MaintenanceWindows = [new MaintenanceWindowOptions { Cron = "0 1 * * 6", Duration = TimeSpan.FromHours(4) }],
+        }]));
+
+    private CoordinatorState _state = CoordinatorState.Empty;
+    private int _ids;
+
+    private static RunRequest Alert(string cluster = "lab", RemediationAction action = RemediationAction.Defrag, bool force = false) =>
+        new(cluster, action, DryRun: false, force, new RunTrigger(TriggerKind.Alert, "etcdDatabaseHighFragmentationRatio"));
+
+    /// <summary>Decides and keeps the next state, as the driver does once the effects have succeeded.</summary>
+    private Decision On(CoordinatorEvent e, DateTimeOffset? at = null)
+    {
+        var decision = _machine.Decide(_state, e, at ?? Thursday);
+        _state = decision.State;
+        return decision;
+    }
+
+    private SubmitResult Ask(RunRequest request, DateTimeOffset? at = null) => (SubmitResult)On(new RunRequested(request, $"r{++_ids}"), at).Answer!;
+
+    private RunRecord Begin(string id) => (RunRecord)On(new RunBegun(id)).Answer!;
+
+    private RunRequest? End(string id, RunStatus status, DateTimeOffset? at = null)
+    {
+        On(new RunChanged(id, r => r.Ended(status, null, at ?? Thursday), null!));
+        return (RunRequest?)On(new RunEnded(id)).Answer;
+    }
+
+    [Fact]
+    public void ANewRunIsSavedThenQueuedAndExistsOnlyOnceSaved()
+    {
+        var decision = _machine.Decide(_state, new RunRequested(Alert(), "r1"), Thursday);
+
+        Assert.True(decision.Tentative);
+        Assert.Collection(decision.Effects,
+            e => Assert.Equal(RunStatus.Queued, Assert.IsType<SaveRun>(e).Run.Status),
+            e => Assert.Equal(new EnqueueRun("r1", RemediationAction.Defrag), e));
+        Assert.Equal("r1", decision.State.Of("lab").Active?.Id);
+        Assert.Null(_state.Of("lab").Active); // the state it was given is a value: unchanged
+    }
+
+    [Fact]
+    public void AStrongerTriggerJoiningAQueuedRunRaisesItInTheStoreAndInTheQueue()
+    {
+        Ask(Alert());
+
+        var joined = On(new RunRequested(Alert(action: RemediationAction.Recover), "unused"));
+
+        Assert.Equal(Disposition.Joined, ((SubmitResult)joined.Answer!).Disposition);
+        Assert.False(joined.Tentative);
+        Assert.Collection(joined.Effects,
+            e => Assert.Equal(RemediationAction.Recover, Assert.IsType<SaveRun>(e).Run.Action),
+            e => Assert.Equal(new RaiseQueued("r1", RemediationAction.Recover), e));
+    }
+
+    [Fact]
+    public void APlainJoinWritesNothing()
+    {
+        Ask(Alert());
+
+        var joined = On(new RunRequested(Alert(), "unused"));
+
+        Assert.Empty(joined.Effects);
+        Assert.Equal(1, _state.Of("lab").Active!.JoinedCount);
+    }
+
+    [Fact]
+    public void AJoinWhileTheRunRunsIsKeptWhenTheExecutorWritesItsNextStep()
+    {
+        Ask(Alert());
+        Begin("r1");
+        Ask(Alert() with { Trigger = new RunTrigger(TriggerKind.Watch, "m1 62% fragmented") });
+
+        var step = new StepRecord { Name = "inspect", StartedAt = Thursday };
+        var saved = Assert.IsType<SaveRun>(Assert.Single(On(new RunChanged("r1", r => r with { Steps = [step] }, null!)).Effects)).Run;
+
+        Assert.Equal((1, 1), (saved.JoinedCount, saved.Steps.Count));
+    }
+
+    [Fact]
+    public void AStrongerTriggerThatJoinedARunningRunIsAskedForWhenItEndsAsAFollowUp()
+    {
+        Ask(Alert());
+        Begin("r1");
+        Ask(Alert(action: RemediationAction.Recover, force: true));
+
+        var followUp = End("r1", RunStatus.Succeeded);
+
+        Assert.Equal((RemediationAction.Recover, true, TriggerKind.FollowUp), (followUp!.Action, followUp.Force, followUp.Trigger.Kind));
+        Assert.Equal(new ClusterRuns(null, null, _state.Of("lab").History), _state.Of("lab"));
+    }
+
+    [Fact]
+    public void AnInterruptedRunHasNoFollowUp()
+    {
+        Ask(Alert());
+        Begin("r1");
+        Ask(Alert(action: RemediationAction.Recover));
+
+        Assert.Null(End("r1", RunStatus.Interrupted));
+    }
+
+    [Fact]
+    public void ARunEndingSignalsWhoeverWaitsAndASuccessStartsTheCooldown()
+    {
+        Ask(Alert());
+        Begin("r1");
+        On(new RunChanged("r1", r => r.Ended(RunStatus.Succeeded, null, Thursday), null!));
+
+        var ended = On(new RunEnded("r1"));
+
+        Assert.Equal(new SignalEnded("r1"), Assert.Single(ended.Effects));
+        Assert.Equal(Disposition.Cooldown, Ask(Alert(), Thursday.AddMinutes(29)).Disposition);
+        Assert.Equal(Disposition.Started, Ask(Alert(), Thursday.AddMinutes(30)).Disposition);
+    }
+
+    [Fact]
+    public void OnlyAQueuedRunBegins()
+    {
+        Ask(Alert("maint"));
+
+        Assert.Null(On(new RunBegun("r1")).Answer); // deferred
+        Assert.Null(On(new RunBegun("nobody")).Answer);
+    }
+
+    [Fact]
+    public void ARunWhoseStartCouldNotBeRecordedEndsFailedAndFreesItsCluster()
+    {
+        Ask(Alert());
+        Begin("r1");
+
+        var failed = On(new StartNotRecorded("r1", "the store's file was deleted"));
+
+        Assert.Null(_state.Of("lab").Active);
+        var save = Assert.Single(failed.Effects.OfType<SaveRun>());
+        Assert.Equal((RunStatus.Failed, true), (save.Run.Status, save.BestEffort));
+        Assert.Contains(new SignalEnded("r1"), failed.Effects);
+        Assert.Equal(0, _state.Of("lab").History.ConsecutiveFailures); // the cluster did nothing
+    }
+
+    [Fact]
+    public void ADeferredRunIsReleasedWhenItsWindowOpensAndOnlyThen()
+    {
+        Assert.Equal(Disposition.Deferred, Ask(Alert("maint")).Disposition);
+
+        Assert.Equal(0, On(new WindowsChecked(), WindowOpens.AddMinutes(-1)).Answer);
+        var opened = On(new WindowsChecked(), WindowOpens);
+
+        Assert.Equal(1, opened.Answer);
+        Assert.Contains(new EnqueueRun("r1", RemediationAction.Defrag), opened.Effects);
+        var released = _state.Of("maint").Active!;
+        Assert.Equal((RunStatus.Queued, TriggerKind.Window), (released.Status, released.JoinedTriggers[^1].Kind));
+        Assert.Equal(0, On(new WindowsChecked(), WindowOpens).Answer);
+    }
+
+    [Fact]
+    public void ADeferredRunWhoseWindowPassedWaitsForTheNextOpening()
+    {
+        Ask(Alert("maint"));
+
+        var late = On(new WindowsChecked(), WindowOpens.AddHours(5));
+
+        Assert.Equal(0, late.Answer);
+        Assert.Equal(WindowOpens.AddDays(7), Assert.Single(late.Effects.OfType<SaveRun>()).Run.NotBefore);
+    }
+
+    [Fact]
+    public void AForcedJoinerReleasesADeferredRunAtOnce()
+    {
+        Ask(Alert("maint"));
+
+        var joined = On(new RunRequested(Alert("maint", force: true), "unused"));
+
+        Assert.Contains(new EnqueueRun("r1", RemediationAction.Defrag), joined.Effects);
+        Assert.Equal("released the deferred run", _state.Of("maint").Active!.JoinedTriggers[^1].Effect);
+    }
+
+    [Fact]
+    public void DryRunsNeverJoinAndTooManyWaitingAreTurnedAwayUnrecorded()
+    {
+        Ask(Alert());
+        for (var i = 0; i < CoordinatorMachine.MaxWaitingDryRuns; i++)
+            Assert.Equal(Disposition.Started, Ask(Alert() with { DryRun = true }).Disposition);
+
+        var busy = On(new RunRequested(Alert() with { DryRun = true }, "unused"));
+
+        Assert.Equal(Disposition.Busy, ((SubmitResult)busy.Answer!).Disposition);
+        Assert.Empty(busy.Effects);
+        Begin("r2"); // a dry run begun no longer waits: room for one more
+        Assert.Equal(Disposition.Started, Ask(Alert() with { DryRun = true }).Disposition);
+    }
+
+    [Fact]
+    public void RecoveryReplaysTheHistoryAndQueuesOnlyQueuedRuns()
+    {
+        RunRecord Run(string id, RunStatus status, string cluster = "lab") => new()
+        {
+            Id = id, Cluster = cluster, Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "a"),
+            CreatedAt = Thursday, FinishedAt = Thursday, Status = status,
+        };
+
+        var recovered = On(new Recovered(
+            [Run("f1", RunStatus.Failed), Run("f2", RunStatus.Interrupted), Run("f3", RunStatus.Failed)],
+            [Run("q1", RunStatus.Queued), Run("d1", RunStatus.Deferred, "maint")]));
+
+        Assert.Equal(new EnqueueRun("q1", RemediationAction.Defrag), Assert.Single(recovered.Effects));
+        Assert.True(_state.Of("lab").Describe(new PolicyOptions { CircuitBreakerThreshold = 3 }, Thursday).CircuitOpen);
+        Assert.Equal("d1", _state.Of("maint").Active?.Id);
+    }
+
+    public static TheoryData<RunStatus, int, bool> Outcomes => new()
+    {
+        // outcome, failures after two before, cooldown started
+        { RunStatus.Succeeded, 0, true },
+        { RunStatus.NothingToDo, 0, false },
+        { RunStatus.Failed, 3, false },
+        { RunStatus.Interrupted, 3, false },
+        { RunStatus.Refused, 2, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Outcomes))]
+    public void WhatAnEndedRunLeavesInTheHistory(RunStatus outcome, int failures, bool cooldown)
+    {
+        var run = new RunRecord
+        {
+            Id = "r", Cluster = "lab", Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "a"),
+            CreatedAt = Thursday, FinishedAt = Thursday, Status = outcome,
+        };
+
+        var after = (RunHistory.None with { ConsecutiveFailures = 2 }).After(run);
+
+        Assert.Equal((failures, cooldown), (after.ConsecutiveFailures, after.LastRemediationAt == Thursday));
+        Assert.Equal(outcome == RunStatus.Interrupted, after.LastInterruptedAt == Thursday);
+    }
+
+    public static TheoryData<bool, int, Release> Ticks => new()
+    {
+        // window open, promised start minus now in hours -> release
+        { true, 1, Release.Now },
+        { true, -1, Release.Now },
+        { false, 1, Release.Wait },
+        { false, -1, Release.AtNextOpening },
+        { false, 0, Release.AtNextOpening },
+    };
+
+    [Theory]
+    [MemberData(nameof(Ticks))]
+    public void ADeferredRunLeavesItsWaitOnlyWhileAWindowIsOpen(bool open, int promisedInHours, Release expected)
+    {
+        var run = new RunRecord
+        {
+            Id = "r", Cluster = "maint", Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "a"),
+            CreatedAt = Thursday, Status = RunStatus.Deferred, NotBefore = Thursday.AddHours(promisedInHours),
+        };
+
+        Assert.Equal(expected, ReleaseRule.AtTick(run, new WindowState(true, open, null, WindowOpens), Thursday));
+    }
+
+    public static TheoryData<RemediationAction, RemediationAction, TriggerKind, bool, bool> Joins => new()
+    {
+        // the deferred run's action, the joiner's action and kind, its force -> released
+        { RemediationAction.Defrag, RemediationAction.Defrag, TriggerKind.Alert, false, false },
+        { RemediationAction.Defrag, RemediationAction.Defrag, TriggerKind.Manual, true, true },
+        { RemediationAction.Defrag, RemediationAction.Recover, TriggerKind.Manual, false, true },   // an operator's recover never waits
+        { RemediationAction.Recover, RemediationAction.Defrag, TriggerKind.Manual, false, false },  // asks as the alert that wanted the recover
+        { RemediationAction.Defrag, RemediationAction.Snapshot, TriggerKind.Manual, false, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Joins))]
+    public void AJoinerReleasesADeferredRunOnlyWhenItWouldNotWaitItself(RemediationAction run, RemediationAction joiner, TriggerKind kind,
+        bool force, bool released)
+    {
+        var deferred = new RunRecord
+        {
+            Id = "r", Cluster = "maint", Action = run, Trigger = new RunTrigger(TriggerKind.Alert, "a"),
+            CreatedAt = Thursday, Status = RunStatus.Deferred, NotBefore = WindowOpens,
+        };
+        var request = new RunRequest("maint", joiner, false, force, new RunTrigger(kind, "k"));
+
+        var join = JoinRule.JoinWaiting(deferred, request, new WindowState(true, false, null, WindowOpens));
+
+        Assert.Equal(released, join.Released);
+        Assert.Equal(released ? RunStatus.Queued : RunStatus.Deferred, join.Run.Status);
+    }
+}
