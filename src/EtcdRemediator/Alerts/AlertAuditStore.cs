@@ -55,7 +55,8 @@ public sealed class AlertAuditStore(RemediatorDatabase database, IOptions<Remedi
     }
 
     private async Task<long> StoredBytesAsync(CancellationToken cancellationToken) =>
-        (await database.QueryAsync("SELECT COALESCE(SUM(octet_length(entry)), 0) FROM alert_audit", _ => { }, r => r.GetInt64(0), cancellationToken))[0];
+        (await database.QueryAsync("SELECT COALESCE(SUM(octet_length(entry)), 0) FROM alert_audit", _ => { }, r => r.GetInt64(0),
+            cancellationToken))[0];
 
     public async Task<List<AlertAuditEntry>> ListAsync(int limit, CancellationToken cancellationToken) =>
         [.. (await database.QueryTextAsync("SELECT entry FROM alert_audit ORDER BY received_at DESC, rowid DESC LIMIT $limit",
