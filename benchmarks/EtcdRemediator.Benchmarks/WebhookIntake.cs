@@ -15,6 +15,8 @@ namespace EtcdRemediator.Benchmarks;
 /// </summary>
 public static class WebhookIntake
 {
+    private static readonly string[] Header = ["measure", "value", "target"];
+
     public static async Task RunAsync(Options options)
     {
         var clusters = options.Get("clusters", 50);
@@ -39,7 +41,7 @@ public static class WebhookIntake
         // Durability (one fsync per accepted delivery) and contention are separate costs: one client sees the
         // first alone, 8 and 32 clients add the second.
         var random = new Random(7);
-        var rows = new List<string[]> { new[] { "measure", "value", "target" } };
+        var rows = new List<string[]> { Header };
         foreach (var clients in new[] { 1, 8, concurrency }.Distinct())
         {
             var count = clients == 1 ? Math.Min(deliveries, 2_000) : deliveries;

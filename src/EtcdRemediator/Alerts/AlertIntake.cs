@@ -68,7 +68,7 @@ public sealed class AlertIntake(
     }
 
     /// <summary>A run record keeps the trigger's alert names: the first few, and how many more.</summary>
-    private static string Bounded(IReadOnlyList<string> names)
+    private static string Bounded(List<string> names)
     {
         const int shown = 10;
         return names.Count <= shown ? string.Join(", ", names) : $"{string.Join(", ", names.Take(shown))} and {names.Count - shown} more";

@@ -50,7 +50,7 @@ public sealed class BearerTokenHandler(
         public int RetryAfterSeconds { get; } = Math.Max(1, (int)Math.Ceiling(left.TotalSeconds));
     }
 
-    private AuthenticateResult Success(string role, string name)
+    private static AuthenticateResult Success(string role, string name)
     {
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, role), new Claim(ClaimTypes.Name, name)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

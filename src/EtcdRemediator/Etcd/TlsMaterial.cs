@@ -72,16 +72,13 @@ public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certif
         using var key = PemCredentials.ReadKey(keyPem);
         PemCredentials.CheckPair(leaf, key);
         if (key.Ed25519 is { } ed)
-            return new TlsMaterial(null, cas)
-            {
-                Leaf = leaf,
-                Ed25519 = new Ed25519Credentials(
-                    cas is null
-                        ? throw new CredentialException(CredentialPart.Ca,
-                            "an Ed25519 client certificate needs the CA its server certificates chain to (Tls:CaFile, or the talosconfig's ca)")
-                        : [.. cas.Select(c => new BcCertificate(c.RawData))],
-                    new BcCertificate(leaf.RawData), ed),
-            };
+        {
+            if (cas is null)
+                throw new CredentialException(CredentialPart.Ca,
+                    "an Ed25519 client certificate needs the CA its server certificates chain to (Tls:CaFile, or the talosconfig's ca)");
+            var credentials = new Ed25519Credentials([.. cas.Select(c => new BcCertificate(c.RawData))], new BcCertificate(leaf.RawData), ed);
+            return new TlsMaterial(null, cas) { Leaf = leaf, Ed25519 = credentials };
+        }
         using var withKey = key.Native switch
         {
             RSA rsa => leaf.CopyWithPrivateKey(rsa),

@@ -10,6 +10,8 @@ namespace EtcdRemediator.Forecasting;
 /// </summary>
 public sealed class ForecastMetrics(IMeterFactory meters, ForecastBook book, TimeProvider time) : IHostedService
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000",
+        Justification = "A meter from IMeterFactory belongs to the factory, which disposes it with the host.")]
     public Task StartAsync(CancellationToken cancellationToken)
     {
         meters.Create(RemediatorTelemetry.Name).CreateObservableGauge("etcdremediator_member_quota_exhausted_in_seconds", () => book.All

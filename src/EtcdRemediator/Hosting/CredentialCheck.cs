@@ -11,6 +11,8 @@ namespace EtcdRemediator.Hosting;
 /// </summary>
 public static class CredentialCheck
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000",
+        Justification = "The material is in a using declaration; the analyzer does not follow a conditional expression into it.")]
     public static IEnumerable<string> Errors(ClusterOptions c, string key, Func<ClusterOptions, TalosConnection> resolveTalos, DateTimeOffset now,
         ICollection<string>? warnings)
     {

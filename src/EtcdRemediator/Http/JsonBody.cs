@@ -34,6 +34,8 @@ public sealed class JsonBody<T> where T : class, IJsonBodyType
     /// <summary>The bytes received (at most the body limit), for the audit trail.</summary>
     public ReadOnlyMemory<byte> Raw { get; }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000",
+        Justification = "Minimal APIs find a parameter type's binder as this static method on the type itself.")]
     public static async ValueTask<JsonBody<T>> BindAsync(HttpContext context)
     {
         var limit = T.MaxBytes(context.RequestServices.GetRequiredService<IOptions<RemediatorOptions>>().Value);

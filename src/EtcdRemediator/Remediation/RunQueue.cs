@@ -5,6 +5,8 @@ namespace EtcdRemediator.Remediation;
 /// fragmentation defrag: the cluster refusing writes is the emergency), first come first served
 /// within one action. Dry runs never enter it: they only read, and have their own lane.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711",
+    Justification = "It is a queue of runs: the name says what it is; it does not derive from Queue<T> on purpose (it orders by strength).")]
 public sealed class RunQueue : IDisposable
 {
     private readonly List<(string Id, RemediationAction Action, long Order)> _items = [];

@@ -13,6 +13,8 @@ namespace EtcdRemediator.Scheduling;
 /// </summary>
 public sealed class AdvisoryMetrics(IMeterFactory meters, WatchReadings readings, IOptions<RemediatorOptions> options) : IHostedService
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000",
+        Justification = "A meter from IMeterFactory belongs to the factory, which disposes it with the host.")]
     public Task StartAsync(CancellationToken cancellationToken)
     {
         meters.Create(RemediatorTelemetry.Name).CreateObservableGauge("etcd_remediator_member_advisory", () => readings.All.SelectMany(r =>

@@ -85,6 +85,8 @@ public sealed class WriteBehindStream : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
+        Justification = "Dispose must not throw: the writer's failure was already reported to the caller's write or flush.")]
     protected override void Dispose(bool disposing)
     {
         if (disposing)

@@ -143,6 +143,8 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
         await pending.Done.Task.WaitAsync(cancellationToken);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
+        Justification = "Every failure of a write, whatever its type, goes to its caller as a StoreUnavailableException; the loop goes on.")]
     private async Task WriteLoopAsync()
     {
         var batch = new List<PendingWrite>(MaxBatch);

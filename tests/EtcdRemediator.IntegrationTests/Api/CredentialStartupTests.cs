@@ -34,7 +34,7 @@ public sealed class CredentialStartupTests : IDisposable
         return Assert.Single(lines[1..]);
     }
 
-    private Dictionary<string, string?> EtcdTls(string ca, string cert, string key) => new()
+    private static Dictionary<string, string?> EtcdTls(string ca, string cert, string key) => new()
     {
         ["Remediator:Clusters:0:Endpoints:0"] = "https://127.0.0.1:2379",
         ["Remediator:Clusters:0:Tls:CaFile"] = ca,

@@ -13,6 +13,9 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
+    private static readonly string[] RecommendedLabels =
+        ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"];
+
     /// <summary>APP_UID of Microsoft's .NET runtime images, which docker/Dockerfile runs as (USER $APP_UID).</summary>
     private const string ImageUser = "1654";
 
@@ -118,7 +121,7 @@ public sealed class KubernetesManifestTests
 
         Assert.All(manifests.Objects, o =>
         {
-            foreach (var label in new[] { "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by" })
+            foreach (var label in RecommendedLabels)
                 Assert.True(Str(o, "metadata", "labels", label) is { Length: > 0 }, $"{Str(o, "kind")} {Str(o, "metadata", "name")} has no {label}");
         });
         var service = manifests.Single("Service");

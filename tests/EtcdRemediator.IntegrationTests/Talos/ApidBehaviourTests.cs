@@ -23,7 +23,7 @@ public sealed class ApidBehaviourTests : IAsyncDisposable
         await ValueTask.CompletedTask;
     }
 
-    private Dictionary<string, string?> Settings(string talosconfig) => new()
+    private static Dictionary<string, string?> Settings(string talosconfig) => new()
     {
         ["Remediator:Clusters:0:Name"] = "lab",
         ["Remediator:Clusters:0:Backend"] = "Talos",

@@ -59,7 +59,7 @@ public sealed class ProtoFieldNumberTests
         { "machine.EtcdMemberListRequest", "query_local", 1 },
     };
 
-    private static readonly IReadOnlyDictionary<string, MessageDescriptor> Messages =
+    private static readonly Dictionary<string, MessageDescriptor> Messages =
         RpcReflection.Descriptor.MessageTypes.Concat(KvReflection.Descriptor.MessageTypes)
             .Concat(MachineReflection.Descriptor.MessageTypes).Concat(CommonReflection.Descriptor.MessageTypes)
             .ToDictionary(m => m.FullName);
