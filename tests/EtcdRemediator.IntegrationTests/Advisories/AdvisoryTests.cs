@@ -12,6 +12,9 @@ namespace EtcdRemediator.IntegrationTests.Advisories;
 /// service says exactly what the table says about it. On Debian's 3.4.23 two advisories cover it; on
 /// 3.5.30 none does, and the same steps then show a run that goes ahead without a word.
 /// </summary>
+// Reads the service's own metrics: OpenTelemetry listens to meters by name process-wide, so another test's service
+// running beside it would add its series (a member_advisory sum of 12 for 6, seen in CI on 3.4).
+[Collection(EtcdRemediator.IntegrationTests.Observability.TelemetryCollection.Name)]
 public sealed class AdvisoryTests
 {
     private static IReadOnlyList<string> Expected => [.. AdvisoryTable.Affecting(EtcdUnderTest.Release).Select(a => a.Id)];
