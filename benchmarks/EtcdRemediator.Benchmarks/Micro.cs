@@ -7,6 +7,9 @@ using EtcdRemediator.Alerts;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Snapshots;
 
 namespace EtcdRemediator.Benchmarks;
@@ -37,10 +40,24 @@ public class IntakeBenchmarks
             status = "firing",
             labels = new Dictionary<string, string> { ["alertname"] = "etcdDatabaseHighFragmentationRatio", ["cluster"] = "prod", ["instance"] = $"127.0.0.{i}:2379" },
             annotations = new Dictionary<string, string> { ["description"] = "fragmented" },
-            startsAt = "2026-11-24T09:52:26.739Z", endsAt = "0001-01-01T00:00:00Z", generatorURL = "http://127.0.0.1:9090", fingerprint = $"f{i}",
+            startsAt = "2026-11-24T09:52:26.739Z",
+            endsAt = "0001-01-01T00:00:00Z",
+            generatorURL = "http://127.0.0.1:9090",
+            fingerprint = $"f{i}",
         });
-        _body = JsonSerializer.SerializeToUtf8Bytes(new { version = "4", groupKey = "{}", truncatedAlerts = 0, status = "firing", receiver = "r", alerts,
-            groupLabels = new { }, commonLabels = new { }, commonAnnotations = new { }, externalURL = "http://127.0.0.1:9093" });
+        _body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            version = "4",
+            groupKey = "{}",
+            truncatedAlerts = 0,
+            status = "firing",
+            receiver = "r",
+            alerts,
+            groupLabels = new { },
+            commonLabels = new { },
+            commonAnnotations = new { },
+            externalURL = "http://127.0.0.1:9093"
+        });
         _payload = JsonSerializer.Deserialize<AlertmanagerPayload>(_body, Web)!;
     }
 

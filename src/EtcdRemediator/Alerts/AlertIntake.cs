@@ -1,11 +1,13 @@
 using System.Text;
+using EtcdRemediator.Clusters;
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
-using EtcdRemediator.Clusters;
 
 namespace EtcdRemediator.Alerts;
 

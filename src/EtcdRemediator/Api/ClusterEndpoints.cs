@@ -1,8 +1,11 @@
 using EtcdRemediator.Advisories;
+using EtcdRemediator.Clusters;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
-using EtcdRemediator.Clusters;
 
 namespace EtcdRemediator.Api;
 

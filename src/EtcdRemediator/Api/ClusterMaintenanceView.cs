@@ -1,8 +1,12 @@
 using EtcdRemediator.Advisories;
 using EtcdRemediator.Calendar;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Scheduling;
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Runs;
+using EtcdRemediator.Scheduling;
 
 namespace EtcdRemediator.Api;
 

@@ -1,9 +1,12 @@
-using EtcdRemediator.Etcd;
+using EtcdRemediator.Clusters;
+using EtcdRemediator.Http;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using EtcdRemediator.Http;
-using EtcdRemediator.Clusters;
 
 namespace EtcdRemediator.Api;
 

@@ -1,6 +1,7 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Etcd.Talos;
+using EtcdRemediator.Etcd.V3;
 
 namespace EtcdRemediator.Clusters;
 

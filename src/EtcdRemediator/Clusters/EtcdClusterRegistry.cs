@@ -1,5 +1,5 @@
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Clusters;

@@ -75,7 +75,9 @@ public sealed class DefragRule
         var values = new RuleValues(status.DbSize, status.DbSizeInUse, status.FreeBytes);
         var variables = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["dbSize"] = values.DbSize, ["dbSizeInUse"] = values.DbSizeInUse, ["dbSizeFree"] = values.DbSizeFree,
+            ["dbSize"] = values.DbSize,
+            ["dbSizeInUse"] = values.DbSizeInUse,
+            ["dbSizeFree"] = values.DbSizeFree,
         };
         if (UsesQuota)
         {
@@ -83,7 +85,9 @@ public sealed class DefragRule
             if (quota is not > 0) return new RuleOutcome(false, values, "the member's quota is unknown (the rule names dbQuota or dbQuotaUsage)");
             values = values with
             {
-                DbQuota = quota, DbQuotaUsage = Math.Round((double)status.DbSize / quota.Value, 6), QuotaReportedByEtcd = reported,
+                DbQuota = quota,
+                DbQuotaUsage = Math.Round((double)status.DbSize / quota.Value, 6),
+                QuotaReportedByEtcd = reported,
             };
             variables["dbQuota"] = quota.Value;
             variables["dbQuotaUsage"] = (double)status.DbSize / quota.Value;

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using EtcdRemediator.Etcd.Credentials;
 using Grpc.Core;
 
 namespace EtcdRemediator.Etcd;
@@ -89,8 +90,11 @@ public static class EtcdErrors
     public static bool NeverReached(RpcException e) =>
         e.StatusCode == StatusCode.Unavailable
         // Not "a socket error somewhere inside": a connection reset after the request was sent is one too.
-        && e.Status.DebugException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError
-            or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
+        && e.Status.DebugException is HttpRequestException
+        {
+            HttpRequestError: HttpRequestError.ConnectionError
+            or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError
+        };
 
     /// <summary>"HttpRequestException: An error occurred (127.0.0.1:2379)" -> "an error occurred (127.0.0.1:2379)".</summary>
     private static string Plain(string detail)

@@ -1,3 +1,4 @@
+using EtcdRemediator.Etcd.Credentials;
 namespace EtcdRemediator.Etcd;
 
 /// <summary>

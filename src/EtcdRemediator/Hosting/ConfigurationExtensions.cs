@@ -1,8 +1,7 @@
 using EtcdRemediator.Clusters;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using EtcdRemediator.Etcd;
-using Microsoft.Extensions.Options;
 using EtcdRemediator.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Hosting;
 

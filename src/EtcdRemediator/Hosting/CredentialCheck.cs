@@ -1,5 +1,5 @@
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
+using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.Etcd.Talos;
 
 namespace EtcdRemediator.Hosting;

@@ -1,9 +1,12 @@
-using EtcdRemediator.Alerts;
 using System.Text.RegularExpressions;
+using EtcdRemediator.Alerts;
+using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using Microsoft.Extensions.Options;
-using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Hosting;
 

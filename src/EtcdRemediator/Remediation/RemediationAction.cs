@@ -1,5 +1,8 @@
 using System.Collections.Frozen;
 using System.Text.Json.Serialization;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Remediation;
 

@@ -1,3 +1,5 @@
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation;
 
 public enum PlanVerdict

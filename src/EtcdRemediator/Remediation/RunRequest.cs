@@ -1,3 +1,6 @@
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation;
 
 /// <summary>A trigger, from an alert or an operator. <c>Force</c> skips cooldown and breaker, never the gate.</summary>

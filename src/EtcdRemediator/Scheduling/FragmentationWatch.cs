@@ -1,9 +1,13 @@
+using EtcdRemediator.Clusters;
 using EtcdRemediator.Configuration;
+using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Runs;
 using Microsoft.Extensions.Options;
-using EtcdRemediator.Clusters;
-using EtcdRemediator.DefragRules;
 
 namespace EtcdRemediator.Scheduling;
 

@@ -1,9 +1,13 @@
 using System.Diagnostics.Metrics;
 using EtcdRemediator.Calendar;
+using EtcdRemediator.Clusters;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Clusters;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Scheduling;
 

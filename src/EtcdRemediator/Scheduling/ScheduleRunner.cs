@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Scheduling;

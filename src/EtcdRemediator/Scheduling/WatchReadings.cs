@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Rules;
 
 namespace EtcdRemediator.Scheduling;
 

@@ -1,6 +1,10 @@
+using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.DefragRules;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Scheduling;
 

@@ -64,9 +64,18 @@ public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvi
             var record = new SnapshotRecord(final, member.HexId, revision, new FileInfo(final).Length, sha256);
             await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
             {
-                writtenBy = SidecarMark, cluster = cluster.Name, clusterId = info.ClusterId == 0 ? null : MemberId.ToHex(info.ClusterId),
-                member = member.HexId, memberName = member.Name, endpoint = member.Address.Value,
-                revision, size = record.Bytes, sha256, etcdVersion = info.Version, time = time.GetUtcNow(), corruptAlarm,
+                writtenBy = SidecarMark,
+                cluster = cluster.Name,
+                clusterId = info.ClusterId == 0 ? null : MemberId.ToHex(info.ClusterId),
+                member = member.HexId,
+                memberName = member.Name,
+                endpoint = member.Address.Value,
+                revision,
+                size = record.Bytes,
+                sha256,
+                etcdVersion = info.Version,
+                time = time.GetUtcNow(),
+                corruptAlarm,
             }, _sidecarJson), cancellationToken);
             Prune(directory, cluster.Name, final);
             return record;

@@ -3,6 +3,8 @@ using System.Text.Json;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.IntegrationTests.Alerts;

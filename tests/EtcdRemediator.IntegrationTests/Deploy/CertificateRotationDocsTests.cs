@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using EtcdRemediator.Etcd;
+using EtcdRemediator.Etcd.Channels;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 

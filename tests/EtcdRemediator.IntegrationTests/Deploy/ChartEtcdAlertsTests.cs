@@ -1,5 +1,8 @@
 using EtcdRemediator.Alerts;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 
 namespace EtcdRemediator.IntegrationTests.Deploy;
@@ -31,9 +34,15 @@ public sealed class ChartEtcdAlertsTests
     /// </summary>
     private static Dictionary<string, string> ChartLabels(string alert, string severity) => new()
     {
-        ["alertname"] = alert, ["severity"] = severity, ["job"] = "kube-etcd", ["namespace"] = "kube-system",
-        ["service"] = "kube-prometheus-stack-kube-etcd", ["endpoint"] = "http-metrics", ["instance"] = "192.0.2.11:2381",
-        ["pod"] = "etcd-cp-1", ["prometheus"] = "monitoring/kube-prometheus-stack-prometheus",
+        ["alertname"] = alert,
+        ["severity"] = severity,
+        ["job"] = "kube-etcd",
+        ["namespace"] = "kube-system",
+        ["service"] = "kube-prometheus-stack-kube-etcd",
+        ["endpoint"] = "http-metrics",
+        ["instance"] = "192.0.2.11:2381",
+        ["pod"] = "etcd-cp-1",
+        ["prometheus"] = "monitoring/kube-prometheus-stack-prometheus",
     };
 
     public static TheoryData<string> OverlayNames => [.. Overlays];

@@ -1,3 +1,6 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd.Channels;
+using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.IntegrationTests.Wire;
 using Google.Protobuf;
@@ -6,7 +9,6 @@ using Grpc.Net.Client;
 using Maintenance = EtcdRemediator.Etcd.Wire.Maintenance;
 using StatusRequest = EtcdRemediator.Etcd.Wire.StatusRequest;
 using StatusResponse = EtcdRemediator.Etcd.Wire.StatusResponse;
-using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.IntegrationTests.Etcd;
 
@@ -279,7 +281,7 @@ public sealed class EtcdTestCluster : IAsyncDisposable
     {
         if (_options.FixtureTrustsAnyServer)
         {
-            var material = EtcdRemediator.Etcd.TlsMaterial.FromFiles(new EtcdRemediator.Configuration.TlsOptions { CaFile = tls.Ca, CertFile = tls.Cert, KeyFile = tls.Key });
+            var material = EtcdRemediator.Etcd.Credentials.TlsMaterial.FromFiles(new EtcdRemediator.Configuration.TlsOptions { CaFile = tls.Ca, CertFile = tls.Cert, KeyFile = tls.Key });
             return GrpcChannel.ForAddress(url, new GrpcChannelOptions
             {
                 HttpHandler = new SocketsHttpHandler
@@ -292,12 +294,12 @@ public sealed class EtcdTestCluster : IAsyncDisposable
                 },
             });
         }
-        _tlsPool ??= new EtcdRemediator.Etcd.EtcdChannelPool(() =>
-            EtcdRemediator.Etcd.TlsMaterial.FromFiles(new EtcdRemediator.Configuration.TlsOptions { CaFile = tls.Ca, CertFile = tls.Cert, KeyFile = tls.Key }));
+        _tlsPool ??= new EtcdRemediator.Etcd.Channels.EtcdChannelPool(() =>
+            EtcdRemediator.Etcd.Credentials.TlsMaterial.FromFiles(new EtcdRemediator.Configuration.TlsOptions { CaFile = tls.Ca, CertFile = tls.Cert, KeyFile = tls.Key }));
         return _tlsPool.For(url);
     }
 
-    private EtcdRemediator.Etcd.EtcdChannelPool? _tlsPool;
+    private EtcdRemediator.Etcd.Channels.EtcdChannelPool? _tlsPool;
 
     private static bool ChainsTo(System.Security.Cryptography.X509Certificates.X509Certificate2 ca, System.Security.Cryptography.X509Certificates.X509Certificate? presented)
     {

@@ -4,6 +4,9 @@ using System.Text;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -115,7 +118,9 @@ public sealed class AbuseLimitTests(ITestOutputHelper output)
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(data, "remediator.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+            DataSource = Path.Combine(data, "remediator.db"),
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
         }.ToString());
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();

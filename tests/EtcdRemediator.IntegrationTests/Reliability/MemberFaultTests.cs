@@ -1,9 +1,12 @@
-using System.Net.Http.Json;
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.Reliability;
 

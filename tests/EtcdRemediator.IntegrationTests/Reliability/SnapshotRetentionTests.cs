@@ -2,6 +2,9 @@ using System.Text.Json;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.Reliability;
 
@@ -27,7 +30,13 @@ public sealed class SnapshotRetentionTests
             await File.WriteAllTextAsync(path, "an old snapshot");
             await File.WriteAllTextAsync(path + ".json", JsonSerializer.Serialize(new
             {
-                writtenBy = "etcd-remediator", cluster = "lab", member = "abc", revision = 1, size = 15, sha256 = "00", time = new DateTimeOffset(2027, 1, 1, 0, 0, i, TimeSpan.Zero),
+                writtenBy = "etcd-remediator",
+                cluster = "lab",
+                member = "abc",
+                revision = 1,
+                size = 15,
+                sha256 = "00",
+                time = new DateTimeOffset(2027, 1, 1, 0, 0, i, TimeSpan.Zero),
             }));
         }
         var handMade = Path.Combine(folder, "manual-before-upgrade.db");

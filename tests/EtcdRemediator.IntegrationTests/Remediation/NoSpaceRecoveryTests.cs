@@ -4,8 +4,12 @@ using System.Text.Json;
 using EtcdRemediator.IntegrationTests.Alerts;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.IntegrationTests.Talos;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Runs;
 using Grpc.Core;
 
 namespace EtcdRemediator.IntegrationTests.Remediation;

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.StatusPage;
 

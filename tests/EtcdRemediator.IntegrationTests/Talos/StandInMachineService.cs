@@ -23,7 +23,11 @@ public sealed class StandInMachineService(StandInNodes nodes) : MachineService.M
             var members = new EtcdMembers { Metadata = new Metadata { Hostname = node } };
             members.Members.AddRange(list.Members.Select(m => new EtcdMember
             {
-                Id = m.ID, Hostname = m.Name, IsLearner = m.IsLearner, PeerUrls = { m.PeerURLs }, ClientUrls = { m.ClientURLs },
+                Id = m.ID,
+                Hostname = m.Name,
+                IsLearner = m.IsLearner,
+                PeerUrls = { m.PeerURLs },
+                ClientUrls = { m.ClientURLs },
             }));
             return new EtcdMemberListResponse { Messages = { members } };
         }, (node, error) => new EtcdMemberListResponse { Messages = { new EtcdMembers { Metadata = Failed(node, error) } } });

@@ -1,6 +1,9 @@
 using EtcdRemediator.Alerts;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Tests.Alerts;
 

@@ -1,10 +1,11 @@
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
+using EtcdRemediator.Etcd.Channels;
+using EtcdRemediator.Etcd.V3;
+using EtcdRemediator.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using EtcdRemediator.Hosting;
 
 namespace EtcdRemediator.Tests.Configuration;
 
@@ -132,8 +133,8 @@ public sealed class ConfigurationValidationTests
         var talos = new RemediatorOptions { Clusters = [new ClusterOptions { Name = "t", Backend = EtcdBackend.Talos }] };
         var etcd = new RemediatorOptions { Clusters = [new ClusterOptions { Name = "e", Endpoints = ["ftp://x"] }] };
 
-        var unregistered = RemediatorOptionsValidator.Collect(talos, backends: [new EtcdRemediator.Etcd.EtcdV3Backend()]).ToList();
-        var etcdErrors = RemediatorOptionsValidator.Collect(etcd, backends: [new EtcdRemediator.Etcd.EtcdV3Backend()]).ToList();
+        var unregistered = RemediatorOptionsValidator.Collect(talos, backends: [new EtcdRemediator.Etcd.V3.EtcdV3Backend()]).ToList();
+        var etcdErrors = RemediatorOptionsValidator.Collect(etcd, backends: [new EtcdRemediator.Etcd.V3.EtcdV3Backend()]).ToList();
 
         Assert.Equal(["Remediator:Clusters:0:Backend: 'Talos' is not available in this build; use one of Etcd."], unregistered);
         Assert.Contains(etcdErrors, e => e.StartsWith("Remediator:Clusters:0:Endpoints:0: 'ftp://x'", StringComparison.Ordinal));
@@ -249,8 +250,10 @@ public sealed class ConfigurationValidationTests
         var policy = options.Policy;
         var actual = key.Split(':')[^1] switch
         {
-            "Cooldown" => policy.Cooldown, "RequestTimeout" => policy.RequestTimeout,
-            "DefragTimeout" => policy.DefragTimeout, _ => policy.PauseBetweenMembers,
+            "Cooldown" => policy.Cooldown,
+            "RequestTimeout" => policy.RequestTimeout,
+            "DefragTimeout" => policy.DefragTimeout,
+            _ => policy.PauseBetweenMembers,
         };
 
         Assert.Equal(TimeSpan.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), actual);
@@ -277,8 +280,10 @@ public sealed class ConfigurationValidationTests
     {
         var errors = Errors(new()
         {
-            ["Remediator:Clusters:0:Name"] = "a", ["Remediator:Clusters:0:Endpoints:0"] = "http://127.0.0.1:2379",
-            ["Remediator:Clusters:1:Name"] = "b", ["Remediator:Clusters:1:Endpoints:0"] = "http://127.0.0.1:2380",
+            ["Remediator:Clusters:0:Name"] = "a",
+            ["Remediator:Clusters:0:Endpoints:0"] = "http://127.0.0.1:2379",
+            ["Remediator:Clusters:1:Name"] = "b",
+            ["Remediator:Clusters:1:Endpoints:0"] = "http://127.0.0.1:2380",
             ["Remediator:Clusters:1:Backend"] = "Kubeadm",
         });
 

@@ -1,5 +1,6 @@
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
+using EtcdRemediator.Etcd.Channels;
+using EtcdRemediator.Etcd.Credentials;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Etcd;

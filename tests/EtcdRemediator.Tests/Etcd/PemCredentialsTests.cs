@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EtcdRemediator.Etcd;
+using EtcdRemediator.Etcd.Credentials;
 
 namespace EtcdRemediator.Tests.Etcd;
 

@@ -1,5 +1,4 @@
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Etcd.Talos;
 using EtcdRemediator.Hosting;
 
@@ -37,7 +36,9 @@ public sealed class TalosConfigurationTests : IDisposable
     {
         var connection = TalosConnection.Resolve(new ClusterOptions
         {
-            Name = "prod", Backend = EtcdBackend.Talos, Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts) },
+            Name = "prod",
+            Backend = EtcdBackend.Talos,
+            Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts) },
         });
 
         Assert.Equal(["https://127.0.0.10:50000", "https://127.0.0.11:50001"], connection.Endpoints);
@@ -49,7 +50,8 @@ public sealed class TalosConfigurationTests : IDisposable
     {
         var connection = TalosConnection.Resolve(new ClusterOptions
         {
-            Name = "lab", Backend = EtcdBackend.Talos,
+            Name = "lab",
+            Backend = EtcdBackend.Talos,
             Tls = new TlsOptions { CaFile = "ca", CertFile = "crt", KeyFile = "key" },
             Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts), Context = "lab", Nodes = ["192.0.2.7"] },
         });

@@ -1,6 +1,6 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.History;
-using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;

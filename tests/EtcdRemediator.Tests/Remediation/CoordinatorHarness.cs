@@ -1,6 +1,8 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

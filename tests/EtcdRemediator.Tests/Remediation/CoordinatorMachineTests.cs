@@ -1,6 +1,10 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Tests.Remediation;
 
@@ -214,8 +218,13 @@ public sealed class CoordinatorMachineTests
     {
         RunRecord Run(string id, RunStatus status, string cluster = "lab") => new()
         {
-            Id = id, Cluster = cluster, Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "a"),
-            CreatedAt = Thursday, FinishedAt = Thursday, Status = status,
+            Id = id,
+            Cluster = cluster,
+            Action = RemediationAction.Defrag,
+            Trigger = new RunTrigger(TriggerKind.Alert, "a"),
+            CreatedAt = Thursday,
+            FinishedAt = Thursday,
+            Status = status,
         };
 
         var recovered = On(new Recovered(
@@ -243,8 +252,13 @@ public sealed class CoordinatorMachineTests
     {
         var run = new RunRecord
         {
-            Id = "r", Cluster = "lab", Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "a"),
-            CreatedAt = Thursday, FinishedAt = Thursday, Status = outcome,
+            Id = "r",
+            Cluster = "lab",
+            Action = RemediationAction.Defrag,
+            Trigger = new RunTrigger(TriggerKind.Alert, "a"),
+            CreatedAt = Thursday,
+            FinishedAt = Thursday,
+            Status = outcome,
         };
 
         var after = (RunHistory.None with { ConsecutiveFailures = 2 }).After(run);
@@ -269,8 +283,13 @@ public sealed class CoordinatorMachineTests
     {
         var run = new RunRecord
         {
-            Id = "r", Cluster = "maint", Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "a"),
-            CreatedAt = Thursday, Status = RunStatus.Deferred, NotBefore = Thursday.AddHours(promisedInHours),
+            Id = "r",
+            Cluster = "maint",
+            Action = RemediationAction.Defrag,
+            Trigger = new RunTrigger(TriggerKind.Alert, "a"),
+            CreatedAt = Thursday,
+            Status = RunStatus.Deferred,
+            NotBefore = Thursday.AddHours(promisedInHours),
         };
 
         Assert.Equal(expected, ReleaseRule.AtTick(run, new WindowState(true, open, null, WindowOpens), Thursday));
@@ -293,8 +312,13 @@ public sealed class CoordinatorMachineTests
     {
         var deferred = new RunRecord
         {
-            Id = "r", Cluster = "maint", Action = run, Trigger = new RunTrigger(TriggerKind.Alert, "a"),
-            CreatedAt = Thursday, Status = RunStatus.Deferred, NotBefore = WindowOpens,
+            Id = "r",
+            Cluster = "maint",
+            Action = run,
+            Trigger = new RunTrigger(TriggerKind.Alert, "a"),
+            CreatedAt = Thursday,
+            Status = RunStatus.Deferred,
+            NotBefore = WindowOpens,
         };
         var request = new RunRequest("maint", joiner, false, force, new RunTrigger(kind, "k"));
 

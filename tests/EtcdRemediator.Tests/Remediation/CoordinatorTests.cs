@@ -1,5 +1,8 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -303,8 +306,11 @@ public sealed class CoordinatorTests : IAsyncLifetime
         {
             await RunAsync(outcome switch
             {
-                'F' => RunStatus.Failed, 'S' => RunStatus.Succeeded, 'N' => RunStatus.NothingToDo,
-                'R' => RunStatus.Refused, _ => RunStatus.Interrupted,
+                'F' => RunStatus.Failed,
+                'S' => RunStatus.Succeeded,
+                'N' => RunStatus.NothingToDo,
+                'R' => RunStatus.Refused,
+                _ => RunStatus.Interrupted,
             }, force: true);
             _time.Advance(TimeSpan.FromMinutes(1));
         }

@@ -1,7 +1,10 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

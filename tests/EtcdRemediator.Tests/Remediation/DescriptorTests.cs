@@ -1,5 +1,8 @@
 using System.Text.Json;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.Tests.Remediation;
@@ -53,8 +56,11 @@ public sealed class DescriptorTests
     {
         var run = new RunRecord
         {
-            Id = "r-20261126-abcdef12", Cluster = "lab", Action = RemediationAction.Defrag,
-            Trigger = new RunTrigger(TriggerKind.Alert, "etcdDatabaseHighFragmentationRatio"), CreatedAt = DateTimeOffset.UnixEpoch,
+            Id = "r-20261126-abcdef12",
+            Cluster = "lab",
+            Action = RemediationAction.Defrag,
+            Trigger = new RunTrigger(TriggerKind.Alert, "etcdDatabaseHighFragmentationRatio"),
+            CreatedAt = DateTimeOffset.UnixEpoch,
         };
         var json = JsonSerializer.Serialize(run, JsonSerializerOptions.Web);
         Assert.Equal(run.Action, RunStore.Parse(json).Action);

@@ -1,7 +1,11 @@
+using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Runs;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
-using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Tests.Remediation;
 

@@ -1,5 +1,8 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Rules;
 
 namespace EtcdRemediator.Tests.Remediation;
 

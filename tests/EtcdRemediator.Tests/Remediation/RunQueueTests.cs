@@ -1,4 +1,5 @@
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
 
 namespace EtcdRemediator.Tests.Remediation;
 

@@ -1,7 +1,9 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Storage;
 using EtcdRemediator.Tests.Remediation;

@@ -1,8 +1,10 @@
+using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Tests.Remediation;
-using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Tests.Scheduling;
 

@@ -1,5 +1,8 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +24,11 @@ public sealed class GroupCommitTests : IDisposable
 
     private static RunRecord Run(int i) => new()
     {
-        Id = $"r-{i:D5}", Cluster = $"c{i % 7}", Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "storm"), CreatedAt = DateTimeOffset.UnixEpoch.AddSeconds(i),
+        Id = $"r-{i:D5}",
+        Cluster = $"c{i % 7}",
+        Action = RemediationAction.Defrag,
+        Trigger = new RunTrigger(TriggerKind.Alert, "storm"),
+        CreatedAt = DateTimeOffset.UnixEpoch.AddSeconds(i),
     };
 
     [Fact]

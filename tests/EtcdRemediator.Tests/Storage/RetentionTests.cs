@@ -1,6 +1,9 @@
 using EtcdRemediator.Alerts;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -44,8 +47,13 @@ public sealed class RetentionTests(Xunit.Abstractions.ITestOutputHelper output) 
             await Task.WhenAll(deliveries);
             await runs.SaveAsync(new RunRecord
             {
-                Id = $"r-{day}", Cluster = "prod", Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "etcdDatabaseHighFragmentationRatio"),
-                CreatedAt = time.GetUtcNow(), Status = RunStatus.NothingToDo, FinishedAt = time.GetUtcNow(),
+                Id = $"r-{day}",
+                Cluster = "prod",
+                Action = RemediationAction.Defrag,
+                Trigger = new RunTrigger(TriggerKind.Alert, "etcdDatabaseHighFragmentationRatio"),
+                CreatedAt = time.GetUtcNow(),
+                Status = RunStatus.NothingToDo,
+                FinishedAt = time.GetUtcNow(),
             }, CancellationToken.None);
             time.Advance(TimeSpan.FromDays(1));
             await retention.PruneAsync(CancellationToken.None);

@@ -1,8 +1,10 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd.Channels;
+using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.Etcd.Talos.Wire;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
-using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Etcd.Talos;
 

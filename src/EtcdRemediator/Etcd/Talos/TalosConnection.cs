@@ -1,6 +1,7 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd.Credentials;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
-using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Etcd.Talos;
 

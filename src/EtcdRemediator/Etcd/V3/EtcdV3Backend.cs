@@ -1,0 +1,34 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd.Channels;
+
+namespace EtcdRemediator.Etcd.V3;
+
+/// <summary>etcd's own v3 gRPC API at the configured client URLs, with TLS and etcd auth as configured.</summary>
+public sealed class EtcdV3Backend : IClusterBackend
+{
+    public EtcdBackend Kind => EtcdBackend.Etcd;
+
+    public IEtcdCluster Create(ClusterOptions cluster, PolicyOptions policy, TimeProvider time) =>
+        new EtcdGrpcCluster(cluster, policy.RequestTimeout, time);
+
+    public IEnumerable<string> Validate(ClusterOptions cluster, string key)
+    {
+        if (cluster.Endpoints.Count == 0)
+            yield return $"{key}:Endpoints: at least one client URL is required, such as https://10.0.0.1:2379.";
+        for (var i = 0; i < cluster.Endpoints.Count; i++)
+            if (!EtcdEndpoint.TryNormalize(cluster.Endpoints[i], out _))
+                yield return $"{key}:Endpoints:{i}: '{cluster.Endpoints[i]}' is not an http:// or https:// URL with a host and port.";
+        if (cluster.Username is not null && cluster.Password is null && cluster.PasswordFile is null)
+            yield return $"{key}:Password: a Username needs a Password or a PasswordFile.";
+        if (cluster.PasswordFile is { } passwordFile && !File.Exists(passwordFile))
+            yield return $"{key}:PasswordFile: file '{passwordFile}' does not exist.";
+        if (cluster.Tls is { } tls)
+        {
+            if (tls.CertFile is null != (tls.KeyFile is null))
+                yield return $"{key}:Tls: CertFile and KeyFile go together (a client certificate needs its key).";
+            foreach (var (name, file) in new[] { ("CaFile", tls.CaFile), ("CertFile", tls.CertFile), ("KeyFile", tls.KeyFile) })
+                if (file is not null && !File.Exists(file))
+                    yield return $"{key}:Tls:{name}: file '{file}' does not exist.";
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using EtcdRemediator.Configuration;
+using EtcdRemediator.Remediation.Coordination;
+using EtcdRemediator.Remediation.Execution;
+using EtcdRemediator.Remediation.Runs;
+
+namespace EtcdRemediator.Remediation.Rules;
+
+/// <summary>Whether a run compacts before it defragments, and whether the cluster's backend lets it.</summary>
+public enum Compaction
+{
+    /// <summary>No compact step: the policy does not ask for one, or nothing is to be defragmented.</summary>
+    None,
+    /// <summary>Compact to the current revision, physically.</summary>
+    Compact,
+    /// <summary>The policy asks, but the backend offers no key space (Talos): a skipped step says so.</summary>
+    Unsupported,
+}
+
+/// <summary>
+/// Pure: the one definition of "this run compacts". The step, and the words a run uses when it stops
+/// after the snapshot, both read it, so they cannot disagree.
+/// </summary>
+public static class CompactionRule
+{
+    public static Compaction Of(CompactMode mode, RemediationAction action, bool membersPlanned, bool backendCompacts)
+    {
+        var asked = mode switch
+        {
+            CompactMode.Always => true,
+            CompactMode.OnNoSpace => action.Of().Recovers,
+            _ => false,
+        };
+        if (!asked || !membersPlanned) return Compaction.None;
+        return backendCompacts ? Compaction.Compact : Compaction.Unsupported;
+    }
+}
