@@ -11,7 +11,7 @@ public enum CompactMode
 public sealed record PolicyOptions
 {
     public double MinFragmentationRatio { get; init; } = 0.5;
-    public long MinReclaimableBytes { get; init; }
+    public long MinReclaimableBytes { get; init; } = 1024 * 1024;
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>etcdctl's 5 s default here is a well-known cause of failed defrags; large DBs take minutes.</summary>
     public TimeSpan DefragTimeout { get; init; } = TimeSpan.FromMinutes(10);
