@@ -6,7 +6,6 @@ using EtcdRemediator.History;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Storage;
-using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Benchmarks;
 

@@ -7,7 +7,6 @@ using EtcdRemediator.Alerts;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Snapshots;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 

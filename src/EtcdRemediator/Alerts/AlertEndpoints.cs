@@ -1,4 +1,3 @@
-using EtcdRemediator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using EtcdRemediator.Http;
 

@@ -4,7 +4,6 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EtcdRemediator.Api;

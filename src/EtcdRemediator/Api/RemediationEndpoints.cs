@@ -2,7 +2,6 @@ using EtcdRemediator.Clusters;
 using EtcdRemediator.Http;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;

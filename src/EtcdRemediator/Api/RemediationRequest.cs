@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Http;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 using FluentValidation;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Scheduling;
 using Microsoft.Extensions.Options;

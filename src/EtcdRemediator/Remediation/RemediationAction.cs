@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Text.Json.Serialization;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using EtcdRemediator.Advisories;
 using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Snapshots;
 
 namespace EtcdRemediator.Remediation;

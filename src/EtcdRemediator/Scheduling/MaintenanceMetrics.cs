@@ -3,9 +3,7 @@ using EtcdRemediator.Calendar;
 using EtcdRemediator.Clusters;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Remediation.Runs;
 

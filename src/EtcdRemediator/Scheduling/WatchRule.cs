@@ -1,10 +1,8 @@
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Scheduling;
 

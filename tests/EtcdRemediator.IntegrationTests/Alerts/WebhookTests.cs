@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;

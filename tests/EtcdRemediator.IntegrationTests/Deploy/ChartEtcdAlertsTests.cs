@@ -1,6 +1,5 @@
 using EtcdRemediator.Alerts;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;

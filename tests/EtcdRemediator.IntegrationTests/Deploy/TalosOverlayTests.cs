@@ -2,7 +2,6 @@ using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Hosting;
 using EtcdRemediator.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 

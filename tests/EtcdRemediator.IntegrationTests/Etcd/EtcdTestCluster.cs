@@ -1,4 +1,3 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Channels;
 using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.IntegrationTests.Infrastructure;

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using EtcdRemediator.Api;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Storage;
 

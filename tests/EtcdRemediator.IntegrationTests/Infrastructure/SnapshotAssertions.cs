@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.Reliability;

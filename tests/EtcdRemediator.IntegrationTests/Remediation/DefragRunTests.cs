@@ -2,7 +2,6 @@ using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.IntegrationTests.Talos;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 using Xunit.Abstractions;

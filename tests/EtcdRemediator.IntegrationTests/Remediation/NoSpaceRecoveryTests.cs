@@ -6,7 +6,6 @@ using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.IntegrationTests.Talos;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Remediation.Runs;

@@ -1,9 +1,7 @@
 using System.Net.Http.Json;
-using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Remediation.Runs;

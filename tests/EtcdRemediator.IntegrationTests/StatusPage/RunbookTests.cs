@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using EtcdRemediator.IntegrationTests.Etcd;
 using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 

@@ -1,6 +1,5 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Channels;
-using EtcdRemediator.Etcd.V3;
 using EtcdRemediator.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

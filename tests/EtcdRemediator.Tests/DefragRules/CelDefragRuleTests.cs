@@ -3,10 +3,8 @@ using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Hosting;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 
 namespace EtcdRemediator.Tests.DefragRules;

@@ -1,7 +1,6 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Logging.Abstractions;

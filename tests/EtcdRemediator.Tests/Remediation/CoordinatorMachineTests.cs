@@ -2,9 +2,7 @@ using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Tests.Remediation;
 

@@ -1,9 +1,7 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
-using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,10 +1,8 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 
 namespace EtcdRemediator.Tests.Remediation;

@@ -1,8 +1,6 @@
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Tests.Remediation;
 

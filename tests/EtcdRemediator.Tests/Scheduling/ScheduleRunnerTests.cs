@@ -2,13 +2,10 @@ using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Scheduling;
-using EtcdRemediator.Storage;
 using EtcdRemediator.Tests.Remediation;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Scheduling;

@@ -1,5 +1,4 @@
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Snapshots;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;

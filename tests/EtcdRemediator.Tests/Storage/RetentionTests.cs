@@ -1,7 +1,6 @@
 using EtcdRemediator.Alerts;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;

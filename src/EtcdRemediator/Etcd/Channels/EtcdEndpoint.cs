@@ -1,4 +1,3 @@
-using EtcdRemediator.Etcd.Credentials;
 namespace EtcdRemediator.Etcd.Channels;
 
 /// <summary>Client URLs compared the way etcd prints them: scheme://host:port, no path or trailing slash.</summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using EtcdRemediator.Etcd.Channels;
-using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;

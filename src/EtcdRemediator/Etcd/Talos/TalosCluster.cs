@@ -4,7 +4,6 @@ using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.Etcd.Talos.Wire;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace EtcdRemediator.Etcd.Talos;
 

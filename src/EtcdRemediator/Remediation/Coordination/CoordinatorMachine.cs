@@ -1,8 +1,6 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Remediation.Coordination;
 

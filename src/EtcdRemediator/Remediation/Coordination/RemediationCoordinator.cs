@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;

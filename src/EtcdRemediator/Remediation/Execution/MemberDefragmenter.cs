@@ -2,9 +2,7 @@ using System.Diagnostics;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 using Polly;
 
 namespace EtcdRemediator.Remediation.Execution;

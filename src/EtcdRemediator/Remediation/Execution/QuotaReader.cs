@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Remediation.Execution;

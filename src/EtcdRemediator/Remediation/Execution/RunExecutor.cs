@@ -8,9 +8,7 @@ using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Snapshots;
-using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
 using Polly.Registry;
 

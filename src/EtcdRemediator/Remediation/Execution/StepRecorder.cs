@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Remediation.Execution;
 

@@ -1,7 +1,6 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 

@@ -1,5 +1,4 @@
 using EtcdRemediator.Calendar;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 

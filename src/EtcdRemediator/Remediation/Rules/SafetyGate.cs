@@ -1,5 +1,4 @@
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Storage;
 

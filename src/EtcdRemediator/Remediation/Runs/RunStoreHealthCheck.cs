@@ -1,4 +1,3 @@
-using EtcdRemediator.Remediation.Execution;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EtcdRemediator.Remediation.Runs;
