@@ -39,6 +39,17 @@ public sealed class CoordinatorMachineTests
 
     private SubmitResult Ask(RunRequest request, DateTimeOffset? at = null) => (SubmitResult)On(new RunRequested(request, $"r{++_ids}"), at).Answer!;
 
+    /// <summary>An alert's run created on Thursday, as the store holds one.</summary>
+    private static RunRecord Run(string id, RunStatus status, string cluster = "lab", RemediationAction action = RemediationAction.Defrag) => new()
+    {
+        Id = id,
+        Cluster = cluster,
+        Action = action,
+        Trigger = new RunTrigger(TriggerKind.Alert, "a"),
+        CreatedAt = Thursday,
+        Status = status,
+    };
+
     private RunRecord Begin(string id) => (RunRecord)On(new RunBegun(id)).Answer!;
 
     private RunRequest? End(string id, RunStatus status, DateTimeOffset? at = null)
@@ -214,20 +225,11 @@ public sealed class CoordinatorMachineTests
     [Fact]
     public void RecoveryReplaysTheHistoryAndQueuesOnlyQueuedRuns()
     {
-        RunRecord Run(string id, RunStatus status, string cluster = "lab") => new()
-        {
-            Id = id,
-            Cluster = cluster,
-            Action = RemediationAction.Defrag,
-            Trigger = new RunTrigger(TriggerKind.Alert, "a"),
-            CreatedAt = Thursday,
-            FinishedAt = Thursday,
-            Status = status,
-        };
+        RunRecord Stored(string id, RunStatus status, string cluster = "lab") => Run(id, status, cluster) with { FinishedAt = Thursday };
 
         var recovered = On(new Recovered(
-            [Run("f1", RunStatus.Failed), Run("f2", RunStatus.Interrupted), Run("f3", RunStatus.Failed)],
-            [Run("q1", RunStatus.Queued), Run("d1", RunStatus.Deferred, "maint")]));
+            [Stored("f1", RunStatus.Failed), Stored("f2", RunStatus.Interrupted), Stored("f3", RunStatus.Failed)],
+            [Stored("q1", RunStatus.Queued), Stored("d1", RunStatus.Deferred, "maint")]));
 
         Assert.Equal(new EnqueueRun("q1", RemediationAction.Defrag), Assert.Single(recovered.Effects));
         Assert.True(_state.Of("lab").Describe(new PolicyOptions { CircuitBreakerThreshold = 3 }, Thursday).CircuitOpen);
@@ -248,16 +250,7 @@ public sealed class CoordinatorMachineTests
     [MemberData(nameof(Outcomes))]
     public void WhatAnEndedRunLeavesInTheHistory(RunStatus outcome, int failures, bool cooldown)
     {
-        var run = new RunRecord
-        {
-            Id = "r",
-            Cluster = "lab",
-            Action = RemediationAction.Defrag,
-            Trigger = new RunTrigger(TriggerKind.Alert, "a"),
-            CreatedAt = Thursday,
-            FinishedAt = Thursday,
-            Status = outcome,
-        };
+        var run = Run("r", outcome) with { FinishedAt = Thursday };
 
         var after = (RunHistory.None with { ConsecutiveFailures = 2 }).After(run);
 
@@ -279,16 +272,7 @@ public sealed class CoordinatorMachineTests
     [MemberData(nameof(Ticks))]
     public void ADeferredRunLeavesItsWaitOnlyWhileAWindowIsOpen(bool open, int promisedInHours, Release expected)
     {
-        var run = new RunRecord
-        {
-            Id = "r",
-            Cluster = "maint",
-            Action = RemediationAction.Defrag,
-            Trigger = new RunTrigger(TriggerKind.Alert, "a"),
-            CreatedAt = Thursday,
-            Status = RunStatus.Deferred,
-            NotBefore = Thursday.AddHours(promisedInHours),
-        };
+        var run = Run("r", RunStatus.Deferred, "maint") with { NotBefore = Thursday.AddHours(promisedInHours) };
 
         Assert.Equal(expected, ReleaseRule.AtTick(run, new WindowState(true, open, null, WindowOpens), Thursday));
     }
@@ -308,16 +292,7 @@ public sealed class CoordinatorMachineTests
     public void AJoinerReleasesADeferredRunOnlyWhenItWouldNotWaitItself(RemediationAction run, RemediationAction joiner, TriggerKind kind,
         bool force, bool released)
     {
-        var deferred = new RunRecord
-        {
-            Id = "r",
-            Cluster = "maint",
-            Action = run,
-            Trigger = new RunTrigger(TriggerKind.Alert, "a"),
-            CreatedAt = Thursday,
-            Status = RunStatus.Deferred,
-            NotBefore = WindowOpens,
-        };
+        var deferred = Run("r", RunStatus.Deferred, "maint", run) with { NotBefore = WindowOpens };
         var request = new RunRequest("maint", joiner, false, force, new RunTrigger(kind, "k"));
 
         var join = JoinRule.JoinWaiting(deferred, request, new WindowState(true, false, null, WindowOpens));
