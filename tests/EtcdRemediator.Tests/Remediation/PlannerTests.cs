@@ -1,4 +1,5 @@
 using EtcdRemediator.Configuration;
+using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Execution;
@@ -34,8 +35,8 @@ public sealed class PlannerTests
     {
         var fresh = new MemberStatus(1, "3.4.23", 32 * 1024, 16 * 1024, 1, 2, 100, 100, false, [], 0);
 
-        Assert.False(Planner.Fragmented(fresh, new PolicyOptions()));
-        Assert.True(Planner.Fragmented(fresh, new PolicyOptions { MinReclaimableBytes = 0 }));
+        Assert.False(DefragRule.Default(new PolicyOptions()).Evaluate(fresh).Chosen);
+        Assert.True(DefragRule.Default(new PolicyOptions { MinReclaimableBytes = 0 }).Evaluate(fresh).Chosen);
     }
 
     [Fact]

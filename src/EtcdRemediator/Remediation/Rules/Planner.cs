@@ -70,14 +70,4 @@ public static class Planner
     /// </summary>
     public static PlannedMember NextMember(IReadOnlyList<PlannedMember> remaining, string? leaderHexId) =>
         remaining.FirstOrDefault(m => !string.Equals(m.Id, leaderHexId, StringComparison.Ordinal)) ?? remaining[0];
-
-    /// <summary>
-    /// The thresholds as they were before rules: the default rule (<see cref="DefragRule.Default"/>) says the same in CEL,
-    /// and a unit test holds the two together.
-    /// </summary>
-    public static bool Fragmented(MemberStatus status, PolicyOptions policy) =>
-        status.DbSize > 0
-        && status.FragmentationRatio >= policy.MinFragmentationRatio
-        && status.FreeBytes >= policy.MinReclaimableBytes
-        && status.FreeBytes > 0;
 }
