@@ -1,5 +1,4 @@
 using EtcdRemediator.Etcd;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polly;
 using Polly.Retry;
 
@@ -9,7 +8,6 @@ public static class ClusterServiceCollectionExtensions
 {
     public static IServiceCollection AddEtcdClusters(this IServiceCollection services)
     {
-        services.TryAddSingleton<Etcd.Talos.TalosConnections>();
         services.AddShippedBackends();
         services.AddSingleton<EtcdClusterRegistry>();
         services.AddSingleton<ClusterInspector>();

@@ -1,17 +1,14 @@
 namespace EtcdRemediator.Configuration;
 
-public enum EtcdBackend
-{
-    Etcd,
-    Talos,
-}
-
 /// <summary>One etcd cluster the service may inspect and remediate.</summary>
 public sealed record ClusterOptions
 {
     /// <summary>Used in URLs and snapshot folders; "local" when not given (two unnamed clusters collide, and say so).</summary>
     public string Name { get; init; } = "local";
-    public EtcdBackend Backend { get; init; } = EtcdBackend.Etcd;
+    /// <summary>How etcd is reached: the name of a registered backend (<c>Etcd</c>, etcd's own v3 API; <c>Talos</c>, Talos'
+    /// machine API); the start-up check refuses any other.</summary>
+    public string Backend { get; init; } = DefaultBackend;
+    public const string DefaultBackend = "Etcd";
     /// <summary>Client URLs (http or https). Members are found through the member list; these seed it.</summary>
     public List<string> Endpoints { get; init; } = [];
     public TlsOptions? Tls { get; init; }

@@ -26,7 +26,12 @@ public sealed class ConfigurationCheck
     private static readonly FrozenDictionary<string, Type> Known =
         KnownKeys(typeof(RemediatorOptions), "").ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
-    public static ConfigurationCheck Run(IConfigurationSection section)
+    /// <summary>The key naming a cluster's backend: its value is one of the registered backends' names.</summary>
+    private static readonly string BackendKey = $"{nameof(RemediatorOptions.Clusters)}:*:{nameof(ClusterOptions.Backend)}";
+
+    /// <param name="backends">The registered backends' names; any name passes here when null (the start-up
+    /// validator still refuses one no backend has).</param>
+    public static ConfigurationCheck Run(IConfigurationSection section, IReadOnlyCollection<string>? backends = null)
     {
         var errors = new List<string>();
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -42,10 +47,22 @@ public sealed class ConfigurationCheck
                 errors.Add($"{key}: is not a setting" + (near is null ? "." : $"; did you mean {RemediatorOptions.Section}:{near}?"));
                 continue;
             }
-            if (Normalize(value!, type, out var normalized, out var problem)) values[path] = normalized;
+            var fits = backends is not null && pattern.Equals(BackendKey, StringComparison.OrdinalIgnoreCase)
+                ? OneOf(value!, backends, out var normalized, out var problem)
+                : Normalize(value!, type, out normalized, out problem);
+            if (fits) values[path] = normalized;
             else errors.Add($"{key}: '{value}' {problem}");
         }
         return new ConfigurationCheck(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), errors);
+    }
+
+    /// <summary>One of <paramref name="names"/>, in any case; normalised to its own spelling.</summary>
+    private static bool OneOf(string value, IReadOnlyCollection<string> names, out string normalized, out string problem)
+    {
+        var match = names.FirstOrDefault(n => n.Equals(value.Trim(), StringComparison.OrdinalIgnoreCase));
+        normalized = match ?? value;
+        problem = $"is not one of {string.Join(", ", names)}.";
+        return match is not null;
     }
 
     private static bool Normalize(string value, Type type, out string normalized, out string problem)
@@ -70,14 +87,7 @@ public sealed class ConfigurationCheck
             problem = $"is not a size: {Durations.SizeForms}.";
             return ok;
         }
-        if (type.IsEnum)
-        {
-            var names = Enum.GetNames(type);
-            var match = names.FirstOrDefault(n => n.Equals(value.Trim(), StringComparison.OrdinalIgnoreCase));
-            normalized = match ?? value;
-            problem = $"is not one of {string.Join(", ", names)}.";
-            return match is not null;
-        }
+        if (type.IsEnum) return OneOf(value, Enum.GetNames(type), out normalized, out problem);
         if (type == typeof(int))
         {
             problem = "is not a whole number.";

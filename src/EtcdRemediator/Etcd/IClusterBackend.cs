@@ -12,11 +12,16 @@ namespace EtcdRemediator.Etcd;
 /// </summary>
 public interface IClusterBackend
 {
-    EtcdBackend Kind { get; }
+    /// <summary>The configuration's value for it (<c>Clusters:N:Backend</c>), matched without regard to case.</summary>
+    string Name { get; }
 
     /// <summary>What is wrong with the backend's own settings of <paramref name="cluster"/>; each message starts with
     /// <paramref name="key"/>.</summary>
     IEnumerable<string> Validate(ClusterOptions cluster, string key);
+
+    /// <summary>The credentials read as the client will read them (<see cref="Credentials.CredentialCheck"/>): errors, and
+    /// warnings for certificates that expire soon. Nothing for what <see cref="Validate"/> reports.</summary>
+    IEnumerable<string> CheckCredentials(ClusterOptions cluster, string key, DateTimeOffset now, ICollection<string>? warnings);
 
     IEtcdCluster Create(ClusterOptions cluster, PolicyOptions policy, TimeProvider time);
 }

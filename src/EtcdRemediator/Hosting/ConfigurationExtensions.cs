@@ -1,6 +1,5 @@
 using EtcdRemediator.Clusters;
 using EtcdRemediator.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Hosting;
@@ -23,7 +22,8 @@ public static class ConfigurationExtensions
         });
         // Checked key by key before binding (unknown keys, unreadable values, durations and sizes as
         // operators write them); bound lazily, so that configuration added by a test host counts too.
-        builder.Services.AddSingleton(sp => ConfigurationCheck.Run(sp.GetRequiredService<IConfiguration>().GetSection(RemediatorOptions.Section)));
+        builder.Services.AddSingleton(sp => ConfigurationCheck.Run(sp.GetRequiredService<IConfiguration>().GetSection(RemediatorOptions.Section),
+            [.. sp.GetServices<Etcd.IClusterBackend>().Select(b => b.Name)]));
         builder.Services.AddOptions<RemediatorOptions>()
             .Configure<ConfigurationCheck>((o, check) => check.Normalized.Bind(o))
             .PostConfigure(o =>
@@ -31,7 +31,6 @@ public static class ConfigurationExtensions
                 if (o.Clusters.Count == 0) o.Clusters.Add(LocalCluster());
             })
             .ValidateOnStart();
-        builder.Services.TryAddSingleton<Etcd.Talos.TalosConnections>();
         builder.Services.AddShippedBackends(); // each checks its own part of a cluster's settings
         builder.Services.AddSingleton<IValidateOptions<RemediatorOptions>, RemediatorOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);

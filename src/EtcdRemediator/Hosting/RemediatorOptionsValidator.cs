@@ -13,8 +13,8 @@ namespace EtcdRemediator.Hosting;
 /// Checks the whole configuration at start-up. Every message starts with the full key
 /// (<c>Remediator:Policy:Cooldown</c>), so the operator knows what to fix without reading code.
 /// </summary>
-public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, Etcd.Talos.TalosConnections talos,
-    IEnumerable<IClusterBackend> backends, TimeProvider time) : IValidateOptions<RemediatorOptions>
+public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, IEnumerable<IClusterBackend> backends, TimeProvider time)
+    : IValidateOptions<RemediatorOptions>
 {
     private const string Root = RemediatorOptions.Section;
 
@@ -25,7 +25,7 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
     {
         // Keys that were unknown or unreadable come first: a value refused there is absent below.
         var warnings = new List<string>();
-        var errors = check.Errors.Concat(Collect(options, talos.Resolve, time.GetUtcNow(), warnings, backends: [.. backends])).ToList();
+        var errors = check.Errors.Concat(Collect(options, now: time.GetUtcNow(), warnings: warnings, backends: [.. backends])).ToList();
         Warnings = warnings;
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -33,19 +33,20 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
     /// <summary>What the last validation found worth saying but not worth refusing (a certificate that expires soon).</summary>
     public IReadOnlyList<string> Warnings { get; private set; } = [];
 
-    /// <param name="resolveTalos">How a Talos cluster's talosconfig is read; the service passes the
-    /// registry's own (<see cref="Etcd.Talos.TalosConnections"/>), so the file is read once.</param>
+    /// <param name="resolveTalos">How the shipped Talos backend reads a talosconfig, when <paramref name="backends"/> is null.</param>
     /// <param name="backends">The registered backends; the shipped ones when null (a test, or a check without the container).</param>
     public static IEnumerable<string> Collect(RemediatorOptions o, Func<ClusterOptions, Etcd.Talos.TalosConnection>? resolveTalos = null,
         DateTimeOffset? now = null, ICollection<string>? warnings = null, bool? inKubernetes = null, IReadOnlyList<IClusterBackend>? backends = null)
     {
         resolveTalos ??= Etcd.Talos.TalosConnection.Resolve;
+        backends ??= Clusters.ClusterBackends.Shipped(resolveTalos);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < o.Clusters.Count; i++)
         {
-            foreach (var error in ValidateCluster(o.Clusters[i], $"{Root}:Clusters:{i}", backends ?? Clusters.ClusterBackends.Shipped(resolveTalos)))
-                yield return error;
-            foreach (var error in CredentialCheck.Errors(o.Clusters[i], $"{Root}:Clusters:{i}", resolveTalos, now ?? DateTimeOffset.UtcNow, warnings))
+            var backend = backends.FirstOrDefault(b => b.Name.Equals(o.Clusters[i].Backend,
+                StringComparison.OrdinalIgnoreCase));
+            foreach (var error in ValidateCluster(o.Clusters[i], $"{Root}:Clusters:{i}", backend, backends)) yield return error;
+            foreach (var error in backend?.CheckCredentials(o.Clusters[i], $"{Root}:Clusters:{i}", now ?? DateTimeOffset.UtcNow, warnings) ?? [])
                 yield return error;
             foreach (var error in ValidateCalendar(o.Clusters[i], $"{Root}:Clusters:{i}", o.Policy)) yield return error;
             foreach (var error in Advisories.AcceptedAdvisoriesCheck.Errors(o.Clusters[i], $"{Root}:Clusters:{i}")) yield return error;
@@ -155,16 +156,18 @@ public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check,
             yield return $"{key}:Cron: '{cron}' never occurs.";
     }
 
-    private static IEnumerable<string> ValidateCluster(ClusterOptions c, string key, IReadOnlyList<IClusterBackend> backends)
+    private static IEnumerable<string> ValidateCluster(ClusterOptions c, string key, IClusterBackend? backend,
+        IReadOnlyList<IClusterBackend> backends)
     {
         if (string.IsNullOrWhiteSpace(c.Name) || !ClusterNamePattern().IsMatch(c.Name))
             yield return $"{key}:Name: '{c.Name}' is not a valid cluster name (letters, digits, '.', '_', '-'; at most 63).";
         if (c.QuotaBackendBytes <= 0)
             yield return $"{key}:QuotaBackendBytes: must be positive (etcd's default is 2147483648).";
-        if (backends.FirstOrDefault(b => b.Kind == c.Backend) is not { } backend)
+        if (backend is null)
         {
+            // Only where the configuration check did not ask the same backends (it refuses an unknown name before binding).
             yield return $"{key}:Backend: '{c.Backend}' is not available in this build; " +
-                $"use one of {string.Join(", ", backends.Select(b => b.Kind))}.";
+                $"use one of {string.Join(", ", backends.Select(b => b.Name))}.";
             yield break;
         }
         foreach (var error in backend.Validate(c, key)) yield return error;

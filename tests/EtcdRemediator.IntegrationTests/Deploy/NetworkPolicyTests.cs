@@ -53,7 +53,7 @@ public sealed class NetworkPolicyTests
         var policy = manifests.Single("NetworkPolicy");
         var cluster = Assert.Single(ManifestOptions.Bind(manifests).Clusters);
         var endpoints = cluster.Endpoints.Count > 0 ? cluster.Endpoints
-            : cluster.Backend == EtcdBackend.Talos ? [TalosConnection.ApidUrl(InClusterTalosEndpoint)] : [];
+            : cluster.Backend == "Talos" ? [TalosConnection.ApidUrl(InClusterTalosEndpoint)] : [];
         var etcdPorts = endpoints.Select(e => $"{new Uri(e).Port}/TCP").ToHashSet();
         Assert.NotEmpty(etcdPorts);
 

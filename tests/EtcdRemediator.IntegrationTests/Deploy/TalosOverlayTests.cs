@@ -23,7 +23,7 @@ public sealed class TalosOverlayTests
         var options = ManifestOptions.Bind(manifests);
 
         var cluster = Assert.Single(options.Clusters);
-        Assert.Equal(EtcdBackend.Talos, cluster.Backend);
+        Assert.Equal("Talos", cluster.Backend);
         // The watch reads every member each minute and starts runs itself: no alert needed.
         Assert.Equal(TimeSpan.FromMinutes(1), options.Watch.Interval);
         Assert.True(options.Watch.Remediate);

@@ -129,7 +129,7 @@ public sealed class ConfigurationValidationTests
     [Fact]
     public void EachBackendChecksItsOwnSettingsAndAnUnregisteredOneIsNamed()
     {
-        var talos = new RemediatorOptions { Clusters = [new ClusterOptions { Name = "t", Backend = EtcdBackend.Talos }] };
+        var talos = new RemediatorOptions { Clusters = [new ClusterOptions { Name = "t", Backend = "Talos" }] };
         var etcd = new RemediatorOptions { Clusters = [new ClusterOptions { Name = "e", Endpoints = ["ftp://x"] }] };
 
         var unregistered = RemediatorOptionsValidator.Collect(talos, backends: [new EtcdRemediator.Etcd.V3.EtcdV3Backend()]).ToList();

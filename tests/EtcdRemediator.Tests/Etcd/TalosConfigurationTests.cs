@@ -37,7 +37,7 @@ public sealed class TalosConfigurationTests : IDisposable
         var connection = TalosConnection.Resolve(new ClusterOptions
         {
             Name = "prod",
-            Backend = EtcdBackend.Talos,
+            Backend = "Talos",
             Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts) },
         });
 
@@ -51,7 +51,7 @@ public sealed class TalosConfigurationTests : IDisposable
         var connection = TalosConnection.Resolve(new ClusterOptions
         {
             Name = "lab",
-            Backend = EtcdBackend.Talos,
+            Backend = "Talos",
             Tls = new TlsOptions { CaFile = "ca", CertFile = "crt", KeyFile = "key" },
             Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts), Context = "lab", Nodes = ["192.0.2.7"] },
         });
@@ -66,7 +66,7 @@ public sealed class TalosConfigurationTests : IDisposable
     {
         var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
         {
-            Clusters = [new ClusterOptions { Name = "prod", Backend = EtcdBackend.Talos, Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts), Context = context } }],
+            Clusters = [new ClusterOptions { Name = "prod", Backend = "Talos", Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts), Context = context } }],
         }).ToList();
 
         Assert.Contains(errors, e => e.StartsWith("Remediator:Clusters:0:Talos:", StringComparison.Ordinal) && e.Contains(message, StringComparison.Ordinal));
@@ -77,7 +77,7 @@ public sealed class TalosConfigurationTests : IDisposable
     {
         var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
         {
-            Clusters = [new ClusterOptions { Name = "prod", Backend = EtcdBackend.Talos, Endpoints = ["https://127.0.0.10:50000"], Talos = new TalosOptions { Nodes = ["127.0.0.1"] } }],
+            Clusters = [new ClusterOptions { Name = "prod", Backend = "Talos", Endpoints = ["https://127.0.0.10:50000"], Talos = new TalosOptions { Nodes = ["127.0.0.1"] } }],
         }).ToList();
 
         Assert.Contains(errors, e => e.Contains("no client certificate", StringComparison.Ordinal));
@@ -88,7 +88,7 @@ public sealed class TalosConfigurationTests : IDisposable
     {
         var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
         {
-            Clusters = [new ClusterOptions { Name = "prod", Backend = EtcdBackend.Talos, Talos = new TalosOptions { ConfigFile = "/nonexistent/talosconfig" } }],
+            Clusters = [new ClusterOptions { Name = "prod", Backend = "Talos", Talos = new TalosOptions { ConfigFile = "/nonexistent/talosconfig" } }],
         }).ToList();
 
         Assert.Contains("Remediator:Clusters:0:Talos:ConfigFile: file '/nonexistent/talosconfig' does not exist.", errors);

@@ -1,4 +1,5 @@
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd.Credentials;
 
 namespace EtcdRemediator.Etcd.Talos;
 
@@ -10,10 +11,19 @@ public sealed class TalosBackend(Func<ClusterOptions, TalosConnection> resolve) 
     {
     }
 
-    public EtcdBackend Kind => EtcdBackend.Talos;
+    public string Name => "Talos";
 
     public IEtcdCluster Create(ClusterOptions cluster, PolicyOptions policy, TimeProvider time) =>
         new TalosCluster(cluster, resolve(cluster), policy.RequestTimeout, time);
+
+    /// <summary>A talosconfig with ca, crt and key is the one credential file; otherwise the Tls files, as Talos reads them.</summary>
+    public IEnumerable<string> CheckCredentials(ClusterOptions cluster, string key, DateTimeOffset now, ICollection<string>? warnings)
+    {
+        if (Read(cluster, out var talos) is not null) return []; // reported by Validate
+        return cluster.Talos?.ConfigFile is { } config && talos.CredentialFiles.SequenceEqual([config])
+            ? CredentialCheck.OfOneFile(key, "Talos:ConfigFile", talos.Tls, now, warnings)
+            : CredentialCheck.OfTlsFiles(cluster, key, now, warnings, talos.Tls);
+    }
 
     public IEnumerable<string> Validate(ClusterOptions cluster, string key)
     {
@@ -22,15 +32,21 @@ public sealed class TalosBackend(Func<ClusterOptions, TalosConnection> resolve) 
             yield return $"{key}:Talos:ConfigFile: file '{file}' does not exist.";
             yield break;
         }
-        string? problem = null;
+        if (Read(cluster, out _) is { } problem) yield return $"{key}:Talos: {problem}.";
+    }
+
+    /// <summary>The cluster's talosconfig, or what is wrong with it.</summary>
+    private string? Read(ClusterOptions cluster, out TalosConnection talos)
+    {
         try
         {
-            resolve(cluster);
+            talos = resolve(cluster);
+            return null;
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or YamlDotNet.Core.YamlException or FormatException)
         {
-            problem = e.Message;
+            talos = null!;
+            return e.Message;
         }
-        if (problem is not null) yield return $"{key}:Talos: {problem}.";
     }
 }

@@ -1,4 +1,3 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Wire;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -12,12 +11,12 @@ namespace EtcdRemediator.Etcd.V3;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001",
     Justification = "A SemaphoreSlim whose wait handle is never asked for holds nothing to release; the token lives as long as its cluster client.")]
-public sealed class EtcdAuthToken(ClusterOptions options, TimeProvider time)
+public sealed class EtcdAuthToken(EtcdLogin? login, TimeProvider time)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private string? _token;
 
-    public bool Enabled => options.Username is not null;
+    public bool Enabled => login is not null;
 
     public async Task<T> CallAsync<T>(GrpcChannel channel, Func<Metadata?, Task<T>> call, CancellationToken cancellationToken)
     {
@@ -41,9 +40,9 @@ public sealed class EtcdAuthToken(ClusterOptions options, TimeProvider time)
         {
             if (_token is null || _token == rejected)
             {
-                var password = options.Password ?? (await File.ReadAllTextAsync(options.PasswordFile!, cancellationToken)).Trim();
+                var password = await login!.Password(cancellationToken);
                 var reply = await new Wire.Auth.AuthClient(channel).AuthenticateAsync(
-                    new AuthenticateRequest { Name = options.Username, Password = password },
+                    new AuthenticateRequest { Name = login.Username, Password = password },
                     deadline: time.GetUtcNow().UtcDateTime.AddSeconds(10), cancellationToken: cancellationToken);
                 _token = reply.Token;
             }

@@ -1,4 +1,3 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Channels;
 using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.Etcd.Wire;
@@ -13,14 +12,14 @@ namespace EtcdRemediator.Etcd.V3;
 /// member's channel; calls any member can answer try the configured endpoints in order. Every call
 /// carries a deadline, and the auth token when the cluster has auth enabled.
 /// </summary>
-public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time)
+public sealed class EtcdGrpcCluster(EtcdAccess access, TimeSpan requestTimeout, TimeProvider time)
     : IEtcdCluster, IKeyValueAccess, IAsyncDisposable
 {
-    private readonly EtcdChannelPool _channels = new(() => TlsMaterial.FromFiles(options.Tls), TlsMaterial.FilesOf(options.Tls), time);
-    private readonly EtcdAuthToken _auth = new(options, time);
-    private readonly List<string> _endpoints = [.. options.Endpoints.Select(EtcdEndpoint.Normalize)];
+    private readonly EtcdChannelPool _channels = new(access.Tls, access.CredentialFiles, time);
+    private readonly EtcdAuthToken _auth = new(access.Login, time);
+    private readonly List<string> _endpoints = [.. access.Endpoints.Select(EtcdEndpoint.Normalize)];
 
-    public string Name => options.Name;
+    public string Name => access.ClusterName;
 
     public IReadOnlyList<string> Endpoints => _endpoints;
 

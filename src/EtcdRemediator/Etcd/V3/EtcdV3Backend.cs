@@ -1,15 +1,19 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Channels;
+using EtcdRemediator.Etcd.Credentials;
 
 namespace EtcdRemediator.Etcd.V3;
 
 /// <summary>etcd's own v3 gRPC API at the configured client URLs, with TLS and etcd auth as configured.</summary>
 public sealed class EtcdV3Backend : IClusterBackend
 {
-    public EtcdBackend Kind => EtcdBackend.Etcd;
+    public string Name => ClusterOptions.DefaultBackend;
 
     public IEtcdCluster Create(ClusterOptions cluster, PolicyOptions policy, TimeProvider time) =>
-        new EtcdGrpcCluster(cluster, policy.RequestTimeout, time);
+        new EtcdGrpcCluster(EtcdAccess.FromOptions(cluster), policy.RequestTimeout, time);
+
+    public IEnumerable<string> CheckCredentials(ClusterOptions cluster, string key, DateTimeOffset now, ICollection<string>? warnings) =>
+        CredentialCheck.OfTlsFiles(cluster, key, now, warnings);
 
     public IEnumerable<string> Validate(ClusterOptions cluster, string key)
     {
