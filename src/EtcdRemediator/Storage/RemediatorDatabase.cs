@@ -160,18 +160,21 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
             }
             try
             {
-                await using var connection = await ConnectAsync(CancellationToken.None);
-                try
+                // Back in the pool before the writers hear of it: what they do next finds the pool as the commit left it.
+                await using (var connection = await ConnectAsync(CancellationToken.None))
                 {
-                    await using var transaction = await connection.BeginTransactionAsync();
-                    foreach (var write in batch) await ExecuteAsync(connection, write, (SqliteTransaction)transaction);
-                    await transaction.CommitAsync();
-                }
-                catch
-                {
-                    // SQLite keeps the transaction open when COMMIT fails: never hand it back to the pool inside one.
-                    RollBackAnyTransaction(connection);
-                    throw;
+                    try
+                    {
+                        await using var transaction = await connection.BeginTransactionAsync();
+                        foreach (var write in batch) await ExecuteAsync(connection, write, (SqliteTransaction)transaction);
+                        await transaction.CommitAsync();
+                    }
+                    catch
+                    {
+                        // SQLite keeps the transaction open when COMMIT fails: never hand it back to the pool inside one.
+                        RollBackAnyTransaction(connection);
+                        throw;
+                    }
                 }
                 Interlocked.Increment(ref _commits);
                 foreach (var write in batch) write.Done.TrySetResult();
@@ -189,8 +192,8 @@ public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : ID
                 {
                     try
                     {
-                        await using var connection = await ConnectAsync(CancellationToken.None);
-                        await ExecuteAsync(connection, write, null);
+                        await using (var connection = await ConnectAsync(CancellationToken.None))
+                            await ExecuteAsync(connection, write, null);
                         write.Done.TrySetResult();
                         _lastWriteError = null;
                     }

@@ -54,7 +54,7 @@ public sealed class CoordinatorMachineTests
 
     private RunRequest? End(string id, RunStatus status, DateTimeOffset? at = null)
     {
-        On(new RunChanged(id, r => r.Ended(status, null, at ?? Thursday), null!));
+        On(new RunChanged(id, [new RunFinished(status, null, at ?? Thursday)], null!));
         return (RunRequest?)On(new RunEnded(id)).Answer;
     }
 
@@ -104,7 +104,7 @@ public sealed class CoordinatorMachineTests
         Ask(Alert() with { Trigger = new RunTrigger(TriggerKind.Watch, "m1 62% fragmented") });
 
         var step = new StepRecord { Name = "inspect", StartedAt = Thursday };
-        var saved = Assert.IsType<SaveRun>(Assert.Single(On(new RunChanged("r1", r => r with { Steps = [step] }, null!)).Effects)).Run;
+        var saved = Assert.IsType<SaveRun>(Assert.Single(On(new RunChanged("r1", [new StepStarted(step)], null!)).Effects)).Run;
 
         Assert.Equal((1, 1), (saved.JoinedCount, saved.Steps.Count));
     }
@@ -137,7 +137,7 @@ public sealed class CoordinatorMachineTests
     {
         Ask(Alert());
         Begin("r1");
-        On(new RunChanged("r1", r => r.Ended(RunStatus.Succeeded, null, Thursday), null!));
+        On(new RunChanged("r1", [new RunFinished(RunStatus.Succeeded, null, Thursday)], null!));
 
         var ended = On(new RunEnded("r1"));
 

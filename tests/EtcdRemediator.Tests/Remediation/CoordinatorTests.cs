@@ -30,7 +30,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var submitted = await _coordinator.SubmitAsync(Alert(force: force), CancellationToken.None);
         Assert.Equal(Disposition.Started, submitted.Disposition);
         var run = (await _coordinator.BeginAsync(submitted.Run!.Id, CancellationToken.None))!;
-        var ended = await run.SaveAsync(r => r.Ended(outcome, null, _time.GetUtcNow()) with { LeftFragmented = leftFragmented ?? [] });
+        var ended = await run.SaveAsync(new LeftFragmented(leftFragmented ?? []), new RunFinished(outcome, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(run, CancellationToken.None);
         return ended;
     }
@@ -80,7 +80,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var run = (await _coordinator.BeginAsync(submitted.Run.Id, CancellationToken.None))!;
         Assert.False(ended.IsCompleted);
 
-        await run.SaveAsync(r => r.Ended(RunStatus.Succeeded, null, _time.GetUtcNow()));
+        await run.SaveAsync(new RunFinished(RunStatus.Succeeded, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(run, CancellationToken.None);
 
         await ended.WaitAsync(TimeSpan.FromSeconds(5));
@@ -112,7 +112,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
     {
         var snapshot = await _coordinator.SubmitAsync(new RunRequest("lab", RemediationAction.Snapshot, false, false, new RunTrigger(TriggerKind.Schedule, "daily")), CancellationToken.None);
         var run = (await _coordinator.BeginAsync(snapshot.Run!.Id, CancellationToken.None))!;
-        await run.SaveAsync(r => r.Ended(RunStatus.Succeeded, null, _time.GetUtcNow()));
+        await run.SaveAsync(new RunFinished(RunStatus.Succeeded, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(run, CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(1));
 
@@ -228,7 +228,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var joined = await _coordinator.SubmitAsync(Alert(RemediationAction.Recover), CancellationToken.None);
         Assert.Equal(Disposition.CircuitOpen, joined.Disposition);
 
-        await running.SaveAsync(r => r.Ended(RunStatus.Failed, null, _time.GetUtcNow()));
+        await running.SaveAsync(new RunFinished(RunStatus.Failed, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(running, CancellationToken.None);
 
         // The breaker is open for alerts: the alert's follow-up must not run.
@@ -257,7 +257,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var running = (await _coordinator.BeginAsync(snapshot.Run!.Id, CancellationToken.None))!;
 
         var alert = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
-        await running.SaveAsync(r => r.Ended(RunStatus.Succeeded, null, _time.GetUtcNow()));
+        await running.SaveAsync(new RunFinished(RunStatus.Succeeded, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(running, CancellationToken.None);
 
         Assert.Equal(Disposition.Cooldown, alert.Disposition);
@@ -284,7 +284,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
         var running = (await _coordinator.BeginAsync(first.Run!.Id, CancellationToken.None))!;
         await _coordinator.SubmitAsync(Alert(RemediationAction.Recover, force: true), CancellationToken.None);
 
-        await running.SaveAsync(r => r.Ended(RunStatus.Succeeded, null, _time.GetUtcNow()));
+        await running.SaveAsync(new RunFinished(RunStatus.Succeeded, null, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(running, CancellationToken.None);
 
         var followUp = Assert.Single(await _store.ListAsync("lab", 50, CancellationToken.None), r => r.Trigger.Kind == TriggerKind.FollowUp);

@@ -19,7 +19,7 @@ public sealed class TalosBackend(Func<ClusterOptions, TalosConnection> resolve) 
     /// <summary>A talosconfig with ca, crt and key is the one credential file; otherwise the Tls files, as Talos reads them.</summary>
     public IEnumerable<string> CheckCredentials(ClusterOptions cluster, string key, DateTimeOffset now, ICollection<string>? warnings)
     {
-        if (Read(cluster, out var talos) is not null) return []; // reported by Validate
+        if (Read(cluster, out var talos) is not null || talos is null) return []; // reported by Validate, or nothing to read
         return cluster.Talos?.ConfigFile is { } config && talos.CredentialFiles.SequenceEqual([config])
             ? CredentialCheck.OfOneFile(key, "Talos:ConfigFile", talos.Tls, now, warnings)
             : CredentialCheck.OfTlsFiles(cluster, key, now, warnings, talos.Tls);
@@ -36,7 +36,7 @@ public sealed class TalosBackend(Func<ClusterOptions, TalosConnection> resolve) 
     }
 
     /// <summary>The cluster's talosconfig, or what is wrong with it.</summary>
-    private string? Read(ClusterOptions cluster, out TalosConnection talos)
+    private string? Read(ClusterOptions cluster, out TalosConnection? talos)
     {
         try
         {
@@ -45,7 +45,7 @@ public sealed class TalosBackend(Func<ClusterOptions, TalosConnection> resolve) 
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or YamlDotNet.Core.YamlException or FormatException)
         {
-            talos = null!;
+            talos = null;
             return e.Message;
         }
     }

@@ -15,11 +15,14 @@ public sealed record RunBegun(string RunId) : CoordinatorEvent;
 public sealed record StartNotRecorded(string RunId, string Error) : CoordinatorEvent;
 
 /// <summary>
-/// The executor's progress: a step started or ended, or it learnt something (plan, snapshot, outcome).
-/// <paramref name="Change"/> touches only what the executor owns (steps, plan, outcome), never the joins;
-/// <paramref name="Untracked"/> is the executor's own view, changed and saved when the run is no longer live.
+/// The executor's progress, in the order it happened: a step started or ended, or it learnt something
+/// (plan, snapshot, outcome). <see cref="RunProgress"/> touches only what the executor owns, never the joins;
+/// <paramref name="Untracked"/> is the executor's own view, used when the run is no longer live.
 /// </summary>
-public sealed record RunChanged(string RunId, Func<RunRecord, RunRecord> Change, RunRecord Untracked) : CoordinatorEvent;
+public sealed record RunChanged(string RunId, IReadOnlyList<RunProgress> Progress, RunRecord Untracked) : CoordinatorEvent
+{
+    public RunRecord ApplyTo(RunRecord run) => Progress.Aggregate(run, (r, p) => p.ApplyTo(r));
+}
 
 /// <summary>The executor is done with the run (its final state is saved).</summary>
 public sealed record RunEnded(string RunId) : CoordinatorEvent;

@@ -32,10 +32,10 @@ public sealed partial class CoordinatorMachine
     {
         if (state.Live(change.RunId) is not { } live)
         {
-            var untracked = change.Change(change.Untracked);
+            var untracked = change.Untracked;
             return new Decision(state, [new SaveRun(untracked)], untracked);
         }
-        var changed = change.Change(live);
+        var changed = change.ApplyTo(live);
         return new Decision(state.WithRun(changed), [new SaveRun(changed)], changed);
     }
 

@@ -71,8 +71,8 @@ public sealed class RemediationCoordinator : IDisposable
         await AskAsync<RunRecord?>(new RunBegun(id), cancellationToken) is { } running ? new RunHandle(running, this) : null;
 
     /// <summary>The executor's progress (<see cref="RunHandle.SaveAsync"/>): applied by the owner, written, answered with the run as it is.</summary>
-    internal Task<RunRecord> ChangeAsync(string id, Func<RunRecord, RunRecord> change, RunRecord untracked) =>
-        AskAsync<RunRecord>(new RunChanged(id, change, untracked), CancellationToken.None);
+    internal Task<RunRecord> ChangeAsync(string id, IReadOnlyList<RunProgress> progress, RunRecord untracked) =>
+        AskAsync<RunRecord>(new RunChanged(id, progress, untracked), CancellationToken.None);
 
     /// <summary>
     /// Completes when the run ends in this process (its final state is stored by then): what a caller

@@ -129,8 +129,7 @@ public sealed class RemediationWorker(
                 : $"internal error: {e.Message}";
             try
             {
-                await run.SaveAsync(r => r with { Status = RunStatus.Failed, Reason = reason, FinishedAt = r.FinishedAt ?? time.GetUtcNow() },
-                    CancellationToken.None);
+                await run.SaveAsync(new RunFinished(RunStatus.Failed, reason, time.GetUtcNow()));
             }
             catch (StoreUnavailableException) { } // the store keeps it readable in memory
         }

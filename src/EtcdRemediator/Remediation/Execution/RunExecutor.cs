@@ -108,7 +108,7 @@ public sealed class RunExecutor(
                 : p.Reason ?? p.Verdict.ToString();
             return Task.FromResult(p);
         }, ct);
-        steps.Change(r => r with { Plan = plan.Members });
+        steps.Report(new MembersPlanned(plan.Members));
         var advisories = await ReviewAdvisoriesAsync(steps, planStep, state, plan, ct);
 
         if (plan.Verdict == PlanVerdict.Refused) return (RunStatus.Refused, plan.Reason);
@@ -142,11 +142,7 @@ public sealed class RunExecutor(
         var after = await steps.RunAsync("verify", null, async step =>
         {
             var s = await inspector.InspectAsync(cluster, ct);
-            var reclaimed = steps.Change(r => r with
-            {
-                ReclaimedBytes = r.Steps.Where(x => x.Name == "defragment" && x.BytesAfter is not null)
-                    .Sum(x => Math.Max(0, x.BytesBefore!.Value - x.BytesAfter!.Value)),
-            }).ReclaimedBytes;
+            var reclaimed = steps.Report(new ReclaimCounted()).ReclaimedBytes;
             step.Detail = $"reclaimed {reclaimed} bytes; {Summarize(s)}";
             // A member still over the rule after a run (its reading stale, or skipped as not fragmented
             // on a stale reading) is said here, where on-call people look, not left for the next alert.
@@ -159,7 +155,7 @@ public sealed class RunExecutor(
                 logger.LogWarning("Run {RunId} for {Cluster}: still over the defrag rule after the run: {Members}", steps.Run.Id, cluster.Name,
                     string.Join(", ", still));
                 var done = steps.Run.Steps.Where(x => x.Name == "defragment" && x.Outcome == StepOutcome.Succeeded).Select(x => x.Member).ToHashSet();
-                steps.Change(r => r with { LeftFragmented = [.. still.Where(name => !done.Contains(name))] });
+                steps.Report(new LeftFragmented([.. still.Where(name => !done.Contains(name))]));
             }
             return s;
         }, ct);
@@ -182,7 +178,7 @@ public sealed class RunExecutor(
         var verdict = AdvisoryReview.Of(state, plan.Members.Select(m => m.Id), options.Value.AcceptedFor(run.Cluster), run.Force,
             $"{RemediatorOptions.Section}:Clusters:{Math.Max(index, 0)}:AcceptedAdvisories");
         if (verdict.Findings.Count == 0) return verdict;
-        steps.Change(r => r with { Advisories = verdict.Findings });
+        steps.Report(new AdvisoriesFound(verdict.Findings));
         steps.Amend(planStep, s => s with { Detail = $"{s.Detail}; {verdict.Describe()}" });
         if (verdict.Findings.All(f => f.Disposition == AdvisoryDisposition.Accepted)) return verdict;
         await steps.RunAsync("advisories", null, step =>
@@ -264,7 +260,7 @@ public sealed class RunExecutor(
             await steps.RunAsync("snapshot", source.Member.Name, async step =>
             {
                 var snapshot = await snapshots.SaveAsync(cluster, source.Member, source.Status!.DbSize, state.HasAlarm(AlarmKind.Corrupt), ct);
-                steps.Change(r => r with { Snapshot = snapshot });
+                steps.Report(new SnapshotTaken(snapshot));
                 telemetry.SnapshotBytes.Record(snapshot.Bytes, new KeyValuePair<string, object?>("cluster", cluster.Name));
                 step.BytesAfter = snapshot.Bytes;
                 step.Detail = $"{snapshot.Path} (revision {snapshot.Revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
@@ -312,7 +308,7 @@ public sealed class RunExecutor(
     }
 
     private RunRecord Finish(StepRecorder steps, RunStatus status, string? reason) =>
-        steps.Change(r => r.Ended(status, reason, time.GetUtcNow()));
+        steps.Report(new RunFinished(status, reason, time.GetUtcNow()));
 
     private static string Summarize(ClusterState s) =>
         string.Join("; ", s.Members.Select(m => m.Status is { } st

@@ -46,8 +46,7 @@ public sealed class StepRecorder(RunHandle run, TimeProvider time, ActivitySourc
         activity?.SetTag("remediation.step", name);
         activity?.SetTag("etcd.member.name", member);
         var step = new StepDraft(name, member, time.GetUtcNow());
-        var index = run.Change(r => r with { Steps = [.. r.Steps, step.ToRecord(null)] }).Steps.Count - 1;
-        await run.SaveAsync(cancellationToken: CancellationToken.None); // a step's record is written even as the service stops
+        var index = (await run.SaveAsync(new StepStarted(step.ToRecord(null)))).Steps.Count - 1; // written even as the service stops
         try
         {
             var result = await body(step);
@@ -68,7 +67,7 @@ public sealed class StepRecorder(RunHandle run, TimeProvider time, ActivitySourc
             activity?.SetTag("etcd.db_size.after", step.BytesAfter);
             activity?.SetTag("remediation.step.detail", step.Detail);
             var ended = step.ToRecord(time.GetUtcNow());
-            await run.SaveAsync(r => r with { Steps = Replace(r.Steps, index, ended) }, CancellationToken.None);
+            await run.SaveAsync(new StepUpdated(index, ended));
         }
     }
 
@@ -84,13 +83,10 @@ public sealed class StepRecorder(RunHandle run, TimeProvider time, ActivitySourc
 
     /// <summary>Adds what a later step learnt to an ended step (saved with the next save).</summary>
     public StepRecord Amend(StepRef step, Func<StepRecord, StepRecord> change) =>
-        run.Change(r => r with { Steps = Replace(r.Steps, step.Index, change(r.Steps[step.Index])) }).Steps[step.Index];
+        run.Report(new StepUpdated(step.Index, change(run.Current.Steps[step.Index]))).Steps[step.Index];
 
-    /// <summary>Changes the run itself (plan, snapshot, outcome); saved with the next save.</summary>
-    public RunRecord Change(Func<RunRecord, RunRecord> change) => run.Change(change);
+    /// <summary>What the run learnt (plan, snapshot, outcome); saved with the next save.</summary>
+    public RunRecord Report(RunProgress progress) => run.Report(progress);
 
-    public Task SaveAsync() => run.SaveAsync(cancellationToken: CancellationToken.None);
-
-    private static IReadOnlyList<StepRecord> Replace(IReadOnlyList<StepRecord> steps, int index, StepRecord step) =>
-        [.. steps.Take(index), step, .. steps.Skip(index + 1)];
+    public Task SaveAsync() => run.SaveAsync();
 }
