@@ -6,7 +6,7 @@ using EtcdRemediator.Etcd.V3;
 namespace EtcdRemediator.Clusters;
 
 /// <summary>The backends this build ships: one registration line each.</summary>
-public static class ClusterBackends
+internal static class ClusterBackends
 {
     public static IServiceCollection AddShippedBackends(this IServiceCollection services) =>
         services

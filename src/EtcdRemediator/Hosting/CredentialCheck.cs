@@ -9,7 +9,7 @@ namespace EtcdRemediator.Hosting;
 /// certificate and key belong together, the CA parses, the certificate is valid now. A problem names
 /// the setting and the file; a certificate that expires within a week is a warning with its date.
 /// </summary>
-public static class CredentialCheck
+internal static class CredentialCheck
 {
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000",
         Justification = "The material is in a using declaration; the analyzer does not follow a conditional expression into it.")]

@@ -13,7 +13,7 @@ namespace EtcdRemediator.Etcd.V3;
 /// member's channel; calls any member can answer try the configured endpoints in order. Every call
 /// carries a deadline, and the auth token when the cluster has auth enabled.
 /// </summary>
-public sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time)
+internal sealed class EtcdGrpcCluster(ClusterOptions options, TimeSpan requestTimeout, TimeProvider time)
     : IEtcdCluster, IKeyValueAccess, IAsyncDisposable
 {
     private readonly EtcdChannelPool _channels = new(() => TlsMaterial.FromFiles(options.Tls), TlsMaterial.FilesOf(options.Tls), time);

@@ -4,7 +4,7 @@ using EtcdRemediator.Etcd.Channels;
 namespace EtcdRemediator.Etcd.V3;
 
 /// <summary>etcd's own v3 gRPC API at the configured client URLs, with TLS and etcd auth as configured.</summary>
-public sealed class EtcdV3Backend : IClusterBackend
+internal sealed class EtcdV3Backend : IClusterBackend
 {
     public EtcdBackend Kind => EtcdBackend.Etcd;
 
