@@ -11,7 +11,7 @@ using EtcdRemediator.Storage;
 namespace EtcdRemediator.Benchmarks;
 
 /// <summary>The service as a real process, driven over HTTP the way an operator or Alertmanager does.</summary>
-public static class ServiceClient
+internal static class ServiceClient
 {
     public static Task<ManagedProcess> StartAsync(string data, Dictionary<string, string?> settings)
     {

@@ -41,5 +41,5 @@ app.MapStatusPage();
 
 return await app.RunOrExplainAsync();
 
-/// <summary>The entry point, visible to WebApplicationFactory in the integration tests.</summary>
-public partial class Program;
+/// <summary>The entry point, named by WebApplicationFactory in the integration tests (through InternalsVisibleTo).</summary>
+internal partial class Program;

@@ -4,7 +4,7 @@ namespace EtcdRemediator.Advisories;
 
 /// <summary>Start-up check of <c>Clusters:N:AcceptedAdvisories</c>: an id we do not know accepts nothing, and a typo must
 /// not look like consent.</summary>
-public static class AcceptedAdvisoriesCheck
+internal static class AcceptedAdvisoriesCheck
 {
     public static IEnumerable<string> Errors(ClusterOptions cluster, string clusterKey)
     {

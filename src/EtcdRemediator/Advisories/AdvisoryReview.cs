@@ -4,7 +4,7 @@ using EtcdRemediator.Etcd;
 namespace EtcdRemediator.Advisories;
 
 [JsonConverter(typeof(JsonStringEnumConverter<AdvisoryDisposition>))]
-public enum AdvisoryDisposition
+internal enum AdvisoryDisposition
 {
     /// <summary>The cluster's configuration accepts it (<c>Clusters:N:AcceptedAdvisories</c>).</summary>
     Accepted,
@@ -15,11 +15,11 @@ public enum AdvisoryDisposition
 }
 
 /// <summary>One planned member on a release an advisory covers, and what the run made of it.</summary>
-public sealed record AdvisoryFinding(
+internal sealed record AdvisoryFinding(
     string Member, string MemberId, string Version, string Advisory, string FixedIn, AdvisoryDisposition Disposition, string Summary);
 
 /// <summary>What the advisories say about one plan: the findings, and why the run may not go ahead, if it may not.</summary>
-public sealed record AdvisoryVerdict(IReadOnlyList<AdvisoryFinding> Findings, string? Refusal)
+internal sealed record AdvisoryVerdict(IReadOnlyList<AdvisoryFinding> Findings, string? Refusal)
 {
     public static readonly AdvisoryVerdict None = new([], null);
 
@@ -37,7 +37,7 @@ public sealed record AdvisoryVerdict(IReadOnlyList<AdvisoryFinding> Findings, st
 /// Pure: the members a run would defragment, read against <see cref="AdvisoryTable"/>. A member not
 /// in the plan is not at risk from this run (it is not defragmented), so only planned members count.
 /// </summary>
-public static class AdvisoryReview
+internal static class AdvisoryReview
 {
     public static AdvisoryVerdict Of(
         ClusterState state, IEnumerable<string> plannedHexIds, IReadOnlyCollection<string> accepted, bool force, string acceptKey)

@@ -8,7 +8,7 @@ namespace EtcdRemediator.Advisories;
 /// 13701): after a defrag the member runs with bbolt's default options until it restarts, which costs
 /// speed, not data.
 /// </summary>
-public static class AdvisoryTable
+internal static class AdvisoryTable
 {
     private const string ChangeLog = "https://github.com/etcd-io/etcd/blob/main/CHANGELOG/CHANGELOG-";
 

@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Advisories;
 
 /// <summary>The releases of one series an advisory covers: from <see cref="From"/> up to, not including, <see cref="FixedIn"/>.</summary>
-public sealed record AffectedRange(EtcdVersion From, EtcdVersion FixedIn)
+internal sealed record AffectedRange(EtcdVersion From, EtcdVersion FixedIn)
 {
     public bool Covers(EtcdVersion v) => v.Series == From.Series && v >= From && v < FixedIn;
 
@@ -17,7 +17,7 @@ public sealed record AffectedRange(EtcdVersion From, EtcdVersion FixedIn)
 /// member on an affected release unsafe. <see cref="Id"/> is what an operator writes in
 /// <c>Clusters:N:AcceptedAdvisories</c>; <see cref="Sources"/> are where the facts come from.
 /// </summary>
-public sealed record EtcdAdvisory(string Id, string Summary, IReadOnlyList<AffectedRange> Affected, IReadOnlyList<string> Sources)
+internal sealed record EtcdAdvisory(string Id, string Summary, IReadOnlyList<AffectedRange> Affected, IReadOnlyList<string> Sources)
 {
     public AffectedRange? RangeOf(EtcdVersion version) => Affected.FirstOrDefault(r => r.Covers(version));
 

@@ -8,7 +8,7 @@ namespace EtcdRemediator.Advisories;
 /// Pre-release suffixes ("3.6.0-rc.0") are read as the release they lead to: an advisory that covers
 /// 3.6.0 covers its release candidates too.
 /// </summary>
-public readonly partial record struct EtcdVersion(int Major, int Minor, int Patch) : IComparable<EtcdVersion>
+internal readonly partial record struct EtcdVersion(int Major, int Minor, int Patch) : IComparable<EtcdVersion>
 {
     [GeneratedRegex(@"^v?(\d{1,4})\.(\d{1,4})\.(\d{1,4})(?:[-+].*)?$")]
     private static partial Regex Form();

@@ -4,9 +4,9 @@ namespace EtcdRemediator.Advisories;
 
 /// <summary>An advisory covering a member, as the status API and page show it.</summary>
 /// <param name="Accepted">The cluster's configuration accepts it: unforced runs defragment the member anyway.</param>
-public sealed record MemberAdvisoryView(string Id, string FixedIn, bool Accepted, string Summary, string Source);
+internal sealed record MemberAdvisoryView(string Id, string FixedIn, bool Accepted, string Summary, string Source);
 
-public static class MemberAdvisories
+internal static class MemberAdvisories
 {
     /// <summary>The advisory ids the configuration accepts for <paramref name="cluster"/>.</summary>
     public static IReadOnlyList<string> AcceptedFor(this RemediatorOptions options, string cluster) =>

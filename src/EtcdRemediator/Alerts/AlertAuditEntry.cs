@@ -1,11 +1,11 @@
 namespace EtcdRemediator.Alerts;
 
 /// <summary>What became of one alert: started, joined, cooldown, circuit-open, resolved, ignored, unknown-cluster.</summary>
-public sealed record AlertDisposition(
+internal sealed record AlertDisposition(
     string? Fingerprint, string AlertName, string? Cluster, string? Action, string Disposition, string? RunId, string? Reason);
 
 /// <summary>One webhook delivery as received and answered. The payload is kept up to a cap.</summary>
-public sealed record AlertAuditEntry(
+internal sealed record AlertAuditEntry(
     string Id,
     DateTimeOffset ReceivedAt,
     int StatusCode,

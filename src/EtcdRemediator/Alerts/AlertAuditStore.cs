@@ -12,7 +12,7 @@ namespace EtcdRemediator.Alerts;
 /// age and count limits: the audit shares its disk with the snapshots, and a snapshot that finds
 /// no room stops every defrag.
 /// </summary>
-public sealed class AlertAuditStore(RemediatorDatabase database, IOptions<RemediatorOptions> options)
+internal sealed class AlertAuditStore(RemediatorDatabase database, IOptions<RemediatorOptions> options)
 {
     /// <summary>Stored as written: the API re-encodes what it serves, so `&lt;` need not become six bytes here.</summary>
     private static readonly JsonSerializerOptions Stored = new(JsonSerializerOptions.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

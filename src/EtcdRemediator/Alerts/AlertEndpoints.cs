@@ -3,9 +3,9 @@ using EtcdRemediator.Http;
 
 namespace EtcdRemediator.Alerts;
 
-public static class AlertEndpoints
+internal static class AlertEndpoints
 {
-    public sealed record AlertAnswer(string Id, IReadOnlyList<AlertDisposition> Alerts);
+    internal sealed record AlertAnswer(string Id, IReadOnlyList<AlertDisposition> Alerts);
 
     public static RouteGroupBuilder MapAlertEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -11,13 +11,13 @@ using Microsoft.Extensions.Options;
 namespace EtcdRemediator.Alerts;
 
 /// <summary>The store cannot take the work: Alertmanager must retry (503), not drop it.</summary>
-public sealed class IntakeUnavailableException(Exception inner) : Exception("the run store cannot take the alert", inner);
+internal sealed class IntakeUnavailableException(Exception inner) : Exception("the run store cannot take the alert", inner);
 
 /// <summary>
 /// Turns one Alertmanager delivery into at most one run per cluster (the strongest action of its
 /// alerts) and an audit entry, both durable before the answer. Duplicates join the same run.
 /// </summary>
-public sealed class AlertIntake(
+internal sealed class AlertIntake(
     RemediationCoordinator coordinator,
     AlertAuditStore audit,
     EtcdClusterRegistry clusters,

@@ -7,7 +7,7 @@ using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Alerts;
 
-public enum RouteKind
+internal enum RouteKind
 {
     Remediate,
     Resolved,
@@ -16,14 +16,14 @@ public enum RouteKind
 }
 
 /// <summary>Where one alert goes: a cluster and an action, or why nowhere.</summary>
-public sealed record AlertRoute(RouteKind Kind, string? Cluster, RemediationAction? Action, string? Reason);
+internal sealed record AlertRoute(RouteKind Kind, string? Cluster, RemediationAction? Action, string? Reason);
 
 /// <summary>
 /// Pure routing (README "Alertmanager"): cluster from the configured label, or the only cluster; only
 /// alerts whose labels Alerts:RequireLabels trusts; action from the alert's own `remediation` label
 /// (when Alerts:AllowRemediationLabel), then Alerts:Routes, then the etcd-mixin defaults.
 /// </summary>
-public static class AlertRouter
+internal static class AlertRouter
 {
     public static readonly FrozenDictionary<string, RemediationAction> DefaultRoutes = new Dictionary<string, RemediationAction>
     {

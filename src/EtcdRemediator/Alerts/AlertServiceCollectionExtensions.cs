@@ -2,7 +2,7 @@ using FluentValidation;
 
 namespace EtcdRemediator.Alerts;
 
-public static class AlertServiceCollectionExtensions
+internal static class AlertServiceCollectionExtensions
 {
     /// <summary>The webhook's parts: its validator, the intake, the audit of deliveries and the limit per token.</summary>
     public static IServiceCollection AddAlerts(this IServiceCollection services) =>

@@ -4,7 +4,7 @@ using EtcdRemediator.Http;
 namespace EtcdRemediator.Alerts;
 
 /// <summary>Alertmanager's webhook body, version "4". Unknown fields are tolerated: Alertmanager adds them over time.</summary>
-public sealed record AlertmanagerPayload(
+internal sealed record AlertmanagerPayload(
     string? Version,
     string? GroupKey,
     int TruncatedAlerts,
@@ -20,7 +20,7 @@ public sealed record AlertmanagerPayload(
     public static long MaxBytes(RemediatorOptions options) => options.Alerts.MaxBodyBytes;
 }
 
-public sealed record AlertmanagerAlert(
+internal sealed record AlertmanagerAlert(
     string? Status,
     Dictionary<string, string>? Labels,
     Dictionary<string, string>? Annotations,

@@ -6,7 +6,7 @@ namespace EtcdRemediator.Alerts;
 /// What can never be valid, so Alertmanager should not retry it (400). Limits keep one payload
 /// from costing more than it is worth: Alertmanager sends a group, not a data set.
 /// </summary>
-public sealed class AlertmanagerPayloadValidator : AbstractValidator<AlertmanagerPayload>
+internal sealed class AlertmanagerPayloadValidator : AbstractValidator<AlertmanagerPayload>
 {
     public const int MaxAlerts = 1000;
     public const int MaxLabels = 64;

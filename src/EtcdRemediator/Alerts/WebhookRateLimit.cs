@@ -11,7 +11,7 @@ namespace EtcdRemediator.Alerts;
 /// for good), and nothing is audited: one token cannot flood the store or the disk it shares with
 /// the snapshots. 0 turns the limit off.
 /// </summary>
-public static class WebhookRateLimit
+internal static class WebhookRateLimit
 {
     public const string Policy = "webhook-deliveries";
 

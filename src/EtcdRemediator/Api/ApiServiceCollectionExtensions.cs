@@ -2,7 +2,7 @@ using FluentValidation;
 
 namespace EtcdRemediator.Api;
 
-public static class ApiServiceCollectionExtensions
+internal static class ApiServiceCollectionExtensions
 {
     /// <summary>
     /// What the operator endpoints need of their own: the manual trigger's validator. Request bodies

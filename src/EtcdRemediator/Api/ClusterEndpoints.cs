@@ -8,11 +8,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EtcdRemediator.Api;
 
-public static class ClusterEndpoints
+internal static class ClusterEndpoints
 {
     /// <summary>A configured cluster and what the coordinator knows of it (active run, cooldown, breaker),
     /// and what runs it without an alert (schedules, window, deferred run, the watch's last reading).</summary>
-    public sealed record ClusterSummary(
+    internal sealed record ClusterSummary(
         string Name, string Backend, IReadOnlyList<string> Endpoints, ClusterRunState State, ClusterMaintenanceView Maintenance);
 
     public static RouteGroupBuilder MapClusterEndpoints(this IEndpointRouteBuilder routes)

@@ -10,10 +10,10 @@ using EtcdRemediator.Scheduling;
 namespace EtcdRemediator.Api;
 
 /// <summary>A schedule and when it runs next (<c>nextRunAt</c> includes this run's jitter).</summary>
-public sealed record ScheduleView(int Index, string Action, string Cron, string TimeZone, DateTimeOffset? NextDueAt, DateTimeOffset? NextRunAt);
+internal sealed record ScheduleView(int Index, string Action, string Cron, string TimeZone, DateTimeOffset? NextDueAt, DateTimeOffset? NextRunAt);
 
 /// <summary>What runs a cluster without an alert: schedules, the window, a deferred run, the watch's last reading.</summary>
-public sealed record ClusterMaintenanceView(
+internal sealed record ClusterMaintenanceView(
     IReadOnlyList<ScheduleView> Schedules,
     WindowState Window,
     string? DeferredRunId,

@@ -4,7 +4,7 @@ using EtcdRemediator.Etcd;
 namespace EtcdRemediator.Api;
 
 /// <summary>One row per member, like `talosctl etcd status` / `etcdctl endpoint status`.</summary>
-public sealed record MemberStatusRow(
+internal sealed record MemberStatusRow(
     string Id,
     string Name,
     string Endpoint,
@@ -26,7 +26,7 @@ public sealed record MemberStatusRow(
     MemberForecastView? Forecast = null,
     bool? MatchesDefragRule = null);
 
-public sealed record ClusterStatusView(
+internal sealed record ClusterStatusView(
     string Cluster,
     string? Leader,
     IReadOnlyList<string> Alarms,

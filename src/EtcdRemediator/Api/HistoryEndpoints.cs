@@ -8,13 +8,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EtcdRemediator.Api;
 
-public sealed record HistorySampleView(DateTimeOffset At, long DbSize, long DbSizeInUse, long Quota, bool Leader, IReadOnlyList<string> Alarms);
+internal sealed record HistorySampleView(DateTimeOffset At, long DbSize, long DbSizeInUse, long Quota, bool Leader, IReadOnlyList<string> Alarms);
 
-public sealed record MemberHistoryView(string Id, string Name, IReadOnlyList<HistorySampleView> Samples);
+internal sealed record MemberHistoryView(string Id, string Name, IReadOnlyList<HistorySampleView> Samples);
 
 /// <param name="BucketSeconds">Each sample is the mean of this span; 0 when the samples are as kept (each reading, or an
 /// hour's mean where older than 48 h).</param>
-public sealed record ClusterHistoryView(
+internal sealed record ClusterHistoryView(
     string Cluster, DateTimeOffset Since, DateTimeOffset Until, double BucketSeconds, IReadOnlyList<MemberHistoryView> Members);
 
 /// <summary>
@@ -22,7 +22,7 @@ public sealed record ClusterHistoryView(
 /// bounded: at most <see cref="MaxSamplesPerMember"/> samples a member (longer spans are answered with
 /// the means of equal buckets), about 150 KB a member at most.
 /// </summary>
-public static partial class HistoryEndpoints
+internal static partial class HistoryEndpoints
 {
     public const int MaxSamplesPerMember = 1000;
     public static readonly TimeSpan DefaultSpan = TimeSpan.FromHours(24);

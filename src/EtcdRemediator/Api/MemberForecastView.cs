@@ -5,7 +5,7 @@ namespace EtcdRemediator.Api;
 
 /// <summary>A member's forecast as the status API shows it: when its file reaches the quota, and why.</summary>
 /// <param name="WithinHorizon">It lands within <c>Forecast:Horizon</c> (default 24 h).</param>
-public sealed record MemberForecastView(
+internal sealed record MemberForecastView(
     DateTimeOffset QuotaReachedAt, ForecastCause Cause, bool WithinHorizon, double FileGrowthBytesPerHour, double InUseGrowthBytesPerHour)
 {
     /// <summary>The lookup the status view uses for one cluster: the book's latest forecast of each member.</summary>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace EtcdRemediator.Api;
 
 /// <summary>RFC 7807 answers shared by the endpoints, so the same mistake reads the same everywhere.</summary>
-public static class Problems
+internal static class Problems
 {
     public static ProblemHttpResult UnknownCluster(string cluster) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

@@ -9,12 +9,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EtcdRemediator.Api;
 
-public static class RemediationEndpoints
+internal static class RemediationEndpoints
 {
     /// <summary>Answer to a trigger: the run it started or joined, and where to follow it. When the run
     /// ended within the wait (a dry run usually does), its plan and reason are here too; a deferred run says
     /// when it may start (<c>notBefore</c>: the next maintenance window's opening).</summary>
-    public sealed record TriggerAnswer(string Id, string Disposition, string Cluster, string Action, string Status, bool DryRun,
+    internal sealed record TriggerAnswer(string Id, string Disposition, string Cluster, string Action, string Status, bool DryRun,
         IReadOnlyList<PlannedMember>? Plan = null, string? Reason = null, DateTimeOffset? NotBefore = null);
 
     /// <summary>How long a trigger may wait for its run: dry runs 30 s unless told; <c>?wait=</c> at most 60 s.</summary>

@@ -13,13 +13,13 @@ namespace EtcdRemediator.Api;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 /// <param name="Force">Bypass the cooldown and the circuit breaker (never the safety gate or the thresholds).</param>
 /// <param name="IgnoreThresholds">Defragment every voting member, fragmented or not: the explicit way to do it.</param>
-public sealed record RemediationRequest(string? Action, bool DryRun = false, bool Force = false, bool IgnoreThresholds = false) : IJsonBodyType
+internal sealed record RemediationRequest(string? Action, bool DryRun = false, bool Force = false, bool IgnoreThresholds = false) : IJsonBodyType
 {
     /// <summary>Four small fields: 16 KiB is generous, whatever the webhook's limit is.</summary>
     public static long MaxBytes(RemediatorOptions options) => 16 * 1024;
 }
 
-public sealed class RemediationRequestValidator : AbstractValidator<RemediationRequest>
+internal sealed class RemediationRequestValidator : AbstractValidator<RemediationRequest>
 {
     public RemediationRequestValidator()
     {

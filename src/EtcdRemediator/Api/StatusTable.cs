@@ -4,7 +4,7 @@ using System.Text;
 namespace EtcdRemediator.Api;
 
 /// <summary>The status as a fixed-width table, for `curl` in a terminal during an incident.</summary>
-public static class StatusTable
+internal static class StatusTable
 {
     public static string Render(ClusterStatusView view)
     {

@@ -12,7 +12,7 @@ namespace EtcdRemediator.Auth;
 /// without a token do not count (the status page asks before its operator has typed one). Bounded:
 /// past <see cref="MaxAddresses"/> addresses the expired windows are forgotten.
 /// </summary>
-public sealed class AuthFailures(TimeProvider time, IOptions<RemediatorOptions> options)
+internal sealed class AuthFailures(TimeProvider time, IOptions<RemediatorOptions> options)
 {
     public const int MaxAddresses = 10_000;
     private int Limit => options.Value.Auth.MaxFailuresPerMinute;

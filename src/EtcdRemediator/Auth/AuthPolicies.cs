@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 namespace EtcdRemediator.Auth;
 
 /// <summary>Two roles: webhook tokens may only post alerts; operator tokens may do everything.</summary>
-public static class AuthPolicies
+internal static class AuthPolicies
 {
     public const string Webhook = "webhook";
     public const string Operator = "operator";

@@ -11,7 +11,7 @@ namespace EtcdRemediator.Auth;
 /// loopback clients are operators and everyone else is turned away: the quick start just works
 /// and a forgotten configuration never exposes the API.
 /// </summary>
-public sealed class BearerTokenHandler(
+internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,

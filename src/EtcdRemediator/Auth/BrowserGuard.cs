@@ -9,7 +9,7 @@ namespace EtcdRemediator.Auth;
 /// the only protection, only loopback host names are served: a page from elsewhere that rebinds
 /// its DNS name to 127.0.0.1 arrives with its own name in Host.
 /// </summary>
-public sealed class BrowserGuard(TokenSet tokens) : IMiddleware
+internal sealed class BrowserGuard(TokenSet tokens) : IMiddleware
 {
     private const string Policy =
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace EtcdRemediator.Auth;
 
 /// <summary>Who a token is: its role and a name that says which configured token it is ("operator token 2").</summary>
-public sealed record TokenHolder(string Role, string Name);
+internal sealed record TokenHolder(string Role, string Name);
 
 /// <summary>
 /// The configured bearer tokens, held as SHA-256 digests. A presented token is hashed and compared
@@ -16,7 +16,7 @@ public sealed record TokenHolder(string Role, string Name);
 /// file that disappears or empties revokes its tokens. Whether the service is tokenless (loopback
 /// mode) is decided once, from the configuration: a file emptied later never opens that mode.
 /// </summary>
-public sealed class TokenSet
+internal sealed class TokenSet
 {
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(2);
 

@@ -7,7 +7,7 @@ namespace EtcdRemediator.Calendar;
 /// such as <c>@weekly</c>. Occurrences follow the zone's wall clock: across a daylight-saving change a
 /// skipped local time runs at the first valid instant after it, a repeated one runs once (Cronos' rules).
 /// </summary>
-public sealed class CronSchedule
+internal sealed class CronSchedule
 {
     private readonly CronExpression _expression;
 

@@ -3,7 +3,7 @@ using EtcdRemediator.Configuration;
 namespace EtcdRemediator.Calendar;
 
 /// <summary>One configured schedule of one cluster, parsed.</summary>
-public sealed record Schedule(string Cluster, int Index, string Action, CronSchedule Cron)
+internal sealed record Schedule(string Cluster, int Index, string Action, CronSchedule Cron)
 {
     /// <summary>What the store remembers a schedule by: a changed cron or action is a new schedule, owing nothing.</summary>
     public string Key => $"{Cluster}|{Action}|{Cron.Text}|{Cron.Zone.Id}";
@@ -12,7 +12,7 @@ public sealed record Schedule(string Cluster, int Index, string Action, CronSche
 }
 
 /// <summary>Every cluster's schedules and maintenance windows, parsed once from the configuration.</summary>
-public sealed class MaintenanceCalendar
+internal sealed class MaintenanceCalendar
 {
     private readonly Dictionary<string, MaintenanceWindows> _windows = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, IReadOnlyList<Schedule>> _schedules = new(StringComparer.OrdinalIgnoreCase);

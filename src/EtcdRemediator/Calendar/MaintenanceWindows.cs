@@ -1,16 +1,16 @@
 namespace EtcdRemediator.Calendar;
 
 /// <summary>A window opens at each occurrence of its cron and stays open for its duration.</summary>
-public sealed record MaintenanceWindow(CronSchedule Opens, TimeSpan Duration);
+internal sealed record MaintenanceWindow(CronSchedule Opens, TimeSpan Duration);
 
 /// <summary>Whether disruptive work may start now, and if not, when it may.</summary>
-public sealed record WindowState(bool Configured, bool Open, DateTimeOffset? OpenUntil, DateTimeOffset? NextOpensAt);
+internal sealed record WindowState(bool Configured, bool Open, DateTimeOffset? OpenUntil, DateTimeOffset? NextOpensAt);
 
 /// <summary>
 /// One cluster's maintenance windows. Pure: the answer depends only on the windows and the instant
 /// asked about. No window configured means always open.
 /// </summary>
-public sealed class MaintenanceWindows(IReadOnlyList<MaintenanceWindow> windows)
+internal sealed class MaintenanceWindows(IReadOnlyList<MaintenanceWindow> windows)
 {
     public static readonly MaintenanceWindows AlwaysOpen = new([]);
 

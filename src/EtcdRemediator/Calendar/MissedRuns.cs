@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Calendar;
 
 /// <summary>What a schedule owes after the service was down: at most one run, and only a recent one.</summary>
-public static class MissedRuns
+internal static class MissedRuns
 {
     /// <summary>
     /// The occurrence to run now, or null. <paramref name="lastDue"/> is the last occurrence the schedule
@@ -20,7 +20,7 @@ public static class MissedRuns
 }
 
 /// <summary>Spreads scheduled runs: many clusters on one cron do not all start in the same second.</summary>
-public static class Jitter
+internal static class Jitter
 {
     /// <summary>Uniform in [0, <paramref name="max"/>].</summary>
     public static TimeSpan Next(TimeSpan max, Random random) =>

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace EtcdRemediator.Clusters;
 
 /// <summary>The backends this build ships: one registration line each.</summary>
-public static class ClusterBackends
+internal static class ClusterBackends
 {
     public static IServiceCollection AddShippedBackends(this IServiceCollection services)
     {

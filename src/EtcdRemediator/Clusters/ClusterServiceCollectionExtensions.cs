@@ -4,7 +4,7 @@ using Polly.Retry;
 
 namespace EtcdRemediator.Clusters;
 
-public static class ClusterServiceCollectionExtensions
+internal static class ClusterServiceCollectionExtensions
 {
     public static IServiceCollection AddEtcdClusters(this IServiceCollection services)
     {

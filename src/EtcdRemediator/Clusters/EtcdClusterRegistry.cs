@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace EtcdRemediator.Clusters;
 
 /// <summary>The configured clusters by name, each with its own channels.</summary>
-public sealed class EtcdClusterRegistry : IAsyncDisposable
+internal sealed class EtcdClusterRegistry : IAsyncDisposable
 {
     private readonly Dictionary<string, IEtcdCluster> _clusters;
 

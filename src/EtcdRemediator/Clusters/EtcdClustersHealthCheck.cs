@@ -11,7 +11,7 @@ namespace EtcdRemediator.Clusters;
 /// </summary>
 /// /readyz is unauthenticated: its answer is kept for <see cref="Fresh"/>, and concurrent probes share
 /// one look, so that a flood of probes costs etcd one read per member every few seconds at most.
-public sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters, ClusterInspector inspector, TimeProvider time) : IHealthCheck, IDisposable
+internal sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters, ClusterInspector inspector, TimeProvider time) : IHealthCheck, IDisposable
 {
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
 

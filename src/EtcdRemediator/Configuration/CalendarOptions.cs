@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Configuration;
 
 /// <summary><c>Clusters:N:Schedules:M</c>: run <see cref="Action"/> at each occurrence of <see cref="Cron"/>.</summary>
-public sealed record ScheduleOptions
+internal sealed record ScheduleOptions
 {
     /// <summary>snapshot, defrag, recover or disarm (as the manual trigger takes them).</summary>
     public string Action { get; init; } = "";
@@ -12,7 +12,7 @@ public sealed record ScheduleOptions
 }
 
 /// <summary><c>Clusters:N:MaintenanceWindows:M</c>: a window opens at each occurrence of <see cref="Cron"/> for <see cref="Duration"/>.</summary>
-public sealed record MaintenanceWindowOptions
+internal sealed record MaintenanceWindowOptions
 {
     public string Cron { get; init; } = "";
     public TimeSpan Duration { get; init; }
@@ -20,7 +20,7 @@ public sealed record MaintenanceWindowOptions
 }
 
 /// <summary><c>Remediator:Watch</c>: the service's own look at every cluster, without an alert.</summary>
-public sealed record WatchOptions
+internal sealed record WatchOptions
 {
     /// <summary>How often each cluster is read; the watch is off when absent.</summary>
     public TimeSpan? Interval { get; init; }
@@ -29,7 +29,7 @@ public sealed record WatchOptions
 }
 
 /// <summary><c>Remediator:Scheduling</c>: how schedules behave across many clusters and across restarts.</summary>
-public sealed record SchedulingOptions
+internal sealed record SchedulingOptions
 {
     /// <summary>Each scheduled run starts up to this long after its time, at random.</summary>
     public TimeSpan Jitter { get; init; } = TimeSpan.FromMinutes(1);

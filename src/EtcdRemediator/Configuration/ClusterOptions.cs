@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Configuration;
 
 /// <summary>One etcd cluster the service may inspect and remediate.</summary>
-public sealed record ClusterOptions
+internal sealed record ClusterOptions
 {
     /// <summary>Used in URLs and snapshot folders; "local" when not given (two unnamed clusters collide, and say so).</summary>
     public string Name { get; init; } = "local";
@@ -34,7 +34,7 @@ public sealed record ClusterOptions
 }
 
 /// <summary>PEM files, as in the Kubernetes etcd PKI (ca.crt, healthcheck-client.crt/key).</summary>
-public sealed record TlsOptions
+internal sealed record TlsOptions
 {
     public string? CaFile { get; init; }
     public string? CertFile { get; init; }
@@ -45,7 +45,7 @@ public sealed record TlsOptions
 /// Reaching etcd through Talos' apid. Endpoints (apid addresses) and credentials come from the
 /// talosconfig, or from the cluster's Endpoints and Tls PEM files; Nodes are the control-plane nodes.
 /// </summary>
-public sealed record TalosOptions
+internal sealed record TalosOptions
 {
     public string? ConfigFile { get; init; }
     /// <summary>The talosconfig context; its own current context when empty.</summary>

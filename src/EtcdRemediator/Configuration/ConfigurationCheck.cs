@@ -11,7 +11,7 @@ namespace EtcdRemediator.Configuration;
 /// are accepted as operators write them (<see cref="Durations"/>). What passes is handed to the
 /// binder in the form it understands; what does not is in <see cref="Errors"/>.
 /// </summary>
-public sealed class ConfigurationCheck
+internal sealed class ConfigurationCheck
 {
     private ConfigurationCheck(IConfiguration normalized, IReadOnlyList<string> errors)
     {

@@ -8,7 +8,7 @@ namespace EtcdRemediator.Configuration;
 /// <c>500ms</c>, <c>2d</c>, or TimeSpan's <c>00:10:00</c>; a bare number is refused (seconds? days?).
 /// Sizes: plain bytes, <c>8Gi</c>/<c>200MiB</c> (powers of 1024), <c>2G</c>/<c>500MB</c> (powers of 1000).
 /// </summary>
-public static partial class Durations
+internal static partial class Durations
 {
     public const string DurationForms = "write a duration such as 10s, 30m, 1h30m or 00:10:00";
     public const string SizeForms = "write a size in bytes, or such as 200MiB, 8Gi or 2GB";

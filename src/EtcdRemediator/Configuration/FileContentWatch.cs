@@ -8,7 +8,7 @@ namespace EtcdRemediator.Configuration;
 /// update, which leaves every date seen through the first link as it was. Looked at most every
 /// <paramref name="interval"/>; a file that cannot be read counts as a content of its own.
 /// </summary>
-public sealed class FileContentWatch(IReadOnlyList<string> files, TimeSpan interval, TimeProvider time)
+internal sealed class FileContentWatch(IReadOnlyList<string> files, TimeSpan interval, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private string _seen = Fingerprint(files);

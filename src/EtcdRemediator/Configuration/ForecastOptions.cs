@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Configuration;
 
 /// <summary>Forecasts of when a member's file reaches its quota, from the watch's history.</summary>
-public sealed record ForecastOptions
+internal sealed record ForecastOptions
 {
     /// <summary>The span of history a forecast is fitted on.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromHours(6);

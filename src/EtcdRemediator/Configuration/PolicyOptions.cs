@@ -1,6 +1,6 @@
 namespace EtcdRemediator.Configuration;
 
-public enum CompactMode
+internal enum CompactMode
 {
     Never,
     OnNoSpace,
@@ -8,7 +8,7 @@ public enum CompactMode
 }
 
 /// <summary>How careful and how eager a remediation is (README "Configuration": the Policy keys).</summary>
-public sealed record PolicyOptions
+internal sealed record PolicyOptions
 {
     public double MinFragmentationRatio { get; init; } = 0.5;
     public long MinReclaimableBytes { get; init; } = 1024 * 1024;

@@ -2,7 +2,7 @@
 namespace EtcdRemediator.Configuration;
 
 /// <summary>The whole <c>Remediator</c> configuration section (every key is in the README's "Configuration" table).</summary>
-public sealed record RemediatorOptions
+internal sealed record RemediatorOptions
 {
     public const string Section = "Remediator";
 
@@ -17,7 +17,7 @@ public sealed record RemediatorOptions
     public ForecastOptions Forecast { get; init; } = new();
 }
 
-public sealed record SnapshotOptions
+internal sealed record SnapshotOptions
 {
     public string Directory { get; init; } = "data/snapshots";
     public int Retain { get; init; } = 5;
@@ -27,7 +27,7 @@ public sealed record SnapshotOptions
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
-public sealed record StorageOptions
+internal sealed record StorageOptions
 {
     public string Path { get; init; } = "data/remediator.db";
     /// <summary>Received deliveries are kept this long, and at most <see cref="AuditMaxEntries"/> of them.</summary>
@@ -40,7 +40,7 @@ public sealed record StorageOptions
     public int MaxRuns { get; init; } = 10_000;
 }
 
-public sealed record AlertOptions
+internal sealed record AlertOptions
 {
     public string ClusterLabel { get; init; } = "cluster";
     /// <summary>alertname -> action, consulted after an alert's own <c>remediation</c> label.</summary>
@@ -64,7 +64,7 @@ public sealed record AlertOptions
     public bool AllowRemediationLabel { get; init; }
 }
 
-public sealed record AuthOptions
+internal sealed record AuthOptions
 {
     public List<string> WebhookTokens { get; init; } = [];
     public List<string> OperatorTokens { get; init; } = [];

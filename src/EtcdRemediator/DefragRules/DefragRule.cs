@@ -7,17 +7,17 @@ namespace EtcdRemediator.DefragRules;
 
 /// <summary>A member's numbers as the rule saw them (etcd-defrag's names); quota null when the rule did not need it.</summary>
 /// <param name="QuotaReportedByEtcd">False: <c>dbQuota</c> is the cluster's configured <c>QuotaBackendBytes</c>.</param>
-public sealed record RuleValues(long DbSize, long DbSizeInUse, long DbSizeFree, long? DbQuota = null, double? DbQuotaUsage = null,
+internal sealed record RuleValues(long DbSize, long DbSizeInUse, long DbSizeFree, long? DbQuota = null, double? DbQuotaUsage = null,
     bool? QuotaReportedByEtcd = null);
 
 /// <summary>What the rule said of one member: chosen, and with what values; or why it could not say (then not chosen).</summary>
-public sealed record RuleOutcome(bool Chosen, RuleValues Values, string? Error = null);
+internal sealed record RuleOutcome(bool Chosen, RuleValues Values, string? Error = null);
 
 /// <summary>
 /// A cluster's defrag rule: a CEL expression over one member's numbers, true when the member is to be
 /// defragmented. Parsed and type-checked once (<see cref="RuleChecker"/>), evaluated by the Cel package.
 /// </summary>
-public sealed class DefragRule
+internal sealed class DefragRule
 {
     /// <summary>How the default rule's <see cref="Source"/> ends.</summary>
     public const string DefaultMark = "(no DefragRule configured)";

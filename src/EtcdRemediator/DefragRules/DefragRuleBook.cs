@@ -8,7 +8,7 @@ namespace EtcdRemediator.DefragRules;
 /// Each cluster's rule, compiled once from the configuration the start-up check passed: the planner, the
 /// watch and the status views ask here, so they never disagree about a member.
 /// </summary>
-public sealed class DefragRuleBook(IOptions<RemediatorOptions> options)
+internal sealed class DefragRuleBook(IOptions<RemediatorOptions> options)
 {
     private readonly ConcurrentDictionary<string, DefragRule> _rules = new(StringComparer.OrdinalIgnoreCase);
 

@@ -5,7 +5,7 @@ using Cel.Internal;
 namespace EtcdRemediator.DefragRules;
 
 /// <summary>Where a rule is wrong: line and column count from 1, as an editor shows them.</summary>
-public sealed record RuleError(int Line, int Column, string Message)
+internal sealed record RuleError(int Line, int Column, string Message)
 {
     public override string ToString() => Line > 1 ? $"at line {Line}, column {Column}: {Message}" : $"at column {Column}: {Message}";
 }

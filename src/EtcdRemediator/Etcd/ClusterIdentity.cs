@@ -1,14 +1,14 @@
 namespace EtcdRemediator.Etcd;
 
 /// <summary>An answer came from another etcd cluster than the one configured under this name.</summary>
-public sealed class ClusterIdentityException(string message) : Exception(message);
+internal sealed class ClusterIdentityException(string message) : Exception(message);
 
 /// <summary>
 /// Every etcd answer's header names the cluster that gave it. All of a configured cluster's
 /// endpoints must answer as one cluster, and every answer acted on must come from it: endpoints
 /// of two clusters under one name once had the service defragment and snapshot the other cluster.
 /// </summary>
-public static class ClusterIdentity
+internal static class ClusterIdentity
 {
     /// <summary>Throws unless every endpoint that answered is a member of the cluster whose member list was read.</summary>
     /// <param name="listedAs">The cluster id in the member list's header.</param>

@@ -7,7 +7,7 @@ namespace EtcdRemediator.Etcd;
 /// Reads member list, every member's status (in parallel) and the alarm list. Never throws for an
 /// unreachable member: the gate and the status page both need to see that member as a row.
 /// </summary>
-public sealed class ClusterInspector(ResiliencePipelineProvider<string> pipelines, TimeProvider time,
+internal sealed class ClusterInspector(ResiliencePipelineProvider<string> pipelines, TimeProvider time,
     Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options)
 {
     public const string ReadPipeline = "etcd-read";

@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Etcd;
 
 /// <summary>One member as an inspection found it: its own status, or why it did not answer.</summary>
-public sealed record MemberState(EtcdMember Member, MemberStatus? Status, string? Error, ulong? AnsweredAs = null)
+internal sealed record MemberState(EtcdMember Member, MemberStatus? Status, string? Error, ulong? AnsweredAs = null)
 {
     public bool Reachable => Status is not null;
 }
@@ -10,7 +10,7 @@ public sealed record MemberState(EtcdMember Member, MemberStatus? Status, string
 /// The cluster as read at one moment: every member's own status and the alarm list. The pipeline
 /// decides from this, never from the alert that triggered it.
 /// </summary>
-public sealed record ClusterState(
+internal sealed record ClusterState(
     string Cluster,
     IReadOnlyList<MemberState> Members,
     IReadOnlyList<EtcdAlarm> Alarms,

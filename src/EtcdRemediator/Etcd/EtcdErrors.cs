@@ -5,17 +5,17 @@ using Grpc.Core;
 namespace EtcdRemediator.Etcd;
 
 /// <summary>No configured endpoint of a cluster answered a call that any member could serve.</summary>
-public sealed class EtcdClusterUnavailableException(string cluster, IReadOnlyList<string> failures)
+internal sealed class EtcdClusterUnavailableException(string cluster, IReadOnlyList<string> failures)
     : Exception($"No endpoint of cluster '{cluster}' answered: {string.Join("; ", failures)}");
 
 /// <summary>A backend refused an operation because it could not be done safely; the message says why.</summary>
-public sealed class UnsafeOperationException(string message) : Exception(message);
+internal sealed class UnsafeOperationException(string message) : Exception(message);
 
 /// <summary>
 /// What went wrong with a call, in words every backend maps its own errors onto: the remediation
 /// decides on these, never on a transport's status codes.
 /// </summary>
-public enum EtcdFailure
+internal enum EtcdFailure
 {
     Other,
     /// <summary>No answer: not reachable, refused, or its node's apid said so.</summary>
@@ -30,7 +30,7 @@ public enum EtcdFailure
     Credentials,
 }
 
-public static class EtcdErrors
+internal static class EtcdErrors
 {
     /// <summary>The failure, in the backend-neutral words the remediation decides on.</summary>
     public static EtcdFailure Classify(Exception e) => e switch

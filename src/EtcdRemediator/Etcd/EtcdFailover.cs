@@ -3,7 +3,7 @@ using Grpc.Core;
 namespace EtcdRemediator.Etcd;
 
 /// <summary>For calls any member can answer: try each target in turn while the failures are transient.</summary>
-public static class EtcdFailover
+internal static class EtcdFailover
 {
     /// <summary>For reads: ask the next target too when one has not answered within this long.</summary>
     public static readonly TimeSpan ReadHedge = TimeSpan.FromSeconds(1);

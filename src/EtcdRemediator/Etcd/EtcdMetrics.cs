@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EtcdRemediator.Etcd;
 
 /// <summary>The one value we read from etcd's Prometheus text: its backend quota.</summary>
-public static class EtcdMetrics
+internal static class EtcdMetrics
 {
     private const string QuotaMetric = "etcd_server_quota_backend_bytes";
 

@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Etcd;
 
 /// <summary>How a member is reached: through its own client URL, or through apid by its Talos node name.</summary>
-public enum AddressKind
+internal enum AddressKind
 {
     /// <summary>An http(s):// URL the member serves etcd's API on (the etcd backend).</summary>
     ClientUrl,
@@ -12,7 +12,7 @@ public enum AddressKind
 }
 
 /// <summary>Where a member is reached, saying which kind of address it is. Empty: not known (a learner not started).</summary>
-public readonly record struct MemberAddress(string Value, AddressKind Kind)
+internal readonly record struct MemberAddress(string Value, AddressKind Kind)
 {
     public static MemberAddress ClientUrl(string url) => new(url, AddressKind.ClientUrl);
     public static MemberAddress TalosNode(string node) => new(node, AddressKind.TalosNode);
@@ -24,13 +24,13 @@ public readonly record struct MemberAddress(string Value, AddressKind Kind)
 }
 
 /// <summary>A member as the member list reports it, with the address we reach it at.</summary>
-public sealed record EtcdMember(ulong Id, string Name, MemberAddress Address, bool IsLearner)
+internal sealed record EtcdMember(ulong Id, string Name, MemberAddress Address, bool IsLearner)
 {
     public string HexId => MemberId.ToHex(Id);
 }
 
 /// <summary>One member's own answer to Maintenance.Status.</summary>
-public sealed record MemberStatus(
+internal sealed record MemberStatus(
     ulong MemberId,
     string Version,
     long DbSize,
@@ -49,14 +49,14 @@ public sealed record MemberStatus(
     public double FragmentationRatio => DbSize <= 0 ? 0 : (double)FreeBytes / DbSize;
 }
 
-public enum AlarmKind
+internal enum AlarmKind
 {
     None = 0,
     NoSpace = 1,
     Corrupt = 2,
 }
 
-public sealed partial record EtcdAlarm(ulong MemberId, AlarmKind Kind)
+internal sealed partial record EtcdAlarm(ulong MemberId, AlarmKind Kind)
 {
     [System.Text.RegularExpressions.GeneratedRegex(@"^memberID:(\d+) alarm:(\w+)$")]
     private static partial System.Text.RegularExpressions.Regex RawAlarm();
@@ -79,9 +79,9 @@ public sealed partial record EtcdAlarm(ulong MemberId, AlarmKind Kind)
 
 /// <summary>What a snapshot stream delivered: the point in time and the byte count.</summary>
 /// <param name="ClusterId">The cluster the stream came from (0: the backend does not say, as Talos' does not).</param>
-public sealed record SnapshotStreamInfo(ulong MemberId, long Revision, long Bytes, string? Version, ulong ClusterId = 0);
+internal sealed record SnapshotStreamInfo(ulong MemberId, long Revision, long Bytes, string? Version, ulong ClusterId = 0);
 
-public static class MemberId
+internal static class MemberId
 {
     /// <summary>Lower-case hex without padding, as etcdctl and talosctl print member ids.</summary>
     public static string ToHex(ulong id) => id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);

@@ -10,7 +10,7 @@ namespace EtcdRemediator.Etcd;
 /// check loop over the registered backends; adding one is a folder and a registration line
 /// (<see cref="ClusterBackendRegistration.AddClusterBackend{T}"/>).
 /// </summary>
-public interface IClusterBackend
+internal interface IClusterBackend
 {
     /// <summary>The configuration's value for it (<c>Clusters:N:Backend</c>), matched without regard to case.</summary>
     string Name { get; }
@@ -26,7 +26,7 @@ public interface IClusterBackend
     IEtcdCluster Create(ClusterOptions cluster, PolicyOptions policy, TimeProvider time);
 }
 
-public static class ClusterBackendRegistration
+internal static class ClusterBackendRegistration
 {
     /// <summary>Once per backend, however often it is called (the start-up check and the registry both need them). Annotated
     /// so that a trimmed or native AOT build keeps the backend's constructor for the container.</summary>

@@ -6,7 +6,7 @@ namespace EtcdRemediator.Etcd;
 /// member reach that member itself, never a load-balanced endpoint. What only some backends can do
 /// is a capability of its own (<see cref="KeyValue"/>), never a method that throws.
 /// </summary>
-public interface IEtcdCluster
+internal interface IEtcdCluster
 {
     string Name { get; }
 
@@ -65,7 +65,7 @@ public interface IEtcdCluster
 }
 
 /// <summary>The key space: what only a backend with etcd's KV API can do.</summary>
-public interface IKeyValueAccess
+internal interface IKeyValueAccess
 {
     /// <summary>The current revision of the key space.</summary>
     Task<long> GetRevisionAsync(CancellationToken cancellationToken);
@@ -75,7 +75,7 @@ public interface IKeyValueAccess
 }
 
 /// <summary>How leadership was given up.</summary>
-public enum Handover
+internal enum Handover
 {
     /// <summary>Handed to the member asked for (etcd's MoveLeader).</summary>
     ToPreferred,

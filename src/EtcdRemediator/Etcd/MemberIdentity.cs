@@ -1,13 +1,13 @@
 namespace EtcdRemediator.Etcd;
 
 /// <summary>An answer came from another member than the one the call named.</summary>
-public sealed class MemberIdentityException(string message) : Exception(message);
+internal sealed class MemberIdentityException(string message) : Exception(message);
 
 /// <summary>
 /// Every answer of etcd carries the id of the member that gave it. A call that names a member
 /// checks it, so that a wrong address can never turn "defragment m3" into "defragment m1".
 /// </summary>
-public static class MemberIdentity
+internal static class MemberIdentity
 {
     public static string Mismatch(EtcdMember expected, ulong answeredBy) =>
         $"{expected.Address.Value} answered as member {MemberId.ToHex(answeredBy)}, " +

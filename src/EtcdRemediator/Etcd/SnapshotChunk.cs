@@ -13,7 +13,7 @@ namespace EtcdRemediator.Etcd;
 /// budget for that churn is what the resident set grew by. A mistake here cannot go unnoticed: the
 /// snapshot's sha256 trailer is verified over exactly these bytes.
 /// </summary>
-public sealed class SnapshotChunk : IDisposable
+internal sealed class SnapshotChunk : IDisposable
 {
     private byte[]? _buffer;
 

@@ -7,13 +7,13 @@ using Microsoft.Extensions.Options;
 namespace EtcdRemediator.Forecasting;
 
 /// <summary>A member's forecast as last made: for the status API and the gauge, which cannot wait for the store.</summary>
-public sealed record MemberForecastEntry(string Cluster, ulong MemberId, string Member, MemberForecast Forecast);
+internal sealed record MemberForecastEntry(string Cluster, ulong MemberId, string Member, MemberForecast Forecast);
 
 /// <summary>
 /// After each watch reading (registered after the history's recorder, so the reading is kept first),
 /// forecasts every member of that cluster from the store's last <c>Forecast:Window</c>, and keeps them.
 /// </summary>
-public sealed class ForecastBook(HistoryStore store, IOptions<RemediatorOptions> options) : IWatchObserver
+internal sealed class ForecastBook(HistoryStore store, IOptions<RemediatorOptions> options) : IWatchObserver
 {
     /// <summary>Samples a member's window is read at: 6 h at a 1-minute watch is 360, read as kept.</summary>
     public const int MaxSamples = 500;

@@ -8,7 +8,7 @@ namespace EtcdRemediator.Forecasting;
 /// gives): seconds until the member's file reaches its quota at the present growth; no series for a
 /// member that is not growing, so an alert on it needs no "and growing" clause.
 /// </summary>
-public sealed class ForecastMetrics(IMeterFactory meters, ForecastBook book, TimeProvider time) : IHostedService
+internal sealed class ForecastMetrics(IMeterFactory meters, ForecastBook book, TimeProvider time) : IHostedService
 {
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000",
         Justification = "A meter from IMeterFactory belongs to the factory, which disposes it with the host.")]

@@ -14,7 +14,7 @@ namespace EtcdRemediator.Forecasting;
 /// Watch:Remediate lets the watch act, and a log line, once per member and verdict, when a defrag
 /// would not help. The run must start by the quota date: a window that opens later does not hold it.
 /// </summary>
-public sealed class ForecastResponder(ForecastBook book, RemediationCoordinator coordinator, IOptions<RemediatorOptions> options,
+internal sealed class ForecastResponder(ForecastBook book, RemediationCoordinator coordinator, IOptions<RemediatorOptions> options,
     ILogger<ForecastResponder> logger) : IWatchObserver
 {
     private readonly ConcurrentDictionary<(string Cluster, ulong Member), ForecastVerdict> _told = new();

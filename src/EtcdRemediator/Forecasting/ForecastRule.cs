@@ -2,7 +2,7 @@ using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Forecasting;
 
-public enum ForecastVerdict
+internal enum ForecastVerdict
 {
     /// <summary>Not within the horizon, or not growing: nothing to do or say.</summary>
     Nothing,
@@ -12,7 +12,7 @@ public enum ForecastVerdict
     Tell,
 }
 
-public sealed record ForecastDecision(ForecastVerdict Verdict, string Why);
+internal sealed record ForecastDecision(ForecastVerdict Verdict, string Why);
 
 /// <summary>
 /// Pure: what a member's forecast asks for. A defrag early only when the file reaches the quota within
@@ -20,7 +20,7 @@ public sealed record ForecastDecision(ForecastVerdict Verdict, string Why);
 /// (quota x Policy:DisarmBelowQuotaRatio): room to spare after it, not a defrag every hour. When the
 /// data itself grows, defragmenting is in vain: the answer is more quota or fewer writes.
 /// </summary>
-public static class ForecastRule
+internal static class ForecastRule
 {
     public static ForecastDecision Decide(MemberForecast forecast, long dbSizeInUse, PolicyOptions policy, TimeSpan horizon, DateTimeOffset now)
     {

@@ -21,7 +21,7 @@ namespace EtcdRemediator.Forecasting;
 /// than <see cref="Farthest"/> away, or with too little history: fewer than <see cref="MinSamples"/>
 /// samples or less than a twelfth of the window.
 /// </summary>
-public static class Forecaster
+internal static class Forecaster
 {
     public const int MinSamples = 3;
     /// <summary>A drop of the file by more than this share is a defrag.</summary>

@@ -2,7 +2,7 @@ using EtcdRemediator.Scheduling;
 
 namespace EtcdRemediator.Forecasting;
 
-public static class ForecastingServiceCollectionExtensions
+internal static class ForecastingServiceCollectionExtensions
 {
     /// <summary>Forecasts from the history. After AddHistory: observers are told in the order they were added.</summary>
     public static IServiceCollection AddForecasting(this IServiceCollection services)

@@ -4,7 +4,7 @@ namespace EtcdRemediator.Forecasting;
 /// Least squares of y over time, as Prometheus' predict_linear fits: slope per second, the value at
 /// a moment, and the slope's standard error, so that noise around a flat line is not read as growth.
 /// </summary>
-public readonly record struct LinearFit(double Slope, double Intercept, DateTimeOffset Origin, double SlopeError)
+internal readonly record struct LinearFit(double Slope, double Intercept, DateTimeOffset Origin, double SlopeError)
 {
     public double At(DateTimeOffset t) => Intercept + Slope * (t - Origin).TotalSeconds;
 

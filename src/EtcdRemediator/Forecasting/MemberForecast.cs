@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace EtcdRemediator.Forecasting;
 
 [JsonConverter(typeof(JsonStringEnumConverter<ForecastCause>))]
-public enum ForecastCause
+internal enum ForecastCause
 {
     /// <summary>The data in use is (about) flat and the file grows: free pages are not reused; a defrag gives them back.</summary>
     [JsonStringEnumMemberName("fragmentation")] Fragmentation,
@@ -14,5 +14,5 @@ public enum ForecastCause
 /// <summary>When a member's file reaches its quota at the present growth, and why it grows.</summary>
 /// <param name="FileBytesPerHour">Growth of the file since its last drop (a defrag), fitted.</param>
 /// <param name="InUseBytesPerHour">Growth of the data in use over the window, fitted.</param>
-public sealed record MemberForecast(
+internal sealed record MemberForecast(
     DateTimeOffset QuotaReachedAt, ForecastCause Cause, double FileBytesPerHour, double InUseBytesPerHour, long Quota);

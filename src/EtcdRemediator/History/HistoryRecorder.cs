@@ -8,7 +8,7 @@ namespace EtcdRemediator.History;
 /// Readings closer than <see cref="MinSpacing"/> to the last kept one are skipped, so a very short
 /// <c>Watch:Interval</c> cannot grow the store past its stated bound.
 /// </summary>
-public sealed class HistoryRecorder(HistoryStore store) : IWatchObserver
+internal sealed class HistoryRecorder(HistoryStore store) : IWatchObserver
 {
     public static readonly TimeSpan MinSpacing = TimeSpan.FromSeconds(5);
 

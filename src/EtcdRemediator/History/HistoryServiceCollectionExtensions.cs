@@ -2,7 +2,7 @@ using EtcdRemediator.Scheduling;
 
 namespace EtcdRemediator.History;
 
-public static class HistoryServiceCollectionExtensions
+internal static class HistoryServiceCollectionExtensions
 {
     /// <summary>The watch's readings kept per member (needs <c>Watch:Interval</c>: without the watch there is nothing to keep).</summary>
     public static IServiceCollection AddHistory(this IServiceCollection services)

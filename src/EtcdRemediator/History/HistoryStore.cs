@@ -11,7 +11,7 @@ namespace EtcdRemediator.History;
 /// configured too) go after 90 days. Rows come only with readings, so the table is bounded by
 /// members x (raw rows of 49 h 10 min + 2161 hourly rows); README "History" has the figures.
 /// </summary>
-public sealed class HistoryStore(RemediatorDatabase database)
+internal sealed class HistoryStore(RemediatorDatabase database)
 {
     public static readonly TimeSpan FullResolution = TimeSpan.FromHours(48);
     public static readonly TimeSpan HourlyRetention = TimeSpan.FromDays(90);

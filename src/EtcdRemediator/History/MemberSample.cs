@@ -7,10 +7,10 @@ namespace EtcdRemediator.History;
 /// need. <see cref="Alarms"/> is a set of bits (<see cref="AlarmBits"/>), so an hour's mean keeps
 /// every alarm seen in it.
 /// </summary>
-public sealed record MemberSample(
+internal sealed record MemberSample(
     ulong MemberId, string MemberName, DateTimeOffset At, long DbSize, long DbSizeInUse, long Quota, bool Leader, int Alarms);
 
-public static class AlarmBits
+internal static class AlarmBits
 {
     public const int NoSpace = 1, Corrupt = 2;
 

@@ -8,7 +8,7 @@ namespace EtcdRemediator.Hosting;
 /// the service silently to its tokenless loopback mode), every token must be long enough and not the
 /// placeholder the repository ships, and a pod never runs tokenless unless told to.
 /// </summary>
-public static class AuthCheck
+internal static class AuthCheck
 {
     public static IEnumerable<string> Errors(AuthOptions auth, string key, bool inKubernetes)
     {

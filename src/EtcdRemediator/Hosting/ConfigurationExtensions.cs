@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Hosting;
 
-public static class ConfigurationExtensions
+internal static class ConfigurationExtensions
 {
     /// <summary>The quick-start default: one local cluster, as a fresh `etcd` listens (a new one each time: options are bound into).</summary>
     private static ClusterOptions LocalCluster() => new() { Name = "local", Endpoints = ["http://127.0.0.1:2379"] };

@@ -13,7 +13,7 @@ namespace EtcdRemediator.Hosting;
 /// Checks the whole configuration at start-up. Every message starts with the full key
 /// (<c>Remediator:Policy:Cooldown</c>), so the operator knows what to fix without reading code.
 /// </summary>
-public sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, IEnumerable<IClusterBackend> backends, TimeProvider time)
+internal sealed partial class RemediatorOptionsValidator(ConfigurationCheck check, IEnumerable<IClusterBackend> backends, TimeProvider time)
     : IValidateOptions<RemediatorOptions>
 {
     private const string Root = RemediatorOptions.Section;

@@ -6,7 +6,7 @@ using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 namespace EtcdRemediator.Http;
 
 /// <summary>A request body type: how many bytes of it are accepted, from the configuration.</summary>
-public interface IJsonBodyType
+internal interface IJsonBodyType
 {
     static abstract long MaxBytes(RemediatorOptions options);
 }
@@ -17,7 +17,7 @@ public interface IJsonBodyType
 /// that name the field, never a bare 400 or a 500. <see cref="ValidationFilter{T}"/> answers for it.
 /// Each body type says how large it may be (<see cref="IJsonBodyType.MaxBytes"/>).
 /// </summary>
-public sealed class JsonBody<T> where T : class, IJsonBodyType
+internal sealed class JsonBody<T> where T : class, IJsonBodyType
 {
     private JsonBody(T? value, int status, Dictionary<string, string[]> errors, ReadOnlyMemory<byte> raw)
     {

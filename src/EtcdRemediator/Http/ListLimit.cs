@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace EtcdRemediator.Http;
 
 /// <summary>The `limit` query parameter of the list endpoints: 1 to 500, 20 when absent.</summary>
-public static class ListLimit
+internal static class ListLimit
 {
     public const int Default = 20;
     public const int Max = 500;

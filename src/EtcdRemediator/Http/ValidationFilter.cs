@@ -6,7 +6,7 @@ namespace EtcdRemediator.Http;
 /// Answers for a <see cref="JsonBody{T}"/> argument: its parse problems, then the FluentValidation
 /// rules for <typeparamref name="T"/>, each as RFC 7807 problem details keyed by field.
 /// </summary>
-public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter where T : class, IJsonBodyType
+internal sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter where T : class, IJsonBodyType
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -4,7 +4,7 @@ namespace EtcdRemediator.Observability;
 /// `EtcdRemediator healthcheck [url]`: the container's HEALTHCHECK, for runtime images without curl.
 /// Exits 0 when the URL answers 200, 1 otherwise.
 /// </summary>
-public static class HealthProbe
+internal static class HealthProbe
 {
     public static bool IsRequested(string[] args) => args is ["healthcheck", ..];
 

@@ -8,7 +8,7 @@ namespace EtcdRemediator.Observability;
 /// (clusters, members, endpoints and etcd's own error text). A probe needs only the status code and
 /// the overall status; /readyz is unauthenticated.
 /// </summary>
-public static class HealthResponse
+internal static class HealthResponse
 {
     /// <summary>The operator role's name (Auth's AuthPolicies.Operator; Auth depends on nothing here).</summary>
     private const string OperatorRole = "operator";

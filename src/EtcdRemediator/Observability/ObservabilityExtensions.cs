@@ -5,7 +5,7 @@ using OpenTelemetry.Trace;
 
 namespace EtcdRemediator.Observability;
 
-public static class ObservabilityExtensions
+internal static class ObservabilityExtensions
 {
     /// <summary>
     /// Traces (ASP.NET Core, gRPC client, our runs), metrics (ours, ASP.NET Core, runtime) and logs

@@ -7,7 +7,7 @@ namespace EtcdRemediator.Observability;
 /// The service's own ActivitySource and Meter (both named "EtcdRemediator") and the instruments of
 /// the README's "Observability". Names are the Prometheus names; the exporter keeps them as written.
 /// </summary>
-public sealed class RemediatorTelemetry : IDisposable
+internal sealed class RemediatorTelemetry : IDisposable
 {
     public const string Name = "EtcdRemediator";
 

@@ -7,7 +7,7 @@ namespace EtcdRemediator.Remediation;
 
 /// <summary>What a run does. What each one implies is in <see cref="ActionTraits"/>, not in its position here.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RemediationAction>))]
-public enum RemediationAction
+internal enum RemediationAction
 {
     [JsonStringEnumMemberName("snapshot")] Snapshot,
     [JsonStringEnumMemberName("disarm")] Disarm,
@@ -16,7 +16,7 @@ public enum RemediationAction
 }
 
 /// <summary>When an action takes a snapshot.</summary>
-public enum SnapshotWhen
+internal enum SnapshotWhen
 {
     Never,
     /// <summary>Before the first member is rewritten, and only when one will be.</summary>
@@ -25,7 +25,7 @@ public enum SnapshotWhen
 }
 
 /// <summary>When an unforced run of an action waits for the cluster's maintenance window.</summary>
-public enum WindowRule
+internal enum WindowRule
 {
     Never,
     Always,
@@ -43,10 +43,10 @@ public enum WindowRule
 /// the quota read for the disarm.</param>
 /// <param name="CountsAsSnapshot">A success counts as a snapshot taken: alert snapshots wait out the cooldown after it.</param>
 /// <param name="Verifies">Ends by reading the cluster again and disarming a NOSPACE alarm the data no longer justifies.</param>
-public sealed record ActionTraits(RemediationAction Action, string Name, int Strength, bool Rewrites, SnapshotWhen Snapshot, bool Recovers,
+internal sealed record ActionTraits(RemediationAction Action, string Name, int Strength, bool Rewrites, SnapshotWhen Snapshot, bool Recovers,
     WindowRule Window, bool CountsAsSnapshot, bool Verifies);
 
-public static class RemediationActions
+internal static class RemediationActions
 {
     /// <summary>One row per action, in the order people are told them (the most used first).</summary>
     private static readonly ActionTraits[] Rows =

@@ -1,7 +1,7 @@
 using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation;
 
-public enum PlanVerdict
+internal enum PlanVerdict
 {
     Proceed,
     NothingToDo,
@@ -10,7 +10,7 @@ public enum PlanVerdict
 
 /// <summary>What the planner decided: members in the order they are to be defragmented, or why not.</summary>
 /// <param name="RuleErrors">Members the defrag rule could not judge ("m2: the member's quota is unknown ..."): not chosen.</param>
-public sealed record RemediationPlan(PlanVerdict Verdict, IReadOnlyList<PlannedMember> Members, string? Reason,
+internal sealed record RemediationPlan(PlanVerdict Verdict, IReadOnlyList<PlannedMember> Members, string? Reason,
     IReadOnlyList<string>? RuleErrors = null)
 {
     public static RemediationPlan Refuse(string reason) => new(PlanVerdict.Refused, [], reason);

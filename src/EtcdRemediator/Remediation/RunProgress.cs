@@ -7,41 +7,41 @@ namespace EtcdRemediator.Remediation;
 /// What the executor reports of a run it carries out, one typed event per kind of news: the run's
 /// owner applies each, in order, to the run as it holds it (joins included). None touches the joins.
 /// </summary>
-public abstract record RunProgress
+internal abstract record RunProgress
 {
     public abstract RunRecord ApplyTo(RunRecord run);
 }
 
 /// <summary>A step began: appended, with no end yet.</summary>
-public sealed record StepStarted(StepRecord Step) : RunProgress
+internal sealed record StepStarted(StepRecord Step) : RunProgress
 {
     public override RunRecord ApplyTo(RunRecord run) => run with { Steps = [.. run.Steps, Step] };
 }
 
 /// <summary>A step ended, or a later step added to it (a defragment's size once the member caught up): the step at
 /// <paramref name="Index"/> as it is now.</summary>
-public sealed record StepUpdated(int Index, StepRecord Step) : RunProgress
+internal sealed record StepUpdated(int Index, StepRecord Step) : RunProgress
 {
     public override RunRecord ApplyTo(RunRecord run) => run with { Steps = [.. run.Steps.Take(Index), Step, .. run.Steps.Skip(Index + 1)] };
 }
 
-public sealed record MembersPlanned(IReadOnlyList<PlannedMember> Plan) : RunProgress
+internal sealed record MembersPlanned(IReadOnlyList<PlannedMember> Plan) : RunProgress
 {
     public override RunRecord ApplyTo(RunRecord run) => run with { Plan = Plan };
 }
 
-public sealed record AdvisoriesFound(IReadOnlyList<AdvisoryFinding> Findings) : RunProgress
+internal sealed record AdvisoriesFound(IReadOnlyList<AdvisoryFinding> Findings) : RunProgress
 {
     public override RunRecord ApplyTo(RunRecord run) => run with { Advisories = Findings };
 }
 
-public sealed record SnapshotTaken(SnapshotRecord Snapshot) : RunProgress
+internal sealed record SnapshotTaken(SnapshotRecord Snapshot) : RunProgress
 {
     public override RunRecord ApplyTo(RunRecord run) => run with { Snapshot = Snapshot };
 }
 
 /// <summary>The bytes the run's defragment steps gave back, summed from those steps.</summary>
-public sealed record ReclaimCounted : RunProgress
+internal sealed record ReclaimCounted : RunProgress
 {
     public override RunRecord ApplyTo(RunRecord run) => run with
     {
@@ -51,13 +51,13 @@ public sealed record ReclaimCounted : RunProgress
 }
 
 /// <summary>Members still over the defrag rule that the run never defragmented.</summary>
-public sealed record LeftFragmented(IReadOnlyList<string> Members) : RunProgress
+internal sealed record LeftFragmented(IReadOnlyList<string> Members) : RunProgress
 {
     public override RunRecord ApplyTo(RunRecord run) => run with { LeftFragmented = Members };
 }
 
 /// <summary>The run ended; a run that had ended already keeps its first end time.</summary>
-public sealed record RunFinished(RunStatus Status, string? Reason, DateTimeOffset At) : RunProgress
+internal sealed record RunFinished(RunStatus Status, string? Reason, DateTimeOffset At) : RunProgress
 {
     public override RunRecord ApplyTo(RunRecord run) => run.Ended(Status, Reason, run.FinishedAt ?? At);
 }

@@ -7,7 +7,7 @@ using EtcdRemediator.Snapshots;
 namespace EtcdRemediator.Remediation;
 
 [JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
-public enum RunStatus
+internal enum RunStatus
 {
     Queued,
     Running,
@@ -25,7 +25,7 @@ public enum RunStatus
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<StepOutcome>))]
-public enum StepOutcome
+internal enum StepOutcome
 {
     Succeeded,
     Failed,
@@ -36,7 +36,7 @@ public enum StepOutcome
 /// <param name="Force">Asked with force (a joined trigger's own; the run's is <see cref="RunRecord.Force"/>).</param>
 /// <param name="Times">How many identical joins this entry stands for.</param>
 /// <param name="Effect">What a joined trigger changed: "released the deferred run", "raised the action to recover".</param>
-public sealed record RunTrigger(TriggerKind Kind, string Source, bool Force = false, int Times = 1, string? Effect = null)
+internal sealed record RunTrigger(TriggerKind Kind, string Source, bool Force = false, int Times = 1, string? Effect = null)
 {
     /// <summary>Worth keeping whatever the count: a person asked, or it changed the run, or it was forced.</summary>
     [JsonIgnore]
@@ -44,14 +44,14 @@ public sealed record RunTrigger(TriggerKind Kind, string Source, bool Force = fa
 }
 
 /// <param name="ChosenBy">What put the member in the plan, and the numbers the defrag rule saw.</param>
-public sealed record PlannedMember(string Id, string Name, string Endpoint, bool IsLeader, long DbSize, long DbSizeInUse, double FragmentationRatio,
+internal sealed record PlannedMember(string Id, string Name, string Endpoint, bool IsLeader, long DbSize, long DbSizeInUse, double FragmentationRatio,
     RuleChoice? ChosenBy = null);
 
 /// <summary>
 /// Why a member is planned: <c>by</c> is "defragRule" (the rule was true), "ignoreThresholds" (asked for every member) or
 /// "noSpaceAlarm" (recover under NOSPACE takes every member); <c>rule</c> and <c>source</c> name the cluster's rule either way.
 /// </summary>
-public sealed record RuleChoice(string By, string Rule, string Source, DefragRules.RuleValues Values)
+internal sealed record RuleChoice(string By, string Rule, string Source, DefragRules.RuleValues Values)
 {
     public const string DefragRule = "defragRule";
     public const string IgnoreThresholds = "ignoreThresholds";
@@ -59,7 +59,7 @@ public sealed record RuleChoice(string By, string Rule, string Source, DefragRul
 }
 
 /// <summary>One step as recorded: immutable; <see cref="StepDraft"/> is the step while it runs.</summary>
-public sealed record StepRecord
+internal sealed record StepRecord
 {
     public required string Name { get; init; }
     public string? Member { get; init; }
@@ -77,7 +77,7 @@ public sealed record StepRecord
 /// makes a new one (through the run's <see cref="RunHandle"/>), so a saved or served run never
 /// changes under the code that serializes it.
 /// </summary>
-public sealed record RunRecord
+internal sealed record RunRecord
 {
     public required string Id { get; init; }
     public required string Cluster { get; init; }

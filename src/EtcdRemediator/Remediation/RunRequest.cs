@@ -5,10 +5,10 @@ namespace EtcdRemediator.Remediation;
 /// <summary>A trigger, from an alert or an operator. <c>Force</c> skips cooldown and breaker, never the gate.</summary>
 /// <param name="NoSpace">The cluster has a NOSPACE alarm raised (it refuses writes now): a recover then never waits for a window.</param>
 /// <param name="MustStartBy">Later is too late (a forecast's quota date): it does not wait for a window that opens after it.</param>
-public sealed record RunRequest(string Cluster, RemediationAction Action, bool DryRun, bool Force, RunTrigger Trigger, bool IgnoreThresholds = false,
-    bool NoSpace = false, DateTimeOffset? MustStartBy = null);
+internal sealed record RunRequest(string Cluster, RemediationAction Action, bool DryRun, bool Force, RunTrigger Trigger,
+    bool IgnoreThresholds = false, bool NoSpace = false, DateTimeOffset? MustStartBy = null);
 
-public enum Disposition
+internal enum Disposition
 {
     Started,
     Joined,
@@ -20,13 +20,13 @@ public enum Disposition
     Busy,
 }
 
-public sealed record SubmitResult(Disposition Disposition, RunRecord? Run, string? Reason = null, DateTimeOffset? RetryAfter = null);
+internal sealed record SubmitResult(Disposition Disposition, RunRecord? Run, string? Reason = null, DateTimeOffset? RetryAfter = null);
 
 /// <summary>What the coordinator knows of one cluster, derived from the run store.</summary>
-public sealed record ClusterRunState(string? ActiveRunId, DateTimeOffset? RunningSince, DateTimeOffset? LastSuccessAt, int ConsecutiveFailures,
+internal sealed record ClusterRunState(string? ActiveRunId, DateTimeOffset? RunningSince, DateTimeOffset? LastSuccessAt, int ConsecutiveFailures,
     DateTimeOffset? CooldownUntil, bool CircuitOpen, DateTimeOffset? DeferredUntil = null);
 
-public static class Dispositions
+internal static class Dispositions
 {
     /// <summary>As answers and the alert audit spell it: started, joined, deferred, cooldown, circuit-open.</summary>
     public static string ToName(this Disposition disposition) => disposition switch

@@ -7,7 +7,7 @@ namespace EtcdRemediator.Remediation;
 
 /// <summary>Who or what asked for a run. What each kind implies is in <see cref="TriggerTraits"/>.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<TriggerKind>))]
-public enum TriggerKind
+internal enum TriggerKind
 {
     [JsonStringEnumMemberName("manual")] Manual,
     [JsonStringEnumMemberName("alert")] Alert,
@@ -28,9 +28,9 @@ public enum TriggerKind
 /// <param name="SnapshotsWaitOutCooldown">Its snapshots wait out the cooldown after a run that took one (alerts repeat;
 /// each may be the size of the database).</param>
 /// <param name="JoinedARun">It joined a run that was running: that run's own cooldown does not hold it back (the breaker does).</param>
-public sealed record TriggerTraits(TriggerKind Kind, string Name, bool ByPerson, bool SnapshotsWaitOutCooldown, bool JoinedARun);
+internal sealed record TriggerTraits(TriggerKind Kind, string Name, bool ByPerson, bool SnapshotsWaitOutCooldown, bool JoinedARun);
 
-public static class TriggerKinds
+internal static class TriggerKinds
 {
     private static readonly TriggerTraits[] Rows =
     [

@@ -11,7 +11,7 @@ namespace EtcdRemediator.Scheduling;
 /// that covers its etcd release, with <c>accepted</c> saying whether the cluster's configuration
 /// accepts it (an unaccepted one refuses unforced defrags of that member).
 /// </summary>
-public sealed class AdvisoryMetrics(IMeterFactory meters, WatchReadings readings, IOptions<RemediatorOptions> options) : IHostedService
+internal sealed class AdvisoryMetrics(IMeterFactory meters, WatchReadings readings, IOptions<RemediatorOptions> options) : IHostedService
 {
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000",
         Justification = "A meter from IMeterFactory belongs to the factory, which disposes it with the host.")]

@@ -16,7 +16,7 @@ namespace EtcdRemediator.Scheduling;
 /// scraped (Talos serves them on the node's loopback). With <c>Watch:Remediate</c>, a finding starts a
 /// run as an alert would (kind "watch": cooldown, breaker and windows apply); off by default.
 /// </summary>
-public sealed class FragmentationWatch(
+internal sealed class FragmentationWatch(
     EtcdClusterRegistry clusters,
     ClusterInspector inspector,
     QuotaReader quotas,

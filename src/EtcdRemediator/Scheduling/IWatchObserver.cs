@@ -4,7 +4,7 @@ namespace EtcdRemediator.Scheduling;
 /// Told of each watch reading once it is recorded: features that keep or derive from the readings
 /// (the history, forecasts) register one, and the watch need not know them.
 /// </summary>
-public interface IWatchObserver
+internal interface IWatchObserver
 {
     Task ObserveAsync(WatchReading reading, CancellationToken cancellationToken);
 }

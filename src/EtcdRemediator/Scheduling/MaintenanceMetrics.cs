@@ -14,7 +14,7 @@ namespace EtcdRemediator.Scheduling;
 /// of the shipped rules use), and per cluster the next scheduled run, the window and deferred runs.
 /// A member that did not answer the latest reading has no size series (a stale size would alert).
 /// </summary>
-public sealed class MaintenanceMetrics(
+internal sealed class MaintenanceMetrics(
     IMeterFactory meters,
     WatchReadings readings,
     MaintenanceCalendar calendar,

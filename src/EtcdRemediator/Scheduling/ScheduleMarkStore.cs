@@ -7,7 +7,7 @@ namespace EtcdRemediator.Scheduling;
 /// The last occurrence each schedule fired for, in the run database: what a schedule owes after a
 /// restart is derived from it (and from the configuration), never from memory.
 /// </summary>
-public sealed class ScheduleMarkStore(RemediatorDatabase database)
+internal sealed class ScheduleMarkStore(RemediatorDatabase database)
 {
     public async Task<Dictionary<string, DateTimeOffset>> LoadAsync(CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ namespace EtcdRemediator.Scheduling;
 /// breaker and windows apply as to an alert. At start-up each schedule runs once if it was missed
 /// within <see cref="SchedulingOptions.MissedRunGrace"/>.
 /// </summary>
-public sealed class ScheduleRunner(
+internal sealed class ScheduleRunner(
     MaintenanceCalendar calendar,
     ScheduleMarkStore marks,
     RemediationCoordinator coordinator,

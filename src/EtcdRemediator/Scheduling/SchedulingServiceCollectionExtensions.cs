@@ -1,6 +1,6 @@
 namespace EtcdRemediator.Scheduling;
 
-public static class SchedulingServiceCollectionExtensions
+internal static class SchedulingServiceCollectionExtensions
 {
     /// <summary>Work without an alert: schedules, the release of deferred runs, the watch, and their gauges.</summary>
     public static IServiceCollection AddScheduling(this IServiceCollection services)

@@ -5,10 +5,10 @@ using EtcdRemediator.Remediation.Rules;
 namespace EtcdRemediator.Scheduling;
 
 /// <summary>One look of the watch at one cluster: every member's own status, and etcd's quota.</summary>
-public sealed record WatchReading(ClusterState State, Quota Quota);
+internal sealed record WatchReading(ClusterState State, Quota Quota);
 
 /// <summary>The watch's latest reading of each cluster, for /metrics, the cluster API and the status page.</summary>
-public sealed class WatchReadings
+internal sealed class WatchReadings
 {
     private readonly ConcurrentDictionary<string, WatchReading> _latest = new(StringComparer.OrdinalIgnoreCase);
 

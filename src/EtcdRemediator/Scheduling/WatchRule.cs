@@ -7,14 +7,14 @@ using EtcdRemediator.Remediation.Rules;
 namespace EtcdRemediator.Scheduling;
 
 /// <summary>What the watch asks for, and why in words a run record can keep.</summary>
-public sealed record WatchFinding(RemediationAction Action, string Why);
+internal sealed record WatchFinding(RemediationAction Action, string Why);
 
 /// <summary>
 /// Pure: what a watch reading calls for, as the shipped alerts would. A NOSPACE alarm -> recover (the
 /// cluster refuses writes); a reachable voting member the cluster's defrag rule chooses -> defrag (the planner asks the
 /// same rule, so a run the watch starts plans that member); else nothing.
 /// </summary>
-public static class WatchRule
+internal static class WatchRule
 {
     public static WatchFinding? Decide(ClusterState state, DefragRule rule, Quota? quota = null)
     {

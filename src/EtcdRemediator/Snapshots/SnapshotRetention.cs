@@ -6,7 +6,7 @@ namespace EtcdRemediator.Snapshots;
 /// was free of a CORRUPT alarm when it was taken.
 /// </summary>
 /// <param name="ClusterId">The etcd cluster id the sidecar records (hex), where it records one.</param>
-public sealed record KeptSnapshot(string Path, bool TakenWithoutCorruptAlarm, DateTimeOffset TakenAt, string? ClusterId = null);
+internal sealed record KeptSnapshot(string Path, bool TakenWithoutCorruptAlarm, DateTimeOffset TakenAt, string? ClusterId = null);
 
 /// <summary>
 /// Pure: which snapshots go. Only the service's own snapshots are counted (a file without our sidecar
@@ -17,7 +17,7 @@ public sealed record KeptSnapshot(string Path, bool TakenWithoutCorruptAlarm, Da
 /// later than <c>now</c> (a clock that was once ahead) counts as the oldest: else those snapshots
 /// would push every real one out until their date came.
 /// </summary>
-public static class SnapshotRetention
+internal static class SnapshotRetention
 {
     public static IReadOnlyList<string> ToDelete(IReadOnlyList<KeptSnapshot> snapshots, int retain, string? protect = null,
         DateTimeOffset? now = null)

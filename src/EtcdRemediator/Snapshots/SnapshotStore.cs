@@ -6,14 +6,14 @@ using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Snapshots;
 
-public sealed class SnapshotException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class SnapshotException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// Snapshots in <c>&lt;dir&gt;/&lt;cluster&gt;/</c>: streamed to a <c>.part</c> file, verified against
 /// etcd's sha256 trailer, fsynced, renamed, described by a JSON sidecar, the newest N kept.
 /// A file without <c>.part</c> is always a complete, verified snapshot.
 /// </summary>
-public sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvider time, ILogger<SnapshotStore> logger)
+internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimeProvider time, ILogger<SnapshotStore> logger)
 {
     private const string Extension = ".db";
     private const string Partial = ".part";

@@ -8,7 +8,7 @@ namespace EtcdRemediator.Snapshots;
 /// A stream longer than <paramref name="maxBytes"/> (the member's reported size and headroom) is
 /// abandoned: a member that never stops sending must not fill the disk.
 /// </summary>
-public sealed class TrailerVerifyingStream(Stream inner, long maxBytes = long.MaxValue) : Stream
+internal sealed class TrailerVerifyingStream(Stream inner, long maxBytes = long.MaxValue) : Stream
 {
     public const int TrailerLength = 32;
 

@@ -9,7 +9,7 @@ namespace EtcdRemediator.Snapshots;
 /// them, in order, to the inner stream (the sha256 check and the file) with plain synchronous writes.
 /// Without it, every chunk of a snapshot waited for the previous one to be hashed and written.
 /// </summary>
-public sealed class WriteBehindStream : Stream
+internal sealed class WriteBehindStream : Stream
 {
     private readonly Stream _inner;
     private readonly Channel<(byte[] Buffer, int Length)> _queue;

@@ -8,7 +8,7 @@ namespace EtcdRemediator.StatusPage;
 /// token the user enters once (kept in sessionStorage). The files themselves hold no data, so they
 /// are served without a token.
 /// </summary>
-public static class StatusPageEndpoints
+internal static class StatusPageEndpoints
 {
     private static readonly (string Path, string Resource, string ContentType)[] Files =
     [

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace EtcdRemediator.Storage;
 
 /// <summary>The run store cannot record anything now; the caller answers 503 and logs it.</summary>
-public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// The embedded SQLite file behind the run store and the alert audit. WAL with synchronous=FULL:
@@ -14,7 +14,7 @@ public sealed class StoreUnavailableException(string message, Exception? inner =
 /// writes that arrive together share one transaction (one fsync), and each caller is released only
 /// once that transaction is committed. An alert storm costs one fsync per batch, not per delivery.
 /// </summary>
-public sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : IDisposable
+internal sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : IDisposable
 {
     private const int MaxBatch = 256;
 

@@ -1,6 +1,6 @@
 namespace EtcdRemediator.Storage;
 
-public static class StorageServiceCollectionExtensions
+internal static class StorageServiceCollectionExtensions
 {
     /// <summary>The one SQLite file every feature's store writes to, and its retention.</summary>
     public static IServiceCollection AddStorage(this IServiceCollection services)

@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Storage;
 
 /// <summary>Another process holds the run store: this one must not start.</summary>
-public sealed class StoreInUseException(string message) : Exception(message);
+internal sealed class StoreInUseException(string message) : Exception(message);
 
 /// <summary>
 /// One process per run store. Two processes on one store would each believe they alone coordinate
@@ -12,7 +12,7 @@ public sealed class StoreInUseException(string message) : Exception(message);
 /// locks, which flock does not touch; the handle stays open for the process's life, since closing a
 /// descriptor of the file would drop SQLite's fcntl locks. A plain <c>&lt;store&gt;.owner</c> says who holds it.
 /// </summary>
-public sealed class StoreLock : IDisposable
+internal sealed class StoreLock : IDisposable
 {
     private readonly FileStream[] _locks;
 

@@ -5,7 +5,7 @@ namespace EtcdRemediator.Storage;
 /// pruning and the coordinator's recovery both read it. A store held by another process stops the
 /// start here (exit 3, see Hosting).
 /// </summary>
-public sealed class StoreOpener(RemediatorDatabase database) : IHostedService
+internal sealed class StoreOpener(RemediatorDatabase database) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
 

@@ -9,7 +9,7 @@ namespace EtcdRemediator.Storage;
 /// go. Queued, running and deferred runs never do. SQLite reuses the freed pages, so the file stops growing
 /// at the size of one retention period. Runs at start-up and then hourly.
 /// </summary>
-public sealed class StoreRetention(RemediatorDatabase database, IOptions<RemediatorOptions> options, TimeProvider time,
+internal sealed class StoreRetention(RemediatorDatabase database, IOptions<RemediatorOptions> options, TimeProvider time,
     ILogger<StoreRetention> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);

@@ -9,10 +9,11 @@ using EtcdRemediator.IntegrationTests.Infrastructure;
 namespace EtcdRemediator.IntegrationTests.Api;
 
 /// <summary>Read-only checks against one healthy cluster, shared by the class.</summary>
+/// <remarks>Public, as the test class's IClassFixture names it; what it holds is internal, as the service's types are.</remarks>
 public sealed class HealthyClusterFixture : IAsyncLifetime
 {
-    public EtcdTestCluster Cluster { get; private set; } = null!;
-    public RemediatorApp App { get; private set; } = null!;
+    internal EtcdTestCluster Cluster { get; private set; } = null!;
+    internal RemediatorApp App { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {

@@ -6,7 +6,7 @@ using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 namespace EtcdRemediator.IntegrationTests.Deploy;
 
 /// <summary>A rendered kustomization's configuration as the service reads it: the ConfigMap's environment variables through its own start-up check.</summary>
-public static class ManifestOptions
+internal static class ManifestOptions
 {
     public static RemediatorOptions Bind(Manifests manifests)
     {

@@ -3,7 +3,7 @@ namespace EtcdRemediator.IntegrationTests.Etcd;
 /// <summary>One defragmentation as etcd itself logged it: "starting defragment" .. "finished defragment".</summary>
 public sealed record DefragWindow(string Member, DateTimeOffset Started, DateTimeOffset Finished);
 
-public static class DefragEvidence
+internal static class DefragEvidence
 {
     public static IReadOnlyList<DefragWindow> Windows(EtcdTestCluster cluster) =>
         [.. cluster.Members.SelectMany(m =>

@@ -11,7 +11,7 @@ using StatusResponse = EtcdRemediator.Etcd.Wire.StatusResponse;
 
 namespace EtcdRemediator.IntegrationTests.Etcd;
 
-public sealed record EtcdTestClusterOptions
+internal sealed record EtcdTestClusterOptions
 {
     public int Members { get; init; } = 3;
     /// <summary>etcd's --quota-backend-bytes; small values make NOSPACE reachable in seconds.</summary>
@@ -33,7 +33,7 @@ public sealed record EtcdTestClusterOptions
 /// A real N-member etcd cluster (Debian's etcd, or $ETCD_BIN) on free loopback ports in a temporary
 /// directory. Disposing it kills every member and removes the directory, whatever the test did.
 /// </summary>
-public sealed class EtcdTestCluster : IAsyncDisposable
+internal sealed class EtcdTestCluster : IAsyncDisposable
 {
     public const string TempPrefix = "etcdrem-it-";
     public const int ValueSize = 10 * 1024;

@@ -7,7 +7,7 @@ namespace EtcdRemediator.IntegrationTests.Infrastructure;
 /// <c>fragmentMegabytes</c> written and deleted, when given) and the service in process pointed at
 /// it, with the test's own settings on top. Disposing stops the service, then the cluster.
 /// </summary>
-public sealed class LabScenario : IAsyncDisposable
+internal sealed class LabScenario : IAsyncDisposable
 {
     private LabScenario(EtcdTestCluster cluster, RemediatorApp app)
     {

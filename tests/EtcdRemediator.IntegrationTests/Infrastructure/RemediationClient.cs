@@ -9,7 +9,7 @@ using EtcdRemediator.Storage;
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 
 /// <summary>What an operator does with curl: trigger, then follow the run until it ends.</summary>
-public static class RemediationClient
+internal static class RemediationClient
 {
     public static async Task<HttpResponseMessage> PostTriggerAsync(this HttpClient client, string cluster, string action, bool dryRun = false, bool force = false) =>
         await client.PostAsJsonAsync($"/api/v1/clusters/{cluster}/remediations", new { action, dryRun, force });

@@ -9,7 +9,7 @@ namespace EtcdRemediator.IntegrationTests.Infrastructure;
 /// The real service in process (real Kestrel pipeline via the test server, real gRPC to etcd),
 /// configured the way an operator would: keys under Remediator.
 /// </summary>
-public sealed class RemediatorApp : WebApplicationFactory<Program>
+internal sealed class RemediatorApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDataDirectory;

@@ -5,7 +5,7 @@ using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 
-public static class SnapshotAssertions
+internal static class SnapshotAssertions
 {
     /// <summary>The file ends with the sha256 of the rest, has its sidecar, and etcdctl accepts it.</summary>
     public static async Task AssertVerifiedAsync(RunRecord run, string dataDirectory, bool revisionKnown = true)

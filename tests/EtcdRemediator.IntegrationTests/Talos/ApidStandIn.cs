@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace EtcdRemediator.IntegrationTests.Talos;
 
 /// <summary>The nodes the stand-in serves: "127.0.0.1:PORT" (a member's client URL authority) -> that member.</summary>
-public sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
+internal sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
 
@@ -82,7 +82,7 @@ public sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
 /// A stand-in for Talos' apid on loopback: gRPC over TLS with the test CA's server certificate,
 /// client certificates required and checked against the same CA, as apid does.
 /// </summary>
-public sealed class ApidStandIn : IAsyncDisposable
+internal sealed class ApidStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

@@ -13,7 +13,7 @@ public enum Backend
 /// One real etcd cluster, reached the way the backend reaches it: directly, or through the apid
 /// stand-in with a talosconfig and mTLS. The pipeline tests take a backend and run unchanged.
 /// </summary>
-public sealed class BackendHarness : IAsyncDisposable
+internal sealed class BackendHarness : IAsyncDisposable
 {
     private readonly EtcdTestCluster _cluster;
     private readonly TestPki? _pki;

@@ -12,7 +12,7 @@ namespace EtcdRemediator.IntegrationTests.Talos;
 /// `nodes` metadata picks the member, replies carry one message per node with its hostname, and a
 /// node that cannot be reached is reported in `metadata.error`, as apid does, not as a failed call.
 /// </summary>
-public sealed class StandInMachineService(StandInNodes nodes) : MachineService.MachineServiceBase
+internal sealed class StandInMachineService(StandInNodes nodes) : MachineService.MachineServiceBase
 {
     public override Task<EtcdMemberListResponse> EtcdMemberList(EtcdMemberListRequest request, ServerCallContext context) =>
         OnNode(context, async (node, channel) =>

@@ -31,32 +31,35 @@ public sealed class AlertRouterTests
         return new AlertmanagerAlert(status, labels, null, null, null, null, "f1");
     }
 
-    public static TheoryData<string, AlertmanagerAlert, string[], RouteKind, string?, RemediationAction?, string> Cases => new()
+    // The alert wrapped, the enums by name: the service's types are internal, and a public theory cannot take them (see Arg).
+    public static TheoryData<string, Arg, string[], string, string?, string?, string> Cases => new()
     {
-        { "a mixin alert takes its default action", Alert("etcdDatabaseHighFragmentationRatio"), ["prod", "lab"], RouteKind.Remediate, "prod", RemediationAction.Defrag, "default route" },
-        { "the cluster label matches whatever its case", Alert("etcdDatabaseQuotaLowSpace", cluster: "PROD"), ["prod", "lab"], RouteKind.Remediate, "prod", RemediationAction.Recover, "default route" },
-        { "a configured route beats the default", Alert("etcdNoSpaceAlarm"), ["prod"], RouteKind.Remediate, "prod", RemediationAction.Snapshot, "Alerts:Routes" },
-        { "the alert's own label beats both", Alert("etcdNoSpaceAlarm", remediation: "recover"), ["prod"], RouteKind.Remediate, "prod", RemediationAction.Recover, "remediation label" },
-        { "a label that is no action is ignored, not guessed", Alert("etcdNoSpaceAlarm", remediation: "reboot"), ["prod"], RouteKind.Ignored, "prod", null, "remediation label 'reboot' is not an action" },
-        { "an alert nobody routes is ignored", Alert("etcdMembersDown"), ["prod"], RouteKind.Ignored, "prod", null, "no route for alert 'etcdMembersDown'" },
-        { "no cluster label and one cluster: that one", Alert("etcdDatabaseHighFragmentationRatio", cluster: null), ["lab"], RouteKind.Remediate, "lab", RemediationAction.Defrag, "default route" },
-        { "no cluster label and two clusters: unknown", Alert("etcdDatabaseHighFragmentationRatio", cluster: null), ["prod", "lab"], RouteKind.UnknownCluster, null, null, "the alert has no 'cluster' label and 2 clusters are configured" },
-        { "a cluster not configured is named back", Alert("etcdDatabaseHighFragmentationRatio", cluster: "staging"), ["prod"], RouteKind.UnknownCluster, "staging", null, "no cluster named 'staging' is configured" },
-        { "resolved alerts start nothing", Alert("etcdNoSpaceAlarm", status: "resolved"), ["prod"], RouteKind.Resolved, "prod", null, "resolved alerts start nothing" },
+        { "a mixin alert takes its default action", Arg.Of(Alert("etcdDatabaseHighFragmentationRatio")), ["prod", "lab"], nameof(RouteKind.Remediate), "prod", nameof(RemediationAction.Defrag), "default route" },
+        { "the cluster label matches whatever its case", Arg.Of(Alert("etcdDatabaseQuotaLowSpace", cluster: "PROD")), ["prod", "lab"], nameof(RouteKind.Remediate), "prod", nameof(RemediationAction.Recover), "default route" },
+        { "a configured route beats the default", Arg.Of(Alert("etcdNoSpaceAlarm")), ["prod"], nameof(RouteKind.Remediate), "prod", nameof(RemediationAction.Snapshot), "Alerts:Routes" },
+        { "the alert's own label beats both", Arg.Of(Alert("etcdNoSpaceAlarm", remediation: "recover")), ["prod"], nameof(RouteKind.Remediate), "prod", nameof(RemediationAction.Recover), "remediation label" },
+        { "a label that is no action is ignored, not guessed", Arg.Of(Alert("etcdNoSpaceAlarm", remediation: "reboot")), ["prod"], nameof(RouteKind.Ignored), "prod", null, "remediation label 'reboot' is not an action" },
+        { "an alert nobody routes is ignored", Arg.Of(Alert("etcdMembersDown")), ["prod"], nameof(RouteKind.Ignored), "prod", null, "no route for alert 'etcdMembersDown'" },
+        { "no cluster label and one cluster: that one", Arg.Of(Alert("etcdDatabaseHighFragmentationRatio", cluster: null)), ["lab"], nameof(RouteKind.Remediate), "lab", nameof(RemediationAction.Defrag), "default route" },
+        { "no cluster label and two clusters: unknown", Arg.Of(Alert("etcdDatabaseHighFragmentationRatio", cluster: null)), ["prod", "lab"], nameof(RouteKind.UnknownCluster), null, null, "the alert has no 'cluster' label and 2 clusters are configured" },
+        { "a cluster not configured is named back", Arg.Of(Alert("etcdDatabaseHighFragmentationRatio", cluster: "staging")), ["prod"], nameof(RouteKind.UnknownCluster), "staging", null, "no cluster named 'staging' is configured" },
+        { "resolved alerts start nothing", Arg.Of(Alert("etcdNoSpaceAlarm", status: "resolved")), ["prod"], nameof(RouteKind.Resolved), "prod", null, "resolved alerts start nothing" },
     };
 
-    public static TheoryData<string, AlertmanagerAlert, RouteKind, RemediationAction?, string> StrictCases => new()
+    public static TheoryData<string, Arg, string, string?, string> StrictCases => new()
     {
-        { "an alert from a trusted source is routed by its name", Alert("etcdDatabaseHighFragmentationRatio", ns: "kube-system", team: "platform"), RouteKind.Remediate, RemediationAction.Defrag, "default route" },
-        { "the whole value must match, not a part of it", Alert("etcdDatabaseHighFragmentationRatio", ns: "kube-system-evil", team: "platform"), RouteKind.Ignored, null, "label 'namespace' is 'kube-system-evil', not one Alerts:RequireLabels trusts ('kube-system|monitoring')" },
-        { "a missing label is an empty one", Alert("etcdNoSpaceAlarm", ns: "monitoring"), RouteKind.Ignored, null, "label 'team' is '', not one Alerts:RequireLabels trusts ('platform')" },
-        { "the remediation label is not honoured unless allowed", Alert("etcdDatabaseHighFragmentationRatio", remediation: "recover", ns: "monitoring", team: "platform"), RouteKind.Remediate, RemediationAction.Defrag, "default route" },
+        { "an alert from a trusted source is routed by its name", Arg.Of(Alert("etcdDatabaseHighFragmentationRatio", ns: "kube-system", team: "platform")), nameof(RouteKind.Remediate), nameof(RemediationAction.Defrag), "default route" },
+        { "the whole value must match, not a part of it", Arg.Of(Alert("etcdDatabaseHighFragmentationRatio", ns: "kube-system-evil", team: "platform")), nameof(RouteKind.Ignored), null, "label 'namespace' is 'kube-system-evil', not one Alerts:RequireLabels trusts ('kube-system|monitoring')" },
+        { "a missing label is an empty one", Arg.Of(Alert("etcdNoSpaceAlarm", ns: "monitoring")), nameof(RouteKind.Ignored), null, "label 'team' is '', not one Alerts:RequireLabels trusts ('platform')" },
+        { "the remediation label is not honoured unless allowed", Arg.Of(Alert("etcdDatabaseHighFragmentationRatio", remediation: "recover", ns: "monitoring", team: "platform")), nameof(RouteKind.Remediate), nameof(RemediationAction.Defrag), "default route" },
     };
 
     [Theory]
     [MemberData(nameof(StrictCases))]
-    public void OnlyAlertsFromTrustedRuleSourcesAreActedOnAndTheirLabelsDoNotPickTheAction(string because, AlertmanagerAlert alert, RouteKind kind, RemediationAction? action, string reason)
+    public void OnlyAlertsFromTrustedRuleSourcesAreActedOnAndTheirLabelsDoNotPickTheAction(string because, Arg alertArg, string kindName, string? actionName,
+        string reason)
     {
+        var (alert, kind, action) = (alertArg.As<AlertmanagerAlert>(), Enum.Parse<RouteKind>(kindName), ActionOrNull(actionName));
         var route = AlertRouter.Route(alert, Strict, ["prod"]);
 
         Assert.True((kind, action, reason) == (route.Kind, route.Action, route.Reason), $"{because}: got {route}");
@@ -64,10 +67,14 @@ public sealed class AlertRouterTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void EachAlertGoesWhereItsLabelsAndTheRoutesSay(string because, AlertmanagerAlert alert, string[] clusters, RouteKind kind, string? cluster, RemediationAction? action, string reason)
+    public void EachAlertGoesWhereItsLabelsAndTheRoutesSay(string because, Arg alertArg, string[] clusters, string kindName, string? cluster,
+        string? actionName, string reason)
     {
+        var (alert, kind, action) = (alertArg.As<AlertmanagerAlert>(), Enum.Parse<RouteKind>(kindName), ActionOrNull(actionName));
         var route = AlertRouter.Route(alert, Options, clusters);
 
         Assert.True((kind, cluster, action, reason) == (route.Kind, route.Cluster, route.Action, route.Reason), $"{because}: got {route}");
     }
+
+    private static RemediationAction? ActionOrNull(string? name) => name is null ? null : Enum.Parse<RemediationAction>(name);
 }

@@ -17,18 +17,20 @@ public sealed class ForecastRuleTests
     private static MemberForecast Forecast(double hoursAway, ForecastCause cause, double inUseMiBPerHour = 0) =>
         new(Now.AddHours(hoursAway), cause, FileBytesPerHour: 64 << 20, InUseBytesPerHour: inUseMiBPerHour * (1 << 20), Quota);
 
-    public static TheoryData<string, MemberForecast, long, ForecastVerdict, string> Cases => new()
+    // The forecast wrapped, the verdict by name: the service's types are internal, and a public theory cannot take them (see Arg).
+    public static TheoryData<string, Arg, long, string, string> Cases => new()
     {
-        { "fragmentation within the horizon, little data: defrag now", Forecast(10, ForecastCause.Fragmentation), 1L << 30, ForecastVerdict.DefragEarly, "on free pages" },
-        { "fragmentation beyond the horizon: not yet", Forecast(30, ForecastCause.Fragmentation), 1L << 30, ForecastVerdict.Nothing, "beyond the horizon" },
-        { "the data grows: a defrag is in vain, more quota", Forecast(10, ForecastCause.Data, inUseMiBPerHour: 50), 6L << 30, ForecastVerdict.Tell, "raise --quota-backend-bytes to at least" },
-        { "fragmentation, but the data fills most of the bar: no room to spare", Forecast(10, ForecastCause.Fragmentation), 5L << 30, ForecastVerdict.Tell, "a defrag would leave little room" },
+        { "fragmentation within the horizon, little data: defrag now", Arg.Of(Forecast(10, ForecastCause.Fragmentation)), 1L << 30, nameof(ForecastVerdict.DefragEarly), "on free pages" },
+        { "fragmentation beyond the horizon: not yet", Arg.Of(Forecast(30, ForecastCause.Fragmentation)), 1L << 30, nameof(ForecastVerdict.Nothing), "beyond the horizon" },
+        { "the data grows: a defrag is in vain, more quota", Arg.Of(Forecast(10, ForecastCause.Data, inUseMiBPerHour: 50)), 6L << 30, nameof(ForecastVerdict.Tell), "raise --quota-backend-bytes to at least" },
+        { "fragmentation, but the data fills most of the bar: no room to spare", Arg.Of(Forecast(10, ForecastCause.Fragmentation)), 5L << 30, nameof(ForecastVerdict.Tell), "a defrag would leave little room" },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void EachForecastAsksForWhatWouldHelp(string because, MemberForecast forecast, long inUse, ForecastVerdict verdict, string says)
+    public void EachForecastAsksForWhatWouldHelp(string because, Arg forecastArg, long inUse, string verdictName, string says)
     {
+        var (forecast, verdict) = (forecastArg.As<MemberForecast>(), Enum.Parse<ForecastVerdict>(verdictName));
         var decision = ForecastRule.Decide(forecast, inUse, Policy, TimeSpan.FromHours(24), Now);
 
         Assert.True(verdict == decision.Verdict, $"{because}: got {decision}");

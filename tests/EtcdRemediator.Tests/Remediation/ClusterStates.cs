@@ -48,7 +48,7 @@ public sealed class ClusterStates
         return this;
     }
 
-    public ClusterStates Alarm(ulong member, AlarmKind kind)
+    internal ClusterStates Alarm(ulong member, AlarmKind kind)
     {
         _alarms.Add(new EtcdAlarm(member, kind));
         return this;
@@ -60,5 +60,5 @@ public sealed class ClusterStates
         return this;
     }
 
-    public ClusterState Build() => new("lab", _members, _alarms, null, _alarmsError, DateTimeOffset.UnixEpoch);
+    internal ClusterState Build() => new("lab", _members, _alarms, null, _alarmsError, DateTimeOffset.UnixEpoch);
 }

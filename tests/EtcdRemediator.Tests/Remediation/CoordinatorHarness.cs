@@ -13,7 +13,7 @@ namespace EtcdRemediator.Tests.Remediation;
 /// The coordinator as the service builds it, on a real SQLite file in a folder of its own and a fake
 /// clock, with no worker: runs stay queued until a test begins them. Restart() is a process restart.
 /// </summary>
-public sealed class CoordinatorHarness : IAsyncDisposable
+internal sealed class CoordinatorHarness : IAsyncDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("etcdrem-unit-").FullName;
 
@@ -60,7 +60,7 @@ public sealed class CoordinatorHarness : IAsyncDisposable
 }
 
 /// <summary>The NOSPACE alarm as a switch, and how often it was read.</summary>
-public sealed class FakeNoSpace : INoSpaceProbe
+internal sealed class FakeNoSpace : INoSpaceProbe
 {
     public bool Raised { get; set; }
     public int Reads { get; private set; }

@@ -236,20 +236,22 @@ public sealed class CoordinatorMachineTests
         Assert.Equal("d1", _state.Of("maint").Active?.Id);
     }
 
-    public static TheoryData<RunStatus, int, bool> Outcomes => new()
+    // The enums by name here and below: they are internal, and a public theory cannot take them (see Arg).
+    public static TheoryData<string, int, bool> Outcomes => new()
     {
         // outcome, failures after two before, cooldown started
-        { RunStatus.Succeeded, 0, true },
-        { RunStatus.NothingToDo, 0, false },
-        { RunStatus.Failed, 3, false },
-        { RunStatus.Interrupted, 3, false },
-        { RunStatus.Refused, 2, false },
+        { nameof(RunStatus.Succeeded), 0, true },
+        { nameof(RunStatus.NothingToDo), 0, false },
+        { nameof(RunStatus.Failed), 3, false },
+        { nameof(RunStatus.Interrupted), 3, false },
+        { nameof(RunStatus.Refused), 2, false },
     };
 
     [Theory]
     [MemberData(nameof(Outcomes))]
-    public void WhatAnEndedRunLeavesInTheHistory(RunStatus outcome, int failures, bool cooldown)
+    public void WhatAnEndedRunLeavesInTheHistory(string outcomeName, int failures, bool cooldown)
     {
+        var outcome = Enum.Parse<RunStatus>(outcomeName);
         var run = Run("r", outcome) with { FinishedAt = Thursday };
 
         var after = (RunHistory.None with { ConsecutiveFailures = 2 }).After(run);
@@ -258,40 +260,43 @@ public sealed class CoordinatorMachineTests
         Assert.Equal(outcome == RunStatus.Interrupted, after.LastInterruptedAt == Thursday);
     }
 
-    public static TheoryData<bool, int, Release> Ticks => new()
+    public static TheoryData<bool, int, string> Ticks => new()
     {
         // window open, promised start minus now in hours -> release
-        { true, 1, Release.Now },
-        { true, -1, Release.Now },
-        { false, 1, Release.Wait },
-        { false, -1, Release.AtNextOpening },
-        { false, 0, Release.AtNextOpening },
+        { true, 1, nameof(Release.Now) },
+        { true, -1, nameof(Release.Now) },
+        { false, 1, nameof(Release.Wait) },
+        { false, -1, nameof(Release.AtNextOpening) },
+        { false, 0, nameof(Release.AtNextOpening) },
     };
 
     [Theory]
     [MemberData(nameof(Ticks))]
-    public void ADeferredRunLeavesItsWaitOnlyWhileAWindowIsOpen(bool open, int promisedInHours, Release expected)
+    public void ADeferredRunLeavesItsWaitOnlyWhileAWindowIsOpen(bool open, int promisedInHours, string expectedName)
     {
+        var expected = Enum.Parse<Release>(expectedName);
         var run = Run("r", RunStatus.Deferred, "maint") with { NotBefore = Thursday.AddHours(promisedInHours) };
 
         Assert.Equal(expected, ReleaseRule.AtTick(run, new WindowState(true, open, null, WindowOpens), Thursday));
     }
 
-    public static TheoryData<RemediationAction, RemediationAction, TriggerKind, bool, bool> Joins => new()
+    public static TheoryData<string, string, string, bool, bool> Joins => new()
     {
         // the deferred run's action, the joiner's action and kind, its force -> released
-        { RemediationAction.Defrag, RemediationAction.Defrag, TriggerKind.Alert, false, false },
-        { RemediationAction.Defrag, RemediationAction.Defrag, TriggerKind.Manual, true, true },
-        { RemediationAction.Defrag, RemediationAction.Recover, TriggerKind.Manual, false, true },   // an operator's recover never waits
-        { RemediationAction.Recover, RemediationAction.Defrag, TriggerKind.Manual, false, false },  // asks as the alert that wanted the recover
-        { RemediationAction.Defrag, RemediationAction.Snapshot, TriggerKind.Manual, false, false },
+        { nameof(RemediationAction.Defrag), nameof(RemediationAction.Defrag), nameof(TriggerKind.Alert), false, false },
+        { nameof(RemediationAction.Defrag), nameof(RemediationAction.Defrag), nameof(TriggerKind.Manual), true, true },
+        { nameof(RemediationAction.Defrag), nameof(RemediationAction.Recover), nameof(TriggerKind.Manual), false, true },   // an operator's recover never waits
+        { nameof(RemediationAction.Recover), nameof(RemediationAction.Defrag), nameof(TriggerKind.Manual), false, false },  // asks as the alert that wanted the recover
+        { nameof(RemediationAction.Defrag), nameof(RemediationAction.Snapshot), nameof(TriggerKind.Manual), false, false },
     };
 
     [Theory]
     [MemberData(nameof(Joins))]
-    public void AJoinerReleasesADeferredRunOnlyWhenItWouldNotWaitItself(RemediationAction run, RemediationAction joiner, TriggerKind kind,
+    public void AJoinerReleasesADeferredRunOnlyWhenItWouldNotWaitItself(string runName, string joinerName, string kindName,
         bool force, bool released)
     {
+        var (run, joiner, kind) =
+            (Enum.Parse<RemediationAction>(runName), Enum.Parse<RemediationAction>(joinerName), Enum.Parse<TriggerKind>(kindName));
         var deferred = Run("r", RunStatus.Deferred, "maint", run) with { NotBefore = WindowOpens };
         var request = new RunRequest("maint", joiner, false, force, new RunTrigger(kind, "k"));
 

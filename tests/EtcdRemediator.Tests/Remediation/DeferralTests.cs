@@ -80,13 +80,14 @@ public sealed class DeferralTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("alert", RemediationAction.Recover, false)]   // NOSPACE raised: the cluster refuses writes now
-    [InlineData("watch", RemediationAction.Recover, false)]
-    [InlineData("manual", RemediationAction.Defrag, true)]    // a person decided
-    [InlineData("schedule", RemediationAction.Snapshot, false)] // no disruption
-    [InlineData("alert", RemediationAction.Disarm, false)]
-    public async Task RecoverForcedRunsAndNonDisruptiveActionsAreNeverDeferred(string kind, RemediationAction action, bool force)
+    [InlineData("alert", nameof(RemediationAction.Recover), false)]   // NOSPACE raised: the cluster refuses writes now
+    [InlineData("watch", nameof(RemediationAction.Recover), false)]
+    [InlineData("manual", nameof(RemediationAction.Defrag), true)]    // a person decided
+    [InlineData("schedule", nameof(RemediationAction.Snapshot), false)] // no disruption
+    [InlineData("alert", nameof(RemediationAction.Disarm), false)]
+    public async Task RecoverForcedRunsAndNonDisruptiveActionsAreNeverDeferred(string kind, string actionName, bool force)
     {
+        var action = Enum.Parse<RemediationAction>(actionName);
         _h.NoSpace.Raised = true;
         var result = await _coordinator.SubmitAsync(Request(kind, action, force), CancellationToken.None);
 
@@ -195,24 +196,27 @@ public sealed class DeferralTests : IAsyncLifetime
         Assert.Equal(Disposition.Started, result.Disposition);
     }
 
-    public static TheoryData<RemediationAction, bool, bool, bool, bool> Rules => new()
+    // The action by name: the service's enums are internal, and a public theory cannot take them (see Arg).
+    public static TheoryData<string, bool, bool, bool, bool> Rules => new()
     {
         // action, dry run, force, window open, deferred
-        { RemediationAction.Defrag, false, false, false, true },
-        { RemediationAction.Defrag, false, false, true, false },
-        { RemediationAction.Defrag, true, false, false, false },
-        { RemediationAction.Defrag, false, true, false, false },
-        { RemediationAction.Recover, false, false, false, true },  // no NOSPACE raised: a defrag by another name
-        { RemediationAction.Recover, false, false, true, false },
-        { RemediationAction.Recover, false, true, false, false },
-        { RemediationAction.Snapshot, false, false, false, false },
-        { RemediationAction.Disarm, false, false, false, false },
+        { nameof(RemediationAction.Defrag), false, false, false, true },
+        { nameof(RemediationAction.Defrag), false, false, true, false },
+        { nameof(RemediationAction.Defrag), true, false, false, false },
+        { nameof(RemediationAction.Defrag), false, true, false, false },
+        { nameof(RemediationAction.Recover), false, false, false, true },  // no NOSPACE raised: a defrag by another name
+        { nameof(RemediationAction.Recover), false, false, true, false },
+        { nameof(RemediationAction.Recover), false, true, false, false },
+        { nameof(RemediationAction.Snapshot), false, false, false, false },
+        { nameof(RemediationAction.Disarm), false, false, false, false },
     };
 
     [Theory]
     [MemberData(nameof(Rules))]
-    public void OnlyAnUnforcedRealDefragOrRecoverWithoutNoSpaceOutsideAWindowWaits(RemediationAction action, bool dryRun, bool force, bool open, bool deferred)
+    public void OnlyAnUnforcedRealDefragOrRecoverWithoutNoSpaceOutsideAWindowWaits(string actionName, bool dryRun, bool force, bool open,
+        bool deferred)
     {
+        var action = Enum.Parse<RemediationAction>(actionName);
         var window = new WindowState(true, open, null, WindowOpens);
 
         Assert.Equal(deferred, DeferralRule.Defers(new RunRequest("lab", action, dryRun, force, new RunTrigger(TriggerKind.Alert, "t")), window));

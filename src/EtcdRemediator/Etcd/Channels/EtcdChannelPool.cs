@@ -17,7 +17,7 @@ namespace EtcdRemediator.Etcd.Channels;
 /// defragment) finish on the old ones, which are disposed with the pool.
 /// </summary>
 /// <param name="keepAlive">How often an open connection is pinged while calls are under way (<see cref="EtcdKeepAlive"/>).</param>
-public sealed class EtcdChannelPool(
+internal sealed class EtcdChannelPool(
     Func<TlsMaterial> loadTls, IReadOnlyList<string>? watchedFiles = null, TimeProvider? time = null, TimeSpan? keepAlive = null)
     : IAsyncDisposable
 {

@@ -1,7 +1,7 @@
 namespace EtcdRemediator.Etcd.Channels;
 
 /// <summary>Client URLs compared the way etcd prints them: scheme://host:port, no path or trailing slash.</summary>
-public static class EtcdEndpoint
+internal static class EtcdEndpoint
 {
     public static bool TryNormalize(string? text, out string normalized)
     {

@@ -7,7 +7,7 @@ namespace EtcdRemediator.Etcd.Channels;
 /// apid sets no policy, so gRPC-Go's default applies: one per 5 minutes. A defragment of a large
 /// database through apid waits minutes for its answer.
 /// </summary>
-public static class EtcdKeepAlive
+internal static class EtcdKeepAlive
 {
     public static readonly TimeSpan Etcd = TimeSpan.FromSeconds(20);
 

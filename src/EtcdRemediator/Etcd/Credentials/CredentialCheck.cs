@@ -8,7 +8,7 @@ namespace EtcdRemediator.Etcd.Credentials;
 /// the setting and the file; a certificate that expires within a week is a warning with its date.
 /// Each backend calls it with where its credentials come from.
 /// </summary>
-public static class CredentialCheck
+internal static class CredentialCheck
 {
     /// <summary>From the cluster's <c>Tls</c> PEM files, read by <paramref name="open"/> when the backend reads them its own way.</summary>
     public static IEnumerable<string> OfTlsFiles(ClusterOptions c, string key, DateTimeOffset now, ICollection<string>? warnings,

@@ -17,7 +17,7 @@ namespace EtcdRemediator.Etcd.Credentials;
 /// The server is checked as SslStream would be for us: its certificate chains to the configured CA,
 /// is valid now, and names the host (DNS name or IP address in its subjectAltName).
 /// </summary>
-public static class Ed25519Tls
+internal static class Ed25519Tls
 {
     /// <summary>The channel address for an https endpoint whose TLS the connect callback does.</summary>
     public static string PlainAddress(string endpoint) => "http://" + new Uri(endpoint).Authority;

@@ -9,7 +9,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace EtcdRemediator.Etcd.Credentials;
 
 /// <summary>Which part of a credential: what a message names, and which setting holds it.</summary>
-public enum CredentialPart
+internal enum CredentialPart
 {
     Ca,
     Certificate,
@@ -21,7 +21,7 @@ public enum CredentialPart
 /// expired). Our fault or the operator's, never the cluster's: a run meeting it is refused, and it
 /// does not count towards the circuit breaker.
 /// </summary>
-public sealed class CredentialException(CredentialPart part, string detail, string? source = null, Exception? inner = null)
+internal sealed class CredentialException(CredentialPart part, string detail, string? source = null, Exception? inner = null)
     : Exception(source is null ? detail : $"{source}: {detail}", inner)
 {
     public CredentialPart Part => part;
@@ -34,7 +34,7 @@ public sealed class CredentialException(CredentialPart part, string detail, stri
 }
 
 /// <summary>A client's private key: RSA or ECDSA for .NET's TLS, Ed25519 (Talos) for <see cref="Ed25519Tls"/>.</summary>
-public sealed class ClientKey : IDisposable
+internal sealed class ClientKey : IDisposable
 {
     private ClientKey(string algorithm, AsymmetricAlgorithm? native, Ed25519PrivateKeyParameters? ed25519)
     {
@@ -67,7 +67,7 @@ public sealed class ClientKey : IDisposable
 /// PKCS#8, then SEC1, whatever the label says. Certificate files may hold several certificates (a CA
 /// bundle during a CA rotation).
 /// </summary>
-public static class PemCredentials
+internal static class PemCredentials
 {
     public static ClientKey ReadKey(string pem)
     {

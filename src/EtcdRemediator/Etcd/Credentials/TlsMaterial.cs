@@ -7,11 +7,11 @@ using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 namespace EtcdRemediator.Etcd.Credentials;
 
 /// <summary>An Ed25519 client (Talos' default), which SslStream cannot load: for <see cref="Ed25519Tls"/>.</summary>
-public sealed record Ed25519Credentials(IReadOnlyList<BcCertificate> Cas, BcCertificate Certificate, Ed25519PrivateKeyParameters Key);
+internal sealed record Ed25519Credentials(IReadOnlyList<BcCertificate> Cas, BcCertificate Certificate, Ed25519PrivateKeyParameters Key);
 
 /// <summary>The client certificate (with key) and the CAs that server certificates must chain to.</summary>
 /// <param name="Cas">Every certificate of the CA file: during a CA rotation it holds the old and the new.</param>
-public sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certificate2Collection? Cas) : IDisposable
+internal sealed record TlsMaterial(X509Certificate2? ClientCertificate, X509Certificate2Collection? Cas) : IDisposable
 {
     /// <summary>Set when the client key is Ed25519: the parsed material for <see cref="Ed25519Tls"/>.</summary>
     public Ed25519Credentials? Ed25519 { get; init; }

@@ -5,7 +5,7 @@ namespace EtcdRemediator.Etcd.Talos;
 
 /// <summary>Talos' machine API through apid, with the talosconfig's credentials, as <c>talosctl etcd ...</c> does.</summary>
 /// <param name="resolve">How a cluster's talosconfig is read: the service's <see cref="TalosConnections"/>, so the file is read once.</param>
-public sealed class TalosBackend(Func<ClusterOptions, TalosConnection> resolve) : IClusterBackend
+internal sealed class TalosBackend(Func<ClusterOptions, TalosConnection> resolve) : IClusterBackend
 {
     public TalosBackend(TalosConnections connections) : this(connections.Resolve)
     {

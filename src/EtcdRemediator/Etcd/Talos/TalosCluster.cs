@@ -14,7 +14,7 @@ namespace EtcdRemediator.Etcd.Talos;
 /// The Talos API has no key-value access: no compaction and no revision (the Kubernetes API server
 /// compacts on its own every few minutes).
 /// </summary>
-public sealed class TalosCluster(ClusterOptions options, TalosConnection connection, TimeSpan requestTimeout, TimeProvider time)
+internal sealed class TalosCluster(ClusterOptions options, TalosConnection connection, TimeSpan requestTimeout, TimeProvider time)
     : IEtcdCluster, IAsyncDisposable
 {
     private readonly EtcdChannelPool _channels = new(connection.Tls, connection.CredentialFiles, time, EtcdKeepAlive.Apid);

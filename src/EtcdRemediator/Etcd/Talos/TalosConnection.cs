@@ -8,7 +8,7 @@ namespace EtcdRemediator.Etcd.Talos;
 /// <summary>Where apid is, which nodes run etcd, and the mTLS material: resolved from configuration.</summary>
 /// <param name="Tls">Reads the credentials afresh each time it is called (they rotate).</param>
 /// <param name="CredentialFiles">The files they come from: a change to one means new credentials.</param>
-public sealed record TalosConnection(
+internal sealed record TalosConnection(
     IReadOnlyList<string> Endpoints, IReadOnlyList<string> Nodes, Func<TlsMaterial> Tls, IReadOnlyList<string> CredentialFiles)
 {
     public const int ApidPort = 50000;
@@ -83,10 +83,10 @@ public sealed record TalosConnection(
     private static string Decode(string base64) => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
 }
 
-public sealed record TalosContext(IReadOnlyList<string> Endpoints, IReadOnlyList<string> Nodes, string? Ca, string? Crt, string? Key);
+internal sealed record TalosContext(IReadOnlyList<string> Endpoints, IReadOnlyList<string> Nodes, string? Ca, string? Crt, string? Key);
 
 /// <summary>Reads a talosconfig (YAML: context, contexts.NAME.{endpoints, nodes, ca, crt, key}).</summary>
-public static class TalosConfigFile
+internal static class TalosConfigFile
 {
     private sealed class File
     {

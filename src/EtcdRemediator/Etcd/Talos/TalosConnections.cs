@@ -7,7 +7,7 @@ namespace EtcdRemediator.Etcd.Talos;
 /// Each Talos cluster's connection, resolved from its talosconfig once: the start-up check reads it
 /// (and reports what is wrong under the cluster's key), the registry uses what the check read.
 /// </summary>
-public sealed class TalosConnections
+internal sealed class TalosConnections
 {
     private readonly ConcurrentDictionary<string, TalosConnection> _byCluster = new(StringComparer.OrdinalIgnoreCase);
 

@@ -6,7 +6,7 @@ namespace EtcdRemediator.Etcd.Talos;
 /// Which Talos roles may call each machine API method we use (Talos RBAC; the role is the client
 /// certificate's Organization). Reads also allow os:reader and os:etcd:backup from Talos 1.9.6 and 1.10.1.
 /// </summary>
-public static class TalosRoles
+internal static class TalosRoles
 {
     public static readonly FrozenDictionary<string, IReadOnlyList<string>> Allowed = new Dictionary<string, IReadOnlyList<string>>
     {

@@ -12,7 +12,7 @@ namespace EtcdRemediator.Etcd.V3;
 /// <param name="Tls">Reads the client certificate and CAs; called again when a watched file changes.</param>
 /// <param name="CredentialFiles">Files whose change means new credentials (none for a source that is not files).</param>
 /// <param name="Login">etcd auth, where the cluster has it enabled.</param>
-public sealed record EtcdAccess(string ClusterName, IReadOnlyList<string> Endpoints, Func<TlsMaterial> Tls,
+internal sealed record EtcdAccess(string ClusterName, IReadOnlyList<string> Endpoints, Func<TlsMaterial> Tls,
     IReadOnlyList<string> CredentialFiles, EtcdLogin? Login)
 {
     public static EtcdAccess FromOptions(ClusterOptions options) => new(
@@ -26,4 +26,4 @@ public sealed record EtcdAccess(string ClusterName, IReadOnlyList<string> Endpoi
 }
 
 /// <summary>An etcd user, and its password read when a token is needed (a mounted secret may change meanwhile).</summary>
-public sealed record EtcdLogin(string Username, Func<CancellationToken, Task<string>> Password);
+internal sealed record EtcdLogin(string Username, Func<CancellationToken, Task<string>> Password);

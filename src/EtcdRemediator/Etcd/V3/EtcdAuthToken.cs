@@ -11,7 +11,7 @@ namespace EtcdRemediator.Etcd.V3;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001",
     Justification = "A SemaphoreSlim whose wait handle is never asked for holds nothing to release; the token lives as long as its cluster client.")]
-public sealed class EtcdAuthToken(EtcdLogin? login, TimeProvider time)
+internal sealed class EtcdAuthToken(EtcdLogin? login, TimeProvider time)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private string? _token;

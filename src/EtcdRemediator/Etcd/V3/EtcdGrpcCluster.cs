@@ -12,7 +12,7 @@ namespace EtcdRemediator.Etcd.V3;
 /// member's channel; calls any member can answer try the configured endpoints in order. Every call
 /// carries a deadline, and the auth token when the cluster has auth enabled.
 /// </summary>
-public sealed class EtcdGrpcCluster(EtcdAccess access, TimeSpan requestTimeout, TimeProvider time)
+internal sealed class EtcdGrpcCluster(EtcdAccess access, TimeSpan requestTimeout, TimeProvider time)
     : IEtcdCluster, IKeyValueAccess, IAsyncDisposable
 {
     private readonly EtcdChannelPool _channels = new(access.Tls, access.CredentialFiles, time);

@@ -5,7 +5,7 @@ using EtcdRemediator.Etcd.Credentials;
 namespace EtcdRemediator.Etcd.V3;
 
 /// <summary>etcd's own v3 gRPC API at the configured client URLs, with TLS and etcd auth as configured.</summary>
-public sealed class EtcdV3Backend : IClusterBackend
+internal sealed class EtcdV3Backend : IClusterBackend
 {
     public string Name => ClusterOptions.DefaultBackend;
 

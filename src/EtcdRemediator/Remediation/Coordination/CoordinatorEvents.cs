@@ -2,59 +2,59 @@ using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation.Coordination;
 
 /// <summary>What happens to the coordinator: <see cref="CoordinatorMachine.Decide"/> answers each with the next state and effects.</summary>
-public abstract record CoordinatorEvent;
+internal abstract record CoordinatorEvent;
 
 /// <summary>A trigger asks for a run (an alert, an operator, a schedule, the watch, a follow-up).</summary>
 /// <param name="NewId">The id a new run gets (made by the driver: ids are not the machine's to invent).</param>
-public sealed record RunRequested(RunRequest Request, string NewId) : CoordinatorEvent;
+internal sealed record RunRequested(RunRequest Request, string NewId) : CoordinatorEvent;
 
 /// <summary>A worker slot took the run from its queue: Queued -> Running.</summary>
-public sealed record RunBegun(string RunId) : CoordinatorEvent;
+internal sealed record RunBegun(string RunId) : CoordinatorEvent;
 
 /// <summary>The store could not record a run's start: it ends Failed, so its cluster is free again.</summary>
-public sealed record StartNotRecorded(string RunId, string Error) : CoordinatorEvent;
+internal sealed record StartNotRecorded(string RunId, string Error) : CoordinatorEvent;
 
 /// <summary>
 /// The executor's progress, in the order it happened: a step started or ended, or it learnt something
 /// (plan, snapshot, outcome). <see cref="RunProgress"/> touches only what the executor owns, never the joins;
 /// <paramref name="Untracked"/> is the executor's own view, used when the run is no longer live.
 /// </summary>
-public sealed record RunChanged(string RunId, IReadOnlyList<RunProgress> Progress, RunRecord Untracked) : CoordinatorEvent
+internal sealed record RunChanged(string RunId, IReadOnlyList<RunProgress> Progress, RunRecord Untracked) : CoordinatorEvent
 {
     public RunRecord ApplyTo(RunRecord run) => Progress.Aggregate(run, (r, p) => p.ApplyTo(r));
 }
 
 /// <summary>The executor is done with the run (its final state is saved).</summary>
-public sealed record RunEnded(string RunId) : CoordinatorEvent;
+internal sealed record RunEnded(string RunId) : CoordinatorEvent;
 
 /// <summary>The scheduler's tick: deferred runs whose window is open are released.</summary>
-public sealed record WindowsChecked : CoordinatorEvent;
+internal sealed record WindowsChecked : CoordinatorEvent;
 
 /// <summary>At start-up, from the store: the finished runs in the order they ended, and the queued and deferred ones.</summary>
-public sealed record Recovered(IReadOnlyList<RunRecord> Finished, IReadOnlyList<RunRecord> Waiting) : CoordinatorEvent;
+internal sealed record Recovered(IReadOnlyList<RunRecord> Finished, IReadOnlyList<RunRecord> Waiting) : CoordinatorEvent;
 
 /// <summary>What the driver does for a decision, in order.</summary>
-public abstract record Effect;
+internal abstract record Effect;
 
 /// <summary>Writes the run's value whole. A best-effort save that fails is kept readable by the store and written later.</summary>
-public sealed record SaveRun(RunRecord Run, bool BestEffort = false) : Effect;
+internal sealed record SaveRun(RunRecord Run, bool BestEffort = false) : Effect;
 
 /// <summary>Into the real runs' queue (strongest action first).</summary>
-public sealed record EnqueueRun(string RunId, RemediationAction Action) : Effect;
+internal sealed record EnqueueRun(string RunId, RemediationAction Action) : Effect;
 
 /// <summary>A queued run's action was raised by a joiner: it moves up the queue with it.</summary>
-public sealed record RaiseQueued(string RunId, RemediationAction Action) : Effect;
+internal sealed record RaiseQueued(string RunId, RemediationAction Action) : Effect;
 
 /// <summary>Into the dry runs' own lane.</summary>
-public sealed record EnqueueDryRun(string RunId) : Effect;
+internal sealed record EnqueueDryRun(string RunId) : Effect;
 
 /// <summary>Completes what <see cref="RemediationCoordinator.WhenEnded"/> handed out for the run.</summary>
-public sealed record SignalEnded(string RunId) : Effect;
+internal sealed record SignalEnded(string RunId) : Effect;
 
 /// <summary>Said in the log: a deferred run released, or waiting for a later window; a run that could not start.</summary>
-public sealed record Notice(RunRecord Run, NoticeKind Kind, string? Error = null) : Effect;
+internal sealed record Notice(RunRecord Run, NoticeKind Kind, string? Error = null) : Effect;
 
-public enum NoticeKind
+internal enum NoticeKind
 {
     Released,
     MissedItsWindow,
@@ -66,4 +66,4 @@ public enum NoticeKind
 /// state holds only once every effect has succeeded (a new run exists only once it is stored);
 /// otherwise the state holds at once, and a failed effect reaches the sender as its error.
 /// </summary>
-public sealed record Decision(CoordinatorState State, IReadOnlyList<Effect> Effects, object? Answer = null, bool Tentative = false);
+internal sealed record Decision(CoordinatorState State, IReadOnlyList<Effect> Effects, object? Answer = null, bool Tentative = false);

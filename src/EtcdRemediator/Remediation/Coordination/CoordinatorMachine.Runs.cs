@@ -2,7 +2,7 @@ using EtcdRemediator.Remediation.Rules;
 namespace EtcdRemediator.Remediation.Coordination;
 
 /// <summary>A run's life after it was asked for: start, progress, end, release from its window, and recovery at start-up.</summary>
-public sealed partial class CoordinatorMachine
+internal sealed partial class CoordinatorMachine
 {
     /// <summary>Queued -> Running; the answer is the running run, or null when it is not (or no longer) queued.</summary>
     private static Decision Begin(CoordinatorState state, string id, DateTimeOffset now)

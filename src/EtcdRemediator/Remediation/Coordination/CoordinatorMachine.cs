@@ -11,7 +11,7 @@ namespace EtcdRemediator.Remediation.Coordination;
 /// are named: <see cref="AdmissionRule"/>, <see cref="DeferralRule"/>, <see cref="JoinRule"/>,
 /// <see cref="ReleaseRule"/>, <see cref="FollowUpRule"/>, <see cref="RunHistory.After"/>.
 /// </summary>
-public sealed partial class CoordinatorMachine(PolicyOptions policy, MaintenanceCalendar calendar)
+internal sealed partial class CoordinatorMachine(PolicyOptions policy, MaintenanceCalendar calendar)
 {
     /// <summary>Dry runs read every member of a cluster: more than this waiting is a client looping, not a person.</summary>
     public const int MaxWaitingDryRuns = 32;

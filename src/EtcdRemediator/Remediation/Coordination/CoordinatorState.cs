@@ -8,7 +8,7 @@ namespace EtcdRemediator.Remediation.Coordination;
 /// <param name="Active">The cluster's queued, deferred or running real run: at most one (one run per cluster).</param>
 /// <param name="FollowUp">The stronger trigger that joined the running run: it runs next, as itself (its own force).</param>
 /// <param name="History">What the breaker and the cooldown judge, replayed from the run store at start-up.</param>
-public sealed record ClusterRuns(RunRecord? Active, RunRequest? FollowUp, RunHistory History)
+internal sealed record ClusterRuns(RunRecord? Active, RunRequest? FollowUp, RunHistory History)
 {
     public static readonly ClusterRuns Idle = new(null, null, RunHistory.None);
 
@@ -26,7 +26,7 @@ public sealed record ClusterRuns(RunRecord? Active, RunRequest? FollowUp, RunHis
 /// Everything the coordinator decides from: every cluster's runs, and the dry runs (they belong to no
 /// cluster's single flight: they only read). Immutable; only <see cref="CoordinatorMachine"/> makes the next one.
 /// </summary>
-public sealed record CoordinatorState(ImmutableDictionary<string, ClusterRuns> Clusters, ImmutableDictionary<string, RunRecord> DryRuns)
+internal sealed record CoordinatorState(ImmutableDictionary<string, ClusterRuns> Clusters, ImmutableDictionary<string, RunRecord> DryRuns)
 {
     public static readonly CoordinatorState Empty = new(
         ImmutableDictionary.Create<string, ClusterRuns>(StringComparer.OrdinalIgnoreCase), ImmutableDictionary<string, RunRecord>.Empty);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace EtcdRemediator.Remediation.Coordination;
 
 /// <summary>Whether a cluster refuses writes now: what makes a recover too urgent to wait for a window.</summary>
-public interface INoSpaceProbe
+internal interface INoSpaceProbe
 {
     Task<bool> RaisedAsync(string cluster, CancellationToken cancellationToken);
 }
@@ -17,7 +17,7 @@ public interface INoSpaceProbe
 /// decides whether a recover waits, and the run's own inspection and gates still decide whether it
 /// may touch anything, so an emergency is never held back by a failed read.
 /// </summary>
-public sealed class NoSpaceProbe(EtcdClusterRegistry clusters, IOptions<RemediatorOptions> options, ILogger<NoSpaceProbe> logger) : INoSpaceProbe
+internal sealed class NoSpaceProbe(EtcdClusterRegistry clusters, IOptions<RemediatorOptions> options, ILogger<NoSpaceProbe> logger) : INoSpaceProbe
 {
     public async Task<bool> RaisedAsync(string cluster, CancellationToken cancellationToken)
     {

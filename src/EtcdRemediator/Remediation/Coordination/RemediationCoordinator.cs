@@ -17,7 +17,7 @@ namespace EtcdRemediator.Remediation.Coordination;
 /// caller hears about it, and an older value of a run is never written over a newer one.
 /// What takes time outside the store (the NOSPACE probe, reading the store at start-up) happens before an event is sent.
 /// </summary>
-public sealed class RemediationCoordinator : IDisposable
+internal sealed class RemediationCoordinator : IDisposable
 {
     private readonly RunStore _store;
     private readonly IOptions<RemediatorOptions> _options;

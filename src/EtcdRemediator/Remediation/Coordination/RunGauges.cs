@@ -8,7 +8,7 @@ namespace EtcdRemediator.Remediation.Coordination;
 /// The coordinator's per-cluster gauges (circuit open, how long the current run has run), read at
 /// scrape time. Registered when the host starts: by then the configuration has been checked.
 /// </summary>
-public sealed class RunGauges(RemediatorTelemetry telemetry, EtcdClusterRegistry clusters, RemediationCoordinator coordinator, TimeProvider time)
+internal sealed class RunGauges(RemediatorTelemetry telemetry, EtcdClusterRegistry clusters, RemediationCoordinator coordinator, TimeProvider time)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)

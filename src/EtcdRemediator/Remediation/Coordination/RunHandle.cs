@@ -8,7 +8,7 @@ namespace EtcdRemediator.Remediation.Coordination;
 /// once, for the executor to read, and sent to the owner, in order, with the next save, whose answer
 /// (the run as the owner holds it, joins included) becomes the view. Used by one executor at a time.
 /// </summary>
-public sealed class RunHandle
+internal sealed class RunHandle
 {
     private readonly RemediationCoordinator _owner;
     private readonly Lock _gate = new();

@@ -9,7 +9,7 @@ namespace EtcdRemediator.Remediation.Coordination;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711",
     Justification = "It is a queue of runs: the name says what it is; it does not derive from Queue<T> on purpose (it orders by strength).")]
-public sealed class RunQueue : IDisposable
+internal sealed class RunQueue : IDisposable
 {
     private readonly List<(string Id, RemediationAction Action, long Order)> _items = [];
     private readonly SemaphoreSlim _available = new(0);

@@ -11,7 +11,7 @@ namespace EtcdRemediator.Remediation.Execution;
 /// One member's turn, in the order an operator would do it by hand: the gate again, leadership
 /// moved away if it is the leader, defragment, wait until it answers and has caught up, pause.
 /// </summary>
-public sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePipeline reads, PolicyOptions policy, TimeProvider time,
+internal sealed class MemberDefragmenter(ClusterInspector inspector, ResiliencePipeline reads, PolicyOptions policy, TimeProvider time,
     RemediatorTelemetry telemetry, ILogger logger)
 {
     /// <param name="state">The cluster as read just before this member (the read that also chose it): the gate judges it.</param>

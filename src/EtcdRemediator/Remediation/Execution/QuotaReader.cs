@@ -12,7 +12,7 @@ namespace EtcdRemediator.Remediation.Execution;
 /// reads afresh (<c>maxAge</c> zero); the status page, refreshing every few seconds, may use an answer
 /// up to a minute old: a quota changes only when etcd restarts with a new flag.
 /// </summary>
-public sealed class QuotaReader(IOptions<RemediatorOptions> options, TimeProvider time)
+internal sealed class QuotaReader(IOptions<RemediatorOptions> options, TimeProvider time)
 {
     public static readonly TimeSpan PageMaxAge = TimeSpan.FromMinutes(1);
 

@@ -15,7 +15,7 @@ namespace EtcdRemediator.Remediation.Execution;
 /// takes requests (StartAsync runs before Kestrel listens), then executes queued runs, clusters in
 /// parallel up to the configured limit.
 /// </summary>
-public sealed class RemediationWorker(
+internal sealed class RemediationWorker(
     RemediationCoordinator coordinator,
     RunExecutor executor,
     SnapshotStore snapshots,

@@ -18,7 +18,7 @@ namespace EtcdRemediator.Remediation.Execution;
 /// The remediation routine (README "What a run does"), as plain code in its safety order: inspect, gate and plan,
 /// verified snapshot, compact, members one at a time, disarm, verify. A dry run stops after the plan.
 /// </summary>
-public sealed class RunExecutor(
+internal sealed class RunExecutor(
     EtcdClusterRegistry clusters,
     ClusterInspector inspector,
     SnapshotStore snapshots,

@@ -5,10 +5,10 @@ using EtcdRemediator.Remediation.Coordination;
 namespace EtcdRemediator.Remediation.Execution;
 
 /// <summary>A step failed; the run stops and says why. Members not yet done are left alone.</summary>
-public sealed class RunFailedException(string reason, Exception? inner = null) : Exception(reason, inner);
+internal sealed class RunFailedException(string reason, Exception? inner = null) : Exception(reason, inner);
 
 /// <summary>A step while it runs: what its code found out, recorded as a <see cref="StepRecord"/> when it ends.</summary>
-public sealed class StepDraft(string name, string? member, DateTimeOffset startedAt)
+internal sealed class StepDraft(string name, string? member, DateTimeOffset startedAt)
 {
     public StepOutcome Outcome { get; set; } = StepOutcome.Succeeded;
     public long? BytesBefore { get; set; }
@@ -29,13 +29,13 @@ public sealed class StepDraft(string name, string? member, DateTimeOffset starte
 }
 
 /// <summary>Which recorded step: what a later step may add to (a defragment's size once the member has caught up).</summary>
-public readonly record struct StepRef(int Index);
+internal readonly record struct StepRef(int Index);
 
 /// <summary>
 /// Appends a step to the run and saves the run when the step starts and when it ends, so GET shows
 /// a run's progress live and a run interrupted by a crash shows how far it got.
 /// </summary>
-public sealed class StepRecorder(RunHandle run, TimeProvider time, ActivitySource spans)
+internal sealed class StepRecorder(RunHandle run, TimeProvider time, ActivitySource spans)
 {
     public RunRecord Run => run.Current;
 

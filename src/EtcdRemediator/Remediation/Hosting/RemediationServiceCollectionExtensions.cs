@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Remediation.Hosting;
 
-public static class RemediationServiceCollectionExtensions
+internal static class RemediationServiceCollectionExtensions
 {
     /// <summary>Runs: their store, the coordinator that decides, the executor and worker that carry them out.</summary>
     public static IServiceCollection AddRemediation(this IServiceCollection services)

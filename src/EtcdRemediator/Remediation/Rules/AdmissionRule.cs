@@ -10,7 +10,7 @@ namespace EtcdRemediator.Remediation.Rules;
 /// alert snapshots), how many runs failed in a row, and when any run last succeeded (for people).
 /// </summary>
 /// <param name="LastInterruptedAt">When a run last ended Interrupted (the process stopped under it): a member may have been mid-defragment.</param>
-public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffset? LastSnapshotAt, int ConsecutiveFailures,
+internal sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffset? LastSnapshotAt, int ConsecutiveFailures,
     DateTimeOffset? LastSuccessAt = null, DateTimeOffset? LastInterruptedAt = null)
 {
     public static readonly RunHistory None = new(null, null, 0);
@@ -44,7 +44,7 @@ public sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffse
 }
 
 /// <summary>Why a trigger starts nothing: the breaker is open, or the cluster is in its cooldown.</summary>
-public sealed record Refusal(Disposition Disposition, string Reason, DateTimeOffset? RetryAfter = null);
+internal sealed record Refusal(Disposition Disposition, string Reason, DateTimeOffset? RetryAfter = null);
 
 /// <summary>
 /// Pure: whether a trigger may start a run, given the cluster's history. Dry runs and forced runs
@@ -55,7 +55,7 @@ public sealed record Refusal(Disposition Disposition, string Reason, DateTimeOff
 /// A follow-up's trigger arrived while the run it joined was running: that run's cooldown does not
 /// hold it back (the breaker does).
 /// </summary>
-public static class AdmissionRule
+internal static class AdmissionRule
 {
     public static Refusal? Check(RunRequest request, string cluster, RunHistory history, PolicyOptions policy, DateTimeOffset now)
     {
@@ -88,7 +88,7 @@ public static class AdmissionRule
 /// running action counts; of several, the strongest, and of equals the forced one: it then runs as
 /// itself (its own force), not with the force of the run it followed.
 /// </summary>
-public static class FollowUpRule
+internal static class FollowUpRule
 {
     public static RunRequest? Choose(RunRequest? current, RunRequest joining, RemediationAction running)
     {

@@ -5,7 +5,7 @@ using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation.Rules;
 
 /// <summary>Whether a run compacts before it defragments, and whether the cluster's backend lets it.</summary>
-public enum Compaction
+internal enum Compaction
 {
     /// <summary>No compact step: the policy does not ask for one, or nothing is to be defragmented.</summary>
     None,
@@ -19,7 +19,7 @@ public enum Compaction
 /// Pure: the one definition of "this run compacts". The step, and the words a run uses when it stops
 /// after the snapshot, both read it, so they cannot disagree.
 /// </summary>
-public static class CompactionRule
+internal static class CompactionRule
 {
     public static Compaction Of(CompactMode mode, RemediationAction action, bool membersPlanned, bool backendCompacts)
     {

@@ -13,7 +13,7 @@ namespace EtcdRemediator.Remediation.Rules;
 /// (no disruption), a dry run (it only reads), a forced run (a person decided), or a run that must
 /// start before the next window opens (a forecast whose quota date comes first).
 /// </summary>
-public static class DeferralRule
+internal static class DeferralRule
 {
     public static bool Defers(RunRequest request, WindowState window) =>
         !window.Open

@@ -5,14 +5,14 @@ using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation.Rules;
 
 /// <summary>The quota a decision used, and where it came from (etcd itself, or the configuration).</summary>
-public sealed record Quota(long Bytes, bool ReportedByEtcd)
+internal sealed record Quota(long Bytes, bool ReportedByEtcd)
 {
     public override string ToString() =>
         ReportedByEtcd ? $"{Bytes}-byte quota (reported by etcd)" : $"{Bytes}-byte quota (configured; etcd did not report its own)";
 }
 
 /// <summary>Null Blockers: disarm; otherwise who stands in the way, in words that name them.</summary>
-public sealed record DisarmDecision(Quota Quota, long Limit, IReadOnlyList<string> Blockers)
+internal sealed record DisarmDecision(Quota Quota, long Limit, IReadOnlyList<string> Blockers)
 {
     public bool Disarm => Blockers.Count == 0;
 }
@@ -23,7 +23,7 @@ public sealed record DisarmDecision(Quota Quota, long Limit, IReadOnlyList<strin
 /// the members report (etcd 3.6's status, or 3.4/3.5's metrics), the configured one only where none
 /// is reported: disarming against a larger quota than etcd's own brings NOSPACE straight back.
 /// </summary>
-public static class DisarmRule
+internal static class DisarmRule
 {
     public static Quota QuotaOf(IReadOnlyDictionary<ulong, long> reported, long configured) =>
         reported.Values.Where(q => q > 0).DefaultIfEmpty(0).Min() is var min and > 0 ? new Quota(min, true) : new Quota(configured, false);

@@ -10,7 +10,7 @@ namespace EtcdRemediator.Remediation.Rules;
 /// Pure: cluster state + action + policy -> ordered plan or refusal. Followers most fragmented
 /// first, the leader last; learners are never planned.
 /// </summary>
-public static class Planner
+internal static class Planner
 {
     /// <summary>
     /// <c>defrag</c> takes the members the cluster's defrag rule chooses (<paramref name="rule"/>; the policy's thresholds

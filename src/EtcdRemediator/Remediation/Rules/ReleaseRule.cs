@@ -5,7 +5,7 @@ using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation.Rules;
 
 /// <summary>What becomes of a deferred run when the scheduler looks.</summary>
-public enum Release
+internal enum Release
 {
     /// <summary>Its window is not open yet: it keeps waiting, its promised start unchanged.</summary>
     Wait,
@@ -20,7 +20,7 @@ public enum Release
 /// trigger joins it that would not wait itself (<see cref="ByJoin"/>): a recover under NOSPACE, a forced
 /// run, a deadline before the next window. Who asked counts only for the action it asked for itself.
 /// </summary>
-public static class ReleaseRule
+internal static class ReleaseRule
 {
     public static Release AtTick(RunRecord deferred, WindowState window, DateTimeOffset now) =>
         window.Open ? Release.Now
@@ -38,7 +38,7 @@ public static class ReleaseRule
 }
 
 /// <summary>A waiting run after a join: its new value, and whether the join raised its action or released it.</summary>
-public sealed record WaitingJoin(RunRecord Run, bool Raised, bool Released)
+internal sealed record WaitingJoin(RunRecord Run, bool Raised, bool Released)
 {
     /// <summary>It changed what the run will do: written, where a plain join needs no write.</summary>
     public bool Changed => Raised || Released;
@@ -48,7 +48,7 @@ public sealed record WaitingJoin(RunRecord Run, bool Raised, bool Released)
 /// Pure: a trigger joining a run of its cluster. What the run already is decides; a waiting (queued or
 /// deferred) run takes the stronger action, with the force of whoever asked for it, never more.
 /// </summary>
-public static class JoinRule
+internal static class JoinRule
 {
     public static WaitingJoin JoinWaiting(RunRecord current, RunRequest joiner, WindowState window)
     {

@@ -8,10 +8,10 @@ namespace EtcdRemediator.Remediation.Rules;
 /// <param name="Compaction">Compact before defragmenting (<see cref="CompactionRule"/>).</param>
 /// <param name="ReadsQuota">It judges NOSPACE against the quota: the data in use before defragmenting, every member before disarming.</param>
 /// <param name="Verifies">It goes on past the snapshot: members, verify, disarm (a snapshot run ends with its snapshot).</param>
-public sealed record Routine(bool Snapshot, Compaction Compaction, bool ReadsQuota, bool Verifies);
+internal sealed record Routine(bool Snapshot, Compaction Compaction, bool ReadsQuota, bool Verifies);
 
 /// <summary>Pure: the routine of a run, from its action's traits, how many members it plans, the alarms and the policy.</summary>
-public static class RoutineRule
+internal static class RoutineRule
 {
     public static Routine Of(RemediationAction action, int planned, bool noSpace, CompactMode compact, bool backendCompacts)
     {

@@ -9,7 +9,7 @@ namespace EtcdRemediator.Remediation.Rules;
 /// we never start while another voting member is down, leadership is unclear or data is corrupt.
 /// NOSPACE is not a reason to stop: it is the reason to act.
 /// </summary>
-public static class SafetyGate
+internal static class SafetyGate
 {
     /// <summary>Null when it is safe to defragment; otherwise the reason, naming the member.</summary>
     public static string? Check(ClusterState state)

@@ -9,7 +9,7 @@ namespace EtcdRemediator.Remediation.Rules;
 /// NOSPACE (a CORRUPT member's data is the one thing a snapshot must not preserve), a follower
 /// before the leader (spares the leader), the one furthest ahead first (the most current copy).
 /// </summary>
-public static class SnapshotSource
+internal static class SnapshotSource
 {
     public static MemberState? Choose(ClusterState state) =>
         state.Voting

@@ -5,7 +5,7 @@ using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation.Rules;
 
 /// <summary>Pure: to whom the leader hands leadership, and whether the member a backend would pick can take it.</summary>
-public static class SuccessorRule
+internal static class SuccessorRule
 {
     /// <summary>
     /// The reachable voting follower furthest ahead (the least to catch up after the handover), the

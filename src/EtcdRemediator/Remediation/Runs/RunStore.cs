@@ -9,7 +9,7 @@ namespace EtcdRemediator.Remediation.Runs;
 /// written stays readable from memory, so that nobody waits forever on a "Running" the store
 /// still holds; it is written as soon as the store takes writes again.
 /// </summary>
-public sealed class RunStore(RemediatorDatabase database)
+internal sealed class RunStore(RemediatorDatabase database)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _unrecorded = new();
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace EtcdRemediator.Remediation.Runs;
 
 /// <summary>Without the run store no alert can be accepted: the one thing that makes us unready.</summary>
-public sealed class RunStoreHealthCheck(RunStore store) : IHealthCheck
+internal sealed class RunStoreHealthCheck(RunStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
