@@ -1,19 +1,11 @@
 using System.Collections.Frozen;
 using System.Text.Json.Serialization;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Remediation;
 
 /// <summary>What a run does. What each one implies is in <see cref="ActionTraits"/>, not in its position here.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<RemediationAction>))]
-internal enum RemediationAction
-{
-    [JsonStringEnumMemberName("snapshot")] Snapshot,
-    [JsonStringEnumMemberName("disarm")] Disarm,
-    [JsonStringEnumMemberName("defrag")] Defrag,
-    [JsonStringEnumMemberName("recover")] Recover,
-}
+[JsonConverter(typeof(WireNameConverter<RemediationAction>))]
+internal enum RemediationAction { Snapshot, Disarm, Defrag, Recover }
 
 /// <summary>When an action takes a snapshot.</summary>
 internal enum SnapshotWhen
@@ -43,21 +35,24 @@ internal enum WindowRule
 /// the quota read for the disarm.</param>
 /// <param name="CountsAsSnapshot">A success counts as a snapshot taken: alert snapshots wait out the cooldown after it.</param>
 /// <param name="Verifies">Ends by reading the cluster again and disarming a NOSPACE alarm the data no longer justifies.</param>
-internal sealed record ActionTraits(RemediationAction Action, string Name, int Strength, bool Rewrites, SnapshotWhen Snapshot, bool Recovers,
-    WindowRule Window, bool CountsAsSnapshot, bool Verifies);
+internal sealed record ActionTraits(RemediationAction Action, int Strength, bool Rewrites, SnapshotWhen Snapshot, bool Recovers,
+    WindowRule Window, bool CountsAsSnapshot, bool Verifies)
+{
+    public string Name { get; } = WireName.Of(Action);
+}
 
 internal static class RemediationActions
 {
     /// <summary>One row per action, in the order people are told them (the most used first).</summary>
     private static readonly ActionTraits[] Rows =
     [
-        new(RemediationAction.Defrag, "defrag", 2, Rewrites: true, SnapshotWhen.BeforeRewriting, Recovers: false, WindowRule.Always,
+        new(RemediationAction.Defrag, 2, Rewrites: true, SnapshotWhen.BeforeRewriting, Recovers: false, WindowRule.Always,
             CountsAsSnapshot: true, Verifies: true),
-        new(RemediationAction.Recover, "recover", 3, Rewrites: true, SnapshotWhen.BeforeRewriting, Recovers: true, WindowRule.UnlessNoSpace,
+        new(RemediationAction.Recover, 3, Rewrites: true, SnapshotWhen.BeforeRewriting, Recovers: true, WindowRule.UnlessNoSpace,
             CountsAsSnapshot: true, Verifies: true),
-        new(RemediationAction.Snapshot, "snapshot", 0, Rewrites: false, SnapshotWhen.Always, Recovers: false, WindowRule.Never,
+        new(RemediationAction.Snapshot, 0, Rewrites: false, SnapshotWhen.Always, Recovers: false, WindowRule.Never,
             CountsAsSnapshot: true, Verifies: false),
-        new(RemediationAction.Disarm, "disarm", 1, Rewrites: false, SnapshotWhen.Never, Recovers: false, WindowRule.Never,
+        new(RemediationAction.Disarm, 1, Rewrites: false, SnapshotWhen.Never, Recovers: false, WindowRule.Never,
             CountsAsSnapshot: false, Verifies: true),
     ];
 

@@ -31,6 +31,18 @@ public sealed class DescriptorTests
         Assert.True(!traits.Rewrites || traits.Snapshot != SnapshotWhen.Never, $"{traits.Name} rewrites members without a snapshot before");
     }
 
+    /// <summary>The names are the C# names in kebab case, pinned here: they are in stored runs, routes and runbooks.</summary>
+    [Fact]
+    public void TheWireNamesAreTheOnesStoredRunsAndRunbooksUseAndNumbersAreRefused()
+    {
+        Assert.Equal(["snapshot", "disarm", "defrag", "recover"], Enum.GetValues<RemediationAction>().Select(a => a.ToName()));
+        Assert.Equal(["manual", "alert", "schedule", "watch", "follow-up", "window", "forecast"],
+            Enum.GetValues<TriggerKind>().Select(k => k.ToName()));
+        // A number is no name: an enum read from "2" would follow the declaration order, which means nothing.
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<RemediationAction>("2", JsonSerializerOptions.Web));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<TriggerKind>("\"follow-on\"", JsonSerializerOptions.Web));
+    }
+
     [Fact]
     public void ActionsHaveDistinctNamesAndStrengths()
     {
