@@ -26,8 +26,8 @@ internal sealed class ScheduleRunner(
     /// <summary>The jitter's source: a test passes a seeded one, the service the shared one.</summary>
     private readonly Random _random = random ?? Random.Shared;
 
-    /// <summary>How often deferred runs are looked at: a window's opening is met within this.</summary>
-    public static readonly TimeSpan ReleaseTick = TimeSpan.FromSeconds(1);
+    /// <summary>How often the clock is looked at: a schedule's time and a window's opening are met within this.</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, (DateTimeOffset Due, DateTimeOffset At)> _next = new();
 
@@ -35,16 +35,35 @@ internal sealed class ScheduleRunner(
     public (DateTimeOffset Due, DateTimeOffset At)? NextOf(Schedule schedule) =>
         _next.TryGetValue(schedule.Key, out var next) ? next : null;
 
+    /// <summary>
+    /// One loop on one timer, made before anything is awaited: at each tick, deferred runs whose window
+    /// is open are released and every schedule whose time has come fires. A clock set forward (by an
+    /// operator, or a test's fake clock) is seen at the next tick, and no wait is longer than a tick.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var work = new List<Task> { ReleaseLoopAsync(stoppingToken) };
+        using var timer = new PeriodicTimer(Tick, time);
         var schedules = calendar.AllSchedules.ToList();
-        if (schedules.Count > 0)
+        try
         {
-            var known = await LoadMarksAsync(stoppingToken);
-            work.AddRange(schedules.Select(s => RunScheduleAsync(s, known.TryGetValue(s.Key, out var last) ? last : null, stoppingToken)));
+            var known = schedules.Count > 0 ? await LoadMarksAsync(stoppingToken) : [];
+            foreach (var schedule in schedules)
+                await CatchUpAsync(schedule, known.TryGetValue(schedule.Key, out var last) ? last : null, stoppingToken);
+            do
+            {
+                await ReleaseAsync(stoppingToken);
+                foreach (var schedule in schedules)
+                    if (NextOf(schedule) is var (due, at) && time.GetUtcNow() >= at)
+                    {
+                        await FireAsync(schedule, due, "", stoppingToken);
+                        PlanNext(schedule, due);
+                    }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        await Task.WhenAll(work);
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task<Dictionary<string, DateTimeOffset>> LoadMarksAsync(CancellationToken stoppingToken)
@@ -61,63 +80,37 @@ internal sealed class ScheduleRunner(
         }
     }
 
-    private async Task ReleaseLoopAsync(CancellationToken stoppingToken)
+    private async Task ReleaseAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(ReleaseTick, time);
         try
         {
-            do
-            {
-                try
-                {
-                    await coordinator.ReleaseDueAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError("Deferred runs could not be released now (next try in {Tick}): {Error}", ReleaseTick, e.Message);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            await coordinator.ReleaseDueAsync(stoppingToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            logger.LogError("Deferred runs could not be released now (next try in {Tick}): {Error}", Tick, e.Message);
         }
     }
 
-    private async Task RunScheduleAsync(Schedule schedule, DateTimeOffset? lastDue, CancellationToken stoppingToken)
+    /// <summary>At start-up: a run missed within the grace runs once now; then the next occurrence after the last one.</summary>
+    private async Task CatchUpAsync(Schedule schedule, DateTimeOffset? lastDue, CancellationToken stoppingToken)
     {
-        var settings = options.Value.Scheduling;
-        try
-        {
-            var now = time.GetUtcNow();
-            if (lastDue is null) await FirstSeenAsync(schedule, now, stoppingToken);
-            else if (MissedRuns.CatchUp(schedule.Cron, lastDue, now, settings.MissedRunGrace) is { } missed)
-                await FireAsync(schedule, missed, " (missed while the service was down)", stoppingToken);
-            var from = lastDue > now ? lastDue.Value : now;
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                if (schedule.Cron.NextAfter(from) is not { } due)
-                {
-                    logger.LogWarning("{Schedule} of {Cluster} has no further occurrence", schedule, schedule.Cluster);
-                    return;
-                }
-                var at = due + Jitter.Next(settings.Jitter, _random);
-                _next[schedule.Key] = (due, at);
-                await DelayUntilAsync(at, stoppingToken);
-                await FireAsync(schedule, due, "", stoppingToken);
-                from = due;
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        var now = time.GetUtcNow();
+        if (lastDue is null) await FirstSeenAsync(schedule, now, stoppingToken);
+        else if (MissedRuns.CatchUp(schedule.Cron, lastDue, now, options.Value.Scheduling.MissedRunGrace) is { } missed)
+            await FireAsync(schedule, missed, " (missed while the service was down)", stoppingToken);
+        PlanNext(schedule, lastDue > now ? lastDue.Value : now);
     }
 
-    /// <summary>In steps of at most a day: Task.Delay's limit is 49 days, and the wall clock may be set meanwhile.</summary>
-    private async Task DelayUntilAsync(DateTimeOffset at, CancellationToken stoppingToken)
+    private void PlanNext(Schedule schedule, DateTimeOffset from)
     {
-        while (at - time.GetUtcNow() is var left && left > TimeSpan.Zero)
-            await Task.Delay(left < TimeSpan.FromDays(1) ? left : TimeSpan.FromDays(1), time, stoppingToken);
+        if (schedule.Cron.NextAfter(from) is { } due)
+        {
+            _next[schedule.Key] = (due, due + Jitter.Next(options.Value.Scheduling.Jitter, _random));
+            return;
+        }
+        _next.TryRemove(schedule.Key, out _);
+        logger.LogWarning("{Schedule} of {Cluster} has no further occurrence", schedule, schedule.Cluster);
     }
 
     /// <summary>
