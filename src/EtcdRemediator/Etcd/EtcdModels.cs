@@ -78,8 +78,9 @@ internal sealed partial record EtcdAlarm(ulong MemberId, AlarmKind Kind)
 }
 
 /// <summary>What a snapshot stream delivered: the point in time and the byte count.</summary>
-/// <param name="ClusterId">The cluster the stream came from (0: the backend does not say, as Talos' does not).</param>
-internal sealed record SnapshotStreamInfo(ulong MemberId, long Revision, long Bytes, string? Version, ulong ClusterId = 0);
+/// <param name="Revision">The snapshot's revision, where the stream says (etcd 3.5+; not 3.4, not Talos).</param>
+/// <param name="ClusterId">The cluster the stream came from, where the backend says (Talos' does not).</param>
+internal sealed record SnapshotStreamInfo(ulong MemberId, long? Revision, long Bytes, string? Version, ulong? ClusterId = null);
 
 internal static class MemberId
 {

@@ -40,8 +40,8 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
         {
             // etcd 3.5+ puts the snapshot's revision in the stream's first header; 3.4 does not, so
             // the revision read just before streaming stands in (the snapshot holds at least that).
-            // Through Talos there is no revision to read: 0 stands for unknown.
-            var revisionBefore = cluster.KeyValue is { } keys ? await keys.GetRevisionAsync(cancellationToken) : 0;
+            // Through Talos there is no revision to read.
+            long? revisionBefore = cluster.KeyValue is { } keys ? await keys.GetRevisionAsync(cancellationToken) : null;
             SnapshotStreamInfo info;
             string sha256;
             // Snapshots hold every Secret of a Kubernetes cluster: readable by the service's user only.
@@ -60,13 +60,13 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
                 file.Flush(flushToDisk: true);
             }
             File.Move(part, final);
-            var revision = info.Revision > 0 ? info.Revision : revisionBefore;
+            var revision = info.Revision ?? revisionBefore;
             var record = new SnapshotRecord(final, member.HexId, revision, new FileInfo(final).Length, sha256);
             await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
             {
                 writtenBy = SidecarMark,
                 cluster = cluster.Name,
-                clusterId = info.ClusterId == 0 ? null : MemberId.ToHex(info.ClusterId),
+                clusterId = info.ClusterId is { } id ? MemberId.ToHex(id) : null,
                 member = member.HexId,
                 memberName = member.Name,
                 endpoint = member.Address.Value,

@@ -95,31 +95,26 @@ internal sealed class TalosCluster(ClusterOptions options, TalosConnection conne
         // Without a node header apid answers for its own node: another member's data under this member's id.
         if (!member.Address.IsKnown)
             throw NodeError("(none)", $"no configured node serves member {member.HexId}; not asking apid's own node instead");
-        using var stall = new CancellationTokenSource(stallTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
         long bytes = 0;
         try
         {
-            using var call = Client().EtcdSnapshot(new EtcdSnapshotRequest(), For(member.Address.Value, null, linked.Token));
-            while (await call.ResponseStream.MoveNext(linked.Token))
-            {
-                stall.CancelAfter(stallTimeout);
-                var chunk = call.ResponseStream.Current;
-                if (!string.IsNullOrEmpty(chunk.Metadata?.Error)) throw NodeError(member.Address.Value, chunk.Metadata.Error);
-                await destination.WriteAsync(chunk.Bytes.Memory, linked.Token);
-                bytes += chunk.Bytes.Length;
-            }
-        }
-        catch (Exception e) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested
-                                  && e is OperationCanceledException or RpcException)
-        {
-            throw new TimeoutException($"snapshot stream from node {member.Address.Value} sent nothing for {stallTimeout.TotalSeconds:0} s", e);
+            await StallGuard.ReadAllAsync(
+                ct => Client().EtcdSnapshot(new EtcdSnapshotRequest(), For(member.Address.Value, null, ct)),
+                async (chunk, ct) =>
+                {
+                    if (!string.IsNullOrEmpty(chunk.Metadata?.Error)) throw NodeError(member.Address.Value, chunk.Metadata.Error);
+                    await destination.WriteAsync(chunk.Bytes.Memory, ct);
+                    bytes += chunk.Bytes.Length;
+                },
+                stallTimeout, time,
+                e => new TimeoutException($"snapshot stream from node {member.Address.Value} sent nothing for {stallTimeout.TotalSeconds:0} s", e),
+                cancellationToken);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, TalosRoles.Explain("EtcdSnapshot")));
         }
-        return new SnapshotStreamInfo(member.Id, 0, bytes, null);
+        return new SnapshotStreamInfo(member.Id, Revision: null, bytes, null); // Talos names no revision
     }
 
     public async Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken)

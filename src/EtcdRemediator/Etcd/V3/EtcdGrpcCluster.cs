@@ -136,40 +136,35 @@ internal sealed class EtcdGrpcCluster(EtcdAccess access, TimeSpan requestTimeout
     public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout,
         CancellationToken cancellationToken)
     {
-        using var stall = new CancellationTokenSource(stallTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
         var channel = _channels.For(Reach(member));
         var headers = _auth.Enabled ? new Metadata { { "token", await _auth.TokenAsync(channel, null, cancellationToken) } } : null;
-        try
-        {
-            using var call = channel.CreateCallInvoker().AsyncServerStreamingCall(
-                SnapshotChunk.Method, null, new CallOptions(headers, cancellationToken: linked.Token), new SnapshotRequest());
-            ResponseHeader? first = null;
-            string? version = null;
-            long bytes = 0;
-            while (await call.ResponseStream.MoveNext(linked.Token))
+        ResponseHeader? first = null;
+        string? version = null;
+        long bytes = 0;
+        await StallGuard.ReadAllAsync(
+            ct => channel.CreateCallInvoker().AsyncServerStreamingCall(
+                SnapshotChunk.Method, null, new CallOptions(headers, cancellationToken: ct), new SnapshotRequest()),
+            async (chunk, ct) =>
             {
-                stall.CancelAfter(stallTimeout);
-                using var chunk = call.ResponseStream.Current;
-                if (first is null && chunk.Header is { } header)
+                using (chunk)
                 {
-                    // 3.5+ names the member in the first message (3.4 sends no header): before a byte is kept.
-                    MemberIdentity.Verify(member, header.MemberId);
-                    ClusterIdentity.Verify(member, _clusterId, header.ClusterId);
-                    first = header;
+                    if (first is null && chunk.Header is { } header)
+                    {
+                        // 3.5+ names the member in the first message (3.4 sends no header): before a byte is kept.
+                        MemberIdentity.Verify(member, header.MemberId);
+                        ClusterIdentity.Verify(member, _clusterId, header.ClusterId);
+                        first = header;
+                    }
+                    if (!string.IsNullOrEmpty(chunk.Version)) version = chunk.Version;
+                    await destination.WriteAsync(chunk.Blob, ct);
+                    bytes += chunk.BlobLength;
                 }
-                if (!string.IsNullOrEmpty(chunk.Version)) version = chunk.Version;
-                await destination.WriteAsync(chunk.Blob, linked.Token);
-                bytes += chunk.BlobLength;
-            }
-            return new SnapshotStreamInfo(first?.MemberId ?? member.Id, first?.Revision ?? 0, bytes, version, first?.ClusterId ?? _clusterId);
-        }
-        catch (Exception e) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested
-                                  && e is OperationCanceledException or RpcException)
-        {
-            throw new TimeoutException(
-                $"snapshot stream from member {member.HexId} ({member.Address.Value}) sent nothing for {stallTimeout.TotalSeconds:0} s", e);
-        }
+            },
+            stallTimeout, time,
+            e => new TimeoutException(
+                $"snapshot stream from member {member.HexId} ({member.Address.Value}) sent nothing for {stallTimeout.TotalSeconds:0} s", e),
+            cancellationToken);
+        return new SnapshotStreamInfo(first?.MemberId ?? member.Id, first?.Revision, bytes, version, first?.ClusterId ?? ClusterId);
     }
 
     public async Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken)

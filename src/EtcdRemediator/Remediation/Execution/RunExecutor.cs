@@ -263,7 +263,8 @@ internal sealed class RunExecutor(
                 steps.Report(new SnapshotTaken(snapshot));
                 telemetry.SnapshotBytes.Record(snapshot.Bytes, new KeyValuePair<string, object?>("cluster", cluster.Name));
                 step.BytesAfter = snapshot.Bytes;
-                step.Detail = $"{snapshot.Path} (revision {snapshot.Revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
+                var revision = snapshot.Revision is { } r ? $"revision {r}" : "revision not known";
+                step.Detail = $"{snapshot.Path} ({revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
             }, ct);
         }
         catch (RunFailedException) when (!options.Value.Snapshots.Required)
