@@ -51,13 +51,11 @@ internal sealed class ScheduleRunner(
                 await CatchUpAsync(schedule, known.TryGetValue(schedule.Key, out var last) ? last : null, stoppingToken);
             do
             {
-                await ReleaseAsync(stoppingToken);
-                foreach (var schedule in schedules)
-                    if (NextOf(schedule) is var (due, at) && time.GetUtcNow() >= at)
-                    {
-                        await FireAsync(schedule, due, "", stoppingToken);
-                        PlanNext(schedule, due);
-                    }
+                // Side by side: a recover that reads the alarms (up to a request timeout) holds no other schedule back.
+                var now = time.GetUtcNow();
+                await Task.WhenAll([ReleaseAsync(stoppingToken), .. schedules
+                    .Where(s => NextOf(s) is var (_, at) && now >= at)
+                    .Select(s => FireDueAsync(s, NextOf(s)!.Value.Due, now, stoppingToken))]);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -73,7 +71,7 @@ internal sealed class ScheduleRunner(
         {
             return await marks.LoadAsync(stoppingToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             logger.LogError("Schedules start without their history (missed runs are not caught up): {Error}", e.Message);
             return [];
@@ -86,7 +84,7 @@ internal sealed class ScheduleRunner(
         {
             await coordinator.ReleaseDueAsync(stoppingToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             logger.LogError("Deferred runs could not be released now (next try in {Tick}): {Error}", Tick, e.Message);
         }
@@ -100,6 +98,21 @@ internal sealed class ScheduleRunner(
         else if (MissedRuns.CatchUp(schedule.Cron, lastDue, now, options.Value.Scheduling.MissedRunGrace) is { } missed)
             await FireAsync(schedule, missed, " (missed while the service was down)", stoppingToken);
         PlanNext(schedule, lastDue > now ? lastDue.Value : now);
+    }
+
+    /// <summary>
+    /// The planned occurrence has come. A clock set forward past several occurrences fires once, the
+    /// latest within the grace (as after a restart), or none; then the first occurrence after now is next.
+    /// </summary>
+    private async Task FireDueAsync(Schedule schedule, DateTimeOffset due, DateTimeOffset now, CancellationToken stoppingToken)
+    {
+        var settings = options.Value.Scheduling;
+        if (MissedRuns.CatchUp(schedule.Cron, due.AddTicks(-1), now, settings.MissedRunGrace + settings.Jitter) is { } fire)
+            await FireAsync(schedule, fire, fire == due ? "" : " (the clock moved past earlier occurrences)", stoppingToken);
+        else
+            logger.LogWarning("{Schedule} of {Cluster} due {Due:O} is more than {Grace} past at {Now:O} (the clock moved forward): not run",
+                schedule, schedule.Cluster, due, settings.MissedRunGrace, now);
+        PlanNext(schedule, now);
     }
 
     private void PlanNext(Schedule schedule, DateTimeOffset from)
@@ -128,7 +141,7 @@ internal sealed class ScheduleRunner(
             logger.LogInformation("{Schedule} of {Cluster} due {Due:O}{Note}: {Disposition} {RunId}{Reason}", schedule, schedule.Cluster, due, note,
                 result.Disposition, result.Run?.Id, result.Reason is null ? "" : $" ({result.Reason})");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             logger.LogError("{Schedule} of {Cluster} due {Due:O} could not start: {Error}", schedule, schedule.Cluster, due, e.Message);
         }
@@ -141,7 +154,7 @@ internal sealed class ScheduleRunner(
         {
             await MarkAsync(schedule, now, stoppingToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             logger.LogWarning("{Schedule} of {Cluster}: its start could not be recorded ({Error}); a restart will not catch up runs it misses",
                 schedule, schedule.Cluster, e.Message);

@@ -60,7 +60,7 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
                 file.Flush(flushToDisk: true);
             }
             File.Move(part, final);
-            var revision = info.Revision ?? revisionBefore;
+            var revision = info.Revision is > 0 ? info.Revision : revisionBefore; // a header of 0 says nothing either
             var record = new SnapshotRecord(final, member.HexId, revision, new FileInfo(final).Length, sha256);
             await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
             {

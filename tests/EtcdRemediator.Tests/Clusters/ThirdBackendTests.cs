@@ -6,6 +6,7 @@ using EtcdRemediator.Etcd.V3;
 using EtcdRemediator.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Tests.Clusters;
@@ -28,7 +29,7 @@ public sealed class ThirdBackendTests
         public IEnumerable<string> CheckCredentials(ClusterOptions cluster, string key, DateTimeOffset now, ICollection<string>? warnings) => [];
 
         public IEtcdCluster Create(ClusterOptions cluster, PolicyOptions policy, TimeProvider time) =>
-            new EtcdGrpcCluster(new EtcdAccess(cluster.Name, cluster.Endpoints, () => TlsMaterial.FromPemText(null, null, null), [], null),
+            new EtcdGrpcCluster(new EtcdAccess(cluster.Name, cluster.Endpoints, () => TlsMaterial.FromPemText(null, null, null), [], null, Name),
                 policy.RequestTimeout, time);
     }
 
@@ -39,36 +40,49 @@ public sealed class ThirdBackendTests
         ["Remediator:Clusters:0:Endpoints:0"] = "https://127.0.0.1:2379",
     };
 
-    /// <summary>The service's own path: the check before binding, the binder, the start-up validator, the registry.</summary>
-    private static (IReadOnlyList<string> Errors, RemediatorOptions Options, IReadOnlyList<IClusterBackend> Backends) Start(
-        Action<IServiceCollection> register, Dictionary<string, string?>? settings = null)
+    /// <summary>The service's own wiring (the configuration check, the binder, the start-up validator, the registry), plus
+    /// whatever <paramref name="register"/> adds: the failures start-up reports, or the running host.</summary>
+    private static (IReadOnlyList<string> Errors, IHost? Host) Start(Action<IServiceCollection> register, Dictionary<string, string?>? settings = null)
     {
-        var services = new ServiceCollection();
-        register(services);
-        IReadOnlyList<IClusterBackend> backends = [.. services.BuildServiceProvider().GetServices<IClusterBackend>()];
-        var check = ConfigurationCheck.Run(new ConfigurationBuilder().AddInMemoryCollection(settings ?? Settings).Build()
-            .GetSection(RemediatorOptions.Section), [.. backends.Select(b => b.Name)]);
-        var options = new RemediatorOptions();
-        check.Normalized.Bind(options);
-        return ([.. check.Errors, .. RemediatorOptionsValidator.Collect(options, inKubernetes: false, backends: backends)], options, backends);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings ?? Settings);
+        builder.AddRemediatorConfiguration();
+        builder.Services.AddEtcdClusters();
+        register(builder.Services);
+        var host = builder.Build();
+        try
+        {
+            _ = host.Services.GetRequiredService<IOptions<RemediatorOptions>>().Value;
+            return ([], host);
+        }
+        catch (OptionsValidationException e)
+        {
+            host.Dispose();
+            return ([.. e.Failures], null);
+        }
     }
 
     [Fact]
-    public async Task OneRegistrationLineMakesItAValueTheConfigurationAcceptsAndTheRegistryBuilds()
+    public void OneRegistrationLineMakesItAValueTheConfigurationAcceptsAndTheRegistryBuilds()
     {
-        var (errors, options, backends) = Start(s => s.AddShippedBackends().AddClusterBackend<SecretBackend>());
+        var (errors, host) = Start(s => s.AddClusterBackend<SecretBackend>());
 
         Assert.Empty(errors);
-        Assert.Equal("KubeadmSecret", Assert.Single(options.Clusters).Backend); // the registered spelling
-        await using var registry = new EtcdClusterRegistry(Options.Create(options), backends, TimeProvider.System);
-        var cluster = Assert.IsType<EtcdGrpcCluster>(registry.Find("kubeadm"));
+        using (host)
+        {
+            var options = host!.Services.GetRequiredService<IOptions<RemediatorOptions>>().Value;
+            Assert.Equal("KubeadmSecret", Assert.Single(options.Clusters).Backend); // the registered spelling
+            var cluster = Assert.IsType<EtcdGrpcCluster>(host.Services.GetRequiredService<EtcdClusterRegistry>().Find("kubeadm"));
         Assert.Equal(["https://127.0.0.1:2379"], cluster.Endpoints);
+            Assert.Equal("KubeadmSecret", cluster.Backend); // as the cluster list and the run's steps name it
+        }
     }
 
     [Fact]
     public void WithoutItsRegistrationTheSameConfigurationIsRefusedNamingTheBackendsThereAre()
     {
-        var (errors, _, _) = Start(s => s.AddShippedBackends());
+        var (errors, _) = Start(_ => { });
 
         Assert.Equal(["Remediator:Clusters:0:Backend: 'kubeadmsecret' is not one of Etcd, Talos."], errors);
     }
@@ -78,7 +92,7 @@ public sealed class ThirdBackendTests
     {
         var noEndpoints = Settings.Where(s => !s.Key.Contains(":Endpoints:", StringComparison.Ordinal)).ToDictionary();
 
-        var (errors, _, _) = Start(s => s.AddShippedBackends().AddClusterBackend<SecretBackend>(), noEndpoints);
+        var (errors, _) = Start(s => s.AddClusterBackend<SecretBackend>(), noEndpoints);
 
         Assert.Equal(["Remediator:Clusters:0:Endpoints: the API server's etcd endpoints are required."], errors);
     }

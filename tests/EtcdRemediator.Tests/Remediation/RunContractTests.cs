@@ -84,6 +84,36 @@ public sealed class RunContractTests
         Assert.Equal(JsonSerializer.Serialize(EveryFieldSet(), JsonSerializerOptions.Web), JsonSerializer.Serialize(read, JsonSerializerOptions.Web));
     }
 
+    /// <summary>
+    /// A Talos run as versions of 2026-11-24 stored it (before joins were counted, advisories, the defrag rule's choice and
+    /// members left fragmented; with the computed fields they wrote, and 0 for a revision Talos does not give): it reads,
+    /// with the newer fields at their defaults.
+    /// </summary>
+    [Fact]
+    public void ARunAnOlderVersionStoredReadsWithTheNewerFieldsAtTheirDefaults()
+    {
+        const string older = """
+            {"id":"r-20261124120000-0a1b2c3d","cluster":"homelab","action":"defrag","dryRun":false,"force":false,
+            "trigger":{"kind":"alert","source":"etcdDatabaseHighFragmentationRatio"},"joinedTriggers":[],"status":"Succeeded",
+            "reason":null,"createdAt":"2026-11-24T12:00:00+00:00","startedAt":"2026-11-24T12:00:01+00:00",
+            "finishedAt":"2026-11-24T12:01:00+00:00",
+            "plan":[{"id":"a85a5b2b543fe679","name":"cp-1","endpoint":"10.0.0.1","isLeader":false,"dbSize":300,"dbSizeInUse":100,
+            "fragmentationRatio":0.67}],
+            "steps":[{"name":"snapshot","member":"cp-1","startedAt":"2026-11-24T12:00:01+00:00","finishedAt":"2026-11-24T12:00:02+00:00",
+            "outcome":"Succeeded","bytesBefore":null,"bytesAfter":300,"detail":"ok","durationSeconds":1}],
+            "snapshot":{"path":"/snapshots/homelab/a.db","member":"a85a5b2b543fe679","revision":0,"bytes":300,"sha256":"ab12"},
+            "reclaimedBytes":200,"isActive":false,"actionKind":2}
+            """;
+
+        var run = RunStore.Parse(older.ReplaceLineEndings(""));
+
+        Assert.Equal((RemediationAction.Defrag, TriggerKind.Alert, RunStatus.Succeeded), (run.Action, run.Trigger.Kind, run.Status));
+        Assert.Equal(0, run.Snapshot!.Revision); // as it was written: "not known" then
+        Assert.Null(Assert.Single(run.Plan).ChosenBy);
+        Assert.Equal((0, 0, 0), (run.JoinedCount, run.Advisories.Count, run.LeftFragmented.Count));
+        Assert.Equal(200, run.ReclaimedBytes);
+    }
+
     /// <summary>The example sets every field: a field added to the run without a value here (and so without a pin) fails.</summary>
     [Fact]
     public void TheExampleSetsEveryFieldTheRunHas()

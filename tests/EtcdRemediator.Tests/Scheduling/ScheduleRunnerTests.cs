@@ -101,4 +101,40 @@ public sealed class ScheduleRunnerTests : IAsyncLifetime
             await runner.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <param name="hoursPast">How far past the third missed occurrence the clock lands (the grace is 2 h).</param>
+    [Theory]
+    [InlineData(0.5, true)]
+    [InlineData(5, false)]
+    public async Task AClockSetForwardPastSeveralOccurrencesFiresTheLatestOnceAndOnlyWithinTheGrace(double hoursPast, bool runs)
+    {
+        await _marks.SaveAsync(TheSchedule.Key, Sunday, CancellationToken.None); // this morning's fired: nothing owed
+        var runner = NewRunner();
+        await runner.StartAsync(CancellationToken.None);
+        try
+        {
+            await UntilAsync(async () => runner.NextOf(TheSchedule)?.Due == Sunday.AddDays(7));
+            _time.SetUtcNow(Sunday.AddDays(21).AddHours(hoursPast)); // three Sundays on, at once
+
+            await UntilAsync(async () => runner.NextOf(TheSchedule)?.Due == Sunday.AddDays(28));
+            var stored = await _store.ListAsync("lab", 50, CancellationToken.None);
+            var marked = (await _marks.LoadAsync(CancellationToken.None))[TheSchedule.Key];
+            if (runs)
+            {
+                var run = Assert.Single(stored);
+                Assert.Contains("due 2026-12-20T03:00:00", run.Trigger.Source, StringComparison.Ordinal); // the latest, not the first
+                Assert.Equal(0, run.JoinedCount); // fired once, not once per occurrence
+                Assert.Equal(Sunday.AddDays(21), marked);
+            }
+            else
+            {
+                Assert.Empty(stored);
+                Assert.Equal(Sunday, marked);
+            }
+        }
+        finally
+        {
+            await runner.StopAsync(CancellationToken.None);
+        }
+    }
 }

@@ -12,8 +12,9 @@ namespace EtcdRemediator.Etcd.V3;
 /// <param name="Tls">Reads the client certificate and CAs; called again when a watched file changes.</param>
 /// <param name="CredentialFiles">Files whose change means new credentials (none for a source that is not files).</param>
 /// <param name="Login">etcd auth, where the cluster has it enabled.</param>
+/// <param name="Backend">The backend's name, for people (the cluster list, step details).</param>
 internal sealed record EtcdAccess(string ClusterName, IReadOnlyList<string> Endpoints, Func<TlsMaterial> Tls,
-    IReadOnlyList<string> CredentialFiles, EtcdLogin? Login)
+    IReadOnlyList<string> CredentialFiles, EtcdLogin? Login, string Backend = ClusterOptions.DefaultBackend)
 {
     public static EtcdAccess FromOptions(ClusterOptions options) => new(
         options.Name,

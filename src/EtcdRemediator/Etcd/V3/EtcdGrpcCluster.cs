@@ -23,7 +23,7 @@ internal sealed class EtcdGrpcCluster(EtcdAccess access, TimeSpan requestTimeout
 
     public IReadOnlyList<string> Endpoints => _endpoints;
 
-    public string Backend => "Etcd";
+    public string Backend => access.Backend;
 
     public IKeyValueAccess KeyValue => this;
 
