@@ -94,6 +94,19 @@ public sealed class TalosConfigurationTests : IDisposable
         Assert.Contains("Remediator:Clusters:0:Talos:ConfigFile: file '/nonexistent/talosconfig' does not exist.", errors);
     }
 
+    /// <summary>A new user's first try: <c>Backend=talos</c> and nothing else (found by a trial from the README).</summary>
+    [Fact]
+    public void ATalosClusterWithNothingToReachItBySaysWhichKeysToSet()
+    {
+        var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
+        {
+            Clusters = [new ClusterOptions { Name = "prod", Backend = "Talos" }],
+        }).ToList();
+
+        Assert.Equal(["Remediator:Clusters:0:Talos: no talosconfig and no apid endpoint: set Talos:ConfigFile (the talosconfig Talos issues), " +
+            "or Endpoints with Tls files."], errors);
+    }
+
     [Theory]
     [InlineData("192.0.2.1", "https://192.0.2.1:50000")]
     [InlineData("192.0.2.1:50001", "https://192.0.2.1:50001")]

@@ -20,7 +20,10 @@ internal sealed record TalosConnection(
         TalosContext? context = talos.ConfigFile is { } file ? TalosConfigFile.Load(file, talos.Context) : null;
         var endpoints = (cluster.Endpoints.Count > 0 ? cluster.Endpoints : context?.Endpoints ?? []).Select(ApidUrl).ToList();
         var nodes = talos.Nodes.Count > 0 ? talos.Nodes : context?.Nodes ?? [];
-        if (endpoints.Count == 0) throw new InvalidOperationException("no apid endpoint: set Endpoints or the talosconfig context's endpoints");
+        if (endpoints.Count == 0)
+            throw new InvalidOperationException(talos.ConfigFile is null
+                ? "no talosconfig and no apid endpoint: set Talos:ConfigFile (the talosconfig Talos issues), or Endpoints with Tls files"
+                : "no apid endpoint: set Endpoints or the talosconfig context's endpoints");
         // No nodes (an in-cluster talosconfig has none): discovered from the member list apid answers.
         // Talos renews an in-cluster talosconfig's certificate in place every few hours: read it again.
         Func<TlsMaterial> tls = context is { Ca: not null, Crt: not null, Key: not null }
