@@ -17,7 +17,12 @@ internal static class ClusterBackends
             .AddClusterBackend<TalosBackend>();
     }
 
-    /// <summary>The same backends without the container: for the start-up check run outside it, and tests.</summary>
-    public static IReadOnlyList<IClusterBackend> Shipped(Func<ClusterOptions, TalosConnection>? resolveTalos = null) =>
-        [new EtcdV3Backend(), new TalosBackend(resolveTalos ?? TalosConnection.Resolve)];
+    /// <summary>The same backends, from the same registration, for the start-up check run outside the service's container
+    /// (tests): <paramref name="resolveTalos"/> reads talosconfigs in place of the files.</summary>
+    public static IReadOnlyList<IClusterBackend> Shipped(Func<ClusterOptions, TalosConnection>? resolveTalos = null)
+    {
+        var services = new ServiceCollection().AddSingleton(new TalosConnections(resolveTalos));
+        using var provider = services.AddShippedBackends().BuildServiceProvider();
+        return [.. provider.GetServices<IClusterBackend>()];
+    }
 }

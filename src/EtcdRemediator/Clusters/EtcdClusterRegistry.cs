@@ -12,9 +12,9 @@ internal sealed class EtcdClusterRegistry : IAsyncDisposable
     public EtcdClusterRegistry(IOptions<RemediatorOptions> options, IEnumerable<IClusterBackend> backends, TimeProvider time)
     {
         var o = options.Value;
-        var byName = backends.ToDictionary(b => b.Name, StringComparer.OrdinalIgnoreCase);
         // The start-up check has refused a cluster whose backend is not registered.
-        _clusters = o.Clusters.ToDictionary(c => c.Name, c => byName[c.Backend].Create(c, o.Policy, time), StringComparer.OrdinalIgnoreCase);
+        _clusters = o.Clusters.ToDictionary(c => c.Name, c => backends.Named(c.Backend)!.Create(c, o.Policy, time),
+            StringComparer.OrdinalIgnoreCase);
     }
 
     public IEnumerable<IEtcdCluster> All => _clusters.Values;

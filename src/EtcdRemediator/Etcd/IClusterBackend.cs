@@ -36,4 +36,8 @@ internal static class ClusterBackendRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IClusterBackend, T>());
         return services;
     }
+
+    /// <summary>The backend a cluster's <c>Backend</c> names, in any case; null when none has that name.</summary>
+    public static IClusterBackend? Named(this IEnumerable<IClusterBackend> backends, string name) =>
+        backends.FirstOrDefault(b => b.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 }

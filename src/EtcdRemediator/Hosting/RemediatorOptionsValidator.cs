@@ -43,8 +43,7 @@ internal sealed partial class RemediatorOptionsValidator(ConfigurationCheck chec
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < o.Clusters.Count; i++)
         {
-            var backend = backends.FirstOrDefault(b => b.Name.Equals(o.Clusters[i].Backend,
-                StringComparison.OrdinalIgnoreCase));
+            var backend = backends.Named(o.Clusters[i].Backend);
             foreach (var error in ValidateCluster(o.Clusters[i], $"{Root}:Clusters:{i}", backend, backends)) yield return error;
             foreach (var error in backend?.CheckCredentials(o.Clusters[i], $"{Root}:Clusters:{i}", now ?? DateTimeOffset.UtcNow, warnings) ?? [])
                 yield return error;

@@ -54,8 +54,9 @@ internal sealed class ScheduleRunner(
                 // Side by side: a recover that reads the alarms (up to a request timeout) holds no other schedule back.
                 var now = time.GetUtcNow();
                 await Task.WhenAll([ReleaseAsync(stoppingToken), .. schedules
-                    .Where(s => NextOf(s) is var (_, at) && now >= at)
-                    .Select(s => FireDueAsync(s, NextOf(s)!.Value.Due, now, stoppingToken))]);
+                    .Select(s => (Schedule: s, Next: NextOf(s)))
+                    .Where(x => x.Next is { } next && now >= next.At)
+                    .Select(x => FireDueAsync(x.Schedule, x.Next!.Value.Due, now, stoppingToken))]);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }

@@ -4,17 +4,13 @@ using EtcdRemediator.Etcd.Credentials;
 namespace EtcdRemediator.Etcd.Talos;
 
 /// <summary>Talos' machine API through apid, with the talosconfig's credentials, as <c>talosctl etcd ...</c> does.</summary>
-/// <param name="resolve">How a cluster's talosconfig is read: the service's <see cref="TalosConnections"/>, so the file is read once.</param>
-internal sealed class TalosBackend(Func<ClusterOptions, TalosConnection> resolve) : IClusterBackend
+/// <param name="connections">How a cluster's talosconfig is read: the service's one reader, so the file is read once.</param>
+internal sealed class TalosBackend(TalosConnections connections) : IClusterBackend
 {
-    public TalosBackend(TalosConnections connections) : this(connections.Resolve)
-    {
-    }
-
     public string Name => "Talos";
 
     public IEtcdCluster Create(ClusterOptions cluster, PolicyOptions policy, TimeProvider time) =>
-        new TalosCluster(cluster, resolve(cluster), policy.RequestTimeout, time);
+        new TalosCluster(cluster, connections.Resolve(cluster), policy.RequestTimeout, time);
 
     /// <summary>A talosconfig with ca, crt and key is the one credential file; otherwise the Tls files, as Talos reads them.</summary>
     public IEnumerable<string> CheckCredentials(ClusterOptions cluster, string key, DateTimeOffset now, ICollection<string>? warnings)
@@ -40,7 +36,7 @@ internal sealed class TalosBackend(Func<ClusterOptions, TalosConnection> resolve
     {
         try
         {
-            talos = resolve(cluster);
+            talos = connections.Resolve(cluster);
             return null;
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or YamlDotNet.Core.YamlException or FormatException)
