@@ -44,7 +44,10 @@ internal sealed class AlertIntake(
                 var action = group.Select(r => r.Route.Action!.Value).Strongest();
                 var alertNames = Bounded(group.Select(r => r.Alert.AlertName).Distinct().ToList());
                 var trigger = new RunTrigger(TriggerKind.Alert, $"{alertNames} via {payload.Receiver ?? "alertmanager"} (group {payload.GroupKey})");
-                results[group.Key] = await coordinator.SubmitAsync(new RunRequest(group.Key, action, false, false, trigger), cancellationToken);
+                // A quota-low alert cannot wait for a window that opens later than now (AlertRouter.QuotaLowAlerts).
+                DateTimeOffset? mustStartBy = group.Any(r => AlertRouter.QuotaLowAlerts.Contains(r.Alert.AlertName)) ? time.GetUtcNow() : null;
+                results[group.Key] = await coordinator.SubmitAsync(
+                    new RunRequest(group.Key, action, false, false, trigger, MustStartBy: mustStartBy), cancellationToken);
             }
 
             // The first alert of a cluster carries what happened to the run (started, cooldown, ...);

@@ -25,11 +25,18 @@ internal sealed record AlertRoute(RouteKind Kind, string? Cluster, RemediationAc
 /// </summary>
 internal static class AlertRouter
 {
+    /// <summary>
+    /// A quota-low alert fires before etcd raises NOSPACE: the cure is a defrag (no compaction, which would cut
+    /// kube-apiserver's watches), and it is never deferred to a maintenance window: a window must not hold back
+    /// what prevents an outage. Only NOSPACE itself asks for the recover routine.
+    /// </summary>
+    public static readonly FrozenSet<string> QuotaLowAlerts = FrozenSet.ToFrozenSet(["etcdDatabaseQuotaLowSpace", "etcdBackendQuotaLowSpace"]);
+
     public static readonly FrozenDictionary<string, RemediationAction> DefaultRoutes = new Dictionary<string, RemediationAction>
     {
         ["etcdDatabaseHighFragmentationRatio"] = RemediationAction.Defrag,
-        ["etcdDatabaseQuotaLowSpace"] = RemediationAction.Recover,
-        ["etcdBackendQuotaLowSpace"] = RemediationAction.Recover,
+        ["etcdDatabaseQuotaLowSpace"] = RemediationAction.Defrag,
+        ["etcdBackendQuotaLowSpace"] = RemediationAction.Defrag,
         ["etcdNoSpaceAlarm"] = RemediationAction.Recover,
     }.ToFrozenDictionary();
 

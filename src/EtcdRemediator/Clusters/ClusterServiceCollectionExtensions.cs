@@ -10,6 +10,7 @@ internal static class ClusterServiceCollectionExtensions
     {
         services.AddShippedBackends();
         services.AddSingleton<EtcdClusterRegistry>();
+        services.AddSingleton<ClusterClaims>();
         services.AddSingleton<ClusterInspector>();
         services.AddSingleton<EtcdClustersHealthCheck>(); // one instance: its answer is kept a few seconds
         services.AddHealthChecks().AddCheck<EtcdClustersHealthCheck>("etcd-clusters", tags: ["ready"]);

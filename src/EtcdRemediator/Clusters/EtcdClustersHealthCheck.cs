@@ -11,7 +11,8 @@ namespace EtcdRemediator.Clusters;
 /// </summary>
 /// /readyz is unauthenticated: its answer is kept for <see cref="Fresh"/>, and concurrent probes share
 /// one look, so that a flood of probes costs etcd one read per member every few seconds at most.
-internal sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters, ClusterInspector inspector, TimeProvider time) : IHealthCheck, IDisposable
+internal sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters, ClusterInspector inspector, ClusterClaims claims, TimeProvider time)
+    : IHealthCheck, IDisposable
 {
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
 
@@ -41,22 +42,38 @@ internal sealed class EtcdClustersHealthCheck(EtcdClusterRegistry clusters, Clus
 
     private async Task<HealthCheckResult> LookAsync(CancellationToken cancellationToken)
     {
-        var results = await Task.WhenAll(clusters.All.Select(c => CheckClusterAsync(c, cancellationToken)));
+        var looks = await Task.WhenAll(clusters.All.Select(c => CheckClusterAsync(c, cancellationToken)));
+        var results = looks.Select(r => TwoNames(r, looks) is { } twoNames ? r with { Ok = false, Detail = twoNames } : r).ToList();
         var data = results.ToDictionary(r => r.Name, r => (object)r.Detail);
         return results.All(r => r.Ok)
             ? HealthCheckResult.Healthy("every cluster and member answers", data)
             : HealthCheckResult.Degraded($"unreachable: {string.Join(", ", results.Where(r => !r.Ok).Select(r => r.Name))}", data: data);
     }
 
-    private async Task<(string Name, bool Ok, string Detail)> CheckClusterAsync(IEtcdCluster cluster, CancellationToken cancellationToken)
+    private sealed record Look(string Name, bool Ok, string Detail, ulong? ClusterId, IReadOnlyList<ulong> MemberIds);
+
+    /// <summary>One etcd cluster under two configured names: a run has claimed it for the other, or two names read it in this look.</summary>
+    private string? TwoNames(Look look, IEnumerable<Look> all)
+    {
+        if (claims.ConflictOf(look.Name, look.ClusterId, look.MemberIds) is { } claimed) return claimed;
+        var other = all.FirstOrDefault(o => !o.Name.Equals(look.Name, StringComparison.OrdinalIgnoreCase)
+            && (o.ClusterId is { } id && id == look.ClusterId || o.MemberIds.Intersect(look.MemberIds).Any()));
+        if (other is null) return null;
+        return ClusterClaims.Refusal(look.Name, other.Name,
+            look.ClusterId is { } clusterId ? $"etcd cluster {MemberId.ToHex(clusterId)}" : "the same etcd cluster");
+    }
+
+    private async Task<Look> CheckClusterAsync(IEtcdCluster cluster, CancellationToken cancellationToken)
     {
         var state = await inspector.InspectAsync(cluster, cancellationToken, retry: false, budget: Budget);
-        if (state.MemberListError is { } unreachable) return (cluster.Name, false, $"unreachable: {unreachable}");
+        if (state.MemberListError is { } unreachable) return new(cluster.Name, false, $"unreachable: {unreachable}", null, []);
+        var ids = state.Members.Select(m => m.Member.Id).Where(id => id != 0).ToList();
         // A member with no address yet (a learner not started) is not expected to answer.
         var members = state.Members.Where(m => m.Member.Address.IsKnown).ToList();
         var silent = members.Where(m => !m.Reachable).Select(m => $"{m.Member.Name} ({m.Member.Address.Value}) {m.Error}").ToList();
         return silent.Count == 0
-            ? (cluster.Name, true, $"reachable: {members.Count} members answer")
-            : (cluster.Name, false, $"{members.Count - silent.Count} of {members.Count} members answer; {string.Join("; ", silent)}");
+            ? new(cluster.Name, true, $"reachable: {members.Count} members answer", cluster.ClusterId, ids)
+            : new(cluster.Name, false, $"{members.Count - silent.Count} of {members.Count} members answer; {string.Join("; ", silent)}",
+                cluster.ClusterId, ids);
     }
 }

@@ -27,6 +27,8 @@ internal sealed class RemediatorTelemetry : IDisposable
             description: "Bytes given back by defragmentation");
         SnapshotBytes = _meter.CreateGauge<long>("etcd_remediator_snapshot_bytes", unit: "By", description: "Size of the latest verified snapshot");
         Alerts = _meter.CreateCounter<long>("etcd_remediator_alerts_total", description: "Alerts received, by what became of them");
+        Backoffs = _meter.CreateCounter<long>("etcd_remediator_trigger_backoffs_total",
+            description: "Automatic triggers that started nothing because the cluster's last runs were refused for one reason");
     }
 
     /// <summary>Spans of runs, steps and members.</summary>
@@ -37,6 +39,7 @@ internal sealed class RemediatorTelemetry : IDisposable
     public Counter<long> ReclaimedBytes { get; }
     public Gauge<long> SnapshotBytes { get; }
     public Counter<long> Alerts { get; }
+    public Counter<long> Backoffs { get; }
 
     /// <summary>Gauges read from the coordinator at scrape time: one series per configured cluster.</summary>
     public void ObserveClusters(Func<IEnumerable<(string Cluster, bool CircuitOpen, double RunningSeconds)>> read)

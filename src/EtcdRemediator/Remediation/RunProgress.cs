@@ -35,6 +35,7 @@ internal sealed record AdvisoriesFound(IReadOnlyList<AdvisoryFinding> Findings) 
     public override RunRecord ApplyTo(RunRecord run) => run with { Advisories = Findings };
 }
 
+/// <summary>The run's snapshot was taken and verified, or checked again (still the verified file, at <c>CheckedAt</c>).</summary>
 internal sealed record SnapshotTaken(SnapshotRecord Snapshot) : RunProgress
 {
     public override RunRecord ApplyTo(RunRecord run) => run with { Snapshot = Snapshot };

@@ -30,6 +30,8 @@ internal enum StepOutcome
     Succeeded,
     Failed,
     Skipped,
+    /// <summary>The run ended while the step was under way (the process stopped): what it did is not known.</summary>
+    Interrupted,
 }
 
 /// <summary>Who or what asked: its kind, and the caller, the alert names, the schedule or the reading.</summary>
@@ -136,5 +138,16 @@ internal sealed record RunRecord
     }
 
     /// <summary>This run ended.</summary>
-    public RunRecord Ended(RunStatus status, string? reason, DateTimeOffset at) => this with { Status = status, Reason = reason, FinishedAt = at };
+    /// <remarks>A step still open when the run ends never reads as succeeded: it ends with the run, interrupted or failed.</remarks>
+    public RunRecord Ended(RunStatus status, string? reason, DateTimeOffset at) => this with
+    {
+        Status = status,
+        Reason = reason,
+        FinishedAt = at,
+        Steps = Steps.Any(s => s.FinishedAt is null)
+            ? [.. Steps.Select(s => s.FinishedAt is null
+                ? s with { FinishedAt = at, Outcome = status == RunStatus.Interrupted ? StepOutcome.Interrupted : StepOutcome.Failed }
+                : s)]
+            : Steps,
+    };
 }

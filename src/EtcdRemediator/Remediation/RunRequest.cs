@@ -18,6 +18,9 @@ internal enum Disposition
     Deferred,
     /// <summary>Not recorded: too many dry runs are waiting already (they read every member).</summary>
     Busy,
+    /// <summary>Not recorded: an automatic trigger, and the cluster's last runs were refused for one reason
+    /// (<see cref="Rules.RefusalStreak"/>).</summary>
+    Backoff,
 }
 
 internal sealed record SubmitResult(Disposition Disposition, RunRecord? Run, string? Reason = null, DateTimeOffset? RetryAfter = null);
@@ -28,7 +31,7 @@ internal sealed record ClusterRunState(string? ActiveRunId, DateTimeOffset? Runn
 
 internal static class Dispositions
 {
-    /// <summary>As answers and the alert audit spell it: started, joined, deferred, cooldown, circuit-open.</summary>
+    /// <summary>As answers and the alert audit spell it: started, joined, deferred, cooldown, circuit-open, busy, backoff.</summary>
     public static string ToName(this Disposition disposition) => disposition switch
     {
         Disposition.CircuitOpen => "circuit-open",

@@ -19,7 +19,9 @@ internal enum TriggerKind { Manual, Alert, Schedule, Watch, FollowUp, Window, Fo
 /// <param name="SnapshotsWaitOutCooldown">Its snapshots wait out the cooldown after a run that took one (alerts repeat;
 /// each may be the size of the database).</param>
 /// <param name="JoinedARun">It joined a run that was running: that run's own cooldown does not hold it back (the breaker does).</param>
-internal sealed record TriggerTraits(TriggerKind Kind, bool ByPerson, bool SnapshotsWaitOutCooldown, bool JoinedARun)
+/// <param name="BacksOffFromRefusals">It asks again by itself (every interval, every alert repeat): after refused runs it backs off
+/// (<see cref="Rules.RefusalStreak"/>) instead of recording a refused run each time.</param>
+internal sealed record TriggerTraits(TriggerKind Kind, bool ByPerson, bool SnapshotsWaitOutCooldown, bool JoinedARun, bool BacksOffFromRefusals)
 {
     public string Name { get; } = WireName.Of(Kind);
 }
@@ -28,13 +30,13 @@ internal static class TriggerKinds
 {
     private static readonly TriggerTraits[] Rows =
     [
-        new(TriggerKind.Manual, ByPerson: true, SnapshotsWaitOutCooldown: false, JoinedARun: false),
-        new(TriggerKind.Alert, ByPerson: false, SnapshotsWaitOutCooldown: true, JoinedARun: false),
-        new(TriggerKind.Schedule, ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false),
-        new(TriggerKind.Watch, ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false),
-        new(TriggerKind.FollowUp, ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: true),
-        new(TriggerKind.Window, ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false),
-        new(TriggerKind.Forecast, ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false),
+        new(TriggerKind.Manual, ByPerson: true, SnapshotsWaitOutCooldown: false, JoinedARun: false, BacksOffFromRefusals: false),
+        new(TriggerKind.Alert, ByPerson: false, SnapshotsWaitOutCooldown: true, JoinedARun: false, BacksOffFromRefusals: true),
+        new(TriggerKind.Schedule, ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false, BacksOffFromRefusals: true),
+        new(TriggerKind.Watch, ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false, BacksOffFromRefusals: true),
+        new(TriggerKind.FollowUp, ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: true, BacksOffFromRefusals: false),
+        new(TriggerKind.Window, ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false, BacksOffFromRefusals: false),
+        new(TriggerKind.Forecast, ByPerson: false, SnapshotsWaitOutCooldown: false, JoinedARun: false, BacksOffFromRefusals: true),
     ];
 
     public static readonly FrozenDictionary<TriggerKind, TriggerTraits> Traits = Rows.ToFrozenDictionary(t => t.Kind);

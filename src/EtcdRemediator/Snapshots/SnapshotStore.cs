@@ -61,7 +61,8 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
             }
             File.Move(part, final);
             var revision = info.Revision is > 0 ? info.Revision : revisionBefore; // a header of 0 says nothing either
-            var record = new SnapshotRecord(final, member.HexId, revision, new FileInfo(final).Length, sha256);
+            var written = new FileInfo(final);
+            var record = new SnapshotRecord(final, member.HexId, revision, written.Length, sha256, written.LastWriteTimeUtc, time.GetUtcNow());
             await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
             {
                 writtenBy = SidecarMark,
@@ -119,15 +120,30 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
                "otherwise check the configured endpoints";
     }
 
-    /// <summary>Why <paramref name="snapshot"/> is no longer the verified file it was (gone, another size), or null.</summary>
-    public static string? Missing(SnapshotRecord snapshot) =>
-        new FileInfo(snapshot.Path) switch
-        {
-            { Exists: false } => $"the run's snapshot {snapshot.Path} is no longer on disk",
-            { Length: var length } when length != snapshot.Bytes =>
-                $"the run's snapshot {snapshot.Path} is now {length} bytes, not the {snapshot.Bytes} verified",
-            _ => null,
-        };
+    /// <summary>
+    /// "No verified snapshot, no defrag" holds before every member, not once: the run's snapshot must still be the
+    /// file it verified. Present and of the same length, and either untouched since (its modification time) or, when
+    /// it was touched, still hashing to what was verified (read again whole). Answers why not, or null, and the
+    /// record with the time it was checked.
+    /// </summary>
+    public async Task<(string? Problem, SnapshotRecord Snapshot)> CheckAsync(SnapshotRecord snapshot, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(snapshot.Path);
+        var checkedNow = snapshot with { CheckedAt = time.GetUtcNow() };
+        if (!file.Exists) return ($"the run's snapshot {snapshot.Path} is no longer on disk", snapshot);
+        if (file.Length != snapshot.Bytes)
+            return ($"the run's snapshot {snapshot.Path} is now {file.Length} bytes, not the {snapshot.Bytes} verified", snapshot);
+        if (snapshot.ModifiedAt is { } verifiedAt && file.LastWriteTimeUtc == verifiedAt.UtcDateTime) return (null, checkedNow);
+        logger.LogWarning("Snapshot {Path} was modified after it was verified ({Then:O} -> {Now:O}): hashing it again",
+            snapshot.Path, snapshot.ModifiedAt, file.LastWriteTimeUtc);
+        var sha256 = await TrailerVerifyingStream.HashAsync(snapshot.Path, cancellationToken);
+        return sha256 == snapshot.Sha256
+            ? (null, checkedNow with { ModifiedAt = file.LastWriteTimeUtc })
+            : ($"the run's snapshot {snapshot.Path} changed after it was verified: it now hashes to {Short(sha256)}, " +
+               $"not the verified {Short(snapshot.Sha256)}", snapshot);
+    }
+
+    private static string Short(string? sha256) => sha256 is null ? "nothing (its trailer is not its sha256)" : $"{sha256[..12]}…";
 
     public IReadOnlyList<string> List(string cluster) =>
         Directory.Exists(DirectoryFor(cluster))

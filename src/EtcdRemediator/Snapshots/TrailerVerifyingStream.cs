@@ -64,6 +64,15 @@ internal sealed class TrailerVerifyingStream(Stream inner, long maxBytes = long.
         return _tailLength == TrailerLength && CryptographicOperations.FixedTimeEquals(computed, _tail);
     }
 
+    /// <summary>A snapshot file on disk read again whole, through the same check: its hash when its trailer verifies, else null.</summary>
+    public static async Task<string?> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        await using var verifying = new TrailerVerifyingStream(Null);
+        await file.CopyToAsync(verifying, 1 << 20, cancellationToken);
+        return verifying.Verify(out var sha256) ? sha256 : null;
+    }
+
     public override void Flush() => inner.Flush();
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
     public override bool CanRead => false;

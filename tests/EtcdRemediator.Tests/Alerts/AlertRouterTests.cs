@@ -35,7 +35,7 @@ public sealed class AlertRouterTests
     public static TheoryData<string, Arg, string[], string, string?, string?, string> Cases => new()
     {
         { "a mixin alert takes its default action", Arg.Of(Alert("etcdDatabaseHighFragmentationRatio")), ["prod", "lab"], nameof(RouteKind.Remediate), "prod", nameof(RemediationAction.Defrag), "default route" },
-        { "the cluster label matches whatever its case", Arg.Of(Alert("etcdDatabaseQuotaLowSpace", cluster: "PROD")), ["prod", "lab"], nameof(RouteKind.Remediate), "prod", nameof(RemediationAction.Recover), "default route" },
+        { "the cluster label matches whatever its case", Arg.Of(Alert("etcdDatabaseQuotaLowSpace", cluster: "PROD")), ["prod", "lab"], nameof(RouteKind.Remediate), "prod", nameof(RemediationAction.Defrag), "default route" },
         { "a configured route beats the default", Arg.Of(Alert("etcdNoSpaceAlarm")), ["prod"], nameof(RouteKind.Remediate), "prod", nameof(RemediationAction.Snapshot), "Alerts:Routes" },
         { "the alert's own label beats both", Arg.Of(Alert("etcdNoSpaceAlarm", remediation: "recover")), ["prod"], nameof(RouteKind.Remediate), "prod", nameof(RemediationAction.Recover), "remediation label" },
         { "a label that is no action is ignored, not guessed", Arg.Of(Alert("etcdNoSpaceAlarm", remediation: "reboot")), ["prod"], nameof(RouteKind.Ignored), "prod", null, "remediation label 'reboot' is not an action" },

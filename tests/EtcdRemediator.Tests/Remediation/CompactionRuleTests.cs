@@ -9,38 +9,37 @@ namespace EtcdRemediator.Tests.Remediation;
 public sealed class CompactionRuleTests
 {
     // The enums by name: they are internal, and a public theory cannot take them (see Arg).
-    public static TheoryData<string, string, bool, bool, string> Table => new()
+    public static TheoryData<string, bool, bool, bool, string> Table => new()
     {
-        // policy, action, members planned, backend compacts -> compaction
-        { nameof(CompactMode.Never), nameof(RemediationAction.Recover), true, true, nameof(Compaction.None) },
-        { nameof(CompactMode.OnNoSpace), nameof(RemediationAction.Recover), true, true, nameof(Compaction.Compact) },
-        { nameof(CompactMode.OnNoSpace), nameof(RemediationAction.Recover), true, false, nameof(Compaction.Unsupported) },
-        { nameof(CompactMode.OnNoSpace), nameof(RemediationAction.Recover), false, true, nameof(Compaction.None) },
-        { nameof(CompactMode.OnNoSpace), nameof(RemediationAction.Defrag), true, true, nameof(Compaction.None) },
-        { nameof(CompactMode.Always), nameof(RemediationAction.Defrag), true, true, nameof(Compaction.Compact) },
-        { nameof(CompactMode.Always), nameof(RemediationAction.Defrag), true, false, nameof(Compaction.Unsupported) },
-        { nameof(CompactMode.Always), nameof(RemediationAction.Defrag), false, true, nameof(Compaction.None) },
+        // policy, NOSPACE active when the run plans, members planned, backend compacts -> compaction
+        { nameof(CompactMode.Never), true, true, true, nameof(Compaction.None) },
+        { nameof(CompactMode.OnNoSpace), true, true, true, nameof(Compaction.Compact) },
+        { nameof(CompactMode.OnNoSpace), true, true, false, nameof(Compaction.Unsupported) },
+        { nameof(CompactMode.OnNoSpace), true, false, true, nameof(Compaction.None) },
+        // #34 item 4: a recover (a quota-low alert's route) without the alarm compacted and cut kube-apiserver's watches.
+        { nameof(CompactMode.OnNoSpace), false, true, true, nameof(Compaction.None) },
+        { nameof(CompactMode.Always), false, true, true, nameof(Compaction.Compact) },
+        { nameof(CompactMode.Always), false, true, false, nameof(Compaction.Unsupported) },
+        { nameof(CompactMode.Always), false, false, true, nameof(Compaction.None) },
     };
 
     [Theory]
     [MemberData(nameof(Table))]
-    public void CompactsOnlyWhenThePolicyAsksAndMembersArePlanned(string modeName, string actionName, bool planned, bool backend,
+    public void CompactsOnlyWhenThePolicyAsksAndMembersArePlanned(string modeName, bool noSpace, bool planned, bool backend,
         string expectedName)
     {
-        var (mode, action, expected) =
-            (Enum.Parse<CompactMode>(modeName), Enum.Parse<RemediationAction>(actionName), Enum.Parse<Compaction>(expectedName));
-        Assert.Equal(expected, CompactionRule.Of(mode, action, planned, backend));
+        var (mode, expected) = (Enum.Parse<CompactMode>(modeName), Enum.Parse<Compaction>(expectedName));
+        Assert.Equal(expected, CompactionRule.Of(mode, noSpace, planned, backend));
     }
 
-    /// <summary>Only the recovering actions compact under OnNoSpace; every action does under Always, when it has members to do.</summary>
+    /// <summary>Under OnNoSpace every action that rewrites compacts while NOSPACE is active and none without it.</summary>
     [Fact]
-    public void EveryActionIsCovered()
+    public void EveryRewritingActionCompactsUnderNoSpaceAndNoneWithout()
     {
-        foreach (var action in Enum.GetValues<RemediationAction>())
+        foreach (var action in Enum.GetValues<RemediationAction>().Where(a => a.Of().Rewrites))
         {
-            Assert.Equal(action.Of().Recovers ? Compaction.Compact : Compaction.None, CompactionRule.Of(CompactMode.OnNoSpace, action, true, true));
-            Assert.Equal(Compaction.Compact, CompactionRule.Of(CompactMode.Always, action, true, true));
-            Assert.Equal(Compaction.None, CompactionRule.Of(CompactMode.Never, action, true, true));
+            Assert.Equal(Compaction.Compact, RoutineRule.Of(action, 1, noSpace: true, CompactMode.OnNoSpace, true).Compaction);
+            Assert.Equal(Compaction.None, RoutineRule.Of(action, 1, noSpace: false, CompactMode.OnNoSpace, true).Compaction);
         }
     }
 }

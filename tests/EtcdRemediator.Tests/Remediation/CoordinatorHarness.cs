@@ -1,8 +1,11 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -48,11 +51,20 @@ internal sealed class CoordinatorHarness : IAsyncDisposable
     /// <summary>What the cluster's alarm list says when a recover asks whether NOSPACE is raised.</summary>
     public FakeNoSpace NoSpace { get; } = new();
 
-    private RemediationCoordinator NewCoordinator() => new(Store, Options, Calendar, Time, NoSpace, NullLogger<RemediationCoordinator>.Instance);
+    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    /// <summary>The service's instruments, on a meter factory of this harness alone.</summary>
+    public RemediatorTelemetry Telemetry => _telemetry ??= new RemediatorTelemetry(_metrics.GetRequiredService<IMeterFactory>(), $"test-{_dir}");
+    private RemediatorTelemetry? _telemetry;
+
+    private RemediationCoordinator NewCoordinator() =>
+        new(Store, Options, Calendar, Time, NoSpace, Telemetry, NullLogger<RemediationCoordinator>.Instance);
 
     public ValueTask DisposeAsync()
     {
         Coordinator.Dispose();
+        _telemetry?.Dispose();
+        _metrics.Dispose();
         Database.Dispose();
         Directory.Delete(_dir, recursive: true);
         return ValueTask.CompletedTask;

@@ -25,12 +25,13 @@ public sealed class CoordinatorTests : IAsyncLifetime
     private static RunRequest Alert(RemediationAction action = RemediationAction.Defrag, bool force = false) =>
         new("lab", action, DryRun: false, force, new RunTrigger(TriggerKind.Alert, "etcdDatabaseHighFragmentationRatio"));
 
-    private async Task<RunRecord> RunAsync(RunStatus outcome, bool force = false, IReadOnlyList<string>? leftFragmented = null)
+    private async Task<RunRecord> RunAsync(RunStatus outcome, bool force = false, IReadOnlyList<string>? leftFragmented = null,
+        string? reason = null, RunRequest? request = null)
     {
-        var submitted = await _coordinator.SubmitAsync(Alert(force: force), CancellationToken.None);
+        var submitted = await _coordinator.SubmitAsync(request ?? Alert(force: force), CancellationToken.None);
         Assert.Equal(Disposition.Started, submitted.Disposition);
         var run = (await _coordinator.BeginAsync(submitted.Run!.Id, CancellationToken.None))!;
-        var ended = await run.SaveAsync(new LeftFragmented(leftFragmented ?? []), new RunFinished(outcome, null, _time.GetUtcNow()));
+        var ended = await run.SaveAsync(new LeftFragmented(leftFragmented ?? []), new RunFinished(outcome, reason, _time.GetUtcNow()));
         await _coordinator.CompleteAsync(run, CancellationToken.None);
         return ended;
     }
@@ -46,6 +47,63 @@ public sealed class CoordinatorTests : IAsyncLifetime
 
         _time.Advance(TimeSpan.FromMinutes(30));
         Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
+    }
+
+    /// <summary>#34 item 3: one member down and the watch at 1 s recorded a Refused run every second.</summary>
+    [Fact]
+    public async Task AutomaticTriggersBackOffFromRefusalsDoublingUntilTheReasonChangesButOperatorsAreNeverHeldBack()
+    {
+        static RunRequest Watch() => new("lab", RemediationAction.Defrag, false, false, new RunTrigger(TriggerKind.Watch, "fragmentation 0.61"));
+        const string down = "member m2 (8e9e05c52164694d) does not answer: connection refused after 3 tries";
+        await RunAsync(RunStatus.Refused, reason: down, request: Watch());
+
+        var held = await _coordinator.SubmitAsync(Watch(), CancellationToken.None);
+        Assert.Equal((Disposition.Backoff, (RunRecord?)null), (held.Disposition, held.Run));
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMinutes(30), held.RetryAfter);
+        Assert.Equal(Disposition.Backoff, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
+        var manual = new RunRequest("lab", RemediationAction.Defrag, false, false, new RunTrigger(TriggerKind.Manual, "curl"));
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(manual, CancellationToken.None)).Disposition);
+        await EndActiveAsync(RunStatus.Refused, down.Replace("3 tries", "4 tries", StringComparison.Ordinal));
+
+        // The same reason (its figures aside) again: twice as long, from the newest refusal; also after a restart.
+        await _h.RestartAsync();
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromHours(1), (await _coordinator.SubmitAsync(Watch(), CancellationToken.None)).RetryAfter);
+        _time.Advance(TimeSpan.FromHours(1));
+        await RunAsync(RunStatus.Refused, reason: "a CORRUPT alarm is active on m1", request: Watch());
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMinutes(30), (await _coordinator.SubmitAsync(Watch(), CancellationToken.None)).RetryAfter);
+
+        _time.Advance(TimeSpan.FromMinutes(30));
+        await RunAsync(RunStatus.Succeeded, request: Watch());
+        _time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Watch(), CancellationToken.None)).Disposition);
+    }
+
+    /// <summary>#34 item 6(a): a success recorded while the clock ran a day ahead held every defrag back for a day, also after a restart.</summary>
+    [Fact]
+    public async Task ACooldownStartedWhileTheClockWasADayAheadEndsAtMostOneCooldownAfterNow()
+    {
+        // As a run that ended while the clock ran a day ahead stored it; NTP has corrected the clock since.
+        var ahead = _time.GetUtcNow().AddDays(1);
+        await _store.SaveAsync(new RunRecord
+        {
+            Id = "ahead", Cluster = "lab", Action = RemediationAction.Defrag, Trigger = new RunTrigger(TriggerKind.Alert, "x"),
+            CreatedAt = ahead, StartedAt = ahead, FinishedAt = ahead, Status = RunStatus.Succeeded,
+        }, CancellationToken.None);
+        await _h.RestartAsync();
+
+        var during = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        Assert.Equal((Disposition.Cooldown, _time.GetUtcNow() + TimeSpan.FromMinutes(30)), (during.Disposition, during.RetryAfter));
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMinutes(30), _coordinator.StateOf("lab").CooldownUntil);
+        _time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
+    }
+
+    private async Task EndActiveAsync(RunStatus outcome, string? reason)
+    {
+        var id = _coordinator.StateOf("lab").ActiveRunId!;
+        var run = (await _coordinator.BeginAsync(id, CancellationToken.None))!;
+        await run.SaveAsync(new RunFinished(outcome, reason, _time.GetUtcNow()));
+        await _coordinator.CompleteAsync(run, CancellationToken.None);
     }
 
     [Fact]
@@ -151,7 +209,11 @@ public sealed class CoordinatorTests : IAsyncLifetime
     [Fact]
     public async Task RefusalsDoNotOpenTheBreaker()
     {
-        for (var i = 0; i < 5; i++) await RunAsync(RunStatus.Refused);
+        for (var i = 0; i < 5; i++)
+        {
+            await RunAsync(RunStatus.Refused);
+            _time.Advance(TimeSpan.FromHours(1)); // past the back-off from refusals
+        }
 
         Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
     }

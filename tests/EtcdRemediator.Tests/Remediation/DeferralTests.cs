@@ -110,7 +110,7 @@ public sealed class DeferralTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AQuotaLowSpaceAlertWithoutNoSpaceWaitsForTheWindowLikeADefrag()
+    public async Task AnAlertsRecoverWithoutNoSpaceWaitsForTheWindowLikeADefrag()
     {
         var result = await _coordinator.SubmitAsync(Request("alert", RemediationAction.Recover), CancellationToken.None);
 
@@ -121,7 +121,7 @@ public sealed class DeferralTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AQuotaLowSpaceAlertJoiningADeferredDefragRaisesItButDoesNotReleaseIt()
+    public async Task AnAlertsRecoverWithoutNoSpaceJoiningADeferredDefragRaisesItButDoesNotReleaseIt()
     {
         var deferred = await _coordinator.SubmitAsync(Request("alert"), CancellationToken.None);
 

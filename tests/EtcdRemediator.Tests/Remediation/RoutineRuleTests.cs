@@ -14,7 +14,8 @@ public sealed class RoutineRuleTests
         // action, members planned, NOSPACE raised -> routine (policy Compact=OnNoSpace, a backend that compacts)
         { nameof(RemediationAction.Defrag), 2, false, Arg.Of(new Routine(Snapshot: true, Compaction.None, ReadsQuota: false, Verifies: true)) },
         { nameof(RemediationAction.Defrag), 0, false, Arg.Of(new Routine(Snapshot: false, Compaction.None, ReadsQuota: false, Verifies: true)) },
-        { nameof(RemediationAction.Defrag), 2, true, Arg.Of(new Routine(Snapshot: true, Compaction.None, ReadsQuota: true, Verifies: true)) },
+        { nameof(RemediationAction.Defrag), 2, true, Arg.Of(new Routine(Snapshot: true, Compaction.Compact, ReadsQuota: true, Verifies: true)) },
+        { nameof(RemediationAction.Recover), 3, false, Arg.Of(new Routine(Snapshot: true, Compaction.None, ReadsQuota: true, Verifies: true)) },
         { nameof(RemediationAction.Recover), 3, true, Arg.Of(new Routine(Snapshot: true, Compaction.Compact, ReadsQuota: true, Verifies: true)) },
         { nameof(RemediationAction.Recover), 0, true, Arg.Of(new Routine(Snapshot: false, Compaction.None, ReadsQuota: true, Verifies: true)) },
         { nameof(RemediationAction.Snapshot), 0, false, Arg.Of(new Routine(Snapshot: true, Compaction.None, ReadsQuota: false, Verifies: false)) },
@@ -34,6 +35,6 @@ public sealed class RoutineRuleTests
     {
         foreach (var action in Enum.GetValues<RemediationAction>())
             foreach (var mode in Enum.GetValues<CompactMode>())
-                Assert.Equal(CompactionRule.Of(mode, action, true, false), RoutineRule.Of(action, 1, false, mode, false).Compaction);
+                Assert.Equal(CompactionRule.Of(mode, false, true, false), RoutineRule.Of(action, 1, false, mode, false).Compaction);
     }
 }

@@ -43,7 +43,7 @@ public sealed class RunContractTests
         Advisories = [new AdvisoryFinding("m1", "8e9e05c52164694d", "3.5.1", "etcd-13767", "3.5.3", AdvisoryDisposition.Accepted, "why")],
         Steps = [new StepRecord { Name = "defragment", Member = "m1", StartedAt = At, FinishedAt = At.AddSeconds(1.5),
             Outcome = StepOutcome.Failed, BytesBefore = 300, BytesAfter = 100, Detail = "detail" }],
-        Snapshot = new SnapshotRecord("/snapshots/lab/a.db", "m1", 42, 300, "ab12"),
+        Snapshot = new SnapshotRecord("/snapshots/lab/a.db", "m1", 42, 300, "ab12", At.AddSeconds(1), At.AddMinutes(2)),
         ReclaimedBytes = 200,
         LeftFragmented = ["m2"],
     };
@@ -61,7 +61,8 @@ public sealed class RunContractTests
         "disposition":"Accepted","summary":"why"}],
         "steps":[{"name":"defragment","member":"m1","startedAt":"2026-11-26T03:00:00+00:00","finishedAt":"2026-11-26T03:00:01.5+00:00",
         "outcome":"Failed","bytesBefore":300,"bytesAfter":100,"detail":"detail","durationSeconds":1.5}],
-        "snapshot":{"path":"/snapshots/lab/a.db","member":"m1","revision":42,"bytes":300,"sha256":"ab12"},"reclaimedBytes":200,
+        "snapshot":{"path":"/snapshots/lab/a.db","member":"m1","revision":42,"bytes":300,"sha256":"ab12",
+        "modifiedAt":"2026-11-26T03:00:01+00:00","checkedAt":"2026-11-26T03:02:00+00:00"},"reclaimedBytes":200,
         "leftFragmented":["m2"]}
         """;
 

@@ -103,11 +103,11 @@ internal sealed partial class CoordinatorMachine
     /// The whole finished history, in the order the runs ended, through the same rule as live (the same
     /// history always leaves the same breaker and cooldown); queued runs queue again, deferred ones wait for their window.
     /// </summary>
-    private static Decision Recover(CoordinatorState state, Recovered recovered)
+    private static Decision Recover(CoordinatorState state, Recovered recovered, DateTimeOffset now)
     {
         var next = state;
         foreach (var run in recovered.Finished.Where(r => !r.DryRun))
-            next = next.With(run.Cluster, next.Of(run.Cluster) with { History = next.Of(run.Cluster).History.After(run) });
+            next = next.With(run.Cluster, next.Of(run.Cluster) with { History = next.Of(run.Cluster).History.After(run).NotAfter(now) });
         List<Effect> effects = [];
         foreach (var run in recovered.Waiting)
         {

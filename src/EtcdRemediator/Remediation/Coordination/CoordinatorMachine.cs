@@ -24,7 +24,7 @@ internal sealed partial class CoordinatorMachine(PolicyOptions policy, Maintenan
         RunChanged c => Change(state, c),
         RunEnded x => End(state, x.RunId),
         WindowsChecked => CheckWindows(state, now),
-        Recovered r => Recover(state, r),
+        Recovered r => Recover(state, r, now),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "an event the coordinator does not know"),
     };
 
@@ -35,6 +35,9 @@ internal sealed partial class CoordinatorMachine(PolicyOptions policy, Maintenan
     private Decision Request(CoordinatorState state, RunRequest request, string id, DateTimeOffset now)
     {
         var cluster = state.Of(request.Cluster);
+        // The clock may have stepped back since the history was written: judged (and kept) as if it ended now.
+        if (cluster.History.NotAfter(now) is var history && history != cluster.History)
+            (state, cluster) = (state.With(request.Cluster, cluster with { History = history }), cluster with { History = history });
         if (request.DryRun && state.DryRunsWaiting >= MaxWaitingDryRuns)
             return Answer(state, new SubmitResult(Disposition.Busy, null,
                 $"{MaxWaitingDryRuns} dry runs are waiting already; ask again when they have ended", now.AddSeconds(5)));
@@ -52,7 +55,7 @@ internal sealed partial class CoordinatorMachine(PolicyOptions policy, Maintenan
             DryRun = request.DryRun,
             Force = request.Force,
             IgnoreThresholds = request.IgnoreThresholds,
-            Trigger = request.Trigger,
+            Trigger = request.Trigger with { Force = request.Force }, // the trigger's own record says how it asked
             CreatedAt = now,
             Status = deferred ? RunStatus.Deferred : RunStatus.Queued,
             NotBefore = deferred ? window.NextOpensAt : null,

@@ -15,7 +15,7 @@ internal sealed record ClusterRuns(RunRecord? Active, RunRequest? FollowUp, RunH
     /// <summary>What the API, the gauges and the status page show of it at <paramref name="now"/>.</summary>
     public ClusterRunState Describe(PolicyOptions policy, DateTimeOffset now)
     {
-        var until = History.LastRemediationAt + policy.Cooldown;
+        var until = ClockBound.Until(History.LastRemediationAt, policy.Cooldown, now);
         return new ClusterRunState(Active?.Id, Active?.Status == RunStatus.Running ? Active.StartedAt : null, History.LastSuccessAt,
             History.ConsecutiveFailures, until > now ? until : null, History.ConsecutiveFailures >= policy.CircuitBreakerThreshold,
             Active?.Status == RunStatus.Deferred ? Active.NotBefore : null);

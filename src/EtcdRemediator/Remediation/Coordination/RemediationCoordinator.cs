@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
@@ -25,6 +26,7 @@ internal sealed class RemediationCoordinator : IDisposable
     private readonly TimeProvider _time;
     private readonly INoSpaceProbe _noSpace;
     private readonly ILogger<RemediationCoordinator> _logger;
+    private readonly RemediatorTelemetry _telemetry;
     private readonly CoordinatorMachine _machine;
     private readonly Channel<Sent> _events = Channel.CreateUnbounded<Sent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<string> _dryRuns = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -37,9 +39,9 @@ internal sealed class RemediationCoordinator : IDisposable
     private sealed record Sent(CoordinatorEvent Event, TaskCompletionSource<object?> Answer);
 
     public RemediationCoordinator(RunStore store, IOptions<RemediatorOptions> options, MaintenanceCalendar calendar, TimeProvider time,
-        INoSpaceProbe noSpace, ILogger<RemediationCoordinator> logger)
+        INoSpaceProbe noSpace, RemediatorTelemetry telemetry, ILogger<RemediationCoordinator> logger)
     {
-        (_store, _options, _calendar, _time, _noSpace, _logger) = (store, options, calendar, time, noSpace, logger);
+        (_store, _options, _calendar, _time, _noSpace, _telemetry, _logger) = (store, options, calendar, time, noSpace, telemetry, logger);
         _machine = new CoordinatorMachine(options.Value.Policy, calendar);
         _reader = Task.Run(ReadAsync);
     }
@@ -60,7 +62,10 @@ internal sealed class RemediationCoordinator : IDisposable
         // A recover that would wait for the window waits only while NOSPACE is not raised: read once, before the decision.
         if (DeferralRule.MayWait(request) && DeferralRule.Defers(request, _calendar.WindowsOf(request.Cluster).StateAt(_time.GetUtcNow())))
             request = request with { NoSpace = await _noSpace.RaisedAsync(request.Cluster, cancellationToken) };
-        return await AskAsync<SubmitResult>(new RunRequested(request, NewId()), cancellationToken);
+        var result = await AskAsync<SubmitResult>(new RunRequested(request, NewId()), cancellationToken);
+        if (result.Disposition == Disposition.Backoff)
+            _telemetry.Backoffs.Add(1, new("cluster", request.Cluster), new("trigger", request.Trigger.Kind.ToName()));
+        return result;
     }
 
     /// <summary>Deferred runs whose window is open are queued (<see cref="ReleaseRule"/>); called every second by the scheduler.</summary>

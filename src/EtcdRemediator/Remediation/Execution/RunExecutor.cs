@@ -20,6 +20,7 @@ namespace EtcdRemediator.Remediation.Execution;
 /// </summary>
 internal sealed class RunExecutor(
     EtcdClusterRegistry clusters,
+    ClusterClaims claims,
     ClusterInspector inspector,
     SnapshotStore snapshots,
     QuotaReader quotas,
@@ -91,6 +92,9 @@ internal sealed class RunExecutor(
             return s;
         }, ct);
 
+        // No two runs ever touch one etcd cluster, whatever the configuration: the first name to read it keeps it.
+        if (claims.Claim(cluster.Name, cluster.ClusterId, state.Members.Select(m => m.Member.Id)) is { } twoNames)
+            return (RunStatus.Refused, twoNames);
         if (cluster.ClusterId is { } clusterId && snapshots.OtherClusterIn(cluster.Name, clusterId) is { } otherCluster)
             return (RunStatus.Refused, otherCluster);
 
@@ -101,11 +105,14 @@ internal sealed class RunExecutor(
         {
             var p = Planner.Plan(state, action, Policy, run.IgnoreThresholds, rule, ruleQuota);
             step.Outcome = p.Verdict == PlanVerdict.Refused ? StepOutcome.Failed : StepOutcome.Succeeded;
-            step.Detail = p.Verdict == PlanVerdict.Proceed && p.Members.Count > 0
+            // A recover asked for without the alarm (a quota-low alert, a person) is a defrag: planned by the rule, no compaction.
+            var asDefrag = action.Of().Recovers && !state.HasAlarm(AlarmKind.NoSpace) && p.Verdict != PlanVerdict.Refused
+                ? "no NOSPACE alarm is active: recover acts as a defrag (the defrag rule chooses, nothing is compacted); " : "";
+            step.Detail = asDefrag + (p.Verdict == PlanVerdict.Proceed && p.Members.Count > 0
                 ? $"defragment in order: {string.Join(", ", p.Members.Select(m => m.IsLeader ? $"{m.Name} (leader)" : m.Name))} " +
                   $"(chosen by {p.Members[0].ChosenBy!.By}; rule {rule.Source} = '{rule.Text}')" +
                   (p.RuleErrors is [_, ..] errors ? $"; the rule could not judge {string.Join("; ", errors)}" : "")
-                : p.Reason ?? p.Verdict.ToString();
+                : p.Reason ?? p.Verdict.ToString());
             return Task.FromResult(p);
         }, ct);
         steps.Report(new MembersPlanned(plan.Members));
@@ -133,11 +140,8 @@ internal sealed class RunExecutor(
         if (quota is not null && plan.Members.Count > 0 && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota, soFar) is { } tooLarge)
             return (RunStatus.Failed, tooLarge);
 
-        // Nothing may have taken the snapshot away since it was verified (retention, a person): no snapshot, no defrag.
-        if (plan.Members.Count > 0 && steps.Run.Snapshot is { } taken && SnapshotStore.Missing(taken) is { } missing)
-            return (RunStatus.Failed, $"{missing}; nothing was defragmented");
-
         if (plan.Members.Count > 0) await DefragmentMembersAsync(cluster, steps, plan.Members, ct);
+        await CheckSnapshotAsync(steps, "at the end of the run", ct);
 
         var after = await steps.RunAsync("verify", null, async step =>
         {
@@ -204,6 +208,7 @@ internal sealed class RunExecutor(
             using (telemetry.Source.StartActivity("read before member"))
                 now = await inspector.InspectAsync(cluster, ct);
             var next = await ChooseNextAsync(steps, remaining, now, ct);
+            await CheckSnapshotAsync(steps, $"before {next.Name}", ct);
             remaining.Remove(next);
             await defragmenter.DefragmentAsync(cluster, steps, next, now, last: remaining.Count == 0, ct);
         }
@@ -227,6 +232,24 @@ internal sealed class RunExecutor(
                 return Task.CompletedTask;
             }, ct);
         return next;
+    }
+
+    /// <summary>
+    /// No verified snapshot, no defrag: an invariant, checked before every member and at the end. Nothing may have
+    /// taken the snapshot away or changed it since it was verified (retention, a person, the disk); the members not
+    /// yet done are left alone. A run without a snapshot (Snapshots:Required false, and it failed) has nothing to check.
+    /// </summary>
+    private async Task CheckSnapshotAsync(StepRecorder steps, string when, CancellationToken ct)
+    {
+        if (steps.Run.Snapshot is not { } taken) return;
+        var (problem, checkedNow) = await snapshots.CheckAsync(taken, ct);
+        if (problem is not null)
+        {
+            var done = steps.Run.Steps.Count(s => s.Name == "defragment" && s.Outcome == StepOutcome.Succeeded);
+            throw new RunFailedException($"stopped {when}: {problem}; " +
+                (done == 0 ? "nothing was defragmented" : $"{done} member(s) defragmented, the others left alone"));
+        }
+        steps.Report(new SnapshotTaken(checkedNow));
     }
 
     /// <summary>To the current revision, physically; a backend without a key space gets a skipped step that says who compacts.</summary>

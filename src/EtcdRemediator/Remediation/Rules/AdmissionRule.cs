@@ -10,8 +10,9 @@ namespace EtcdRemediator.Remediation.Rules;
 /// alert snapshots), how many runs failed in a row, and when any run last succeeded (for people).
 /// </summary>
 /// <param name="LastInterruptedAt">When a run last ended Interrupted (the process stopped under it): a member may have been mid-defragment.</param>
+/// <param name="Refusals">The refusals in a row for one reason, which automatic triggers back off from (<see cref="RefusalStreak"/>).</param>
 internal sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOffset? LastSnapshotAt, int ConsecutiveFailures,
-    DateTimeOffset? LastSuccessAt = null, DateTimeOffset? LastInterruptedAt = null)
+    DateTimeOffset? LastSuccessAt = null, DateTimeOffset? LastInterruptedAt = null, RefusalStreak? Refusals = null)
 {
     public static readonly RunHistory None = new(null, null, 0);
 
@@ -31,14 +32,36 @@ internal sealed record RunHistory(DateTimeOffset? LastRemediationAt, DateTimeOff
     /// What an ended run leaves: a success resets the breaker and starts the cooldown of what it did; NothingToDo resets
     /// the breaker; a failure or an interruption counts towards it; a refusal (the safe outcome) leaves it as it was.
     /// </summary>
+    /// <remarks>Only a refusal keeps a refusal streak going: any other outcome says the reason changed.</remarks>
     public RunHistory After(RunRecord run) => run.Status switch
     {
         RunStatus.Succeeded => Succeeded(run.Action, run.FinishedAt ?? run.CreatedAt, leftFragmented: run.LeftFragmented.Count > 0),
-        RunStatus.NothingToDo => this with { ConsecutiveFailures = 0 },
-        RunStatus.Failed => this with { ConsecutiveFailures = ConsecutiveFailures + 1 },
-        RunStatus.Interrupted => this with { ConsecutiveFailures = ConsecutiveFailures + 1, LastInterruptedAt = run.FinishedAt ?? run.CreatedAt },
+        RunStatus.NothingToDo => this with { ConsecutiveFailures = 0, Refusals = null },
+        RunStatus.Failed => this with { ConsecutiveFailures = ConsecutiveFailures + 1, Refusals = null },
+        RunStatus.Interrupted => this with
+        {
+            ConsecutiveFailures = ConsecutiveFailures + 1, LastInterruptedAt = run.FinishedAt ?? run.CreatedAt, Refusals = null,
+        },
+        RunStatus.Refused => this with { Refusals = RefusalStreak.After(Refusals, run.Reason ?? "", run.FinishedAt ?? run.CreatedAt) },
         _ => this,
     };
+
+    /// <summary>
+    /// This history with no time later than <paramref name="now"/>: a run that ended while the clock ran ahead
+    /// (NTP corrects it later) counts as ending now, so its cooldown or back-off ends at most one period after
+    /// the step back was noticed, not a day later. The same instance when nothing is later.
+    /// </summary>
+    public RunHistory NotAfter(DateTimeOffset now)
+    {
+        DateTimeOffset? Clamp(DateTimeOffset? t) => t > now ? now : t;
+        if (!(LastRemediationAt > now || LastSnapshotAt > now || LastSuccessAt > now || LastInterruptedAt > now || Refusals?.At > now))
+            return this;
+        return this with
+        {
+            LastRemediationAt = Clamp(LastRemediationAt), LastSnapshotAt = Clamp(LastSnapshotAt), LastSuccessAt = Clamp(LastSuccessAt),
+            LastInterruptedAt = Clamp(LastInterruptedAt), Refusals = Refusals is { } r && r.At > now ? r with { At = now } : Refusals,
+        };
+    }
 
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a > b ? a.Value : b;
 }
@@ -65,7 +88,7 @@ internal static class AdmissionRule
                 $"{history.ConsecutiveFailures} consecutive runs of '{cluster}' failed; automatic runs stop until a forced run succeeds");
         // After an interrupted run, the pause an operator keeps between members is kept before the next defragment.
         if (request.Action.Of().Rewrites
-            && history.LastInterruptedAt + policy.PauseBetweenMembers is { } resume && resume > now)
+            && ClockBound.Until(history.LastInterruptedAt, policy.PauseBetweenMembers, now) is { } resume && resume > now)
             return new Refusal(Disposition.Cooldown,
                 $"a run of '{cluster}' was interrupted at {history.LastInterruptedAt:O}; " +
                 $"the pause between members (Policy:PauseBetweenMembers) lasts until {resume:O}", resume);
@@ -77,8 +100,13 @@ internal static class AdmissionRule
             { Snapshot: SnapshotWhen.Always } when trigger.SnapshotsWaitOutCooldown => (history.LastSnapshotAt, "snapshotted"),
             _ => (null, ""),
         };
-        if (since + policy.Cooldown is { } until && until > now)
+        // A clock that was ahead when the run ended must not hold anything back longer than the rule itself allows.
+        if (ClockBound.Until(since, policy.Cooldown, now) is { } until && until > now)
             return new Refusal(Disposition.Cooldown, $"'{cluster}' was {what} successfully at {since:O}; cooldown until {until:O}", until);
+        if (trigger.BacksOffFromRefusals && history.Refusals?.BackoffUntil(policy.Cooldown, now) is { } backoff)
+            return new Refusal(Disposition.Backoff,
+                $"the last {history.Refusals.Count} run(s) of '{cluster}' were refused ({history.Refusals.Reason}); " +
+                $"automatic triggers back off until {backoff:O} (an operator's run is never held back)", backoff);
         return null;
     }
 }

@@ -19,14 +19,19 @@ internal enum Compaction
 /// Pure: the one definition of "this run compacts". The step, and the words a run uses when it stops
 /// after the snapshot, both read it, so they cannot disagree.
 /// </summary>
+/// <remarks>
+/// <c>OnNoSpace</c> means a NOSPACE alarm is active when the run plans, whatever the action: compaction drops every
+/// older revision, and a watcher (kube-apiserver's) that still needs one must list everything again. A quota-low
+/// warning or a recover asked for without the alarm does not justify that.
+/// </remarks>
 internal static class CompactionRule
 {
-    public static Compaction Of(CompactMode mode, RemediationAction action, bool membersPlanned, bool backendCompacts)
+    public static Compaction Of(CompactMode mode, bool noSpace, bool membersPlanned, bool backendCompacts)
     {
         var asked = mode switch
         {
             CompactMode.Always => true,
-            CompactMode.OnNoSpace => action.Of().Recovers,
+            CompactMode.OnNoSpace => noSpace,
             _ => false,
         };
         if (!asked || !membersPlanned) return Compaction.None;

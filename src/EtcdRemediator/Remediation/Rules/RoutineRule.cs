@@ -18,7 +18,7 @@ internal static class RoutineRule
         var traits = action.Of();
         return new Routine(
             Snapshot: traits.Snapshot == SnapshotWhen.Always || (traits.Snapshot == SnapshotWhen.BeforeRewriting && planned > 0),
-            Compaction: CompactionRule.Of(compact, action, planned > 0, backendCompacts),
+            Compaction: CompactionRule.Of(compact, noSpace, planned > 0, backendCompacts),
             ReadsQuota: noSpace || traits.Recovers,
             Verifies: traits.Verifies);
     }
