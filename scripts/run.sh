@@ -62,8 +62,8 @@ service_env=(Remediator__Clusters__0__Name=$cluster
   Remediator__Auth__WebhookTokensFile="$work/config/webhook.token" Remediator__Auth__OperatorTokens__0="$operator_token"
   Remediator__Policy__PauseBetweenMembers=00:00:02)
 for i in "${!eps[@]}"; do service_env+=("Remediator__Clusters__0__Endpoints__${i}=${eps[$i]}"); done
-# Debian bookworm's etcd 3.4.23 has two known defrag defects (README, "etcd releases with known defrag
-# defects"); unaccepted, they refuse the alert's defrag. This throwaway cluster accepts them by name.
+# Debian bookworm's etcd 3.4.23 has two known defrag defects (docs/compatibility.md, "etcd releases with
+# known defrag defects"); unaccepted, they refuse the alert's defrag. This throwaway cluster accepts them by name.
 if [ "$(etcd_version "$etcd_dir")" = 3.4.23 ]; then
   service_env+=(Remediator__Clusters__0__AcceptedAdvisories__0=defrag-error-panic Remediator__Clusters__0__AcceptedAdvisories__1=defrag-apply-snapshot-race)
 fi

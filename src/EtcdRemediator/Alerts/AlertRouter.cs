@@ -19,7 +19,7 @@ internal enum RouteKind
 internal sealed record AlertRoute(RouteKind Kind, string? Cluster, RemediationAction? Action, string? Reason);
 
 /// <summary>
-/// Pure routing (README "Alertmanager"): cluster from the configured label, or the only cluster; only
+/// Pure routing (docs/configuration.md, "Alertmanager routing"): cluster from the configured label, or the only cluster; only
 /// alerts whose labels Alerts:RequireLabels trusts; action from the alert's own `remediation` label
 /// (when Alerts:AllowRemediationLabel), then Alerts:Routes, then the etcd-mixin defaults.
 /// </summary>

@@ -25,7 +25,7 @@ internal sealed record ClusterOptions
     public List<ScheduleOptions> Schedules { get; init; } = [];
     /// <summary>When disruptive automatic work (defrag) may start; none configured means any time.</summary>
     public List<MaintenanceWindowOptions> MaintenanceWindows { get; init; } = [];
-    /// <summary>Advisory ids (the README lists them) whose risk the operator accepts for this cluster: its unforced runs
+    /// <summary>Advisory ids (docs/compatibility.md lists them) whose risk the operator accepts for this cluster: its unforced runs
     /// then defragment affected members.</summary>
     public List<string> AcceptedAdvisories { get; init; } = [];
     /// <summary>A CEL expression over a member's numbers (dbSize, dbSizeInUse, dbSizeFree, dbQuota, dbQuotaUsage): true = defragment it.

@@ -7,7 +7,7 @@ internal enum CompactMode
     Always,
 }
 
-/// <summary>How careful and how eager a remediation is (README "Configuration": the Policy keys).</summary>
+/// <summary>How careful and how eager a remediation is (docs/configuration.md, "Keys": the Policy keys).</summary>
 internal sealed record PolicyOptions
 {
     public double MinFragmentationRatio { get; init; } = 0.5;

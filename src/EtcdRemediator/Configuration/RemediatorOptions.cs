@@ -1,7 +1,7 @@
 
 namespace EtcdRemediator.Configuration;
 
-/// <summary>The whole <c>Remediator</c> configuration section (every key is in the README's "Configuration" table).</summary>
+/// <summary>The whole <c>Remediator</c> configuration section (every key is in docs/configuration.md's "Keys" table).</summary>
 internal sealed record RemediatorOptions
 {
     public const string Section = "Remediator";

@@ -9,7 +9,7 @@ namespace EtcdRemediator.History;
 /// runs with a cluster's inserts (at most every <see cref="RollUpEvery"/>) and takes whole hours only,
 /// so an hour's mean is made once, from all of its readings; rows of any cluster (one no longer
 /// configured too) go after 90 days. Rows come only with readings, so the table is bounded by
-/// members x (raw rows of 49 h 10 min + 2161 hourly rows); README "History" has the figures.
+/// members x (raw rows of 49 h 10 min + 2161 hourly rows); docs/configuration.md, "History", has the figures.
 /// </summary>
 internal sealed class HistoryStore(RemediatorDatabase database)
 {

@@ -5,7 +5,7 @@ namespace EtcdRemediator.Observability;
 
 /// <summary>
 /// The service's own ActivitySource and Meter (both named "EtcdRemediator") and the instruments of
-/// the README's "Observability". Names are the Prometheus names; the exporter keeps them as written.
+/// docs/http-api.md's "Observability". Names are the Prometheus names; the exporter keeps them as written.
 /// </summary>
 internal sealed class RemediatorTelemetry : IDisposable
 {

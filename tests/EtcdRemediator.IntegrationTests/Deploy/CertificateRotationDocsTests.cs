@@ -6,7 +6,7 @@ using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 namespace EtcdRemediator.IntegrationTests.Deploy;
 
 /// <summary>
-/// One statement on certificate rotation, in the README, that says what EtcdChannelPool does; the
+/// One statement on certificate rotation, in the docs (docs/kubernetes.md), that says what EtcdChannelPool does; the
 /// overlays' comments agree with it; and the manifests let it work (no Secret mounted by subPath,
 /// which Kubernetes never refreshes).
 /// </summary>
@@ -15,17 +15,17 @@ public sealed partial class CertificateRotationDocsTests
     public static TheoryData<string> OverlayNames => [.. Overlays];
 
     [Fact]
-    public async Task TheReadmeSaysItOnceAsTheCodeDoesIt()
+    public async Task TheDocsSayItOnceAsTheCodeDoesIt()
     {
-        var readme = await File.ReadAllTextAsync(RepoFiles.Path("README.md"));
+        var docs = await RepoFiles.ReadAllDocsAsync();
 
-        var statement = Assert.Single(Statement().Matches(readme)).Value;
+        var statement = Assert.Single(Statement().Matches(docs)).Value;
         Assert.Equal(TimeSpan.FromSeconds(1), EtcdChannelPool.CheckInterval);
         Assert.Contains("at most\nonce a second", statement);
         Assert.Contains("SHA-256", statement);
         Assert.Contains("without a restart", statement);
         // Everywhere else, rotation points to it instead of saying it again (or otherwise).
-        Assert.DoesNotMatch(@"(?i)(re-?reads?|watches) the (credential|talosconfig|mounted)", readme.Replace(statement, "", StringComparison.Ordinal));
+        Assert.DoesNotMatch(@"(?i)(re-?reads?|watches) the (credential|talosconfig|mounted)", docs.Replace(statement, "", StringComparison.Ordinal));
     }
 
     /// <summary>Each overlay comment about renewing or rotating certificates names the statement and no restart to pick them up.</summary>
@@ -54,6 +54,6 @@ public sealed partial class CertificateRotationDocsTests
         Assert.All(Items(pod, "containers").SelectMany(c => Items(c, "volumeMounts")), m => Assert.Null(At(m, "subPath")));
     }
 
-    [GeneratedRegex(@"\*\*Certificate rotation\.\*\*.*?\n\n", RegexOptions.Singleline)]
+    [GeneratedRegex(@"^## Certificate rotation\n\n.*?\n\n", RegexOptions.Singleline | RegexOptions.Multiline)]
     private static partial Regex Statement();
 }

@@ -25,7 +25,7 @@ public sealed class Manifests(string text, IReadOnlyList<YamlMappingNode> object
     }
 
     /// <summary>
-    /// A user's own kustomization on top of one of ours (the README's way to configure): its
+    /// A user's own kustomization on top of one of ours (docs/kubernetes.md's way to configure): its
     /// `resources` replaced by the path to <paramref name="ours"/>, the rest as given.
     /// </summary>
     public static async Task<Manifests> RenderUserOverlayAsync(string ours, string userKustomization)

@@ -16,7 +16,7 @@ public sealed class PodSecurityAndImageTests
     [MemberData(nameof(OverlayNames))]
     public async Task EveryContainerFollowsTheUsersImagesEntry(string overlay)
     {
-        // The README's way: a user's own kustomization on top of ours, setting the image once.
+        // docs/kubernetes.md's way: a user's own kustomization on top of ours, setting the image once.
         var manifests = await RenderUserOverlayAsync(overlay, """
             apiVersion: kustomize.config.k8s.io/v1beta1
             kind: Kustomization

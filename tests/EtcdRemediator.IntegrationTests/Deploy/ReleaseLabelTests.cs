@@ -6,8 +6,8 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 
 /// <summary>
 /// kube-prometheus-stack selects ServiceMonitors, PrometheusRules and AlertmanagerConfigs by its Helm
-/// release label: ours is written once (the component monitoring/release), and the README's user
-/// kustomization changes it on every monitoring object and on nothing else.
+/// release label: ours is written once (the component monitoring/release), and the user kustomization
+/// docs/kubernetes.md shows changes it on every monitoring object and on nothing else.
 /// </summary>
 public sealed partial class ReleaseLabelTests
 {
@@ -26,15 +26,15 @@ public sealed partial class ReleaseLabelTests
 
     [Theory]
     [MemberData(nameof(WithMonitoring))]
-    public async Task TheReadmesKustomizationSetsTheReleaseOfEveryMonitoringObjectAndNothingElse(string ours)
+    public async Task TheDocumentedKustomizationSetsTheReleaseOfEveryMonitoringObjectAndNothingElse(string ours)
     {
         var shipped = await RenderAsync(ours);
         Assert.NotEmpty(MonitoringObjects(shipped));
         Assert.All(MonitoringObjects(shipped), o => Assert.Equal("kube-prometheus-stack", Str(o, "metadata", "labels", "release")));
 
-        var readme = await File.ReadAllTextAsync(RepoFiles.Path("README.md"));
-        var block = UserKustomization().Match(readme);
-        Assert.True(block.Success, "README has no ```yaml block starting with # my-etcd-remediator/kustomization.yaml");
+        var page = await File.ReadAllTextAsync(RepoFiles.Path("docs", "kubernetes.md"));
+        var block = UserKustomization().Match(page);
+        Assert.True(block.Success, "docs/kubernetes.md has no ```yaml block starting with # my-etcd-remediator/kustomization.yaml");
         var release = ReleaseValue().Match(block.Value).Groups[1].Value;
         Assert.NotEqual("", release);
         var manifests = await RenderUserOverlayAsync(ours, block.Groups[1].Value);

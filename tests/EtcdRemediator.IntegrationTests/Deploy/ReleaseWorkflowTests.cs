@@ -7,7 +7,7 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 
 /// <summary>
 /// .github/workflows/release.yml: actionlint accepts it, and it tests before it pushes the image of
-/// both platforms, built from docker/Dockerfile, under the reference the README and manifests name.
+/// both platforms, built from docker/Dockerfile, under the reference docs/kubernetes.md and the manifests name.
 /// </summary>
 public sealed class ReleaseWorkflowTests
 {
@@ -26,7 +26,7 @@ public sealed class ReleaseWorkflowTests
     }
 
     [Fact]
-    public async Task ItTestsThenPushesBothPlatformsFromTheDockerfileUnderTheReadmesReference()
+    public async Task ItTestsThenPushesBothPlatformsFromTheDockerfileUnderTheDocumentedReference()
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(await File.ReadAllTextAsync(Workflow)));
@@ -45,10 +45,10 @@ public sealed class ReleaseWorkflowTests
         Assert.Equal("true", Str(build, "with", "push"));
         Assert.Equal("${{ steps.ref.outputs.image }}:${{ steps.ref.outputs.version }}", Str(build, "with", "tags"));
 
-        // The reference: ghcr.io/<owner>/etcd-remediator, as the README and the base kustomization name it.
+        // The reference: ghcr.io/<owner>/etcd-remediator, as docs/kubernetes.md and the base kustomization name it.
         var reference = Assert.Single(steps["image"], s => Str(s, "id") == "ref");
         Assert.Contains("echo \"image=ghcr.io/${GITHUB_REPOSITORY_OWNER,,}/etcd-remediator\"", Str(reference, "run"));
-        Assert.Contains("ghcr.io/<owner>/etcd-remediator", await File.ReadAllTextAsync(RepoFiles.Path("README.md")));
+        Assert.Contains("ghcr.io/<owner>/etcd-remediator", await File.ReadAllTextAsync(RepoFiles.Path("docs", "kubernetes.md")));
         Assert.Contains("ghcr.io/<owner>/etcd-remediator", await File.ReadAllTextAsync(RepoFiles.Path("deploy", "kubernetes", "base", "kustomization.yaml")));
         Assert.Matches(new Regex(@"^FROM --platform=\$BUILDPLATFORM \S+ AS build$", RegexOptions.Multiline), await File.ReadAllTextAsync(RepoFiles.Path("docker", "Dockerfile")));
     }

@@ -6,7 +6,7 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 
 /// <summary>
 /// What goes into the build (#25 finding 13): packages restored from lock files in locked mode,
-/// base images by exact version, prereleases only where the README names them.
+/// base images by exact version, prereleases only where docs/kubernetes.md ("Supply chain") names them.
 /// </summary>
 public sealed partial class SupplyChainTests
 {
@@ -44,14 +44,14 @@ public sealed partial class SupplyChainTests
     }
 
     [Fact]
-    public async Task EveryPrereleasePackageIsNamedInTheReadme()
+    public async Task EveryPrereleasePackageIsNamedInTheSupplyChainDocs()
     {
-        var readme = await File.ReadAllTextAsync(RepoFiles.Path("README.md"));
+        var page = await File.ReadAllTextAsync(RepoFiles.Path("docs", "kubernetes.md"));
         var prereleases = XDocument.Load(RepoFiles.Path("Directory.Packages.props")).Descendants("PackageVersion")
             .Where(p => p.Attribute("Version")!.Value.Contains('-', StringComparison.Ordinal))
             .Select(p => p.Attribute("Include")!.Value);
 
-        Assert.All(prereleases, p => Assert.Contains($"`{p}`", readme));
+        Assert.All(prereleases, p => Assert.Contains($"`{p}`", page));
     }
 
     [GeneratedRegex(@"^Project\(""[^""]+""\) = ""[^""]+"", ""([^""]+\.csproj)""", RegexOptions.Multiline)]

@@ -37,7 +37,7 @@ public sealed class TalosOverlayTests
 
         // The service's own start-up check accepts the whole configuration. The files only the pod
         // has (the talosconfig and the tokens, from Secrets) stand in: an empty talosconfig (reading
-        // it is the Talos backend's tests' business) and tokens as the README makes them (openssl rand -hex 32).
+        // it is the Talos backend's tests' business) and tokens as docs/kubernetes.md makes them (openssl rand -hex 32).
         var files = Directory.CreateTempSubdirectory("etcdrem-it-talos-overlay-").FullName;
         try
         {

@@ -8,7 +8,7 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 /// <summary>
 /// The operator token never reaches Alertmanager (#25 finding 5): the webhook token and the operator
 /// token live in two Secrets, and everything that hands a Secret to Alertmanager (the
-/// AlertmanagerConfig's credentials, the values files, the README's commands) names the webhook one.
+/// AlertmanagerConfig's credentials, the values files, the commands in README.md and docs/) names the webhook one.
 /// </summary>
 public sealed partial class TokenSecretsTests
 {
@@ -31,9 +31,9 @@ public sealed partial class TokenSecretsTests
         Assert.Single(Regex.Matches(manifests.Text, Regex.Escape(operatorSecret)));
     }
 
-    /// <summary>The values files and the README: no Secret given to Alertmanager holds the operator token.</summary>
+    /// <summary>The values files and the docs: no Secret given to Alertmanager holds the operator token.</summary>
     [Fact]
-    public async Task NoValuesFileOrReadmeCommandGivesAlertmanagerTheOperatorToken()
+    public async Task NoValuesFileOrDocumentedCommandGivesAlertmanagerTheOperatorToken()
     {
         foreach (var file in new[] { "kube-prometheus-values.yaml", "kube-prometheus-values-routes.yaml" })
         {
@@ -46,9 +46,9 @@ public sealed partial class TokenSecretsTests
 
         // Every command that makes a Secret outside the service's namespace (Alertmanager's, or
         // kube-system for the AlertmanagerConfig) makes it from the webhook token alone.
-        var readme = await File.ReadAllTextAsync(RepoFiles.Path("README.md"));
+        var docs = await RepoFiles.ReadAllDocsAsync();
         var routes = await File.ReadAllTextAsync(RepoFiles.Path("deploy", "kubernetes", "monitoring", "kube-prometheus-values-routes.yaml"));
-        var commands = Commands(readme).Concat(Commands(routes)).Where(c => c.Contains("create secret", StringComparison.Ordinal)).ToList();
+        var commands = Commands(docs).Concat(Commands(routes)).Where(c => c.Contains("create secret", StringComparison.Ordinal)).ToList();
         Assert.Contains(commands, c => c.Contains("-n monitoring", StringComparison.Ordinal));
         Assert.All(commands.Where(c => OtherNamespace().IsMatch(c)), c => Assert.DoesNotMatch(OperatorToken(), c));
         // The service's own Secrets are made one token each.
@@ -71,16 +71,16 @@ public sealed partial class TokenSecretsTests
     }
 
     /// <summary>
-    /// The README's way to read the operator token back names the Secret and key the pod reads it
+    /// The docs' way to read the operator token back names the Secret and key the pod reads it
     /// from, and its jsonpath, run by kubectl on such a Secret, gives the token.
     /// </summary>
     [Fact]
-    public async Task TheReadmesReadBackCommandGivesTheOperatorTokenThePodReads()
+    public async Task TheDocumentedReadBackCommandGivesTheOperatorTokenThePodReads()
     {
         var manifests = await RenderAsync("overlays/kubeadm");
         var expected = SecretOf(manifests, "Remediator__Auth__OperatorTokensFile").Split('/');
-        var readme = await File.ReadAllTextAsync(RepoFiles.Path("README.md"));
-        var commands = ReadBack().Matches(readme).Where(m => m.Groups["key"].Value == "operator\\.token").ToList();
+        var docs = await RepoFiles.ReadAllDocsAsync();
+        var commands = ReadBack().Matches(docs).Where(m => m.Groups["key"].Value == "operator\\.token").ToList();
 
         Assert.NotEmpty(commands);
         Assert.All(commands, c =>

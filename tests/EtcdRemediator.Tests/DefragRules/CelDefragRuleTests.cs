@@ -112,21 +112,21 @@ public sealed class CelDefragRuleTests
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Every rule the README shows parses and type-checks, and its default is the one the service builds.</summary>
+    /// <summary>Every rule docs/configuration.md shows parses and type-checks, and its default is the one the service builds.</summary>
     [Fact]
-    public void TheReadmesRulesParse()
+    public void TheDocumentedRulesOfTheConfigurationPageParse()
     {
-        var readme = File.ReadAllText(Path.Combine(Architecture.LineLengthTests.RepositoryRoot(), "README.md"));
-        var examples = System.Text.RegularExpressions.Regex.Matches(readme, "DefragRule: \"(.+)\"").Select(m => m.Groups[1].Value).ToList();
+        var page = File.ReadAllText(Path.Combine(Architecture.LineLengthTests.RepositoryRoot(), "docs", "configuration.md"));
+        var examples = System.Text.RegularExpressions.Regex.Matches(page, "DefragRule: \"(.+)\"").Select(m => m.Groups[1].Value).ToList();
 
         Assert.Equal(2, examples.Count);
         Assert.All(examples, text => Rule(text));
         var shown = DefragRule.Default(new PolicyOptions { MinFragmentationRatio = 0.5, MinReclaimableBytes = 7 }).Text
             .Replace("7", "<MinReclaimableBytes>", StringComparison.Ordinal).Replace("0.5", "<MinFragmentationRatio>", StringComparison.Ordinal);
-        Assert.Contains($"`{shown}`", readme, StringComparison.Ordinal);
+        Assert.Contains($"`{shown}`", page, StringComparison.Ordinal);
     }
 
-    /// <summary>More rules, so that every construct the README lists parses and type-checks.</summary>
+    /// <summary>More rules, so that every construct docs/configuration.md lists parses and type-checks.</summary>
     [Theory]
     [InlineData("dbQuotaUsage > 0.8 || (dbSizeFree > 200 * 1024 * 1024 && double(dbSizeFree) / double(dbSize) > 0.5)")]
     [InlineData("dbSizeFree > 1024 * 1024 * 1024")]

@@ -15,7 +15,7 @@ using Polly.Registry;
 namespace EtcdRemediator.Remediation.Execution;
 
 /// <summary>
-/// The remediation routine (README "What a run does"), as plain code in its safety order: inspect, gate and plan,
+/// The remediation routine (docs/architecture.md, "What a run does"), as plain code in its safety order: inspect, gate and plan,
 /// verified snapshot, compact, members one at a time, disarm, verify. A dry run stops after the plan.
 /// </summary>
 internal sealed class RunExecutor(
