@@ -38,6 +38,44 @@ public sealed class ClusterIdentityTests
         Assert.Empty(DefragEvidence.Windows(b));
     }
 
+    /// <summary>
+    /// #34 item 1: `a` (endpoint m1) and `b` (endpoint m2) named one cluster; a defrag posted to both at once ran two
+    /// defragmentations side by side on m3 and m1, and on m2 one leadership transfer aborted the other.
+    /// </summary>
+    [Fact]
+    public async Task OneClusterUnderTwoNamesIsDefragmentedByOneRunWhicheverNameIsAsked()
+    {
+        await using var cluster = await EtcdTestCluster.StartAsync();
+        await cluster.FragmentAsync(megabytes: 12);
+        await using var app = new RemediatorApp(new Dictionary<string, string?>
+        {
+            ["Remediator:Clusters:0:Name"] = "a",
+            ["Remediator:Clusters:0:Endpoints:0"] = cluster.Endpoints[0],
+            ["Remediator:Clusters:1:Name"] = "b",
+            ["Remediator:Clusters:1:Endpoints:0"] = cluster.Endpoints[1],
+        });
+        var client = app.CreateClient();
+
+        var answers = await Task.WhenAll(client.TriggerAsync("a", "defrag", force: true), client.TriggerAsync("b", "defrag", force: true));
+        var runs = await Task.WhenAll(answers.Select(a => client.WaitForRunAsync(a.Id)));
+
+        var done = Assert.Single(runs, r => r.Status == RunStatus.Succeeded);
+        var refused = Assert.Single(runs, r => r.Status == RunStatus.Refused);
+        Assert.Contains($"'{refused.Cluster}' answers as etcd cluster {await ClusterIdOfAsync(cluster)}", refused.Reason);
+        Assert.Contains($"already configured as '{done.Cluster}'", refused.Reason);
+        Assert.DoesNotContain(refused.Steps, s => s.Name is "snapshot" or "defragment");
+        var windows = DefragEvidence.Windows(cluster);
+        Assert.Equal(3, windows.Count);
+        DefragEvidence.AssertSequential(windows);
+        Assert.DoesNotContain(cluster.Members.SelectMany(m => m.Log), l => l.Message.Contains("abort previous transferring leadership",
+            StringComparison.Ordinal));
+        // Whichever name comes later keeps being refused; /readyz names both.
+        Assert.Equal(RunStatus.Refused, (await client.RunToEndAsync(refused.Cluster, "snapshot", force: true)).Status);
+        var ready = System.Text.RegularExpressions.Regex.Unescape(await client.GetStringAsync("/readyz"));
+        Assert.Contains($"'{refused.Cluster}' answers as etcd cluster", ready);
+        Assert.Contains($"already configured as '{done.Cluster}'", ready);
+    }
+
     [Fact]
     public async Task TheSnapshotSidecarRecordsTheClusterIdEtcdctlReports()
     {

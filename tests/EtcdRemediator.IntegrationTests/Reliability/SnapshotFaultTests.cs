@@ -43,6 +43,42 @@ public sealed class SnapshotFaultTests(Xunit.Abstractions.ITestOutputHelper outp
         }
     }
 
+    /// <summary>
+    /// #34 item 2: "no verified snapshot, no defrag" was checked once, by existence and length. The .db deleted in
+    /// the pause after the first member: the other two were defragmented and the run Succeeded; one byte flipped:
+    /// the run Succeeded with a record saying "verified" of a file that hashed otherwise.
+    /// </summary>
+    [Theory]
+    [InlineData("deleted")]
+    [InlineData("one byte flipped")]
+    public async Task TheSnapshotIsCheckedBeforeEveryMemberAndTheMembersNotYetDoneAreLeftAlone(string fault)
+    {
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 12, configure: s => s["Remediator:Policy:PauseBetweenMembers"] = "3s");
+        var id = (await lab.Client.TriggerAsync("lab", "defrag")).Id;
+        var paused = await Poll.UntilAsync(() => lab.Client.GetRunAsync(id), r => r.Steps.Any(s => s.Name == "pause") || !r.IsActive,
+            TimeSpan.FromMinutes(1), "the pause after the first member");
+        Assert.True(paused.IsActive, $"{paused.Status}: {paused.Reason}");
+        var path = paused.Snapshot!.Path;
+        if (fault == "deleted") File.Delete(path);
+        else
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+            file.Position = file.Length / 2;
+            var b = file.ReadByte();
+            file.Position = file.Length / 2;
+            file.WriteByte((byte)(b ^ 0xff));
+        }
+
+        var run = await lab.Client.WaitForRunAsync(id);
+        output.WriteLine($"run {run.Status}: {run.Reason}");
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Contains(path, run.Reason);
+        Assert.Contains(fault == "deleted" ? "no longer on disk" : "changed after it was verified", run.Reason);
+        Assert.Single(DefragEvidence.Windows(lab.Cluster));
+        Assert.Single(run.Steps, s => s.Name == "defragment");
+    }
+
     [Fact]
     public async Task AServiceKilledDuringASnapshotLeavesNoPartFileAndTheRunIsInterrupted()
     {

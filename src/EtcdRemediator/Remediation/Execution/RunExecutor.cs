@@ -132,15 +132,17 @@ internal sealed class RunExecutor(
         if (routine.Compaction != Compaction.None) await CompactAsync(cluster, steps, routine.Compaction, ct);
 
         // Defragmentation gives back free pages, never data in use: when that alone is over the disarm
-        // limit, the routine would end with NOSPACE still armed. Judged now, from a fresh reading: before
-        // compaction "in use" still holds old revisions, and a member counts freed pages as free only
-        // once a later write commits on it, which NOSPACE refuses; the snapshot's stream commits on its
-        // source member, so after it the smallest reading (DisarmRule) is the data's true size.
-        var soFar = $"snapshot taken{(routine.Compaction == Compaction.Compact ? " and compacted" : "")}; nothing defragmented";
-        if (quota is not null && plan.Members.Count > 0 && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota, soFar) is { } tooLarge)
-            return (RunStatus.Failed, tooLarge);
+        // limit, the routine would end with NOSPACE still armed. Judged from a fresh reading, after
+        // compaction ("in use" before it still holds old revisions). A reading over the limit may still be
+        // stale: a member counts the pages a compaction freed only once a later write transaction begins
+        // on it, which NOSPACE refuses (seen on etcd 3.4 when a reader held the old read transaction). So
+        // the data is then measured for real: the first member is defragmented (its file then holds only
+        // live data) and judged from the reading after it; only then may the run stop.
+        var compacted = routine.Compaction == Compaction.Compact ? " and compacted" : "";
+        var measure = quota is not null && plan.Members.Count > 0
+            && DataInUseTooLarge(await inspector.InspectAsync(cluster, ct), quota, "") is not null ? quota : null;
 
-        if (plan.Members.Count > 0) await DefragmentMembersAsync(cluster, steps, plan.Members, ct);
+        if (plan.Members.Count > 0) await DefragmentMembersAsync(cluster, steps, plan.Members, measure, $"snapshot taken{compacted}", ct);
         await CheckSnapshotAsync(steps, "at the end of the run", ct);
 
         var after = await steps.RunAsync("verify", null, async step =>
@@ -197,7 +199,9 @@ internal sealed class RunExecutor(
     }
 
     /// <summary>One member at a time; a read before each chooses it (<see cref="ChooseNextAsync"/>) and is what its gate judges.</summary>
-    private async Task DefragmentMembersAsync(IEtcdCluster cluster, StepRecorder steps, IReadOnlyList<PlannedMember> planned, CancellationToken ct)
+    /// <param name="measure">The quota, when the readings said the data in use alone is over it: judged again after the first member.</param>
+    private async Task DefragmentMembersAsync(IEtcdCluster cluster, StepRecorder steps, IReadOnlyList<PlannedMember> planned, Quota? measure,
+        string soFar, CancellationToken ct)
     {
         using var members = telemetry.Source.StartActivity("defragment members");
         var defragmenter = new MemberDefragmenter(inspector, pipelines.GetPipeline(ClusterInspector.ReadPipeline), Policy, time, telemetry, logger);
@@ -211,8 +215,26 @@ internal sealed class RunExecutor(
             await CheckSnapshotAsync(steps, $"before {next.Name}", ct);
             remaining.Remove(next);
             await defragmenter.DefragmentAsync(cluster, steps, next, now, last: remaining.Count == 0, ct);
+            if (measure is { } quota && remaining.Count > 0)
+            {
+                await MeasureDataInUseAsync(cluster, steps, next, quota, soFar, ct);
+                measure = null;
+            }
         }
     }
+
+    /// <summary>After the first member of a run whose readings put the data in use over the limit: its true size now.</summary>
+    private async Task MeasureDataInUseAsync(IEtcdCluster cluster, StepRecorder steps, PlannedMember first, Quota quota, string soFar,
+        CancellationToken ct) =>
+        await steps.RunAsync("measure", first.Name, async step =>
+        {
+            var after = await inspector.InspectAsync(cluster, ct);
+            var measured = after.Members.FirstOrDefault(m => m.Member.HexId == first.Id)?.Status?.DbSizeInUse;
+            step.Detail = $"the readings put the data in use over the limit; {first.Name} holds {measured} bytes in use after its defragment";
+            if (DataInUseTooLarge(after, quota, $"{soFar}; only {first.Name} was defragmented, to measure the data (its file now holds only " +
+                "live data); the other members were left alone") is { } tooLarge)
+                throw new RunFailedException(tooLarge);
+        }, ct);
 
     /// <summary>
     /// Who leads now decides who goes next: when leadership has moved onto a member still to do, it
@@ -318,7 +340,7 @@ internal sealed class RunExecutor(
         var decision = DisarmRule.DecideOnDataInUse(state, quota, Policy.DisarmBelowQuotaRatio);
         if (decision.Disarm || !state.Voting.All(m => m.Reachable)) return null;
         return $"the data in use is over {Policy.DisarmBelowQuotaRatio:P0} of the {quota}: {string.Join(", ", decision.Blockers)} " +
-            $"(limit {decision.Limit}); defragmentation cannot free data in use, so {done}. " +
+            $"(limit {decision.Limit}); defragmentation cannot free data in use: {done}. " +
             "Raise --quota-backend-bytes (and Clusters:N:QuotaBackendBytes), or delete data, then run recover again";
     }
 
