@@ -1,4 +1,5 @@
 using System.Globalization;
+using Antlr4.Runtime;
 using Cel;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
@@ -22,12 +23,14 @@ internal sealed class DefragRule
     /// <summary>How the default rule's <see cref="Source"/> ends.</summary>
     public const string DefaultMark = "(no DefragRule configured)";
 
-    private static readonly CelEnvironment Environment = new([], "");
+    private static readonly CelEnvironment Environment = FiniteGuard.Register(new([], ""));
     private readonly CelProgramDelegate _program;
+    /// <summary>The doubles the rule compares, as written: what a <see cref="NotFiniteException"/> names.</summary>
+    private readonly IReadOnlyList<string> _compared;
 
-    private DefragRule(string text, string source, CelProgramDelegate program, bool usesQuota)
+    private DefragRule(string text, string source, CelProgramDelegate program, bool usesQuota, IReadOnlyList<string> compared)
     {
-        (Text, Source, _program, UsesQuota) = (text, source, program, usesQuota);
+        (Text, Source, _program, UsesQuota, _compared) = (text, source, program, usesQuota, compared);
     }
 
     public string Text { get; }
@@ -42,10 +45,14 @@ internal sealed class DefragRule
     {
         (rule, error) = (null, null);
         var used = new HashSet<string>(StringComparer.Ordinal);
+        var compared = new List<ParserRuleContext>();
         try
         {
-            var tree = RuleChecker.Check(text, used);
-            rule = new DefragRule(text, source, Environment.Compile(tree), used.Overlaps(["dbQuota", "dbQuotaUsage"]));
+            RuleChecker.Check(text, used, compared);
+            // Evaluated as written but for the checks that each compared double is finite.
+            var program = Environment.Compile(Environment.Parse(FiniteGuard.Wrap(text, compared)));
+            rule = new DefragRule(text, source, program, used.Overlaps(["dbQuota", "dbQuotaUsage"]),
+                [.. compared.Select(c => text[c.Start.StartIndex..(c.Stop.StopIndex + 1)])]);
             return true;
         }
         catch (RuleException e)
@@ -70,6 +77,8 @@ internal sealed class DefragRule
 
     /// <param name="clusterQuota">The cluster's quota (etcd's own where a member says, else the configured one), used where the
     /// member does not report its own; null when not read: a rule that needs it then chooses nobody and says why.</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
+        Justification = "Whatever an evaluation throws on one member's numbers, that member is not judged and the plan says why.")]
     public RuleOutcome Evaluate(MemberStatus status, long? clusterQuota = null, bool quotaReportedByEtcd = false)
     {
         var values = new RuleValues(status.DbSize, status.DbSizeInUse, status.FreeBytes);
@@ -94,13 +103,20 @@ internal sealed class DefragRule
         }
         try
         {
-            return new RuleOutcome(_program(variables) is true, values);
+            return _program(variables) is bool chosen ? new RuleOutcome(chosen, values) : new RuleOutcome(false, values, "the rule gave no bool");
         }
-        catch (CelException e)
+        catch (Exception e)
         {
-            // A division by zero or an overflow on this member's numbers: it is not chosen, and the plan says why.
-            return new RuleOutcome(false, values, e.Message);
+            // A division by zero, an overflow, a double that is not finite: not chosen, and the plan says it could not judge.
+            return new RuleOutcome(false, values, Why(e));
         }
+    }
+
+    /// <summary>CEL's &amp;&amp; and || wrap an error of one side ("Could not compare AND values."): the innermost one says what it was.</summary>
+    private string Why(Exception e)
+    {
+        while (e.InnerException is { } inner) e = inner;
+        return e is NotFiniteException n ? $"'{_compared[n.Part]}' is {FiniteGuard.Describe(n.Value)}, which no comparison can judge" : e.Message;
     }
 
     public bool IsDefault => Source.EndsWith(DefaultMark, StringComparison.Ordinal);

@@ -28,7 +28,8 @@ internal static class RuleChecker
     };
 
     /// <summary>The parse tree and the variables it names, or the first error.</summary>
-    public static CelParser.StartContext Check(string text, ISet<string> used)
+    /// <param name="compared">Receives each double the rule compares or converts with int(): what <see cref="FiniteGuard"/> checks.</param>
+    public static CelParser.StartContext Check(string text, ISet<string> used, ICollection<ParserRuleContext>? compared = null)
     {
         var errors = new FirstError();
         var lexer = new CelLexer(new AntlrInputStream(text));
@@ -39,38 +40,38 @@ internal static class RuleChecker
         parser.AddErrorListener(errors);
         var tree = parser.start();
         if (errors.Error is { } syntax) throw new RuleException(syntax);
-        var type = TypeOf(tree.GetChild(0), used);
+        var type = TypeOf(tree.GetChild(0), new Walk(used, compared ?? []));
         if (type != RuleType.Bool)
             throw Fail(tree, $"the rule is {Name(type)}, it must be bool (true: defragment the member), e.g. dbSizeFree > 100 * 1024 * 1024");
         return tree;
     }
 
-    private static RuleType TypeOf(IParseTree node, ISet<string> used)
+    private static RuleType TypeOf(IParseTree node, Walk walk)
     {
         switch (node)
         {
             case CelParser.ExprContext { ChildCount: 5 } e:
-                Expect(e.GetChild(0), RuleType.Bool, used, "a condition before '?'");
-                var (then, otherwise) = (TypeOf(e.GetChild(2), used), TypeOf(e.GetChild(4), used));
+                Expect(e.GetChild(0), RuleType.Bool, walk, "a condition before '?'");
+                var (then, otherwise) = (TypeOf(e.GetChild(2), walk), TypeOf(e.GetChild(4), walk));
                 return then == otherwise ? then
                     : throw Fail(e.GetChild(3), $"both sides of ':' must have one type, not {Name(then)} and {Name(otherwise)}");
             case CelParser.ConditionalOrContext or CelParser.ConditionalAndContext when node.ChildCount > 1:
                 for (var i = 0; i < node.ChildCount; i += 2)
-                    Expect(node.GetChild(i), RuleType.Bool, used, $"each side of '{node.GetChild(1).GetText()}'");
+                    Expect(node.GetChild(i), RuleType.Bool, walk, $"each side of '{node.GetChild(1).GetText()}'");
                 return RuleType.Bool;
             case CelParser.RelationContext { ChildCount: 3 } r:
-                return Relation(r, TypeOf(r.GetChild(0), used), TypeOf(r.GetChild(2), used));
+                return Relation(r, Operand(r.GetChild(0), walk), Operand(r.GetChild(2), walk));
             case CelParser.CalcContext { ChildCount: 3 } c:
-                return Arithmetic(c, TypeOf(c.GetChild(0), used), TypeOf(c.GetChild(2), used));
+                return Arithmetic(c, TypeOf(c.GetChild(0), walk), TypeOf(c.GetChild(2), walk));
             case CelParser.LogicalNotContext n:
-                Expect(n.GetChild(n.ChildCount - 1), RuleType.Bool, used, "the operand of '!'");
+                Expect(n.GetChild(n.ChildCount - 1), RuleType.Bool, walk, "the operand of '!'");
                 return RuleType.Bool;
             case CelParser.NegateContext n:
-                return TypeOf(n.GetChild(n.ChildCount - 1), used) is var t && t != RuleType.Bool ? t : throw Fail(n, "'-' needs a number");
+                return TypeOf(n.GetChild(n.ChildCount - 1), walk) is var t && t != RuleType.Bool ? t : throw Fail(n, "'-' needs a number");
             case CelParser.NestedContext n:
-                return TypeOf(n.GetChild(1), used);
+                return TypeOf(n.GetChild(1), walk);
             case CelParser.IdentOrGlobalCallContext i:
-                return Identifier(i, used);
+                return Identifier(i, walk);
             case CelParser.IntContext:
                 return RuleType.Int;
             case CelParser.DoubleContext:
@@ -80,21 +81,21 @@ internal static class RuleChecker
             case CelParser.StringContext or CelParser.BytesContext or CelParser.UintContext or CelParser.NullContext:
                 throw Fail(node, $"{node.GetText()} is not a number or a bool; a rule has only int, double and bool values");
             case IRuleNode { ChildCount: 1 } passThrough when passThrough is not CelParser.MemberCallContext:
-                return TypeOf(passThrough.GetChild(0), used);
+                return TypeOf(passThrough.GetChild(0), walk);
             default:
                 throw Fail(node, $"'{node.GetText()}' is not part of a defrag rule; use the variables {string.Join(", ", Variables.Keys)}, " +
                     "numbers, int(), double(), arithmetic, comparisons, !, &&, ||, ?: and parentheses");
         }
     }
 
-    private static RuleType Identifier(CelParser.IdentOrGlobalCallContext node, ISet<string> used)
+    private static RuleType Identifier(CelParser.IdentOrGlobalCallContext node, Walk walk)
     {
         var name = node.id.Text;
         if (node.op is null)
         {
             if (node.leadingDot is null && Variables.TryGetValue(name, out var type))
             {
-                used.Add(name);
+                walk.Used.Add(name);
                 return type;
             }
             throw Fail(node, $"unknown variable '{node.GetText()}'; a rule knows {string.Join(", ", Variables.Keys)}");
@@ -103,8 +104,21 @@ internal static class RuleChecker
             throw Fail(node, $"unknown function '{name}'; a rule may call int() and double()");
         var args = node.args?._e ?? [];
         if (args.Count != 1) throw Fail(node, $"{name}() takes one number");
-        Expect(args[0], null, used, $"the argument of {name}()");
-        return name == "int" ? RuleType.Int : RuleType.Double;
+        if (name == "double")
+        {
+            Expect(args[0], null, walk, $"the argument of {name}()");
+            return RuleType.Double;
+        }
+        if (Operand(args[0], walk) == RuleType.Bool) throw Fail(args[0], "the argument of int() must be a number, not bool");
+        return RuleType.Int;
+    }
+
+    /// <summary>A value compared or converted: a double one is noted, for the check that it is finite.</summary>
+    private static RuleType Operand(IParseTree node, Walk walk)
+    {
+        var type = TypeOf(node, walk);
+        if (type == RuleType.Double && node is ParserRuleContext part) walk.Compared.Add(part);
+        return type;
     }
 
     private static RuleType Relation(CelParser.RelationContext node, RuleType left, RuleType right)
@@ -130,9 +144,9 @@ internal static class RuleChecker
     }
 
     /// <param name="type">The type wanted; null: any number.</param>
-    private static void Expect(IParseTree node, RuleType? type, ISet<string> used, string what)
+    private static void Expect(IParseTree node, RuleType? type, Walk walk, string what)
     {
-        var actual = TypeOf(node, used);
+        var actual = TypeOf(node, walk);
         if (type is { } wanted ? actual != wanted : actual == RuleType.Bool)
             throw Fail(node, $"{what} must be {(type is { } w ? Name(w) : "a number")}, not {Name(actual)}");
     }
@@ -149,6 +163,8 @@ internal static class RuleChecker
         };
         return new RuleException(new RuleError(token?.Line ?? 1, (token?.Column ?? 0) + 1, message));
     }
+
+    private sealed record Walk(ISet<string> Used, ICollection<ParserRuleContext> Compared);
 
     /// <summary>ANTLR recovers and goes on; the first error is the one worth reading.</summary>
     private sealed class FirstError : IAntlrErrorListener<int>, IAntlrErrorListener<IToken>

@@ -24,7 +24,9 @@ internal sealed class ForecastBook(HistoryStore store, IOptions<RemediatorOption
     {
         var now = reading.State.ReadAt;
         var window = options.Value.Forecast.Window;
-        var (members, _) = await store.ReadAsync(reading.State.Cluster, now - window, now, MaxSamples, cancellationToken);
+        // No upper bound: after a step back of the clock, the readings before it carry times after now, and the forecaster
+        // puts them back on one time line with those after it (Forecaster's remarks).
+        var (members, _) = await store.ReadAsync(reading.State.Cluster, now - window, DateTimeOffset.MaxValue, MaxSamples, cancellationToken);
         _latest[reading.State.Cluster] = [.. members
             .Select(m => (Sample: m[^1], Forecast: Forecaster.Of(m, now, window)))
             .Where(x => x.Forecast is not null)

@@ -20,6 +20,15 @@ namespace EtcdRemediator.Forecasting;
 /// around a flat line is no growth. No forecast (null) when neither line rises, when the crossing is more
 /// than <see cref="Farthest"/> away, or with too little history: fewer than <see cref="MinSamples"/>
 /// samples or less than a twelfth of the window.
+///
+/// Clock steps. The history is in arrival order: clock epoch, then time (a step back of the wall clock
+/// starts an epoch, <see cref="HistoryRecorder"/>). Each earlier epoch is moved back by the step that
+/// ended it, so that it ends where the next one begins: one time line that only runs forward, on which
+/// both fits go on across the step. Simplest of the correct ways: fitting only the readings since the
+/// step would leave no forecast for a twelfth of the window after each step, and ordering by the clock's
+/// times would interleave readings taken a step apart. The step seen is the true one less the time between
+/// the two readings, so the older readings sit that much too late: one watch interval (or the downtime, when
+/// the service was down across the step), which the fits barely feel.
 /// </summary>
 internal static class Forecaster
 {
@@ -30,7 +39,7 @@ internal static class Forecaster
 
     public static MemberForecast? Of(IReadOnlyList<MemberSample> history, DateTimeOffset now, TimeSpan window)
     {
-        var samples = history.Where(s => s.At > now - window && s.At <= now).OrderBy(s => s.At).ToList();
+        var samples = OnOneTimeLine(history).Where(s => s.At > now - window && s.At <= now).ToList();
         if (!Enough(samples, window) || samples[^1].Quota <= 0) return null;
         var quota = samples[^1].Quota;
 
@@ -45,6 +54,21 @@ internal static class Forecaster
         var fileSlope = file?.Slope ?? 0;
         var cause = inUse.Rises && (inUse.Slope >= fileSlope / 2 || byFile is null) ? ForecastCause.Data : ForecastCause.Fragmentation;
         return new MemberForecast(reachedAt, cause, Math.Round(fileSlope * 3600), Math.Round(inUse.Slope * 3600), quota);
+    }
+
+    /// <summary>Arrival order, each earlier clock epoch moved back by the steps that came after it (class remarks).</summary>
+    private static List<MemberSample> OnOneTimeLine(IReadOnlyList<MemberSample> history)
+    {
+        var ordered = history.OrderBy(s => s.ClockEpoch).ThenBy(s => s.At).ToList();
+        var shift = TimeSpan.Zero;
+        for (var i = ordered.Count - 2; i >= 0; i--)
+        {
+            // An epoch's last reading: it and every earlier one move back so that it meets the next epoch's first (already moved).
+            if (ordered[i].ClockEpoch != ordered[i + 1].ClockEpoch && ordered[i].At - shift > ordered[i + 1].At)
+                shift = ordered[i].At - ordered[i + 1].At;
+            if (shift > TimeSpan.Zero) ordered[i] = ordered[i] with { At = ordered[i].At - shift };
+        }
+        return ordered;
     }
 
     private static bool Enough(List<MemberSample> samples, TimeSpan window) =>

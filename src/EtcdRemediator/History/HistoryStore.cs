@@ -23,17 +23,21 @@ internal sealed class HistoryStore(RemediatorDatabase database)
     public async Task AppendAsync(string cluster, IReadOnlyList<MemberSample> samples, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
-        var rollUp = nowMs - Interlocked.Read(ref _lastRollUpMs) >= (long)RollUpEvery.TotalMilliseconds;
+        // Also when the clock was set back further than that since the last one: a clock corrected from a year ahead would
+        // otherwise stop the roll-up and the pruning for a year. (Not for the seconds between clusters' readings.)
+        var sinceRollUp = nowMs - Interlocked.Read(ref _lastRollUpMs);
+        var rollUp = Math.Abs(sinceRollUp) >= (long)RollUpEvery.TotalMilliseconds;
         // One statement for all rows: the driver binds parameters per statement.
         var sql = "INSERT OR REPLACE INTO member_samples "
-            + "(cluster, hourly, at, member_id, member_name, db_size, db_size_in_use, quota, leader, alarms) VALUES "
+            + "(cluster, hourly, at, member_id, member_name, db_size, db_size_in_use, quota, leader, alarms, clock_epoch) VALUES "
             + string.Join(", ", samples.Select((_, i) =>
-                $"($cluster, 0, $at{i}, $id{i}, $name{i}, $size{i}, $inUse{i}, $quota{i}, $leader{i}, $alarms{i})")) + ";";
+                $"($cluster, 0, $at{i}, $id{i}, $name{i}, $size{i}, $inUse{i}, $quota{i}, $leader{i}, $alarms{i}, $epoch{i})")) + ";";
         if (rollUp) sql += """
-        INSERT OR REPLACE INTO member_samples (cluster, hourly, at, member_id, member_name, db_size, db_size_in_use, quota, leader, alarms)
+        INSERT OR REPLACE INTO member_samples
+            (cluster, hourly, at, member_id, member_name, db_size, db_size_in_use, quota, leader, alarms, clock_epoch)
         SELECT cluster, 1, (at / 3600000) * 3600000, member_id, max(member_name), CAST(avg(db_size) AS INTEGER), CAST(avg(db_size_in_use) AS INTEGER),
-               max(quota), max(leader), max(alarms & 1) | max(alarms & 2)
-        FROM member_samples WHERE cluster = $cluster AND hourly = 0 AND at < $rollBefore GROUP BY at / 3600000, member_id;
+               max(quota), max(leader), max(alarms & 1) | max(alarms & 2), clock_epoch
+        FROM member_samples WHERE cluster = $cluster AND hourly = 0 AND at < $rollBefore GROUP BY at / 3600000, member_id, clock_epoch;
         DELETE FROM member_samples WHERE cluster = $cluster AND hourly = 0 AND at < $rollBefore;
         DELETE FROM member_samples WHERE at < $keepFrom;
         """;
@@ -51,6 +55,7 @@ internal sealed class HistoryStore(RemediatorDatabase database)
                 command.Parameters.AddWithValue($"$quota{i}", s.Quota);
                 command.Parameters.AddWithValue($"$leader{i}", s.Leader ? 1 : 0);
                 command.Parameters.AddWithValue($"$alarms{i}", s.Alarms);
+                command.Parameters.AddWithValue($"$epoch{i}", s.ClockEpoch);
             }
             if (!rollUp) return;
             // Whole hours only: the cut-off is an hour's start, so no hour is rolled up in two parts.
@@ -61,10 +66,11 @@ internal sealed class HistoryStore(RemediatorDatabase database)
     }
 
     /// <summary>
-    /// Each member's samples from <paramref name="since"/> to <paramref name="until"/>, oldest first, at
-    /// most <paramref name="maxPerMember"/> (+1) each: when a member has more, the means of equal time
-    /// buckets over the span the samples cover (their width is returned; zero when none was needed).
-    /// Members are named by their latest name.
+    /// Each member's samples from <paramref name="since"/> to <paramref name="until"/> by the time read, in
+    /// arrival order (clock epoch, then time: after a step back of the clock, times go back once), at most
+    /// <paramref name="maxPerMember"/> (+1 per epoch) each: when a member has more, the means of equal time
+    /// buckets over the span the samples cover, never across epochs (their width is returned; zero when none
+    /// was needed). Members are named by their latest name.
     /// </summary>
     public async Task<(IReadOnlyList<IReadOnlyList<MemberSample>> Members, TimeSpan Bucket)> ReadAsync(
         string cluster, DateTimeOffset since, DateTimeOffset until, int maxPerMember, CancellationToken cancellationToken)
@@ -81,9 +87,9 @@ internal sealed class HistoryStore(RemediatorDatabase database)
         from = extent.Count <= maxPerMember ? from : extent.First;
         var rows = await database.QueryAsync("""
             SELECT member_id, max(member_name), CAST(avg(at) AS INTEGER) AS t, CAST(avg(db_size) AS INTEGER), CAST(avg(db_size_in_use) AS INTEGER),
-                   max(quota), max(leader), max(alarms & 1) | max(alarms & 2)
+                   max(quota), max(leader), max(alarms & 1) | max(alarms & 2), clock_epoch
             FROM member_samples WHERE cluster = $cluster AND hourly IN (0, 1) AND at >= $from AND at <= $to
-            GROUP BY member_id, (at - $from) / $width ORDER BY member_id, t
+            GROUP BY member_id, clock_epoch, (at - $from) / $width ORDER BY member_id, clock_epoch, t
             """,
             command =>
             {
@@ -98,6 +104,16 @@ internal sealed class HistoryStore(RemediatorDatabase database)
         return (members, TimeSpan.FromMilliseconds(width == 1 ? 0 : width));
     }
 
+    /// <summary>The time and clock epoch of the cluster's last kept reading (null when none): where its recorder goes on from.</summary>
+    public async Task<(DateTimeOffset At, int ClockEpoch)?> LastKeptAsync(string cluster, CancellationToken cancellationToken)
+    {
+        var rows = await database.QueryAsync(
+            "SELECT at, clock_epoch FROM member_samples WHERE cluster = $cluster ORDER BY clock_epoch DESC, at DESC LIMIT 1",
+            command => command.Parameters.AddWithValue("$cluster", cluster),
+            r => (DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), (int)r.GetInt64(1)), cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
     private static void Bind(SqliteCommand command, string cluster, long from, long to)
     {
         command.Parameters.AddWithValue("$cluster", cluster);
@@ -107,5 +123,5 @@ internal sealed class HistoryStore(RemediatorDatabase database)
 
     private static MemberSample Read(SqliteDataReader r) => new(
         unchecked((ulong)r.GetInt64(0)), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
-        r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6) != 0, (int)r.GetInt64(7));
+        r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6) != 0, (int)r.GetInt64(7), (int)r.GetInt64(8));
 }

@@ -7,8 +7,12 @@ namespace EtcdRemediator.History;
 /// need. <see cref="Alarms"/> is a set of bits (<see cref="AlarmBits"/>), so an hour's mean keeps
 /// every alarm seen in it.
 /// </summary>
+/// <param name="At">The wall clock's time when read.</param>
+/// <param name="ClockEpoch">How many steps back of the wall clock the recorder had seen for the cluster when it kept the
+/// reading: readings go in arrival order by epoch, then time (<see cref="HistoryRecorder"/>).</param>
 internal sealed record MemberSample(
-    ulong MemberId, string MemberName, DateTimeOffset At, long DbSize, long DbSizeInUse, long Quota, bool Leader, int Alarms);
+    ulong MemberId, string MemberName, DateTimeOffset At, long DbSize, long DbSizeInUse, long Quota, bool Leader, int Alarms,
+    int ClockEpoch = 0);
 
 internal static class AlarmBits
 {

@@ -43,18 +43,6 @@ internal sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : 
         CREATE TABLE IF NOT EXISTS schedule_marks (
             key TEXT PRIMARY KEY,
             due_at TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS member_samples (
-            cluster TEXT NOT NULL,
-            hourly INTEGER NOT NULL,
-            at INTEGER NOT NULL,
-            member_id INTEGER NOT NULL,
-            member_name TEXT NOT NULL,
-            db_size INTEGER NOT NULL,
-            db_size_in_use INTEGER NOT NULL,
-            quota INTEGER NOT NULL,
-            leader INTEGER NOT NULL,
-            alarms INTEGER NOT NULL,
-            PRIMARY KEY (cluster, hourly, at, member_id)) WITHOUT ROWID;
         """;
 
     private string? _connectionString;
@@ -122,6 +110,7 @@ internal sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : 
             await using var command = connection.CreateCommand();
             command.CommandText = Schema;
             await command.ExecuteNonQueryAsync(cancellationToken);
+            await MemberSamplesTable.CreateOrMigrateAsync(connection, cancellationToken);
         }
         // Run records name members and snapshot paths: readable by the service's user only.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -37,7 +37,7 @@ public sealed class ForecastResponderTests : IAsyncLifetime
     {
         var store = new HistoryStore(_h.Database);
         var book = new ForecastBook(store, _h.Options);
-        IWatchObserver[] observers = [new HistoryRecorder(store), book, new ForecastResponder(book, _h.Coordinator, _h.Options, NullLogger<ForecastResponder>.Instance)];
+        IWatchObserver[] observers = [new HistoryRecorder(store, NullLogger<HistoryRecorder>.Instance), book, new ForecastResponder(book, _h.Coordinator, _h.Options, NullLogger<ForecastResponder>.Instance)];
         for (var i = 0; i < 12; i++)
         {
             var (file, inUse) = (100 + 5 * i, 40 + inUseGrowthMb * i);

@@ -33,13 +33,16 @@ public sealed class HistoryStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
         new((ulong)member + 0xa000_0000_0000_0000, $"m{member}", at, size, size / 2, 8L << 30, member == 0, member == 2 ? AlarmBits.NoSpace : 0);
 
     /// <summary>Readings of <paramref name="members"/> members every <paramref name="every"/> from <paramref name="from"/> for <paramref name="span"/>, written as the watch would, in chunks.</summary>
-    private async Task FillAsync(DateTimeOffset from, TimeSpan span, TimeSpan every, int members = 1, Func<DateTimeOffset, long>? size = null)
+    private async Task FillAsync(DateTimeOffset from, TimeSpan span, TimeSpan every, int members = 1, Func<DateTimeOffset, long>? size = null,
+        int clockEpoch = 0)
     {
         var times = Enumerable.Range(0, (int)(span / every)).Select(i => from + i * every).ToList();
         // Small calls, as the watch makes them, many at once: the store's group commit makes them few transactions.
         foreach (var calls in times.Chunk(20).Chunk(100))
             await Task.WhenAll(calls.Select(chunk =>
-                _store.AppendAsync("lab", [.. chunk.SelectMany(at => Enumerable.Range(0, members).Select(m => Sample(m, at, size?.Invoke(at) ?? 100 << 20)))],
+                _store.AppendAsync("lab",
+                    [.. chunk.SelectMany(at => Enumerable.Range(0, members)
+                        .Select(m => Sample(m, at, size?.Invoke(at) ?? 100 << 20) with { ClockEpoch = clockEpoch }))],
                     chunk[^1], CancellationToken.None)));
     }
 
@@ -93,6 +96,50 @@ public sealed class HistoryStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.InRange(bucket, TimeSpan.FromHours(40) / 100 - TimeSpan.FromSeconds(1), TimeSpan.FromHours(40) / 100 + TimeSpan.FromSeconds(1));
         Assert.Equal(TimeSpan.Zero, (await _store.ReadAsync("lab", now.AddMinutes(-90), now, 100, CancellationToken.None)).Bucket);
         Assert.Equal(0xa000_0000_0000_0001UL, members[1][0].MemberId);
+    }
+
+    [Fact]
+    public async Task AReadingAfterAStepBackWithTheTimeOfOneBeforeItReplacesNothingAndComesAfterIt()
+    {
+        await _store.AppendAsync("lab", [Sample(0, Start, 100)], Start, CancellationToken.None);
+        await _store.AppendAsync("lab", [Sample(0, Start.AddMinutes(1), 110)], Start.AddMinutes(1), CancellationToken.None);
+        // The clock set back a minute: the next reading carries the first one's time, to the millisecond.
+        await _store.AppendAsync("lab", [Sample(0, Start, 120) with { ClockEpoch = 1 }], Start, CancellationToken.None);
+
+        var samples = Assert.Single((await ReadAllAsync(Start, Start.AddHours(1))).Members);
+
+        Assert.Equal([(Start, 100L, 0), (Start.AddMinutes(1), 110L, 0), (Start, 120L, 1)],
+            samples.Select(s => (s.At, s.DbSize, s.ClockEpoch)));
+        Assert.Equal((Start, 1), await _store.LastKeptAsync("lab", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AClockCorrectedFromAMonthAheadDoesNotStopTheRollUp()
+    {
+        var ahead = Start.AddDays(30);
+        await _store.AppendAsync("lab", [Sample(0, ahead, 100)], ahead, CancellationToken.None);
+        // Set back to the true time: 52 h of readings, the roll-up's last run still a month "ahead" of every one of them.
+        await FillAsync(Start, TimeSpan.FromHours(52), TimeSpan.FromMinutes(1), size: at => (long)(at - Start).TotalMinutes, clockEpoch: 1);
+
+        var samples = Assert.Single((await ReadAllAsync(Start, ahead)).Members);
+
+        Assert.Equal([Start, Start.AddHours(1), Start.AddHours(2)], samples.Where(s => s.At < Start.AddHours(3)).Select(s => s.At));
+        Assert.Equal([29, 89, 149], samples.Where(s => s.At < Start.AddHours(3)).Select(s => s.DbSize));
+    }
+
+    [Fact]
+    public async Task MeansOfBucketsNeverMixTheTwoSidesOfAStepBack()
+    {
+        // Two hours at 100 bytes, then the clock set back an hour and an hour at 200: the second hour is read twice.
+        await FillAsync(Start, TimeSpan.FromHours(2), TimeSpan.FromMinutes(1), size: _ => 100);
+        await FillAsync(Start.AddHours(1), TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), size: _ => 200, clockEpoch: 1);
+
+        var (members, bucket) = await _store.ReadAsync("lab", Start, Start.AddHours(2), 30, CancellationToken.None);
+
+        var samples = Assert.Single(members);
+        Assert.InRange(bucket, TimeSpan.FromMinutes(3.9), TimeSpan.FromMinutes(4)); // 119 minutes in 30 buckets
+        Assert.Equal([.. Enumerable.Repeat(100L, 30), .. Enumerable.Repeat(200L, 15)], samples.Select(s => s.DbSize));
+        Assert.Equal([.. Enumerable.Repeat(0, 30), .. Enumerable.Repeat(1, 15)], samples.Select(s => s.ClockEpoch));
     }
 
     /// <summary>The bound the README states, per member: measured on a 3-member cluster after 92 days.</summary>
