@@ -35,6 +35,7 @@ public sealed class ClockJumpTests(Xunit.Abstractions.ITestOutputHelper output)
         settings["FAKETIME_CACHE_DURATION"] = "1";
         settings["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"; // timers and timeouts run on the true monotonic clock
         settings["Remediator:Policy:Cooldown"] = "00:30:00";
+        settings["Remediator:Watch:Interval"] = "1s"; // the history records what the watch reads
         try
         {
             await using var service = await ServiceProcess.StartAsync(data, settings);
@@ -57,6 +58,13 @@ public sealed class ClockJumpTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.Conflict, manual.StatusCode);
             var retryAfter = (await manual.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retryAfter").GetDateTimeOffset();
             Assert.InRange(retryAfter, DateTimeOffset.UtcNow.AddMinutes(25), DateTimeOffset.UtcNow.AddMinutes(31));
+
+            // #34 item 6(b): the history froze for the length of the step back (every reading "too close" to the last one).
+            var stepped = DateTimeOffset.UtcNow;
+            await Poll.UntilAsync(async () => JsonDocument.Parse(await client.GetStringAsync("/api/v1/clusters/lab/history")).RootElement.Clone(),
+                h => h.GetProperty("members").EnumerateArray().All(m => m.GetProperty("samples").EnumerateArray()
+                    .Any(x => x.GetProperty("at").GetDateTimeOffset() > stepped)),
+                TimeSpan.FromSeconds(30), "readings after the step back in every member's history");
         }
         finally
         {

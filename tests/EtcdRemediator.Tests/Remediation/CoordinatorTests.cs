@@ -98,6 +98,34 @@ public sealed class CoordinatorTests : IAsyncLifetime
         Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(), CancellationToken.None)).Disposition);
     }
 
+    /// <summary>#34 item 7: a forced manual run stored `force: true` but `trigger.force: false`.</summary>
+    [Fact]
+    public async Task AForcedRunsTriggerRecordsItsForce()
+    {
+        var manual = new RunRequest("lab", RemediationAction.Defrag, false, Force: true, new RunTrigger(TriggerKind.Manual, "curl"));
+
+        var started = await _coordinator.SubmitAsync(manual, CancellationToken.None);
+
+        var stored = await _store.GetAsync(started.Run!.Id, CancellationToken.None);
+        Assert.Equal((true, true), (stored!.Force, stored.Trigger.Force));
+    }
+
+    /// <summary>#34 item 7: an Interrupted run's open defragment step read `Succeeded` with `finishedAt: null`.</summary>
+    [Fact]
+    public async Task AStepOpenWhenTheProcessDiedEndsInterruptedWithTheRun()
+    {
+        var submitted = await _coordinator.SubmitAsync(Alert(), CancellationToken.None);
+        var run = (await _coordinator.BeginAsync(submitted.Run!.Id, CancellationToken.None))!;
+        await run.SaveAsync(new StepStarted(new StepRecord { Name = "defragment", Member = "m1", StartedAt = _time.GetUtcNow() }));
+
+        await _h.RestartAsync();
+
+        var stored = await _store.GetAsync(run.Id, CancellationToken.None);
+        var step = Assert.Single(stored!.Steps);
+        Assert.Equal((RunStatus.Interrupted, StepOutcome.Interrupted), (stored.Status, step.Outcome));
+        Assert.Equal(stored.FinishedAt, step.FinishedAt);
+    }
+
     private async Task EndActiveAsync(RunStatus outcome, string? reason)
     {
         var id = _coordinator.StateOf("lab").ActiveRunId!;
