@@ -10,6 +10,7 @@ namespace EtcdRemediator.IntegrationTests.Reliability;
 /// Every etcd answer names its cluster. Endpoints of two clusters under one name once had the
 /// service defragment cluster B three times, never A, and file B's snapshot under A's name.
 /// </summary>
+[Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
 public sealed class ClusterIdentityTests
 {
     [Fact]

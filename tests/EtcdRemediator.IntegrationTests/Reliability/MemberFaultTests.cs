@@ -10,6 +10,7 @@ using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.IntegrationTests.Reliability;
 
 /// <summary>Members that die or freeze while a run is under way: the run stops and touches nothing more.</summary>
+[Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
 public sealed class MemberFaultTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static async Task<(EtcdTestCluster Cluster, RemediatorApp App, HttpClient Client)> StartAsync(string pause)

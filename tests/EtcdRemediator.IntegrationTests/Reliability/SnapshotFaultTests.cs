@@ -7,6 +7,7 @@ using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.IntegrationTests.Reliability;
 
 /// <summary>No verified snapshot, no defrag: a full disk, an unusable directory, a service killed mid-stream.</summary>
+[Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
 public sealed class SnapshotFaultTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]

@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace EtcdRemediator.IntegrationTests.Remediation;
 
 /// <summary>The routine end to end on a really fragmented 3-member cluster; etcd's own logs are the witness.</summary>
+[Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
 public sealed class DefragRunTests(ITestOutputHelper output)
 {
     [Theory]

@@ -13,6 +13,7 @@ using Grpc.Core;
 
 namespace EtcdRemediator.IntegrationTests.Remediation;
 
+[Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
 public sealed class NoSpaceRecoveryTests
 {
     private const long Quota = 16L * 1024 * 1024;

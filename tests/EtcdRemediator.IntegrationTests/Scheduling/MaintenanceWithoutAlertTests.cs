@@ -16,9 +16,7 @@ namespace EtcdRemediator.IntegrationTests.Scheduling;
 /// Schedules, maintenance windows and the watch on a real 3-member cluster, with seconds-level crons
 /// so that a test waits seconds, not days. etcd's own defragment log lines are the witness.
 /// </summary>
-// Reads the service's own metrics: OpenTelemetry listens to meters by name process-wide, so another test's service
-// running beside it would add its series (a member_advisory sum of 12 for 6, seen in CI on 3.4).
-[Collection(EtcdRemediator.IntegrationTests.Observability.TelemetryCollection.Name)]
+// The one test that reads /metrics starts the service as a process of its own: the class runs beside the others.
 public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
 {
     /// <summary>A window opens every 20 s for 5 s; a member's defragment must fit it, so the timeout is 5 s too.</summary>

@@ -20,6 +20,11 @@ public sealed class RetentionTests(Xunit.Abstractions.ITestOutputHelper output) 
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary>
+    /// The audit keeps 30 days: from then on the store is in its steady state, so a year of deliveries is proved by
+    /// its last 40 days (a full year of 105,120 deliveries took 256 s of the suite; the figure stays in
+    /// docs/configuration.md). Every day of the year still stores its run: the runs are kept a year.
+    /// </summary>
     [Fact]
     public async Task AYearOfADeliveryEveryFiveMinutesStaysWithinTheStatedSize()
     {
@@ -34,9 +39,10 @@ public sealed class RetentionTests(Xunit.Abstractions.ITestOutputHelper output) 
         var payload = new string('p', 2048);
         const int perDay = 24 * 12;
 
+        const int deliveringDays = 40;
         for (var day = 0; day < 365; day++)
         {
-            var deliveries = Enumerable.Range(0, perDay).Select(i =>
+            var deliveries = Enumerable.Range(0, day < 365 - deliveringDays ? 0 : perDay).Select(i =>
             {
                 var at = time.GetUtcNow().AddMinutes(5 * i);
                 return audit.SaveAsync(new AlertAuditEntry($"a-{day}-{i}", at, 202, "etcd-remediator", "{}/{alertname=~\"etcd.*\"}:{cluster=\"prod\"}",
@@ -61,7 +67,7 @@ public sealed class RetentionTests(Xunit.Abstractions.ITestOutputHelper output) 
         var kept = await audit.ListAsync(int.MaxValue, CancellationToken.None);
         var bytes = Directory.GetFiles(_dir, "store.db*").Where(f => !f.EndsWith(".lock", StringComparison.Ordinal) && !f.EndsWith(".owner", StringComparison.Ordinal))
             .Sum(f => new FileInfo(f).Length);
-        output.WriteLine($"after 365 days, {365 * perDay} deliveries: store {bytes} bytes, {kept.Count} deliveries kept in the newest list answer");
+        output.WriteLine($"after 365 days, {deliveringDays * perDay} deliveries in the last {deliveringDays}: store {bytes} bytes, {kept.Count} deliveries kept in the newest list answer");
         Assert.True(bytes < StatedBytes, $"the store is {bytes} bytes after a year");
         Assert.InRange(await CountAsync(database, "alert_audit"), 30 * perDay - perDay, 30 * perDay + perDay);
         Assert.Equal(365, await CountAsync(database, "runs")); // a year of runs is within RunRetention
