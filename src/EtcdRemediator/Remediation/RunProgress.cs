@@ -25,6 +25,15 @@ internal sealed record StepUpdated(int Index, StepRecord Step) : RunProgress
     public override RunRecord ApplyTo(RunRecord run) => run with { Steps = [.. run.Steps.Take(Index), Step, .. run.Steps.Skip(Index + 1)] };
 }
 
+/// <summary>
+/// The run does another action than it was asked for (a defrag under an active NOSPACE alarm runs the recover
+/// routine): the record, and the joins the coordinator judges against it, see what it really does.
+/// </summary>
+internal sealed record ActsAs(RemediationAction Action) : RunProgress
+{
+    public override RunRecord ApplyTo(RunRecord run) => run with { Action = Action };
+}
+
 internal sealed record MembersPlanned(IReadOnlyList<PlannedMember> Plan) : RunProgress
 {
     public override RunRecord ApplyTo(RunRecord run) => run with { Plan = Plan };

@@ -77,8 +77,10 @@ public sealed class SafetyRuleTests
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains($"{Quota}-byte quota (reported by etcd)", run.Reason);
         Assert.Contains("Raise --quota-backend-bytes", run.Reason);
-        Assert.DoesNotContain(run.Steps, s => s.Name is "defragment" or "disarm");
-        Assert.Empty(DefragEvidence.Windows(cluster));
+        // One member is defragmented to measure the data for real (the readings after compaction can be stale); no disarm.
+        Assert.Single(run.Steps, s => s.Name == "defragment");
+        Assert.DoesNotContain(run.Steps, s => s.Name == "disarm");
+        Assert.Single(DefragEvidence.Windows(cluster));
         var (_, alarms) = await Tools.RunAsync("etcdctl", "--endpoints", cluster.Endpoints[0], "alarm", "list");
         Assert.Contains("NOSPACE", alarms);
         await Assert.ThrowsAsync<RpcException>(() => cluster.PutAsync("probe", "still refused"));

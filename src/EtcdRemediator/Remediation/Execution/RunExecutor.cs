@@ -98,6 +98,15 @@ internal sealed class RunExecutor(
         if (cluster.ClusterId is { } clusterId && snapshots.OtherClusterIn(cluster.Name, clusterId) is { } otherCluster)
             return (RunStatus.Refused, otherCluster);
 
+        // NOSPACE is the reason to act: a defrag asked for while the alarm is active (a quota-low alert that came
+        // late, the watch) runs the recover routine, the only one that gives writes back; and says so.
+        if (action.Of().Rewrites && !action.Of().Recovers && state.HasAlarm(AlarmKind.NoSpace)) action = RemediationAction.Recover;
+        var actsAs = "";
+        if (action != run.Action)
+        {
+            actsAs = $"a NOSPACE alarm is active: {run.Action.ToName()} acts as {action.ToName()}; ";
+            steps.Report(new ActsAs(action));
+        }
         var rule = rules.For(run.Cluster);
         // Only a rule that names the quota costs a read of it (3.4 and 3.5 publish it on their metrics only).
         var ruleQuota = rule.UsesQuota && action.Of().Rewrites ? await ReadQuotaAsync(cluster, state, ct) : null;
@@ -108,7 +117,7 @@ internal sealed class RunExecutor(
             // A recover asked for without the alarm (a quota-low alert, a person) is a defrag: planned by the rule, no compaction.
             var asDefrag = action.Of().Recovers && !state.HasAlarm(AlarmKind.NoSpace) && p.Verdict != PlanVerdict.Refused
                 ? "no NOSPACE alarm is active: recover acts as a defrag (the defrag rule chooses, nothing is compacted); " : "";
-            step.Detail = asDefrag + (p.Verdict == PlanVerdict.Proceed && p.Members.Count > 0
+            step.Detail = actsAs + asDefrag + (p.Verdict == PlanVerdict.Proceed && p.Members.Count > 0
                 ? $"defragment in order: {string.Join(", ", p.Members.Select(m => m.IsLeader ? $"{m.Name} (leader)" : m.Name))} " +
                   $"(chosen by {p.Members[0].ChosenBy!.By}; rule {rule.Source} = '{rule.Text}')" +
                   (p.RuleErrors is [_, ..] errors ? $"; the rule could not judge {string.Join("; ", errors)}" : "")
