@@ -71,7 +71,9 @@ internal sealed class TrailerVerifyingStream(Stream inner, long maxBytes = long.
         return _tailLength == TrailerLength && CryptographicOperations.FixedTimeEquals(computed, _tail);
     }
 
-    /// <summary>A snapshot file on disk read again whole, through the same check: the whole file's hash when its trailer verifies, else null.</summary>
+    /// <summary>
+    /// A snapshot file on disk read again whole, through the same check: the whole file's hash when its trailer verifies, else null.
+    /// </summary>
     public static async Task<string?> HashAsync(string path, CancellationToken cancellationToken)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
