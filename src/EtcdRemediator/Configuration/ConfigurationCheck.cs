@@ -126,28 +126,10 @@ internal sealed class ConfigurationCheck
     /// <summary>The known key closest to what was written, with the written list indexes put back.</summary>
     private static string? Nearest(string pattern, string path)
     {
-        var best = Known.Keys.MinBy(k => Distance(k.ToLowerInvariant(), pattern.ToLowerInvariant()));
-        if (best is null || Distance(best.ToLowerInvariant(), pattern.ToLowerInvariant()) > Math.Max(3, pattern.Length / 3)) return null;
+        var best = Spelling.Nearest(Known.Keys, pattern, Math.Max(3, pattern.Length / 3));
+        if (best is null) return null;
         var written = new Queue<string>(path.Split(':').Where(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)));
         return string.Join(':', best.Split(':').Select(p => p != "*" ? p : written.Count > 0 ? written.Dequeue() : "0"));
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++) d[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var previous = d[0];
-            d[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var current = d[j];
-                d[j] = Math.Min(Math.Min(d[j] + 1, d[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-        return d[b.Length];
     }
 
     private static Dictionary<string, Type> KnownKeys(Type type, string prefix)

@@ -34,6 +34,7 @@ internal static class ConfigurationExtensions
         builder.Services.AddShippedBackends(); // each checks its own part of a cluster's settings
         builder.Services.AddSingleton<IValidateOptions<RemediatorOptions>, RemediatorOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddStartExplanations();
         // Kestrel accepts any number of connections by default; a service that two clients use
         // (Alertmanager, an operator) needs few. Kestrel:Limits:* overrides (bound here: Kestrel
         // itself reads only its endpoints from configuration).
@@ -44,40 +45,4 @@ internal static class ConfigurationExtensions
     }
 
     public const long MaxConnections = 512;
-
-    /// <summary>
-    /// Runs the app; a configuration error ends the process with the messages (which name the
-    /// keys) instead of a stack trace, and a non-zero exit code for systemd or Kubernetes to see.
-    /// </summary>
-    public static async Task<int> RunOrExplainAsync(this WebApplication app)
-    {
-        try
-        {
-            // Validated before the host starts: an error is then reported once, as the list below,
-            // not also as the host's own "failed to start" log line with a stack trace.
-            _ = app.Services.GetRequiredService<IOptions<RemediatorOptions>>().Value;
-            foreach (var validator in app.Services.GetServices<IValidateOptions<RemediatorOptions>>().OfType<RemediatorOptionsValidator>())
-                foreach (var warning in validator.Warnings) app.Logger.LogWarning("Configuration: {Warning}", warning);
-            // Before the host starts: a store held by another process is then one line (exit 3), not the host's stack trace.
-            app.Services.GetRequiredService<Storage.RemediatorDatabase>().Lock();
-            await app.RunAsync();
-            return 0;
-        }
-        catch (OptionsValidationException e)
-        {
-            await Console.Error.WriteLineAsync("EtcdRemediator cannot start; fix the configuration:");
-            foreach (var failure in e.Failures) await Console.Error.WriteLineAsync($"  - {failure}");
-            return 2;
-        }
-        catch (Storage.StoreInUseException e)
-        {
-            await Console.Error.WriteLineAsync($"EtcdRemediator cannot start: {e.Message}");
-            return 3;
-        }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-        {
-            await Console.Error.WriteLineAsync($"EtcdRemediator cannot start; fix the configuration: {e.Message}");
-            return 2;
-        }
-    }
 }

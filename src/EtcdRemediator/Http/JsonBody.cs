@@ -59,7 +59,7 @@ internal sealed class JsonBody<T> where T : class, IJsonBodyType
         }
         catch (JsonException e)
         {
-            return Fail(StatusCodes.Status400BadRequest, FieldOf(e), Explain(e), raw);
+            return Fail(StatusCodes.Status400BadRequest, FieldOf(e), Explain(e, json), raw);
         }
     }
 
@@ -91,15 +91,24 @@ internal sealed class JsonBody<T> where T : class, IJsonBodyType
     private static string FieldOf(JsonException e) =>
         e.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : "body";
 
-    private static string Explain(JsonException e)
+    private static string Explain(JsonException e, JsonSerializerOptions json)
     {
         if (e.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
-            return $"unknown field '{e.Message.Split('\'')[1]}'; check its spelling";
+            return UnknownField(e.Message.Split('\'')[1], e.Path, json);
         if (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal)
             || e.Message.Contains("duplicate propert", StringComparison.OrdinalIgnoreCase))
             return "is given more than once; give each field once";
         if (e.Message.Contains("could not be converted", StringComparison.Ordinal))
             return "has the wrong type";
         return "is not valid JSON" + (e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "");
+    }
+
+    /// <summary>Answered as an unknown configuration key is: with the nearest field of the body (a top-level one), as JSON spells it.</summary>
+    private static string UnknownField(string field, string? path, JsonSerializerOptions json)
+    {
+        var fields = path == $"$.{field}" ? json.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name) : [];
+        return Spelling.Nearest(fields, field, Math.Max(2, field.Length / 3)) is { } near
+            ? $"unknown field '{field}'; did you mean '{near}'?"
+            : $"unknown field '{field}'; check its spelling";
     }
 }

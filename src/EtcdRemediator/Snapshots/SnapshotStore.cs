@@ -62,7 +62,8 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
             File.Move(part, final);
             var revision = info.Revision is > 0 ? info.Revision : revisionBefore; // a header of 0 says nothing either
             var written = new FileInfo(final);
-            var record = new SnapshotRecord(final, member.HexId, revision, written.Length, sha256, written.LastWriteTimeUtc, time.GetUtcNow());
+            var record = new SnapshotRecord(final, member.HexId, revision, written.Length, sha256, written.LastWriteTimeUtc, time.GetUtcNow(),
+                EtcdHashVerified: true);
             await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
             {
                 writtenBy = SidecarMark,
@@ -73,7 +74,9 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
                 endpoint = member.Address.Value,
                 revision,
                 size = record.Bytes,
+                // The whole file's, as `sha256sum` prints it; etcd's trailer (the sha256 of all but the last 32 bytes) under its own name.
                 sha256,
+                etcdHashVerified = record.EtcdHashVerified,
                 etcdVersion = info.Version,
                 time = time.GetUtcNow(),
                 corruptAlarm,
@@ -136,6 +139,7 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
         if (snapshot.ModifiedAt is { } verifiedAt && file.LastWriteTimeUtc == verifiedAt.UtcDateTime) return (null, checkedNow);
         logger.LogWarning("Snapshot {Path} was modified after it was verified ({Then:O} -> {Now:O}): hashing it again",
             snapshot.Path, snapshot.ModifiedAt, file.LastWriteTimeUtc);
+        // The whole file's hash against the whole file's hash verified; null when etcd's trailer no longer verifies.
         var sha256 = await TrailerVerifyingStream.HashAsync(snapshot.Path, cancellationToken);
         return sha256 == snapshot.Sha256
             ? (null, checkedNow with { ModifiedAt = file.LastWriteTimeUtc })
@@ -210,7 +214,8 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
         {
             using var sidecar = JsonDocument.Parse(File.ReadAllText(snapshot + ".json"));
             var root = sidecar.RootElement;
-            // Sidecars from before `writtenBy` carry the same cluster, time and sha256: ours too.
+            // Sidecars from before `writtenBy` carry the same cluster, time and sha256: ours too. Those from before
+            // `etcdHashVerified` hold etcd's trailer hash as `sha256`: retention reads neither hash, so they count alike.
             if (root.TryGetProperty("writtenBy", out var by) && by.GetString() != SidecarMark
                 || !root.TryGetProperty("sha256", out _)
                 || !root.TryGetProperty("cluster", out var name) || name.GetString() != cluster

@@ -5,6 +5,8 @@ namespace EtcdRemediator.Snapshots;
 /// <summary>
 /// Writes through to a file while hashing everything but the last 32 bytes, which etcd appends as
 /// the sha256 of the rest. Verifies in the same pass as the write: a 1 GB snapshot is read once.
+/// The same hash, carried on over those 32 bytes, is the whole file's: what <c>sha256sum</c> prints
+/// and what an engineer checks a restore against.
 /// A stream longer than <paramref name="maxBytes"/> (the member's reported size and headroom) is
 /// abandoned: a member that never stops sending must not fill the disk.
 /// </summary>
@@ -56,15 +58,22 @@ internal sealed class TrailerVerifyingStream(Stream inner, long maxBytes = long.
         _tailLength += data.Length;
     }
 
-    /// <summary>True when the stream ended with the sha256 of everything before it. Returns that hash.</summary>
-    public bool Verify(out string sha256Hex)
+    /// <summary>
+    /// True when the stream ended with the sha256 of everything before it (etcd's own check).
+    /// <paramref name="fileSha256Hex"/> is the sha256 of every byte written, trailer included, as <c>sha256sum</c> prints it.
+    /// </summary>
+    public bool Verify(out string fileSha256Hex)
     {
-        var computed = _hash.GetHashAndReset();
-        sha256Hex = Convert.ToHexStringLower(computed);
+        // GetCurrentHash keeps the state: the trailer's 32 bytes then extend it to the whole file's hash, no second pass.
+        var computed = _hash.GetCurrentHash();
+        _hash.AppendData(_tail.AsSpan(0, _tailLength));
+        fileSha256Hex = Convert.ToHexStringLower(_hash.GetHashAndReset());
         return _tailLength == TrailerLength && CryptographicOperations.FixedTimeEquals(computed, _tail);
     }
 
-    /// <summary>A snapshot file on disk read again whole, through the same check: its hash when its trailer verifies, else null.</summary>
+    /// <summary>
+    /// A snapshot file on disk read again whole, through the same check: the whole file's hash when its trailer verifies, else null.
+    /// </summary>
     public static async Task<string?> HashAsync(string path, CancellationToken cancellationToken)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);

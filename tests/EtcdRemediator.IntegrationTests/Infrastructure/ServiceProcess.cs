@@ -55,9 +55,11 @@ public static class ServiceProcess
     }
 
     /// <summary>A service that should refuse to start: its exit code and every line it printed.</summary>
-    public static async Task<(int ExitCode, string[] Lines)> RunUntilExitAsync(string data, IReadOnlyDictionary<string, string?> settings)
+    /// <param name="url">Where it is told to listen; a free loopback port when null.</param>
+    public static async Task<(int ExitCode, string[] Lines)> RunUntilExitAsync(string data, IReadOnlyDictionary<string, string?> settings,
+        string? url = null)
     {
-        var info = new ProcessStartInfo("dotnet", [Dll, "--urls", $"http://127.0.0.1:{FreePorts.Next()}"])
+        var info = new ProcessStartInfo("dotnet", [Dll, "--urls", url ?? $"http://127.0.0.1:{FreePorts.Next()}"])
         {
             WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true,
         };

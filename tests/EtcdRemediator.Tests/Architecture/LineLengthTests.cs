@@ -13,13 +13,7 @@ public sealed class LineLengthTests
     public void NoLineOfTheServiceIsLongerThan150Characters()
     {
         var root = RepositoryRoot();
-        var source = Path.Combine(root, "src", "EtcdRemediator");
-        var files = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(source, f).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)
-                .Any(part => part is "obj" or "bin"))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        Assert.True(files.Count > 50, $"found only {files.Count} C# files under {source}");
+        var files = ServiceSourceFiles();
 
         var offenders = files
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: f, Line: i + 1, line.Length)))
@@ -28,6 +22,19 @@ public sealed class LineLengthTests
             .ToList();
         Assert.True(offenders.Count == 0,
             $"{offenders.Count} line(s) longer than {MaxLength} characters:{Environment.NewLine}{string.Join(Environment.NewLine, offenders)}");
+    }
+
+    /// <summary>The service's own C# files (not obj/ or bin/), in a stable order.</summary>
+    internal static IReadOnlyList<string> ServiceSourceFiles()
+    {
+        var source = Path.Combine(RepositoryRoot(), "src", "EtcdRemediator");
+        var files = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(source, f).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)
+                .Any(part => part is "obj" or "bin"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.True(files.Count > 50, $"found only {files.Count} C# files under {source}");
+        return files;
     }
 
     internal static string RepositoryRoot()

@@ -43,7 +43,7 @@ public sealed class RunContractTests
         Advisories = [new AdvisoryFinding("m1", "8e9e05c52164694d", "3.5.1", "etcd-13767", "3.5.3", AdvisoryDisposition.Accepted, "why")],
         Steps = [new StepRecord { Name = "defragment", Member = "m1", StartedAt = At, FinishedAt = At.AddSeconds(1.5),
             Outcome = StepOutcome.Failed, BytesBefore = 300, BytesAfter = 100, Detail = "detail" }],
-        Snapshot = new SnapshotRecord("/snapshots/lab/a.db", "m1", 42, 300, "ab12", At.AddSeconds(1), At.AddMinutes(2)),
+        Snapshot = new SnapshotRecord("/snapshots/lab/a.db", "m1", 42, 300, "ab12", At.AddSeconds(1), At.AddMinutes(2), EtcdHashVerified: true),
         ReclaimedBytes = 200,
         LeftFragmented = ["m2"],
     };
@@ -62,7 +62,7 @@ public sealed class RunContractTests
         "steps":[{"name":"defragment","member":"m1","startedAt":"2026-11-26T03:00:00+00:00","finishedAt":"2026-11-26T03:00:01.5+00:00",
         "outcome":"Failed","bytesBefore":300,"bytesAfter":100,"detail":"detail","durationSeconds":1.5}],
         "snapshot":{"path":"/snapshots/lab/a.db","member":"m1","revision":42,"bytes":300,"sha256":"ab12",
-        "modifiedAt":"2026-11-26T03:00:01+00:00","checkedAt":"2026-11-26T03:02:00+00:00"},"reclaimedBytes":200,
+        "modifiedAt":"2026-11-26T03:00:01+00:00","checkedAt":"2026-11-26T03:02:00+00:00","etcdHashVerified":true},"reclaimedBytes":200,
         "leftFragmented":["m2"]}
         """;
 
@@ -110,6 +110,7 @@ public sealed class RunContractTests
 
         Assert.Equal((RemediationAction.Defrag, TriggerKind.Alert, RunStatus.Succeeded), (run.Action, run.Trigger.Kind, run.Status));
         Assert.Equal(0, run.Snapshot!.Revision); // as it was written: "not known" then
+        Assert.Null(run.Snapshot.EtcdHashVerified); // its sha256 is etcd's trailer hash, not the file's
         Assert.Null(Assert.Single(run.Plan).ChosenBy);
         Assert.Equal((0, 0, 0), (run.JoinedCount, run.Advisories.Count, run.LeftFragmented.Count));
         Assert.Equal(200, run.ReclaimedBytes);

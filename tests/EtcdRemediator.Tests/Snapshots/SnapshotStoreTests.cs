@@ -1,10 +1,5 @@
-using System.Security.Cryptography;
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
-using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.Snapshots;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using static EtcdRemediator.Tests.Snapshots.StreamingCluster;
 
 namespace EtcdRemediator.Tests.Snapshots;
 
@@ -17,48 +12,7 @@ public sealed class SnapshotStoreTests : IDisposable
 
     private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 3, 0, 0, TimeSpan.Zero));
 
-    private SnapshotStore Store(int retain = 5) => new(
-        Options.Create(new RemediatorOptions { Snapshots = new SnapshotOptions { Directory = _dir, Retain = retain } }),
-        _time, NullLogger<SnapshotStore>.Instance);
-
-    /// <summary>etcd's format: the database bytes followed by their sha256; <paramref name="cut"/> drops bytes from the end.</summary>
-    private static byte[] EtcdStream(int size, int cut = 0, bool corrupt = false)
-    {
-        var db = RandomNumberGenerator.GetBytes(size);
-        var stream = db.Concat(SHA256.HashData(db)).ToArray();
-        if (corrupt) stream[size / 2] ^= 0xFF;
-        return stream[..^cut];
-    }
-
-    /// <param name="before">Awaited before the first byte: a member that holds the stream open until told.</param>
-    private sealed class StreamingCluster(byte[] stream, int chunk = 32 * 1024, Func<CancellationToken, Task>? before = null) : IEtcdCluster
-    {
-        public string Name => "lab";
-        public IReadOnlyList<string> Endpoints => [];
-        public string Backend => "test";
-        public IKeyValueAccess? KeyValue => null;
-
-        public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout, CancellationToken cancellationToken)
-        {
-            if (before is not null) await before(cancellationToken);
-            for (var offset = 0; offset < stream.Length; offset += chunk)
-                await destination.WriteAsync(stream.AsMemory(offset, Math.Min(chunk, stream.Length - offset)), cancellationToken);
-            return new SnapshotStreamInfo(member.Id, 0, stream.Length, null);
-        }
-
-        public Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task DisarmAsync(EtcdAlarm alarm, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<long?> ReadQuotaAsync(EtcdMember member, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
-        public EtcdMember? SuccessorOf(EtcdMember leader, EtcdMember preferred, IReadOnlyList<EtcdMember> members) => preferred;
-        public CredentialException? CredentialProblem() => null;
-        public ulong? ClusterId => null;
-    }
-
-    private static readonly EtcdMember Member = new(0xabc, "m1", MemberAddress.ClientUrl("http://127.0.0.1:2379"), false);
+    private SnapshotStore Store(int retain = 5) => StreamingCluster.Store(_dir, _time, retain);
 
     [Fact]
     public async Task AStreamLongerThanTheMembersReportedSizeAllowsIsAbandonedAndLeavesNoFile()

@@ -19,9 +19,14 @@ internal sealed class EtcdV3Backend : IClusterBackend
     {
         if (cluster.Endpoints.Count == 0)
             yield return $"{key}:Endpoints: at least one client URL is required, such as https://10.0.0.1:2379.";
+        // TLS files beside a plain http:// URL: the scheme is the mistake, not the certificate a failed handshake would blame.
+        var tlsFiles = cluster.Tls is { } files && (files.CaFile ?? files.CertFile ?? files.KeyFile) is not null;
         for (var i = 0; i < cluster.Endpoints.Count; i++)
-            if (!EtcdEndpoint.TryNormalize(cluster.Endpoints[i], out _))
+            if (!EtcdEndpoint.TryNormalize(cluster.Endpoints[i], out var endpoint))
                 yield return $"{key}:Endpoints:{i}: '{cluster.Endpoints[i]}' is not an http:// or https:// URL with a host and port.";
+            else if (tlsFiles && endpoint.StartsWith("http://", StringComparison.Ordinal))
+                yield return $"{key}:Endpoints:{i}: '{cluster.Endpoints[i]}' is plain http, but {key}:Tls names TLS files, which only an " +
+                    $"https:// endpoint uses: write https://{endpoint["http://".Length..]} (a member serving TLS), or remove {key}:Tls.";
         if (cluster.Username is not null && cluster.Password is null && cluster.PasswordFile is null)
             yield return $"{key}:Password: a Username needs a Password or a PasswordFile.";
         if (cluster.PasswordFile is { } passwordFile && !File.Exists(passwordFile))
