@@ -52,7 +52,7 @@ public sealed class ChartEtcdAlertsTests
     [MemberData(nameof(OverlayNames))]
     public async Task TheChartsDiskAlertsReachTheWebhookThroughTheRenderedAlertmanagerConfig(string overlay)
     {
-        var config = OperatorRoutes.Config((await RenderAsync(overlay)).Single("AlertmanagerConfig"), onNamespace: false);
+        var config = OperatorRoutes.Config((await RenderWithMonitoringAsync(overlay)).Single("AlertmanagerConfig"), onNamespace: false);
         const string webhook = "etcd-remediator/etcd-remediator/etcd-remediator";
 
         foreach (var (alert, severity) in new[] { ("etcdDatabaseHighFragmentationRatio", "warning"), ("etcdDatabaseQuotaLowSpace", "critical") })
@@ -91,7 +91,7 @@ public sealed class ChartEtcdAlertsTests
     [MemberData(nameof(Shipped))]
     public async Task NoShippedRuleRepeatsAnAlertOfTheChartsEtcdRules(string kustomization)
     {
-        var rules = (await RenderAsync(kustomization)).All("PrometheusRule")
+        var rules = (await RenderWithMonitoringAsync(kustomization)).All("PrometheusRule")
             .SelectMany(r => Items(r, "spec", "groups"))
             .SelectMany(g => Items(g, "rules").Select(rule => (Group: Str(g, "name"), Alert: Str(rule, "alert"), Expr: Str(rule, "expr"))))
             .Where(r => r.Alert is not null && ChartAlerts.Contains(r.Alert))

@@ -147,7 +147,7 @@ public sealed class KubernetesManifestTests
             // What kustomize renders carries every group of the rule files, each once (the talos overlay
             // has all but the etcd-mixin's, which only its own folder ships); promtool checks and
             // unit-tests the rule files put together again from them.
-            var groups = (await RenderAsync("overlays/talos")).All("PrometheusRule").Concat((await RenderAsync("monitoring/etcd-mixin")).All("PrometheusRule"))
+            var groups = (await RenderWithMonitoringAsync("overlays/talos")).All("PrometheusRule").Concat((await RenderAsync("monitoring/etcd-mixin")).All("PrometheusRule"))
                 .SelectMany(r => Items(r, "spec", "groups")).ToDictionary(g => Str(g, "name")!);
             var serializer = new SerializerBuilder().Build();
             string[] sources = ["etcd-rules.yml", "remediator-rules.yml", "watch-rules.yml"];

@@ -28,13 +28,17 @@ public sealed class Manifests(string text, IReadOnlyList<YamlMappingNode> object
     /// A user's own kustomization on top of one of ours (docs/kubernetes.md's way to configure): its
     /// `resources` replaced by the path to <paramref name="ours"/>, the rest as given.
     /// </summary>
-    public static async Task<Manifests> RenderUserOverlayAsync(string ours, string userKustomization)
+    /// <param name="withMonitoring">With the overlay's monitoring component too, where it has one (overlays/talos).</param>
+    public static async Task<Manifests> RenderUserOverlayAsync(string ours, string userKustomization, bool withMonitoring = false)
     {
         var dir = Directory.CreateTempSubdirectory("etcdrem-it-user-overlay-").FullName;
         try
         {
             var kustomization = new DeserializerBuilder().Build().Deserialize<Dictionary<string, object>>(userKustomization);
             kustomization["resources"] = new[] { Path.GetRelativePath(dir, RepoFiles.Path("deploy", "kubernetes", ours)) };
+            var component = RepoFiles.Path("deploy", "kubernetes", ours, "monitoring");
+            if (withMonitoring && IsComponent(component))
+                kustomization["components"] = new[] { Path.GetRelativePath(dir, component) };
             await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), new SerializerBuilder().Build().Serialize(kustomization));
             return await RenderDirectoryAsync(dir);
         }
@@ -43,6 +47,36 @@ public sealed class Manifests(string text, IReadOnlyList<YamlMappingNode> object
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>
+    /// An overlay as a user with the Prometheus Operator renders it: with the overlay's monitoring
+    /// component (overlays/talos/monitoring) in their own kustomization; an overlay without one as is.
+    /// </summary>
+    public static async Task<Manifests> RenderWithMonitoringAsync(string overlay)
+    {
+        var ours = RepoFiles.Path("deploy", "kubernetes", overlay);
+        if (!IsComponent(Path.Combine(ours, "monitoring"))) return await RenderAsync(overlay);
+        var dir = Directory.CreateTempSubdirectory("etcdrem-it-user-overlay-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), $"""
+                resources:
+                  - {Path.GetRelativePath(dir, ours)}
+                components:
+                  - {Path.GetRelativePath(dir, Path.Combine(ours, "monitoring"))}
+                """);
+            return await RenderDirectoryAsync(dir);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>A kustomize Component (not a kustomization of its own, as deploy/kubernetes/monitoring is).</summary>
+    private static bool IsComponent(string directory) =>
+        File.Exists(Path.Combine(directory, "kustomization.yaml"))
+        && File.ReadAllText(Path.Combine(directory, "kustomization.yaml")).Contains("kind: Component", StringComparison.Ordinal);
 
     public YamlMappingNode Single(string kind) => Assert.Single(Objects, o => Str(o, "kind") == kind);
 

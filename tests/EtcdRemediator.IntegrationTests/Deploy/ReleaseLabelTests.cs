@@ -28,7 +28,7 @@ public sealed partial class ReleaseLabelTests
     [MemberData(nameof(WithMonitoring))]
     public async Task TheDocumentedKustomizationSetsTheReleaseOfEveryMonitoringObjectAndNothingElse(string ours)
     {
-        var shipped = await RenderAsync(ours);
+        var shipped = await RenderWithMonitoringAsync(ours);
         Assert.NotEmpty(MonitoringObjects(shipped));
         Assert.All(MonitoringObjects(shipped), o => Assert.Equal("kube-prometheus-stack", Str(o, "metadata", "labels", "release")));
 
@@ -37,7 +37,7 @@ public sealed partial class ReleaseLabelTests
         Assert.True(block.Success, "docs/kubernetes.md has no ```yaml block starting with # my-etcd-remediator/kustomization.yaml");
         var release = ReleaseValue().Match(block.Value).Groups[1].Value;
         Assert.NotEqual("", release);
-        var manifests = await RenderUserOverlayAsync(ours, block.Groups[1].Value);
+        var manifests = await RenderUserOverlayAsync(ours, block.Groups[1].Value, withMonitoring: true);
 
         Assert.Equal(MonitoringObjects(shipped).Count(), MonitoringObjects(manifests).Count());
         Assert.All(manifests.Objects, o => Assert.True(

@@ -18,7 +18,7 @@ public sealed partial class TokenSecretsTests
     [MemberData(nameof(OverlayNames))]
     public async Task AlertmanagerIsGivenTheWebhookTokensSecretAndThePodAloneTheOperators(string overlay)
     {
-        var manifests = await RenderAsync(overlay);
+        var manifests = await RenderWithMonitoringAsync(overlay);
         var credentials = At(manifests.Single("AlertmanagerConfig"), "spec", "receivers", 0, "webhookConfigs", 0, "httpConfig", "authorization", "credentials")!;
 
         var webhook = SecretOf(manifests, "Remediator__Auth__WebhookTokensFile");

@@ -36,6 +36,7 @@ public sealed class TestPki : IDisposable
         {
             var san = new SubjectAlternativeNameBuilder();
             san.AddIpAddress(IPAddress.Loopback);
+            san.AddIpAddress(IPAddress.IPv6Loopback);
             san.AddDnsName("localhost");
             request.CertificateExtensions.Add(san.Build());
         }

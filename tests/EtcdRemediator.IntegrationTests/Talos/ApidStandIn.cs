@@ -14,8 +14,10 @@ using Microsoft.Extensions.Logging;
 
 namespace EtcdRemediator.IntegrationTests.Talos;
 
-/// <summary>The nodes the stand-in serves: "127.0.0.1:PORT" (a member's client URL authority) -> that member.</summary>
-internal sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
+/// <summary>The nodes the stand-in serves: a node name -> that member.</summary>
+/// <param name="names">Member i's node name, as a talosconfig names it (a host name, an IPv6 address),
+/// whatever the member advertises; by default the host of its client URL.</param>
+internal sealed class StandInNodes(EtcdTestCluster cluster, IReadOnlyList<string>? names = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
 
@@ -23,9 +25,9 @@ internal sealed class StandInNodes(EtcdTestCluster cluster) : IDisposable
     /// Node names as apid knows them: bare addresses when each member has its own (apid refuses a
     /// target with a port), host:port where the fixture put every member on 127.0.0.1.
     /// </summary>
-    public IReadOnlyList<string> Names { get; } = NodeNames(cluster);
+    public IReadOnlyList<string> Names { get; } = names ?? NodeNames(cluster);
 
-    private readonly Dictionary<string, string> _urls = NodeNames(cluster).Zip(cluster.Members, (n, m) => (n, m.ClientUrl)).ToDictionary(x => x.n, x => x.ClientUrl);
+    private readonly Dictionary<string, string> _urls = (names ?? NodeNames(cluster)).Zip(cluster.Members, (n, m) => (n, m.ClientUrl)).ToDictionary(x => x.n, x => x.ClientUrl);
 
     private static List<string> NodeNames(EtcdTestCluster cluster)
     {
@@ -88,11 +90,11 @@ internal sealed class ApidStandIn : IAsyncDisposable
 
     private readonly StrongBox<int> _rejected;
 
-    private ApidStandIn(WebApplication app, StandInNodes nodes, int port, StrongBox<int> rejected)
+    private ApidStandIn(WebApplication app, StandInNodes nodes, string endpoint, StrongBox<int> rejected)
     {
         _app = app;
         Nodes = nodes;
-        Endpoint = $"127.0.0.1:{port}";
+        Endpoint = endpoint;
         _rejected = rejected;
     }
 
@@ -103,16 +105,20 @@ internal sealed class ApidStandIn : IAsyncDisposable
     public int RejectedHandshakes => Volatile.Read(ref _rejected.Value);
 
     /// <param name="behindProxy">Plaintext HTTP/2 on loopback for a TLS front (<see cref="NginxTlsFront"/>) instead of its own mTLS.</param>
-    public static async Task<ApidStandIn> StartAsync(EtcdTestCluster cluster, TestPki pki, bool behindProxy = false)
+    /// <param name="nodeNames">Member i's node name (<see cref="StandInNodes"/>).</param>
+    /// <param name="address">Where it listens: IPv4 loopback unless given (IPv6's ::1).</param>
+    public static async Task<ApidStandIn> StartAsync(EtcdTestCluster cluster, TestPki pki, bool behindProxy = false,
+        IReadOnlyList<string>? nodeNames = null, IPAddress? address = null)
     {
         var port = FreePorts.Next();
-        var nodes = new StandInNodes(cluster) { BehindProxy = behindProxy };
+        address ??= IPAddress.Loopback;
+        var nodes = new StandInNodes(cluster, nodeNames) { BehindProxy = behindProxy };
         var rejected = new StrongBox<int>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(nodes);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
             if (behindProxy) return;
@@ -132,7 +138,8 @@ internal sealed class ApidStandIn : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<StandInMachineService>();
         await app.StartAsync();
-        return new ApidStandIn(app, nodes, port, rejected) { Port = port };
+        return new ApidStandIn(app, nodes, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}", rejected)
+            { Port = port };
     }
 
     private static bool ClientAuthOnly(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
@@ -154,9 +161,9 @@ internal sealed class ApidStandIn : IAsyncDisposable
             contexts:
               {context}:
                 endpoints:
-            {string.Join("\n", new[] { Endpoint }.Concat(extraEndpoints ?? []).Select(e => $"      - {e}"))}
+            {string.Join("\n", new[] { Endpoint }.Concat(extraEndpoints ?? []).Select(e => $"      - \"{e}\""))}
                 nodes:{(withNodes ? "" : " []")}
-            {(withNodes ? string.Join("\n", (nodes ?? Nodes.Names).Select(n => $"      - {n}")) : "")}
+            {(withNodes ? string.Join("\n", (nodes ?? Nodes.Names).Select(n => $"      - \"{n}\"")) : "")}
                 ca: {B64(TestPki.CertificatePem(pki.Ca))}
                 crt: {B64(TestPki.CertificatePem(client))}
                 key: {B64(TestPki.KeyPem(client))}

@@ -113,6 +113,9 @@ public sealed class TalosConfigurationTests : IDisposable
     [InlineData("cp.example", "https://cp.example:50000")]
     [InlineData("https://cp.example", "https://cp.example:443")]
     [InlineData("https://cp.example:50000", "https://cp.example:50000")]
+    [InlineData("http://cp.example", "https://cp.example:50000")]
+    [InlineData("http://cp.example:80", "https://cp.example:80")]
+    [InlineData("tcp://[2001:db8::1]", "https://[2001:db8::1]:50000")]
     [InlineData("2001:db8::1", "https://[2001:db8::1]:50000")]
     [InlineData("[2001:db8::1]:50001", "https://[2001:db8::1]:50001")]
     public void EndpointsGetPortsAsTalosctlGivesThem(string endpoint, string url) =>

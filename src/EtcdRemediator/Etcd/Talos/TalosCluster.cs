@@ -18,44 +18,63 @@ internal sealed class TalosCluster(ClusterOptions options, TalosConnection conne
     : IEtcdCluster, IAsyncDisposable
 {
     private readonly EtcdChannelPool _channels = new(connection.Tls, connection.CredentialFiles, time, EtcdKeepAlive.Apid);
-    private readonly Dictionary<ulong, string> _nodeByMember = [];
+    private readonly IReadOnlyList<string> _configured = [.. connection.Nodes.Select(TalosNodeMap.NodeName)];
+    private readonly TalosNodeMap _nodes = new([.. connection.Nodes.Select(TalosNodeMap.NodeName)]);
 
     public string Name => options.Name;
 
     public IReadOnlyList<string> Endpoints => Nodes;
 
     /// <summary>
-    /// The control-plane nodes: as configured, or (an in-cluster talosconfig names none) the hosts of
-    /// the members' client URLs, which are the nodes' addresses on Talos; kept current by every member list.
+    /// The control-plane nodes: as configured, or (an in-cluster talosconfig names none) those that
+    /// claimed a member when asked; kept current by every member list.
     /// </summary>
-    private IReadOnlyList<string> Nodes => connection.Nodes.Count > 0 ? connection.Nodes : _discovered;
-
-    private volatile IReadOnlyList<string> _discovered = [];
+    private IReadOnlyList<string> Nodes => _configured.Count > 0 ? _configured : _nodes.Claimed;
 
     public string Backend => "Talos";
 
     /// <summary>The machine API has no key-value access: no revision, no compaction.</summary>
     public IKeyValueAccess? KeyValue => null;
 
-    public Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken) =>
-        OnAnyNodeAsync<IReadOnlyList<EtcdMember>>(async node =>
+    /// <summary>
+    /// The member list, each member with the node that claimed it when asked. A member no node claims
+    /// is shown at the host it advertises; every call for it fails, naming the nodes asked.
+    /// </summary>
+    public async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(CancellationToken cancellationToken)
+    {
+        var members = await OnAnyNodeAsync<IReadOnlyList<Wire.EtcdMember>>(async node =>
         {
             var reply = await CallAsync("EtcdMemberList", node,
                 (client, call) => client.EtcdMemberListAsync(new EtcdMemberListRequest(), call).ResponseAsync, cancellationToken);
-            var result = Unwrap(node, reply.Messages, m => m.Metadata).Members
-                .Select(m => new EtcdMember(m.Id, m.Hostname, MemberAddress.TalosNode(NodeOf(m)), m.IsLearner)).ToList();
-            lock (_nodeByMember) foreach (var m in result.Where(m => m.Address.IsKnown)) _nodeByMember[m.Id] = m.Address.Value;
-            if (connection.Nodes.Count == 0) _discovered = [.. result.Select(m => m.Address.Value).Where(e => e.Length > 0).Distinct()];
-            return result;
+            return [.. Unwrap(node, reply.Messages, m => m.Metadata).Members];
         }, cancellationToken);
+        await _nodes.RefreshAsync(members, async node => (await StatusOfAsync(node, cancellationToken)).MemberId);
+        return [.. members.Select(m => new EtcdMember(m.Id, m.Hostname, MemberAddress.TalosNode(_nodes.NodeOf(m.Id) ?? Advertised(m)), m.IsLearner))];
+    }
 
+    /// <summary>
+    /// Asked of the node that claimed the member; a node that answers for another member (an address
+    /// moved to another machine) is forgotten and the nodes asked afresh, once.
+    /// </summary>
     public async Task<MemberStatus> GetStatusAsync(EtcdMember member, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync("EtcdStatus", member.Address.Value,
-            (client, call) => client.EtcdStatusAsync(new Empty(), call).ResponseAsync, cancellationToken);
-        var s = Unwrap(member.Address.Value, reply.Messages, m => m.Metadata).MemberStatus;
+        var node = await NodeOfAsync(member.Id, member.Name, cancellationToken);
+        var s = await StatusOfAsync(node, cancellationToken);
+        if (s.MemberId != member.Id)
+        {
+            _nodes.Forget(member.Id, node);
+            s = await StatusOfAsync(await NodeOfAsync(member.Id, member.Name, cancellationToken), cancellationToken);
+        }
         return new MemberStatus(s.MemberId, s.ProtocolVersion, s.DbSize, s.DbSizeInUse, s.Leader, s.RaftTerm, s.RaftIndex,
             s.RaftAppliedIndex, s.IsLearner, [.. s.Errors], 0);
+    }
+
+    /// <summary>What a node's etcd says of itself: its own member id first of all.</summary>
+    private async Task<EtcdMemberStatus> StatusOfAsync(string node, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync("EtcdStatus", node,
+            (client, call) => client.EtcdStatusAsync(new Empty(), call).ResponseAsync, cancellationToken);
+        return Unwrap(node, reply.Messages, m => m.Metadata).MemberStatus;
     }
 
     public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(CancellationToken cancellationToken) =>
@@ -83,7 +102,7 @@ internal sealed class TalosCluster(ClusterOptions options, TalosConnection conne
                 $"and {other.Name} is active on member {MemberId.ToHex(other.MemberId)}. " +
                 "Deal with that first; disarm NOSPACE alone with etcdctl alarm disarm if you must");
         if (!active.Any(a => a.Kind == AlarmKind.NoSpace && a.MemberId == alarm.MemberId)) return;
-        var node = await NodeOfMemberAsync(alarm.MemberId, cancellationToken);
+        var node = await NodeOfAsync(alarm.MemberId, "", cancellationToken);
         var reply = await CallAsync("EtcdAlarmDisarm", node,
             (client, call) => client.EtcdAlarmDisarmAsync(new Empty(), call).ResponseAsync, cancellationToken);
         Unwrap(node, reply.Messages, m => m.Metadata);
@@ -92,22 +111,21 @@ internal sealed class TalosCluster(ClusterOptions options, TalosConnection conne
     public async Task<SnapshotStreamInfo> SnapshotAsync(EtcdMember member, Stream destination, TimeSpan stallTimeout,
         CancellationToken cancellationToken)
     {
-        // Without a node header apid answers for its own node: another member's data under this member's id.
-        if (!member.Address.IsKnown)
-            throw NodeError("(none)", $"no configured node serves member {member.HexId}; not asking apid's own node instead");
+        // Never without a node header: apid would answer for its own node, another member's data under this member's id.
+        var node = await NodeOfAsync(member.Id, member.Name, cancellationToken);
         long bytes = 0;
         try
         {
             await StallGuard.ReadAllAsync(
-                ct => Client().EtcdSnapshot(new EtcdSnapshotRequest(), For(member.Address.Value, null, ct)),
+                ct => Client().EtcdSnapshot(new EtcdSnapshotRequest(), For(node, null, ct)),
                 async (chunk, ct) =>
                 {
-                    if (!string.IsNullOrEmpty(chunk.Metadata?.Error)) throw NodeError(member.Address.Value, chunk.Metadata.Error);
+                    if (!string.IsNullOrEmpty(chunk.Metadata?.Error)) throw NodeError(node, chunk.Metadata.Error);
                     await destination.WriteAsync(chunk.Bytes.Memory, ct);
                     bytes += chunk.Bytes.Length;
                 },
                 stallTimeout, time,
-                e => new TimeoutException($"snapshot stream from node {member.Address.Value} sent nothing for {stallTimeout.TotalSeconds:0} s", e),
+                e => new TimeoutException($"snapshot stream from node {node} sent nothing for {stallTimeout.TotalSeconds:0} s", e),
                 cancellationToken);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
@@ -119,9 +137,10 @@ internal sealed class TalosCluster(ClusterOptions options, TalosConnection conne
 
     public async Task DefragmentAsync(EtcdMember member, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync("EtcdDefragment", member.Address.Value,
+        var node = await NodeOfAsync(member.Id, member.Name, cancellationToken);
+        var reply = await CallAsync("EtcdDefragment", node,
             (client, call) => client.EtcdDefragmentAsync(new Empty(), call).ResponseAsync, cancellationToken, timeout);
-        Unwrap(member.Address.Value, reply.Messages, m => m.Metadata);
+        Unwrap(node, reply.Messages, m => m.Metadata);
     }
 
     /// <summary>apid forwards no metrics, and Talos' etcd status carries no quota: the configured value stands.</summary>
@@ -136,13 +155,14 @@ internal sealed class TalosCluster(ClusterOptions options, TalosConnection conne
 
     public async Task<Handover> MoveLeadershipAsync(EtcdMember leader, EtcdMember preferred, CancellationToken cancellationToken)
     {
-        var reply = await CallAsync("EtcdForfeitLeadership", leader.Address.Value,
+        var node = await NodeOfAsync(leader.Id, leader.Name, cancellationToken);
+        var reply = await CallAsync("EtcdForfeitLeadership", node,
             (client, call) => client.EtcdForfeitLeadershipAsync(new EtcdForfeitLeadershipRequest(), call).ResponseAsync, cancellationToken);
         // machined names the member that now leads, or nothing when this node did not lead (any more).
-        if (Unwrap(leader.Address.Value, reply.Messages, m => m.Metadata).Member is { Length: > 0 }) return Handover.ToFirstInList;
+        if (Unwrap(node, reply.Messages, m => m.Metadata).Member is { Length: > 0 }) return Handover.ToFirstInList;
         var now = await GetStatusAsync(leader, cancellationToken);
         if (now.Leader == leader.Id)
-            throw NodeError(leader.Address.Value, "EtcdForfeitLeadership moved nothing: the node still leads");
+            throw NodeError(node, "EtcdForfeitLeadership moved nothing: the node still leads");
         return Handover.AlreadyMoved;
     }
 
@@ -209,22 +229,17 @@ internal sealed class TalosCluster(ClusterOptions options, TalosConnection conne
 
     private static RpcException NodeError(string node, string error) => new(new Status(StatusCode.Unavailable, $"node {node}: {error}"));
 
-    /// <summary>
-    /// The configured node whose address is the host (or host:port) of one of the member's client
-    /// URLs; with none configured, the host of its first client URL (a node name is a bare address).
-    /// </summary>
-    private string NodeOf(Wire.EtcdMember member) =>
-        connection.Nodes.Count == 0
-            ? member.ClientUrls.Select(url => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Host : "").FirstOrDefault(h => h.Length > 0) ?? ""
-            : connection.Nodes.FirstOrDefault(node => member.ClientUrls.Any(url =>
-                Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Authority == node || u.Host == node))) ?? "";
+    /// <summary>Where an unclaimed member says it is: the host of its first client (else peer) URL; none for an unstarted learner.</summary>
+    private static string Advertised(Wire.EtcdMember member) =>
+        member.ClientUrls.Concat(member.PeerUrls).Select(url => Uri.TryCreate(url, UriKind.Absolute, out var u) ? TalosNodeMap.NodeName(u.Host) : "")
+            .FirstOrDefault(h => h.Length > 0) ?? "";
 
-    private async Task<string> NodeOfMemberAsync(ulong memberId, CancellationToken cancellationToken)
+    /// <summary>The node that claimed the member; when none has, the member list is read again (and the nodes asked).</summary>
+    private async Task<string> NodeOfAsync(ulong member, string name, CancellationToken cancellationToken)
     {
-        lock (_nodeByMember) if (_nodeByMember.TryGetValue(memberId, out var known)) return known;
+        if (_nodes.NodeOf(member) is { } known) return known;
         await ListMembersAsync(cancellationToken);
-        lock (_nodeByMember) return _nodeByMember.GetValueOrDefault(memberId)
-            ?? throw NodeError("(none)", $"no configured node serves member {MemberId.ToHex(memberId)}");
+        return _nodes.NodeOf(member) ?? throw new RpcException(new Status(StatusCode.Unavailable, _nodes.Unclaimed(member, name)));
     }
 
     public CredentialException? CredentialProblem() => _channels.CredentialProblem();

@@ -38,23 +38,29 @@ internal sealed record TalosConnection(
     }
 
     /// <summary>
-    /// A talosconfig endpoint as talosctl reads it (machinery/client reduceURLsToAddresses and
+    /// A talosconfig endpoint as talosctl reads it (machinery/client reduceURLsToAddresses, then
     /// EnsureEndpointsHavePorts): a bare host or IP (IPv6 too) gets apid's port 50000, host:port is
-    /// kept, a URL keeps its port or its scheme's default (https://host is port 443). apid speaks TLS.
+    /// kept; a URL keeps its explicit port, https:// without one is port 443, and any other scheme
+    /// without one (http://host) is apid's 50000, not the scheme's default. apid speaks TLS.
     /// </summary>
     public static string ApidUrl(string endpoint)
     {
-        if (endpoint.Contains("://", StringComparison.Ordinal))
+        if (endpoint.IndexOf("://", StringComparison.Ordinal) is var scheme and >= 0)
         {
             var url = new Uri(endpoint);
-            return $"https://{url.Host}:{url.Port}";
+            var authority = endpoint[(scheme + 3)..].Split('/', '?', '#')[0];
+            var port = HasPort(authority) ? url.Port : url.Scheme == Uri.UriSchemeHttps ? 443 : ApidPort;
+            return $"https://{url.Host}:{port}";
         }
         if (!endpoint.StartsWith('[') && System.Net.IPAddress.TryParse(endpoint, out var ip)
             && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
             return $"https://[{ip}]:{ApidPort}";
-        var hasPort = endpoint.LastIndexOf(':') is var colon and > 0 && int.TryParse(endpoint.AsSpan(colon + 1), out _);
-        return hasPort ? $"https://{endpoint}" : $"https://{endpoint}:{ApidPort}";
+        return HasPort(endpoint) ? $"https://{endpoint}" : $"https://{endpoint}:{ApidPort}";
     }
+
+    /// <summary>host:port or [v6]:port; a bracketed IPv6 address alone has none.</summary>
+    private static bool HasPort(string authority) =>
+        authority.LastIndexOf(':') is var colon and > 0 && authority.LastIndexOf(']') < colon && int.TryParse(authority.AsSpan(colon + 1), out _);
 
     /// <summary>The context's credentials; a problem names the talosconfig, the context and the part.</summary>
     private static TlsMaterial FromContext(string path, string? name)
