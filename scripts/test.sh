@@ -18,7 +18,7 @@ if [ "${1:-}" = "--etcd" ]; then
 fi
 
 ensure_dotnet
-ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq openssl nginx-light libfaketime || { echo "could not install test dependencies" >&2; exit 1; }
+ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq openssl nginx-light libfaketime age || { echo "could not install test dependencies" >&2; exit 1; }
 ensure_kubectl || { echo "could not install kubectl"; echo "tests: 0 passed, 1 failed"; exit 1; }
 command -v node >/dev/null && command -v npm >/dev/null || ensure_packages nodejs npm || { echo "tests: 0 passed, 1 failed"; exit 1; }
 # The Kubernetes and Prometheus Operator schemas (npm's kubernetes-models) for the manifest tests.
