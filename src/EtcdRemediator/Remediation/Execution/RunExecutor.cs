@@ -321,11 +321,12 @@ internal sealed class RunExecutor(
                 telemetry.SnapshotBytes.Record(snapshot.Bytes, new KeyValuePair<string, object?>("cluster", cluster.Name));
                 step.BytesAfter = snapshot.Bytes;
                 var revision = snapshot.Revision is { } r ? $"revision {r}" : "revision not known";
-                step.Detail = $"{snapshot.Path} ({revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
-                // Off-site: within the step for a snapshot run (it exists for the copy), beside the remediation otherwise.
-                if (offsiteCopy.Enabled && steps.Run.Action == RemediationAction.Snapshot)
-                    step.Detail += "; " + await offsiteCopy.CopyAsync(snapshot, ct);
+                var detail = $"{snapshot.Path} ({revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
+                // Off-site: within the step for a snapshot run (it exists for the copy; its failure is the step's detail),
+                // beside the remediation otherwise.
+                if (offsiteCopy.Enabled && steps.Run.Action == RemediationAction.Snapshot) detail += "; " + await offsiteCopy.CopyAsync(snapshot, ct);
                 else offsiteCopy.StartBeside(snapshot, ct);
+                step.Detail = detail;
             }, ct);
         }
         catch (RunFailedException) when (!options.Value.Snapshots.Required)
