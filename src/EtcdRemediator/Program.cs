@@ -8,6 +8,7 @@ using EtcdRemediator.Hosting;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Hosting;
 using EtcdRemediator.Scheduling;
+using EtcdRemediator.Snapshots.Offsite;
 using EtcdRemediator.StatusPage;
 using EtcdRemediator.Storage;
 
@@ -20,6 +21,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddEtcdClusters();
 builder.Services.AddStorage();
 builder.Services.AddRemediation();
+builder.Services.AddOffsiteSnapshots();
 builder.Services.AddScheduling();
 builder.Services.AddHistory();
 builder.Services.AddForecasting();

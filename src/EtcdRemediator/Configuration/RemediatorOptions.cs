@@ -25,6 +25,7 @@ internal sealed record SnapshotOptions
     public bool Required { get; init; } = true;
     /// <summary>A snapshot stream that delivers nothing for this long is abandoned.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public OffsiteOptions Offsite { get; init; } = new();
 }
 
 internal sealed record StorageOptions

@@ -78,6 +78,7 @@ internal sealed partial class RemediatorOptionsValidator(ConfigurationCheck chec
             yield return $"{Root}:Snapshots:Retain: must keep at least 1 snapshot.";
         if (o.Snapshots.StallTimeout <= TimeSpan.Zero)
             yield return $"{Root}:Snapshots:StallTimeout: must be a positive duration.";
+        foreach (var error in Snapshots.Offsite.OffsiteCheck.Errors(o.Snapshots.Offsite, $"{Root}:Snapshots:Offsite", warnings)) yield return error;
         if (string.IsNullOrWhiteSpace(o.Storage.Path))
             yield return $"{Root}:Storage:Path: must name the run database file.";
         if (o.Storage.AuditRetention <= TimeSpan.Zero || o.Storage.RunRetention <= TimeSpan.Zero)

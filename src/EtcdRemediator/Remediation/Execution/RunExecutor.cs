@@ -9,6 +9,7 @@ using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Snapshots;
+using EtcdRemediator.Snapshots.Offsite;
 using Microsoft.Extensions.Options;
 using Polly.Registry;
 
@@ -29,6 +30,7 @@ internal sealed class RunExecutor(
     ResiliencePipelineProvider<string> pipelines,
     TimeProvider time,
     RemediatorTelemetry telemetry,
+    OffsiteUploader offsite,
     ILogger<RunExecutor> logger)
 {
     private PolicyOptions Policy => options.Value.Policy;
@@ -49,7 +51,17 @@ internal sealed class RunExecutor(
         {
             var cluster = clusters.Find(run.Cluster) ?? throw new RunFailedException($"cluster '{run.Cluster}' is no longer configured");
             if (cluster.CredentialProblem() is { } credentials) throw credentials;
-            var (status, reason) = await RunStepsAsync(cluster, steps, cancellationToken);
+            var offsiteCopy = new OffsiteStep(offsite, cluster, steps, logger);
+            RunStatus status;
+            string? reason;
+            try
+            {
+                (status, reason) = await RunStepsAsync(cluster, steps, offsiteCopy, cancellationToken);
+            }
+            finally
+            {
+                await offsiteCopy.RecordAsync(cancellationToken); // a copy started beside the run ends as a step of it
+            }
             run = Finish(steps, status, reason);
         }
         catch (Exception e) when (e is CredentialException || e.InnerException is CredentialException)
@@ -81,7 +93,7 @@ internal sealed class RunExecutor(
                 run.Id, run.Cluster, run.Action.ToName(), run.Status, run.Reason);
     }
 
-    private async Task<(RunStatus, string?)> RunStepsAsync(IEtcdCluster cluster, StepRecorder steps, CancellationToken ct)
+    private async Task<(RunStatus, string?)> RunStepsAsync(IEtcdCluster cluster, StepRecorder steps, OffsiteStep offsiteCopy, CancellationToken ct)
     {
         var run = steps.Run;
         var action = run.Action;
@@ -136,7 +148,7 @@ internal sealed class RunExecutor(
 
         var routine = RoutineRule.Of(action, plan.Members.Count, noSpace, Policy.Compact, cluster.KeyValue is not null);
         var quota = routine.ReadsQuota ? await ReadQuotaAsync(cluster, state, ct) : null;
-        if (routine.Snapshot) await SnapshotAsync(cluster, steps, state, ct);
+        if (routine.Snapshot) await SnapshotAsync(cluster, steps, state, offsiteCopy, ct);
         if (!routine.Verifies) return (RunStatus.Succeeded, null);
         if (routine.Compaction != Compaction.None) await CompactAsync(cluster, steps, routine.Compaction, ct);
 
@@ -306,7 +318,7 @@ internal sealed class RunExecutor(
         }, ct);
 
     /// <summary>From the reachable voting follower furthest ahead: spares the leader, and is current.</summary>
-    private async Task SnapshotAsync(IEtcdCluster cluster, StepRecorder steps, ClusterState state, CancellationToken ct)
+    private async Task SnapshotAsync(IEtcdCluster cluster, StepRecorder steps, ClusterState state, OffsiteStep offsiteCopy, CancellationToken ct)
     {
         var source = SnapshotSource.Choose(state) ?? throw new RunFailedException(SnapshotSource.WhyNone(state));
         try
@@ -318,7 +330,12 @@ internal sealed class RunExecutor(
                 telemetry.SnapshotBytes.Record(snapshot.Bytes, new KeyValuePair<string, object?>("cluster", cluster.Name));
                 step.BytesAfter = snapshot.Bytes;
                 var revision = snapshot.Revision is { } r ? $"revision {r}" : "revision not known";
-                step.Detail = $"{snapshot.Path} ({revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
+                var detail = $"{snapshot.Path} ({revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
+                // Off-site: within the step for a snapshot run (it exists for the copy; its failure is the step's detail),
+                // beside the remediation otherwise.
+                if (offsiteCopy.Enabled && steps.Run.Action == RemediationAction.Snapshot) detail += "; " + await offsiteCopy.CopyAsync(snapshot, ct);
+                else offsiteCopy.StartBeside(snapshot, ct);
+                step.Detail = detail;
             }, ct);
         }
         catch (RunFailedException) when (!options.Value.Snapshots.Required)

@@ -1,0 +1,6 @@
+namespace EtcdRemediator.Snapshots.Offsite;
+
+internal static class OffsiteServiceCollectionExtensions
+{
+    public static IServiceCollection AddOffsiteSnapshots(this IServiceCollection services) => services.AddSingleton<OffsiteUploader>();
+}
