@@ -1,3 +1,4 @@
+using EtcdRemediator.Observability;
 using FluentValidation;
 
 namespace EtcdRemediator.Alerts;
@@ -21,7 +22,8 @@ internal sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmana
 
     private const string ControlCharacters = "must not contain control characters (line breaks, escape sequences)";
 
-    private static bool NoControlCharacters(string? text) => text is null || !text.Any(char.IsControl);
+    /// <summary>Refused rather than escaped: Alertmanager never sends them, and the audit keeps names as received.</summary>
+    private static bool NoControlCharacters(string? text) => !TerminalText.HasControl(text);
 
     private const string NullValue = "values must be strings, not null";
 
