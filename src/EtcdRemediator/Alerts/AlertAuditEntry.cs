@@ -20,8 +20,16 @@ internal sealed record AlertAuditEntry(
     /// <summary>Dispositions kept per stored entry: a delivery of 1,000 ignored alerts is one small row.</summary>
     public const int MaxStoredAlerts = 100;
 
-    public AlertAuditEntry Bounded() =>
-        Alerts.Count <= MaxStoredAlerts
+    /// <summary>Characters of the error kept: a delivery of 1,000 bad alerts is refused in a few lines, not in 100 KB of them.</summary>
+    public const int MaxStoredErrorChars = 4 * 1024;
+
+    public AlertAuditEntry Bounded()
+    {
+        var bounded = Alerts.Count <= MaxStoredAlerts
             ? this
             : this with { Alerts = [.. Alerts.Take(MaxStoredAlerts)], AlertsOmitted = Alerts.Count - MaxStoredAlerts };
+        return Error is { Length: > MaxStoredErrorChars }
+            ? bounded with { Error = $"{Error[..MaxStoredErrorChars]}... ({Error.Length - MaxStoredErrorChars} more characters)" }
+            : bounded;
+    }
 }

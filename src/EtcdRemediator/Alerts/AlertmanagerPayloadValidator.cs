@@ -1,3 +1,4 @@
+using EtcdRemediator.Observability;
 using FluentValidation;
 
 namespace EtcdRemediator.Alerts;
@@ -21,7 +22,13 @@ internal sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmana
 
     private const string ControlCharacters = "must not contain control characters (line breaks, escape sequences)";
 
-    private static bool NoControlCharacters(string? text) => text is null || !text.Any(char.IsControl);
+    /// <summary>Refused rather than escaped: Alertmanager never sends them, and the audit keeps names as received.</summary>
+    private static bool NoControlCharacters(string? text) => !TerminalText.HasControl(text);
+
+    private const string NullValue = "values must be strings, not null";
+
+    /// <summary>Alertmanager's labels and annotations map strings to strings: a null value never came from it.</summary>
+    private static bool NoNullValues(Dictionary<string, string>? values) => values is null || values.Values.All(v => (string?)v is not null);
 
     public AlertmanagerPayloadValidator()
     {
@@ -39,9 +46,16 @@ internal sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmana
         RuleFor(p => p.Alerts).NotEmpty().WithMessage("alerts must list at least one alert")
             .Must(a => a is null || a.Count <= MaxAlerts).WithMessage($"at most {MaxAlerts} alerts per payload")
             .OverridePropertyName("alerts");
-        RuleForEach(p => p.Alerts).ChildRules(alert =>
+        RuleFor(p => p.GroupLabels).Must(NoNullValues).WithMessage(NullValue)
+            .OverridePropertyName("groupLabels");
+        RuleFor(p => p.CommonLabels).Must(NoNullValues).WithMessage(NullValue)
+            .OverridePropertyName("commonLabels");
+        RuleFor(p => p.CommonAnnotations).Must(NoNullValues).WithMessage(NullValue)
+            .OverridePropertyName("commonAnnotations");
+        // Child rules skip a null element, so a null alert is refused here, by its index (alerts[0]). Past MaxAlerts
+        // the count alone refuses the payload: a million nulls must not become a million errors.
+        RuleForEach(p => p.Alerts).NotNull().WithMessage("an alert must be an object, not null").ChildRules(alert =>
         {
-            alert.RuleFor(a => a).NotNull().WithMessage("an alert must be an object").OverridePropertyName("");
             alert.RuleFor(a => a!.Status).Must(s => Statuses.Contains(s)).When(a => a is not null)
                 .WithMessage("status must be \"firing\" or \"resolved\"").OverridePropertyName("status");
             alert.RuleFor(a => a!.Labels).NotNull().When(a => a is not null).WithMessage("labels are required").OverridePropertyName("labels");
@@ -61,6 +75,10 @@ internal sealed class AlertmanagerPayloadValidator : AbstractValidator<Alertmana
             alert.RuleFor(a => a!.Labels).Must(l => l!.All(kv => kv.Key.Length <= MaxLabelLength && (kv.Value?.Length ?? 0) <= MaxLabelLength))
                 .When(a => a?.Labels is not null).WithMessage($"label names and values are at most {MaxLabelLength} characters")
                 .OverridePropertyName("labels");
-        }).OverridePropertyName("alerts");
+            alert.RuleFor(a => a!.Labels).Must(NoNullValues).When(a => a is not null).WithMessage(NullValue)
+                .OverridePropertyName("labels");
+            alert.RuleFor(a => a!.Annotations).Must(NoNullValues).When(a => a is not null).WithMessage(NullValue)
+                .OverridePropertyName("annotations");
+        }).When(p => p.Alerts is { Count: <= MaxAlerts }).OverridePropertyName("alerts");
     }
 }

@@ -25,7 +25,7 @@ internal sealed class BearerTokenHandler(
         if (tokens.IsEmpty)
             return Task.FromResult(!IsLocal(Context.Connection.RemoteIpAddress)
                 ? AuthenticateResult.Fail("no tokens are configured, so only loopback clients are served")
-                : Forwarded(Request.Headers) is { } proxied
+                : ProxyHeaders.FirstIn(Request.Headers) is { } proxied
                     ? AuthenticateResult.Fail($"no tokens are configured, so only direct loopback clients are served, and this request came " +
                         $"through a proxy ({proxied}); configure tokens (Remediator:Auth)")
                     : Success(AuthPolicies.Operator, "loopback"));
@@ -55,17 +55,6 @@ internal sealed class BearerTokenHandler(
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, role), new Claim(ClaimTypes.Name, name)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
-
-    /// <summary>
-    /// A proxy's mark on a request: `Forwarded`, any `X-Forwarded-*`, or `X-Original-For` (which
-    /// ASP.NET Core's forwarded-headers middleware leaves when it has rewritten the client address).
-    /// A loopback connection through a proxy is anyone's request.
-    /// </summary>
-    private static string? Forwarded(IHeaderDictionary headers) =>
-        headers.Keys.FirstOrDefault(h => h.Equals("Forwarded", StringComparison.OrdinalIgnoreCase)
-            || h.Equals("Via", StringComparison.OrdinalIgnoreCase)
-            || h.Equals("X-Real-IP", StringComparison.OrdinalIgnoreCase)
-            || h.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || h.StartsWith("X-Original-", StringComparison.OrdinalIgnoreCase));
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -29,5 +29,8 @@ internal sealed class DefragRuleBook(IOptions<RemediatorOptions> options)
     public static string? Error(ClusterOptions cluster, int index) =>
         string.IsNullOrWhiteSpace(cluster.DefragRule) || DefragRule.TryParse(cluster.DefragRule, KeyOf(index), out _, out var error)
             ? null
-            : $"{KeyOf(index)}: '{cluster.DefragRule}' {error}.";
+            : $"{KeyOf(index)}: '{Quoted(cluster.DefragRule)}' {error}.";
+
+    /// <summary>A rule as the start-up error quotes it: a rule of 30,000 brackets is not worth 30,000 characters of the error.</summary>
+    private static string Quoted(string rule) => rule.Length <= 120 ? rule : $"{rule[..100]}... ({rule.Length} characters)";
 }

@@ -31,15 +31,19 @@ internal static class RuleChecker
     /// <param name="compared">Receives each double the rule compares or converts with int(): what <see cref="FiniteGuard"/> checks.</param>
     public static CelParser.StartContext Check(string text, ISet<string> used, ICollection<ParserRuleContext>? compared = null)
     {
+        RuleBounds.CheckLength(text);
         var errors = new FirstError();
         var lexer = new CelLexer(new AntlrInputStream(text));
         lexer.RemoveErrorListeners();
         lexer.AddErrorListener(errors);
-        var parser = new CelParser(new CommonTokenStream(lexer));
+        var tokens = new CommonTokenStream(lexer);
+        RuleBounds.CheckTokens(tokens);
+        var parser = new CelParser(tokens);
         parser.RemoveErrorListeners();
         parser.AddErrorListener(errors);
         var tree = parser.start();
         if (errors.Error is { } syntax) throw new RuleException(syntax);
+        RuleBounds.CheckTree(tree);
         var type = TypeOf(tree.GetChild(0), new Walk(used, compared ?? []));
         if (type != RuleType.Bool)
             throw Fail(tree, $"the rule is {Name(type)}, it must be bool (true: defragment the member), e.g. dbSizeFree > 100 * 1024 * 1024");

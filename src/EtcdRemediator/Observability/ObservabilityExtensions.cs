@@ -25,7 +25,7 @@ internal static class ObservabilityExtensions
                 o.UseUtcTimestamp = true;
             });
         else
-            builder.Logging.AddSimpleConsole(o =>
+            builder.Logging.AddEscapingConsole(o =>
             {
                 o.IncludeScopes = true;
                 o.SingleLine = true;

@@ -10,7 +10,8 @@ internal sealed class StoreInUseException(string message) : Exception(message);
 /// file itself and on <c>&lt;store&gt;.lock</c>, so that deleting the lock file after a crash (a common
 /// reflex) opens no door: the store stays locked while its holder lives. SQLite's own locks are fcntl
 /// locks, which flock does not touch; the handle stays open for the process's life, since closing a
-/// descriptor of the file would drop SQLite's fcntl locks. A plain <c>&lt;store&gt;.owner</c> says who holds it.
+/// descriptor of the file would drop SQLite's fcntl locks. A plain <c>&lt;store&gt;.owner</c> says who holds it. All three are 0600
+/// (<see cref="PrivateFile"/>): the owner note names the host and the process.
 /// </summary>
 internal sealed class StoreLock : IDisposable
 {
@@ -23,21 +24,21 @@ internal sealed class StoreLock : IDisposable
         var owner = storePath + ".owner";
         try
         {
-            var lockFile = new FileStream(storePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var lockFile = PrivateFile.Open(storePath + ".lock", FileMode.OpenOrCreate);
             FileStream store;
             try
             {
-                // An empty file is a new SQLite database; the store is created 0600 as before.
-                var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                store = new FileStream(storePath, options);
+                // An empty file is a new SQLite database.
+                store = PrivateFile.Open(storePath, FileMode.OpenOrCreate);
             }
             catch
             {
                 lockFile.Dispose();
                 throw;
             }
-            File.WriteAllText(owner, $"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.UtcNow:O}");
+            // Readable while written: a second process reads it to say who holds the store.
+            using (var note = new StreamWriter(PrivateFile.Open(owner, FileMode.Create, FileAccess.Write, FileShare.Read)))
+                note.Write($"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.UtcNow:O}");
             return new StoreLock(lockFile, store);
         }
         catch (IOException)

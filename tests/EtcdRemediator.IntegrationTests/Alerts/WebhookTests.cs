@@ -164,6 +164,10 @@ public sealed class WebhookTests : IAsyncLifetime
         { Payloads.Delivery(new { status = "firing", annotations = new { } }), "alerts[0].labels" },
         { Payloads.Delivery(new { status = "burning", labels = new { alertname = "x" } }), "alerts[0].status" },
         { Payloads.Delivery(Payloads.Alert("x")).Replace("\"alerts\":[", "\"alerts\":[7,"), "alerts[0]" },
+        // Once a 500 (a NullReferenceException in the router), unaudited, with a stack trace per request.
+        { "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[null]}", "alerts[0]" },
+        { Payloads.Delivery(Payloads.Alert("x"), null!), "alerts[1]" },
+        { Payloads.Delivery(Payloads.Alert("x", extra: new() { ["job"] = null! })), "alerts[0].labels" },
         { Payloads.Delivery(new { status = "firing", labels = new { alertname = 5 } }), "alerts[0].labels.alertname" },
         { "\"just a string\"", "body" },
         // Stored fields are bounded: a 1 MB fingerprint once became a 1 MB audit row.

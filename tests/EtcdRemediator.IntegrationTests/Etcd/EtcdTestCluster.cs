@@ -27,6 +27,8 @@ internal sealed record EtcdTestClusterOptions
     public Func<int, IReadOnlyList<EtcdTestMember>, string?>? AdvertiseClientUrl { get; init; }
     /// <summary>Member i serves clients on 127.0.0.(i+2), as Talos nodes have addresses of their own.</summary>
     public bool LoopbackAddressPerMember { get; init; }
+    /// <summary>Member i's --name instead of m{i} (its data directory and log file keep m{i}): a name with control characters, say.</summary>
+    public Func<int, string>? MemberName { get; init; }
 }
 
 /// <summary>
@@ -48,7 +50,7 @@ internal sealed class EtcdTestCluster : IAsyncDisposable
         _binary = Environment.GetEnvironmentVariable("ETCD_BIN") is { Length: > 0 } bin ? bin : "etcd";
         Root = Directory.CreateTempSubdirectory(TempPrefix).FullName;
         Members = [.. Enumerable.Range(0, options.Members).Select(i =>
-            new EtcdTestMember($"m{i}", FreePorts.Next(), FreePorts.Next(), Path.Combine(Root, $"m{i}"), options.ClientTls is null ? "http" : "https",
+            new EtcdTestMember(options.MemberName?.Invoke(i) ?? $"m{i}", FreePorts.Next(), FreePorts.Next(), Path.Combine(Root, $"m{i}"), options.ClientTls is null ? "http" : "https",
                 options.LoopbackAddressPerMember ? $"127.0.0.{i + 2}" : "127.0.0.1"))];
     }
 
@@ -89,7 +91,7 @@ internal sealed class EtcdTestCluster : IAsyncDisposable
         if (_options.ClientTls is { } tls)
             args.AddRange(["--client-cert-auth", "--trusted-ca-file", tls.Ca, "--cert-file", tls.Cert, "--key-file", tls.Key]);
         args.AddRange(_options.ExtraArguments);
-        m.Start(_binary, args, Path.Combine(Root, $"{m.Name}.log"));
+        m.Start(_binary, args, Path.Combine(Root, $"m{index}.log"));
     }
 
     /// <summary>Waits until every running member reports the same leader; returns its member id.</summary>

@@ -71,6 +71,8 @@ public sealed class ConfigurationValidationTests
         { "Remediator:Clusters:0:Endpoints:0", "127.0.0.1:2379", "Remediator:Clusters:0:Endpoints:0" },
         { "Remediator:Clusters:0:Name", "bad name!", "Remediator:Clusters:0:Name" },
         { "Remediator:Clusters:0:QuotaBackendBytes", "0", "Remediator:Clusters:0:QuotaBackendBytes" },
+        // Once a stack overflow (the process died) instead of this exit 2.
+        { "Remediator:Clusters:0:DefragRule", new string('(', 30_000) + "dbSize > 0" + new string(')', 30_000), "Remediator:Clusters:0:DefragRule" },
         { "Remediator:Clusters:0:Tls:CaFile", "/nonexistent/ca.crt", "Remediator:Clusters:0:Tls:CaFile" },
         { "Remediator:Clusters:0:Tls:CertFile", "/nonexistent/client.crt", "Remediator:Clusters:0:Tls" },
         { "Remediator:Policy:MinFragmentationRatio", "1.5", "Remediator:Policy:MinFragmentationRatio" },
