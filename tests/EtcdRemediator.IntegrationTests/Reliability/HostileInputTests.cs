@@ -15,12 +15,12 @@ namespace EtcdRemediator.IntegrationTests.Reliability;
 /// </summary>
 public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const int Count = 10_000;
+    private const int Count = 2_000; // 10,000 took 85 s of the suite and found nothing 2,000 do not; PayloadShapeTests walks every position
     private const string WebhookToken = "webhook-secret-7f3a9c";
     private const string OperatorToken = "operator-secret-51be02";
 
     [Fact]
-    public async Task TenThousandHostilePayloadsGetFourHundredsNeverFiveHundreds()
+    public async Task TwoThousandHostilePayloadsGetFourHundredsNeverFiveHundreds()
     {
         var data = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "hostile-").FullName;
         await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>
