@@ -1,9 +1,9 @@
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Observability;
+using EtcdRemediator.Remediation;
 
 namespace EtcdRemediator.Scheduling;
 

@@ -1,7 +1,7 @@
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
-using EtcdRemediator.Observability;
 
 namespace EtcdRemediator.Remediation.Rules;
 

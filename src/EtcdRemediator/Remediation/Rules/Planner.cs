@@ -1,9 +1,9 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
-using EtcdRemediator.Observability;
 
 namespace EtcdRemediator.Remediation.Rules;
 
