@@ -331,7 +331,7 @@ internal sealed class RunExecutor(
                 telemetry.SnapshotBytes.Record(snapshot.Bytes, new KeyValuePair<string, object?>("cluster", cluster.Name));
                 step.BytesAfter = snapshot.Bytes;
                 var revision = snapshot.Revision is { } r ? $"revision {r}" : "revision not known";
-                var detail = $"{snapshot.Path} ({revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
+                var detail = $"{snapshot.Path} ({ByteSize.Exact(snapshot.Bytes)}, {revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
                 // Off-site: within the step for a snapshot run (it exists for the copy; its failure is the step's detail),
                 // beside the remediation otherwise.
                 if (offsiteCopy.Enabled && steps.Run.Action == RemediationAction.Snapshot) detail += "; " + await offsiteCopy.CopyAsync(snapshot, ct);
