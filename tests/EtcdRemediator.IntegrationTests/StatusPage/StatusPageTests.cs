@@ -118,7 +118,7 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
     /// <summary>
     /// Words cut across two lines in the lab cluster's tables (a narrow column and <c>overflow-wrap: anywhere</c> once
     /// printed "defragmen" / "t"): each word of letters, measured by the lines its own range covers. Tokens that are not
-    /// words (paths, ids, group keys) may wrap where they must.
+    /// words (paths, ids, group keys) may wrap where they must. A step's name and outcome must also fit with room to spare.
     /// </summary>
     private const string BrokenWords = """
         const broken = [];
@@ -132,6 +132,15 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
               if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) broken.push(m[0]);
             }
           }
+        }
+        // The step and outcome columns hold one word each: with room for a font 15 % wider than this machine's,
+        // so that a reader's own fonts do not cut them either.
+        for (const cell of document.querySelectorAll("[data-cluster='lab'] .steps-table td:nth-child(1), [data-cluster='lab'] .steps-table td:nth-child(3)")) {
+          const style = getComputedStyle(cell);
+          const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          if (range.getBoundingClientRect().width * 1.15 > room) broken.push(cell.textContent.trim() + " (no room for a wider font)");
         }
         return broken.join(" ");
         """;
