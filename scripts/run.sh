@@ -73,9 +73,10 @@ if [ "$(etcd_version "$etcd_dir")" = 3.4.23 ]; then
 fi
 start_bg "$work/service.log" env "${service_env[@]}" dotnet src/EtcdRemediator/bin/Release/net10.0/EtcdRemediator.dll --urls "$url"
 wait_http "$url/healthz" 60 || { cat "$work/service.log" >&2; exit 1; }
-# Ready: the store records and every member answers (/readyz), not merely a process that listens.
+# Ready: /readyz answers 200 once the store records (Healthy, or Degraded while a member does not answer).
 wait_http "$url/readyz" 60 || { cat "$work/service.log" >&2; exit 1; }
-echo "EtcdRemediator is ready at $url (status page $url/, log $work/service.log)"
+readiness=$(curl -fsS "$url/readyz" | jq -r '.status // "?"')
+echo "EtcdRemediator is ready at $url ($readiness; status page $url/, log $work/service.log)"
 
 echo "starting Alertmanager on 127.0.0.1:$am_port and Prometheus on 127.0.0.1:$prom_port..."
 local_alertmanager_config "$port" "$work/config/webhook.token" >"$work/config/alertmanager.yml"
