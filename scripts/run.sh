@@ -43,8 +43,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "building the service..."
-dotnet build src/EtcdRemediator -c Release -nologo -clp:ErrorsOnly -v quiet || exit 1
+# The first build restores packages and compiles everything (minutes on a small machine): it shows its
+# progress (MSBuild's live view in a terminal, a line per project otherwise) and says how long it took.
+echo "building the service (the first build restores packages and takes a few minutes; later ones seconds)..."
+build_start=$(date +%s)
+dotnet build src/EtcdRemediator -c Release -nologo -v minimal -clp:NoSummary || exit 1
+echo "built in $(($(date +%s) - build_start)) s"
 
 operator_token=$(random_token)
 random_token >"$work/config/webhook.token"
@@ -69,6 +73,10 @@ if [ "$(etcd_version "$etcd_dir")" = 3.4.23 ]; then
 fi
 start_bg "$work/service.log" env "${service_env[@]}" dotnet src/EtcdRemediator/bin/Release/net10.0/EtcdRemediator.dll --urls "$url"
 wait_http "$url/healthz" 60 || { cat "$work/service.log" >&2; exit 1; }
+# Ready: /readyz answers 200 once the store records (Healthy, or Degraded while a member does not answer).
+wait_http "$url/readyz" 60 || { cat "$work/service.log" >&2; exit 1; }
+readiness=$(curl -fsS "$url/readyz" | jq -r '.status // "?"')
+echo "EtcdRemediator is ready at $url ($readiness; status page $url/, log $work/service.log)"
 
 echo "starting Alertmanager on 127.0.0.1:$am_port and Prometheus on 127.0.0.1:$prom_port..."
 local_alertmanager_config "$port" "$work/config/webhook.token" >"$work/config/alertmanager.yml"

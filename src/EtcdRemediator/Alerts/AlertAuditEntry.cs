@@ -1,6 +1,6 @@
 namespace EtcdRemediator.Alerts;
 
-/// <summary>What became of one alert: started, joined, cooldown, circuit-open, resolved, ignored, unknown-cluster.</summary>
+/// <summary>What became of one alert: one of <see cref="Remediation.Dispositions.AllNames"/> (docs/http-api.md, "Dispositions").</summary>
 internal sealed record AlertDisposition(
     string? Fingerprint, string AlertName, string? Cluster, string? Action, string Disposition, string? RunId, string? Reason);
 

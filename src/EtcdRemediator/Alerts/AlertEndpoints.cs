@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using EtcdRemediator.Http;
+using EtcdRemediator.Remediation;
 
 namespace EtcdRemediator.Alerts;
 
@@ -31,7 +32,7 @@ internal static class AlertEndpoints
             var entry = await intake.AcceptAsync(body.Value!, body.Raw, cancellationToken);
             if (entry.StatusCode == StatusCodes.Status202Accepted)
                 return TypedResults.Accepted((string?)null, new AlertAnswer(entry.Id, entry.Alerts));
-            var unknown = entry.Alerts.Where(a => a.Disposition == "unknown-cluster").Select(a => a.Reason).Distinct();
+            var unknown = entry.Alerts.Where(a => a.Disposition == Dispositions.UnknownCluster).Select(a => a.Reason).Distinct();
             return TypedResults.Problem(statusCode: entry.StatusCode, title: "An alert names an unknown cluster",
                 detail: string.Join("; ", unknown) + ". The other alerts of this delivery were handled.",
                 extensions: new Dictionary<string, object?> { ["id"] = entry.Id, ["alerts"] = entry.Alerts });

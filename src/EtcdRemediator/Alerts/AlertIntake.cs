@@ -109,7 +109,12 @@ internal sealed class AlertIntake(
     {
         if (route.Kind != RouteKind.Remediate)
         {
-            var kind = route.Kind switch { RouteKind.Resolved => "resolved", RouteKind.UnknownCluster => "unknown-cluster", _ => "ignored" };
+            var kind = route.Kind switch
+            {
+                RouteKind.Resolved => Dispositions.Resolved,
+                RouteKind.UnknownCluster => Dispositions.UnknownCluster,
+                _ => Dispositions.Ignored,
+            };
             return new AlertDisposition(alert.Fingerprint, alert.AlertName, route.Cluster, null, kind, null, route.Reason);
         }
         var result = results[route.Cluster!];

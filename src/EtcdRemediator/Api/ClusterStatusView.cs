@@ -65,7 +65,10 @@ internal sealed record ClusterStatusView(
                 RaftIndex: m.Status?.RaftIndex,
                 RaftAppliedIndex: m.Status?.RaftAppliedIndex,
                 Alarms: [.. state.Alarms.Where(a => a.MemberId == m.Member.Id).Select(a => a.Name)],
-                Errors: [.. (m.Status?.Errors ?? []).Select(EtcdAlarm.Readable)],
+                // Every member's status repeats each alarm of the cluster: once the alarm list is read, each alarm is
+                // said on the member that holds it (Alarms), not on every row.
+                Errors: [.. (m.Status?.Errors ?? []).Where(e => state.AlarmsError is not null || !EtcdAlarm.IsAlarmError(e))
+                    .Select(EtcdAlarm.Readable)],
                 Error: m.Error,
                 FragmentationPercent: m.Status is { DbSize: > 0 } f ? Math.Round(100 * f.FragmentationRatio, 1) : null,
                 QuotaPercent: m.Status is { } q && quota is { Bytes: > 0 } limit ? Math.Round(100.0 * q.DbSize / limit.Bytes, 1) : null,

@@ -17,8 +17,8 @@ internal static class StatusTable
         var rows = view.Members.Select(m => new[]
         {
             m.Id, m.Name, m.Endpoint,
-            Bytes(m.DbSize),
-            m.DbSizeInUse is { } used ? $"{Bytes(used)} ({m.UtilisationPercent?.ToString("0.0", CultureInfo.InvariantCulture)}%)" : "-",
+            ByteSize.Short(m.DbSize),
+            m.DbSizeInUse is { } used ? $"{ByteSize.Short(used)} ({m.UtilisationPercent?.ToString("0.0", CultureInfo.InvariantCulture)}%)" : "-",
             m.IsLeader ? "*" : m.IsLearner ? "learner" : "",
             m.RaftIndex?.ToString(CultureInfo.InvariantCulture) ?? "-",
             m.RaftTerm?.ToString(CultureInfo.InvariantCulture) ?? "-",
@@ -36,13 +36,4 @@ internal static class StatusTable
             text.AppendLine(string.Join("  ", line.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
         return text.ToString();
     }
-
-    public static string Bytes(long? bytes) => bytes switch
-    {
-        null => "-",
-        < 1024 => $"{bytes} B",
-        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} kB"),
-        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024:0.0} MB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024 / 1024:0.00} GB"),
-    };
 }

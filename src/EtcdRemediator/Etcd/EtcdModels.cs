@@ -69,6 +69,9 @@ internal sealed partial record EtcdAlarm(ulong MemberId, AlarmKind Kind)
             ? $"{m.Groups[2].Value} on {EtcdRemediator.Etcd.MemberId.ToHex(id)}"
             : error;
 
+    /// <summary>Whether a status error is etcd's word for an alarm: every member repeats it, whichever holds the alarm.</summary>
+    public static bool IsAlarmError(string error) => RawAlarm().IsMatch(error);
+
     public string Name => Kind switch
     {
         AlarmKind.NoSpace => "NOSPACE",

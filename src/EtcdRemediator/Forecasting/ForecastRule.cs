@@ -1,4 +1,5 @@
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Observability;
 
 namespace EtcdRemediator.Forecasting;
 
@@ -25,7 +26,7 @@ internal static class ForecastRule
     public static ForecastDecision Decide(MemberForecast forecast, long dbSizeInUse, PolicyOptions policy, TimeSpan horizon, DateTimeOffset now)
     {
         if (forecast.QuotaReachedAt - now > horizon) return new(ForecastVerdict.Nothing, "beyond the horizon");
-        var at = $"reaches its {forecast.Quota}-byte quota at {forecast.QuotaReachedAt:u}";
+        var at = $"reaches its {ByteSize.Exact(forecast.Quota)} quota at {forecast.QuotaReachedAt:u}";
         var bar = forecast.Quota * policy.DisarmBelowQuotaRatio;
         if (forecast.Cause == ForecastCause.Data)
         {
@@ -38,7 +39,8 @@ internal static class ForecastRule
         }
         if (dbSizeInUse > bar / 2)
             return new(ForecastVerdict.Tell,
-                $"{at} on free pages, but its data in use ({dbSizeInUse} bytes) is over half of the disarm bar ({(long)bar}): " +
+                $"{at} on free pages, but its data in use ({ByteSize.Exact(dbSizeInUse)}) is over half of the disarm bar " +
+                $"({ByteSize.Exact((long)bar)}): " +
                 $"a defrag would leave little room; raise the quota");
         return new(ForecastVerdict.DefragEarly,
             $"{at} on free pages (the file grows {forecast.FileBytesPerHour / (1 << 20):0.#} MiB/h, the data does not)");

@@ -58,6 +58,14 @@ internal sealed record RuleChoice(string By, string Rule, string Source, DefragR
     public const string DefragRule = "defragRule";
     public const string IgnoreThresholds = "ignoreThresholds";
     public const string NoSpaceAlarm = "noSpaceAlarm";
+
+    /// <summary>What chose the member, in words: the rule only where the rule chose (a rule that chose nothing is no reason).</summary>
+    public string Explain() => By switch
+    {
+        NoSpaceAlarm => "chosen by the NOSPACE alarm: a recover under NOSPACE rewrites every voting member, whatever the defrag rule says",
+        IgnoreThresholds => "chosen by \"ignoreThresholds\": true: every voting member, whatever the defrag rule says",
+        _ => $"chosen by the defrag rule {Source} = '{Rule}'",
+    };
 }
 
 /// <summary>One step as recorded: immutable; <see cref="StepDraft"/> is the step while it runs.</summary>

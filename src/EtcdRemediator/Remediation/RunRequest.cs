@@ -11,6 +11,8 @@ internal sealed record RunRequest(string Cluster, RemediationAction Action, bool
 internal enum Disposition
 {
     Started,
+    /// <summary>A dry run was recorded and plans: it changes nothing, so it is not said to have "started" a remediation.</summary>
+    DryRun,
     Joined,
     Cooldown,
     CircuitOpen,
@@ -31,10 +33,18 @@ internal sealed record ClusterRunState(string? ActiveRunId, DateTimeOffset? Runn
 
 internal static class Dispositions
 {
-    /// <summary>As answers and the alert audit spell it: started, joined, deferred, cooldown, circuit-open, busy, backoff.</summary>
+    /// <summary>What only an alert can get: it started nothing, and no run was asked for.</summary>
+    public const string Resolved = "resolved", Ignored = "ignored", UnknownCluster = "unknown-cluster";
+
+    /// <summary>As answers and the alert audit spell it: started, dry-run, joined, deferred, cooldown, circuit-open, busy, backoff.</summary>
     public static string ToName(this Disposition disposition) => disposition switch
     {
         Disposition.CircuitOpen => "circuit-open",
+        Disposition.DryRun => "dry-run",
         _ => disposition.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>Every disposition the API answers (a trigger's, an alert's), as it spells them: docs/http-api.md lists these.</summary>
+    public static IReadOnlyList<string> AllNames { get; } =
+        [.. Enum.GetValues<Disposition>().Select(ToName), Resolved, Ignored, UnknownCluster];
 }

@@ -1,8 +1,9 @@
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation;
 
 namespace EtcdRemediator.Scheduling;
 
@@ -29,6 +30,7 @@ internal static class WatchRule
         var more = fragmented.Count > 1 ? $" and {fragmented.Count - 1} more" : "";
         return new WatchFinding(RemediationAction.Defrag,
             $"member {worst.Member.Name} ({worst.Member.HexId}) is {worst.Status!.FragmentationRatio:P0} fragmented " +
-            $"({worst.Status.FreeBytes} of {worst.Status.DbSize} bytes free){more}{(rule.IsDefault ? "" : $" by {rule.Source}")}");
+            $"({ByteSize.Short(worst.Status.FreeBytes)} of {ByteSize.Exact(worst.Status.DbSize)} free)" +
+            $"{more}{(rule.IsDefault ? "" : $" by {rule.Source}")}");
     }
 }

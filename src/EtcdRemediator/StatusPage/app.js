@@ -60,13 +60,23 @@ function hexIds(text) {
   return String(text).replace(/(member ?id[:= ]\s*)(\d{8,})/gi, (_, label, id) => label + BigInt(id).toString(16));
 }
 
-function time(iso) { return iso ? new Date(iso).toLocaleTimeString() : "–"; }
+// Times in UTC, with the zone, as the API, the logs and etcd write them: what an engineer compares across them.
+function utc(iso, withDate) {
+  const s = new Date(iso).toISOString();
+  return (withDate ? s.slice(0, 10) + " " : "") + s.slice(11, 19) + " UTC";
+}
 
-// A moment that may be days away: with its date unless it is today.
+function time(iso) { return iso ? utc(iso, false) : "–"; }
+
+// A moment that may be days away: with its date unless it is today (in UTC).
 function when(iso) {
   if (!iso) return "–";
-  const d = new Date(iso);
-  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+  return utc(iso, new Date(iso).toISOString().slice(0, 10) !== new Date().toISOString().slice(0, 10));
+}
+
+// A time standing alone: UTC, the reader's own local time on hover only.
+function stamp(iso) {
+  return el("span", { class: "time", title: iso ? "local time: " + new Date(iso).toLocaleString() : "" }, when(iso));
 }
 
 function ago(iso) {
@@ -175,7 +185,9 @@ function membersView(status) {
   for (const alarm of status.alarms || []) if (alarm.startsWith("unreadable")) clusterProblems.push(el("p", { class: "error" }, "Alarms " + alarm + ": a CORRUPT alarm cannot be ruled out, so runs are refused."));
   const legend = el("p", { class: "legend muted" },
     `Bars: the ${bytes(quota)} quota (${status.quotaReportedByEtcd ? "reported by etcd" : "configured; etcd did not report its own"}); `,
-    el("span", { class: "key file" }), " the database file, ", el("span", { class: "key used" }), " the part in use. ",
+    el("span", { class: "key file" }), " the database file (its orange edge marks where the file ends), ", el("span", { class: "key used" }), " the part in use. ",
+    "A row's colour says what matters most: green healthy; orange fragmented, near the quota by the forecast, or an etcd advisory; ",
+    "red not answering, an alarm, or at 80% of the quota or more. Times are UTC (hover a run's time for yours). ",
     "Defragmentation gives back the difference; " + (status.minFragmentationPercent !== null
       ? `a member is fragmented from ${status.minFragmentationPercent}% free.` : `a member is defragmented when ${status.defragRule}.`));
   return el("div", {}, clusterProblems, rows, legend);
@@ -186,7 +198,7 @@ function runsView(runs) {
   const body = [];
   for (const run of runs) {
     body.push(el("tr", { class: "run", "data-run": run.id, onclick: () => { expanded.has(run.id) ? expanded.delete(run.id) : expanded.add(run.id); refreshNow(); } },
-      el("td", {}, time(run.createdAt)),
+      el("td", {}, stamp(run.createdAt)),
       el("td", {}, run.action + (run.dryRun ? " (dry run)" : "") + (run.force ? " (forced)" : "")),
       el("td", { class: "status-" + run.status }, run.status, run.reason ? el("div", { class: "reason" }, hexIds(run.reason)) : null),
       el("td", {}, run.reclaimedBytes ? size(run.reclaimedBytes) : "–"),
@@ -261,7 +273,7 @@ async function refresh() {
     const views = await Promise.all(clusters.map(clusterView));
     main.replaceChildren(...views);
     needToken = false;
-    document.getElementById("refreshed").textContent = "updated " + new Date().toLocaleTimeString();
+    document.getElementById("refreshed").textContent = "updated " + time(new Date().toISOString());
   } catch (e) {
     document.getElementById("refreshed").textContent = "not updated: " + e.message;
   }

@@ -21,7 +21,7 @@ public sealed class OnCallTests
         var answer = await response.Content.ReadFromJsonAsync<RemediationEndpoints.TriggerAnswer>();
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal("DryRun", answer!.Status);
+        Assert.Equal(("dry-run", "DryRun"), (answer!.Disposition, answer.Status)); // a dry run starts no remediation
         Assert.Equal(3, answer.Plan!.Count);
         Assert.Equal(leader, answer.Plan[^1].Name);
         Assert.Empty(DefragEvidence.Windows(cluster));

@@ -75,7 +75,7 @@ public sealed class SafetyRuleTests
         var run = await app.CreateClient().RunToEndAsync("lab", "recover");
 
         Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Contains($"{Quota}-byte quota (reported by etcd)", run.Reason);
+        Assert.Contains($"({Quota.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes) quota (reported by etcd)", run.Reason);
         Assert.Contains("Raise --quota-backend-bytes", run.Reason);
         // One member is defragmented to measure the data for real (the readings after compaction can be stale); no disarm.
         Assert.Single(run.Steps, s => s.Name == "defragment");

@@ -54,7 +54,14 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.True(double.Parse(m["used"], CultureInfo.InvariantCulture) < double.Parse(m["file"], CultureInfo.InvariantCulture), $"{m["name"]}: in use is inside the file");
             Assert.Contains("bytes", m["exact"]);
         });
-        Assert.Contains("64.0 MiB quota (reported by etcd)", Script<string>(browser, "return document.querySelector(\"[data-cluster='lab'] .legend\").textContent"));
+        var legend = Script<string>(browser, "return document.querySelector(\"[data-cluster='lab'] .legend\").textContent");
+        Assert.Contains("64.0 MiB quota (reported by etcd)", legend);
+        // Every mark on the bars and every colour of a row is explained: the orange edge too.
+        Assert.Contains("orange edge marks where the file ends", legend);
+        Assert.Contains("green healthy; orange fragmented", legend);
+        Assert.Contains("Times are UTC", legend);
+        // Times as the API and the logs write them: UTC, with the zone.
+        Assert.Matches(@"^updated \d{2}:\d{2}:\d{2} UTC$", Script<string>(browser, "return document.getElementById('refreshed').textContent"));
         Assert.Contains("ready for alerts", Script<string>(browser, "return document.querySelector(\"[data-cluster='lab'] .cluster-head\").textContent"));
         // What runs without an alert, in words: the window, the schedule, the watch's last reading.
         var maintenance = wait.Until(d => Script<string>(d, "const m = document.querySelector(\"[data-cluster='lab'] .maintenance\"); return m && m.textContent.includes('watch read') ? m.textContent : null;"))!;
@@ -73,6 +80,10 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         ClickWhenThere(browser, wait, "[data-cluster='lab'] tr.run");
         var steps = wait.Until(d => Script<string>(d, "const s = document.querySelector(\"[data-cluster='lab'] tr.steps\"); return s ? s.textContent : null;"))!;
         Assert.Contains("defragment in order", steps);
+        var when = Script<IReadOnlyDictionary<string, object>>(browser,
+            "const t = document.querySelector(\"[data-cluster='lab'] tr.run .time\"); return { text: t.textContent, local: t.title };");
+        Assert.Matches(@"^(\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}:\d{2} UTC$", (string)when["text"]);
+        Assert.StartsWith("local time: ", (string)when["local"]);
 
         // An alert-triggered run whose trigger carries Alertmanager's long group key (a snapshot: touches nothing).
         using (var http = new HttpClient())
@@ -93,6 +104,7 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
             // Nothing wider than the window: long trigger texts and group keys wrap.
             var overflow = Script<long>(browser, "return document.documentElement.scrollWidth - window.innerWidth");
             Assert.True(overflow <= 0, $"the page is {overflow} px wider than a {width} px window");
+            if (width == 1400) Assert.Equal("", Script<string>(browser, BrokenWords));
             var screenshot = Path.Combine(RepoFiles.Root, "artifacts", $"status-page-{width}.png");
             Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
             ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(screenshot);
@@ -102,6 +114,36 @@ public sealed class StatusPageTests(Xunit.Abstractions.ITestOutputHelper output)
         browser.Quit();
         Directory.Delete(data, recursive: true);
     }
+
+    /// <summary>
+    /// Words cut across two lines in the lab cluster's tables (a narrow column and <c>overflow-wrap: anywhere</c> once
+    /// printed "defragmen" / "t"): each word of letters, measured by the lines its own range covers. Tokens that are not
+    /// words (paths, ids, group keys) may wrap where they must. A step's name and outcome must also fit with room to spare.
+    /// </summary>
+    private const string BrokenWords = """
+        const broken = [];
+        for (const cell of document.querySelectorAll("[data-cluster='lab'] td, [data-cluster='lab'] th")) {
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const m of node.data.matchAll(/(?<=^|\s)[A-Za-z][A-Za-z-]{3,23}(?=[\s.,;:)]|$)/g)) {
+              const range = document.createRange();
+              range.setStart(node, m.index);
+              range.setEnd(node, m.index + m[0].length);
+              if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) broken.push(m[0]);
+            }
+          }
+        }
+        // The step and outcome columns hold one word each: with room for a font 15 % wider than this machine's,
+        // so that a reader's own fonts do not cut them either.
+        for (const cell of document.querySelectorAll("[data-cluster='lab'] .steps-table td:nth-child(1), [data-cluster='lab'] .steps-table td:nth-child(3)")) {
+          const style = getComputedStyle(cell);
+          const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          if (range.getBoundingClientRect().width * 1.15 > room) broken.push(cell.textContent.trim() + " (no room for a wider font)");
+        }
+        return broken.join(" ");
+        """;
 
     internal static T Script<T>(IWebDriver driver, string script) => (T)((IJavaScriptExecutor)driver).ExecuteScript(script)!;
 

@@ -212,14 +212,14 @@ public sealed class CoordinatorMachineTests
     {
         Ask(Alert());
         for (var i = 0; i < CoordinatorMachine.MaxWaitingDryRuns; i++)
-            Assert.Equal(Disposition.Started, Ask(Alert() with { DryRun = true }).Disposition);
+            Assert.Equal(Disposition.DryRun, Ask(Alert() with { DryRun = true }).Disposition);
 
         var busy = On(new RunRequested(Alert() with { DryRun = true }, "unused"));
 
         Assert.Equal(Disposition.Busy, ((SubmitResult)busy.Answer!).Disposition);
         Assert.Empty(busy.Effects);
         Begin("r2"); // a dry run begun no longer waits: room for one more
-        Assert.Equal(Disposition.Started, Ask(Alert() with { DryRun = true }).Disposition);
+        Assert.Equal(Disposition.DryRun, Ask(Alert() with { DryRun = true }).Disposition);
     }
 
     [Fact]

@@ -149,7 +149,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
     public async Task DryRunsWaitingAreBoundedAndOneTooManyIsRecordedNowhere()
     {
         for (var i = 0; i < RemediationCoordinator.MaxWaitingDryRuns; i++)
-            Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert() with { DryRun = true }, CancellationToken.None)).Disposition);
+            Assert.Equal(Disposition.DryRun, (await _coordinator.SubmitAsync(Alert() with { DryRun = true }, CancellationToken.None)).Disposition);
 
         var refused = await _coordinator.SubmitAsync(Alert() with { DryRun = true }, CancellationToken.None);
 
@@ -177,7 +177,7 @@ public sealed class CoordinatorTests : IAsyncLifetime
     {
         await RunAsync(RunStatus.Succeeded);
 
-        Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert() with { DryRun = true }, CancellationToken.None)).Disposition);
+        Assert.Equal(Disposition.DryRun, (await _coordinator.SubmitAsync(Alert() with { DryRun = true }, CancellationToken.None)).Disposition);
         Assert.Equal(Disposition.Started, (await _coordinator.SubmitAsync(Alert(force: true), CancellationToken.None)).Disposition);
     }
 

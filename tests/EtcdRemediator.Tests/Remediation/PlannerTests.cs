@@ -75,6 +75,25 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void APlanUnderNoSpaceSaysTheAlarmChoseTheMembersNotARuleThatChoseNothing()
+    {
+        var plan = Plan(Cluster().Leader(1).Member(1, 100, 99).Member(2, 100, 98).Alarm(2, AlarmKind.NoSpace), RemediationAction.Recover);
+
+        var why = plan.Members[0].ChosenBy!.Explain();
+
+        Assert.StartsWith("chosen by the NOSPACE alarm", why);
+        Assert.DoesNotContain(plan.Members[0].ChosenBy!.Rule, why);
+    }
+
+    [Fact]
+    public void APlanByTheRuleNamesTheRuleAndWhereItIsConfigured()
+    {
+        var why = Plan(Cluster().Leader(1).Member(1, 100, 10).Member(2, 100, 10)).Members[0].ChosenBy!;
+
+        Assert.Equal($"chosen by the defrag rule {why.Source} = '{why.Rule}'", why.Explain());
+    }
+
+    [Fact]
     public void AForcedRecoverOfAHealthyClusterMeetsTheThresholdsAndDefragmentsNothing()
     {
         var plan = Plan(Cluster().Leader(1).Member(1, 100, 99).Member(2, 100, 98).Member(3, 100, 97), RemediationAction.Recover);

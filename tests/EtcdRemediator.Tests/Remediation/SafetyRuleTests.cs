@@ -67,7 +67,7 @@ public sealed class SafetyRuleTests
     {
         var decision = DisarmRule.Decide(Cluster().Member(1, 10, 5).Member(2, 16, 5).Build(), new Quota(16 * Mb, true), 0.9);
 
-        Assert.Equal(["m2 (2) dbSize 16777216"], decision.Blockers);
+        Assert.Equal(["m2 (2) dbSize 16.0 MiB (16,777,216 bytes)"], decision.Blockers);
     }
 
     [Fact]

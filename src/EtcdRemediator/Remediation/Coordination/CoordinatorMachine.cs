@@ -65,7 +65,7 @@ internal sealed partial class CoordinatorMachine(PolicyOptions policy, Maintenan
         Effect queue = run.DryRun ? new EnqueueDryRun(run.Id) : new EnqueueRun(run.Id, run.Action);
         return deferred
             ? new Decision(next, [new SaveRun(run)], new SubmitResult(Disposition.Deferred, run, DeferralRule.Explain(run), run.NotBefore), true)
-            : new Decision(next, [new SaveRun(run), queue], new SubmitResult(Disposition.Started, run), true);
+            : new Decision(next, [new SaveRun(run), queue], new SubmitResult(run.DryRun ? Disposition.DryRun : Disposition.Started, run), true);
     }
 
     /// <summary>

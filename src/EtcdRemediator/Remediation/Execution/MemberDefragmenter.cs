@@ -68,7 +68,7 @@ internal sealed class MemberDefragmenter(ClusterInspector inspector, ResilienceP
                 // Never retried blindly: etcd may still be rewriting the file. Say what the member says now.
                 var now = await ClusterInspector.ReadMemberAsync(cluster, target.Member, reads, cancellationToken);
                 step.Detail = $"no answer within {policy.DefragTimeout}; the member now reports " +
-                    (now.Status is { } s ? $"dbSize {s.DbSize}, in use {s.DbSizeInUse}" : $"nothing ({now.Error})");
+                    (now.Status is { } s ? $"dbSize {ByteSize.Exact(s.DbSize)}, in use {ByteSize.Exact(s.DbSizeInUse)}" : $"nothing ({now.Error})");
                 throw;
             }
         }, cancellationToken);

@@ -131,7 +131,7 @@ internal sealed class RunExecutor(
                 ? "no NOSPACE alarm is active: recover acts as a defrag (the defrag rule chooses, nothing is compacted); " : "";
             step.Detail = actsAs + asDefrag + (p.Verdict == PlanVerdict.Proceed && p.Members.Count > 0
                 ? $"defragment in order: {string.Join(", ", p.Members.Select(m => m.IsLeader ? $"{m.Name} (leader)" : m.Name))} " +
-                  $"(chosen by {p.Members[0].ChosenBy!.By}; rule {rule.Source} = '{rule.Text}')" +
+                  $"({p.Members[0].ChosenBy!.Explain()})" +
                   (p.RuleErrors is [_, ..] errors ? $"; the rule could not judge {string.Join("; ", errors)}" : "")
                 : p.Reason ?? p.Verdict.ToString());
             return Task.FromResult(p);
@@ -170,7 +170,7 @@ internal sealed class RunExecutor(
         {
             var s = await inspector.InspectAsync(cluster, ct);
             var reclaimed = steps.Report(new ReclaimCounted()).ReclaimedBytes;
-            step.Detail = $"reclaimed {reclaimed} bytes; {Summarize(s)}";
+            step.Detail = $"reclaimed {ByteSize.Exact(reclaimed)}; {Summarize(s)}";
             // A member still over the rule after a run (its reading stale, or skipped as not fragmented
             // on a stale reading) is said here, where on-call people look, not left for the next alert.
             var still = s.Voting.Where(m => m.Status is { } st && Planner.Judge(rule, st, ruleQuota ?? quota).Chosen)
@@ -251,7 +251,8 @@ internal sealed class RunExecutor(
         {
             var after = await inspector.InspectAsync(cluster, ct);
             var measured = after.Members.FirstOrDefault(m => m.Member.HexId == first.Id)?.Status?.DbSizeInUse;
-            step.Detail = $"the readings put the data in use over the limit; {first.Name} holds {measured} bytes in use after its defragment";
+            step.Detail = $"the readings put the data in use over the limit; {first.Name} holds " +
+                $"{(measured is { } inUse ? ByteSize.Exact(inUse) : "an unknown amount")} in use after its defragment";
             if (DataInUseTooLarge(after, quota, $"{soFar}; only {first.Name} was defragmented, to measure the data (its file now holds only " +
                 "live data); the other members were left alone") is { } tooLarge)
                 throw new RunFailedException(tooLarge);
@@ -330,7 +331,7 @@ internal sealed class RunExecutor(
                 telemetry.SnapshotBytes.Record(snapshot.Bytes, new KeyValuePair<string, object?>("cluster", cluster.Name));
                 step.BytesAfter = snapshot.Bytes;
                 var revision = snapshot.Revision is { } r ? $"revision {r}" : "revision not known";
-                var detail = $"{snapshot.Path} ({revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
+                var detail = $"{snapshot.Path} ({ByteSize.Exact(snapshot.Bytes)}, {revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
                 // Off-site: within the step for a snapshot run (it exists for the copy; its failure is the step's detail),
                 // beside the remediation otherwise.
                 if (offsiteCopy.Enabled && steps.Run.Action == RemediationAction.Snapshot) detail += "; " + await offsiteCopy.CopyAsync(snapshot, ct);
@@ -357,7 +358,7 @@ internal sealed class RunExecutor(
             var alarms = state.Alarms.Where(a => a.Kind == AlarmKind.NoSpace).ToList();
             foreach (var alarm in alarms) await cluster.DisarmAsync(alarm, ct);
             step.Detail = $"disarmed NOSPACE on {string.Join(", ", alarms.Select(a => MemberId.ToHex(a.MemberId)))}; " +
-                $"every voting member below {decision.Limit} bytes of the {quota}";
+                $"every voting member below {ByteSize.Exact(decision.Limit)} of the {quota}";
         }, ct);
     }
 
@@ -366,7 +367,7 @@ internal sealed class RunExecutor(
         var decision = DisarmRule.DecideOnDataInUse(state, quota, Policy.DisarmBelowQuotaRatio);
         if (decision.Disarm || !state.Voting.All(m => m.Reachable)) return null;
         return $"the data in use is over {Policy.DisarmBelowQuotaRatio:P0} of the {quota}: {string.Join(", ", decision.Blockers)} " +
-            $"(limit {decision.Limit}); defragmentation cannot free data in use: {done}. " +
+            $"(limit {ByteSize.Exact(decision.Limit)}); defragmentation cannot free data in use: {done}. " +
             "Raise --quota-backend-bytes (and Clusters:N:QuotaBackendBytes), or delete data, then run recover again";
     }
 
@@ -384,7 +385,7 @@ internal sealed class RunExecutor(
 
     private static string Summarize(ClusterState s) =>
         string.Join("; ", s.Members.Select(m => m.Status is { } st
-            ? $"{m.Member.Name}{(m.Member.Id == s.AgreedLeader ? "*" : "")} {st.DbSize}/{st.DbSizeInUse}"
+            ? $"{m.Member.Name}{(m.Member.Id == s.AgreedLeader ? "*" : "")} {ByteSize.Short(st.DbSize)} file, {ByteSize.Short(st.DbSizeInUse)} in use"
             : $"{m.Member.Name} down ({m.Error})"))
         + (s.Alarms.Count > 0 ? $"; alarms {string.Join(", ", s.Alarms.Select(a => $"{a.Name}@{MemberId.ToHex(a.MemberId)}"))}" : "");
 }

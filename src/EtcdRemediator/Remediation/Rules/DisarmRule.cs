@@ -1,4 +1,5 @@
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 
@@ -8,7 +9,9 @@ namespace EtcdRemediator.Remediation.Rules;
 internal sealed record Quota(long Bytes, bool ReportedByEtcd)
 {
     public override string ToString() =>
-        ReportedByEtcd ? $"{Bytes}-byte quota (reported by etcd)" : $"{Bytes}-byte quota (configured; etcd did not report its own)";
+        ReportedByEtcd
+            ? $"{ByteSize.Exact(Bytes)} quota (reported by etcd)"
+            : $"{ByteSize.Exact(Bytes)} quota (configured; etcd did not report its own)";
 }
 
 /// <summary>Null Blockers: disarm; otherwise who stands in the way, in words that name them.</summary>
@@ -47,7 +50,7 @@ internal static class DisarmRule
         return smallest is null || smallest.Status!.DbSizeInUse < limit
             ? new DisarmDecision(quota, limit, [])
             : new DisarmDecision(quota, limit,
-                [$"{smallest.Member.Name} ({smallest.Member.HexId}) in use {smallest.Status.DbSizeInUse}, " +
+                [$"{smallest.Member.Name} ({smallest.Member.HexId}) in use {ByteSize.Exact(smallest.Status.DbSizeInUse)}, " +
                  $"the smallest reading of the voting members"]);
     }
 
@@ -58,7 +61,7 @@ internal static class DisarmRule
             .Where(m => m.Status is null || size(m.Status) >= limit)
             .Select(m => m.Status is null
                 ? $"{SafetyGate.Describe(m.Member)} does not answer ({m.Error})"
-                : $"{m.Member.Name} ({m.Member.HexId}) {what} {size(m.Status)}")
+                : $"{m.Member.Name} ({m.Member.HexId}) {what} {ByteSize.Exact(size(m.Status))}")
             .ToList();
         return new DisarmDecision(quota, limit, blockers);
     }

@@ -1,6 +1,7 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;
 
@@ -51,7 +52,7 @@ internal static class Planner
         var aboutErrors = errors.Count == 0 ? "" : $"; the rule could not judge {string.Join("; ", errors)}";
         var nobody = rule.IsDefault
             ? $"no member is at least {policy.MinFragmentationRatio:P0} fragmented (Policy:MinFragmentationRatio) with at least " +
-              $"{policy.MinReclaimableBytes} bytes to give back (Policy:MinReclaimableBytes)"
+              $"{ByteSize.Exact(policy.MinReclaimableBytes)} to give back (Policy:MinReclaimableBytes)"
             : $"no member matches the defrag rule {rule.Source} = '{rule.Text}'";
         return ordered.Count == 0
             ? new RemediationPlan(PlanVerdict.NothingToDo, [],
