@@ -24,7 +24,7 @@ internal sealed class AuthFailures(TimeProvider time, IOptions<RemediatorOptions
     private readonly Lock _gate = new();
     private Dictionary<string, (DateTimeOffset Start, int Count)> _current = [];
     private Dictionary<string, (DateTimeOffset Start, int Count)> _previous = [];
-    private DateTimeOffset _generationStart = time.GetUtcNow();
+    private DateTimeOffset _generationStart = DateTimeOffset.MinValue; // the first call starts a generation
 
     private int Limit => options.Value.Auth.MaxFailuresPerMinute;
 
