@@ -44,12 +44,6 @@ internal sealed class ConnectionsPerAddress(IOptions<RemediatorOptions> options,
         }
     };
 
-    /// <summary>How many connections the address (its key) holds now: for tests and the docs' figures.</summary>
-    public int OpenFrom(IPAddress address)
-    {
-        lock (_gate) return _open.GetValueOrDefault(ClientAddress.KeyOf(address));
-    }
-
     private bool TryOpen(string key)
     {
         lock (_gate)

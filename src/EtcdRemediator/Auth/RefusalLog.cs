@@ -50,7 +50,7 @@ internal sealed class RefusalLog : IDisposable
     }
 
     /// <summary>One line for the minute that ended: the refusals not logged, the addresses, the loudest five.</summary>
-    internal void Summarize()
+    private void Summarize()
     {
         Dictionary<string, (int Refused, int Logged)> minute;
         int untracked;
