@@ -80,6 +80,13 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
             Assert.True(held <= 32, $"the service held {held} connections from one address");
             Assert.All(times, t => Assert.True(t.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{t.Who}: {t.Status}"));
             Assert.All(times, t => Assert.True(t.Took < TimeSpan.FromSeconds(1), $"{t.Who} answered in {t.Took.TotalMilliseconds:F0} ms"));
+            // No keep-alive without credentials (a probe's connection is not held for 130 s); an operator's is kept.
+            using var probe = LoopbackSource.Client(service.Url, IPAddress.Parse("127.0.0.4"));
+            using var anonymous = await probe.GetAsync("/healthz");
+            Assert.True(anonymous.Headers.ConnectionClose);
+            using var operatorClient = LoopbackSource.Client(service.Url, IPAddress.Parse("127.0.0.2"), Operator);
+            using var authorised = await operatorClient.GetAsync("/healthz");
+            Assert.NotEqual(true, authorised.Headers.ConnectionClose);
         }
         finally
         {
