@@ -52,6 +52,7 @@ echo "built in $(($(date +%s) - build_start)) s"
 
 operator_token=$(random_token)
 random_token >"$work/config/webhook.token"
+random_token >"$work/config/metrics.token"
 cluster=local url="http://127.0.0.1:$port"
 auth=(-H "Authorization: Bearer $operator_token")
 
@@ -64,6 +65,7 @@ IFS=, read -r -a eps <<<"$endpoints"
 service_env=(Remediator__Clusters__0__Name=$cluster
   Remediator__Storage__Path="$work/data/remediator.db" Remediator__Snapshots__Directory="$work/data/snapshots"
   Remediator__Auth__WebhookTokensFile="$work/config/webhook.token" Remediator__Auth__OperatorTokens__0="$operator_token"
+  Remediator__Auth__MetricsTokensFile="$work/config/metrics.token"
   Remediator__Policy__PauseBetweenMembers=00:00:02)
 for i in "${!eps[@]}"; do service_env+=("Remediator__Clusters__0__Endpoints__${i}=${eps[$i]}"); done
 # Debian bookworm's etcd 3.4.23 has two known defrag defects (docs/compatibility.md, "etcd releases with
@@ -82,7 +84,7 @@ echo "starting Alertmanager on 127.0.0.1:$am_port and Prometheus on 127.0.0.1:$p
 local_alertmanager_config "$port" "$work/config/webhook.token" >"$work/config/alertmanager.yml"
 start_bg "$work/alertmanager.log" prometheus-alertmanager --config.file="$work/config/alertmanager.yml" \
   --storage.path="$work/alertmanager" --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address=
-local_prometheus_config "$etcd_base" "$am_port" "$port" "$cluster" 2s >"$work/config/prometheus.yml"
+local_prometheus_config "$etcd_base" "$am_port" "$port" "$cluster" 2s "$work/config/metrics.token" >"$work/config/prometheus.yml"
 demo_etcd_rules >"$work/config/etcd-rules.yml"
 cp docker/prometheus/remediator-rules.yml "$work/config/"
 start_bg "$work/prometheus.log" prometheus --config.file="$work/config/prometheus.yml" \

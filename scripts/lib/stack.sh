@@ -28,10 +28,10 @@ wait_http() {
 
 random_token() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
-# Prometheus config for loopback: the compose file's host names become local ports.
+# Prometheus config for loopback: the compose file's host names become local ports, its metrics token file ours.
 local_prometheus_config() {
-  local etcd_base=$1 am_port=$2 service_port=$3 cluster=$4 interval=$5
-  sed -e "s/etcd-1:2379/127.0.0.1:$((etcd_base + 1))/" -e "s/etcd-2:2379/127.0.0.1:$((etcd_base + 2))/" \
+  local etcd_base=$1 am_port=$2 service_port=$3 cluster=$4 interval=$5 metrics_token_file=$6
+  sed -e "s#credentials_file: ../secrets/metrics.token#credentials_file: $metrics_token_file#" -e "s/etcd-1:2379/127.0.0.1:$((etcd_base + 1))/" -e "s/etcd-2:2379/127.0.0.1:$((etcd_base + 2))/" \
       -e "s/etcd-3:2379/127.0.0.1:$((etcd_base + 3))/" -e "s/alertmanager:9093/127.0.0.1:$am_port/" \
       -e "s/remediator:8080/127.0.0.1:$service_port/" -e "s/cluster: local/cluster: $cluster/" \
       -e "s/scrape_interval: 15s/scrape_interval: $interval/" -e "s/evaluation_interval: 15s/evaluation_interval: $interval/" \

@@ -1,23 +1,36 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace EtcdRemediator.Auth;
 
-/// <summary>Two roles: webhook tokens may only post alerts; operator tokens may do everything.</summary>
+/// <summary>
+/// Three roles: webhook tokens may only post alerts; metrics tokens may only read /metrics (Prometheus: least
+/// privilege, and a Secret of its own); operator tokens may do everything.
+/// </summary>
 internal static class AuthPolicies
 {
     public const string Webhook = "webhook";
     public const string Operator = "operator";
+    public const string Metrics = "metrics";
 
     public static IServiceCollection AddRemediatorAuth(this IServiceCollection services)
     {
         services.AddSingleton<TokenSet>();
         services.AddSingleton<AuthFailures>();
+        services.AddSingleton<RefusalLog>();
+        services.AddSingleton<ConnectionsPerAddress>();
+        services.AddOptions<KestrelServerOptions>().PostConfigure<ConnectionsPerAddress>((kestrel, cap) =>
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(cap.Middleware)));
+        // The base handler logs every failed authentication and every challenge at Information, under our
+        // category: two lines per refusal besides RefusalLog's, unbounded. Its warnings and errors still pass.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter(typeof(BearerTokenHandler).FullName, LogLevel.Warning));
         services.AddSingleton<BrowserGuard>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Webhook, p => p.RequireRole(Webhook, Operator))
-            .AddPolicy(Operator, p => p.RequireRole(Operator));
+            .AddPolicy(Operator, p => p.RequireRole(Operator))
+            .AddPolicy(Metrics, p => p.RequireRole(Metrics, Operator));
         return services;
     }
 
@@ -25,6 +38,7 @@ internal static class AuthPolicies
     {
         app.UseMiddleware<BrowserGuard>();
         app.UseAuthentication();
+        app.Use(ConnectionsPerAddress.CloseUnlessAuthenticated);
         app.UseAuthorization();
         // After start-up, so that a configuration error is reported as one, not as a crash here.
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -16,7 +16,8 @@ internal sealed class BearerTokenHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     TokenSet tokens,
-    AuthFailures failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    AuthFailures failures,
+    RefusalLog refusals) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -73,15 +74,16 @@ internal sealed class BearerTokenHandler(
         var detail = result.Failure?.Message
             ?? (header.Length == 0 ? "no token: send Authorization: Bearer <token>" : "the Authorization header is not of the form 'Bearer <token>'");
         await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: detail).ExecuteAsync(Context);
-        Logger.LogWarning("Refused {Method} {Path} from {Client}: {Detail}", Request.Method, Request.Path.ToUriComponent(),
-            Context.Connection.RemoteIpAddress, detail);
+        refusals.Refused(Context.Connection.RemoteIpAddress, $"{Request.Method} {Request.Path.ToUriComponent()}", detail);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        await Results.Problem(statusCode: StatusCodes.Status403Forbidden,
-            detail: "this token may only post alerts (a webhook token); this endpoint needs an operator token").ExecuteAsync(Context);
+        var mayOnly = Context.User.IsInRole(AuthPolicies.Metrics)
+            ? "this token may only read /metrics (a metrics token)"
+            : "this token may only post alerts (a webhook token)";
+        await Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{mayOnly}; this endpoint needs an operator token").ExecuteAsync(Context);
     }
 
     /// <summary>An in-process test host has no remote address; Kestrel over TCP always has one.</summary>

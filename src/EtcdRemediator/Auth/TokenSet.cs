@@ -28,11 +28,13 @@ internal sealed class TokenSet
     public TokenSet(IOptions<RemediatorOptions> options, TimeProvider time, ILogger<TokenSet> logger)
     {
         (_auth, _logger) = (options.Value.Auth, logger);
-        IsEmpty = _auth.WebhookTokens.Concat(_auth.OperatorTokens).All(t => t.Trim().Length == 0)
-            && _auth.WebhookTokensFile is null && _auth.OperatorTokensFile is null;
-        _files = new FileContentWatch([.. new[] { _auth.WebhookTokensFile, _auth.OperatorTokensFile }.OfType<string>()], RecheckInterval, time);
+        IsEmpty = _auth.WebhookTokens.Concat(_auth.OperatorTokens).Concat(_auth.MetricsTokens).All(t => t.Trim().Length == 0)
+            && Files.All(f => f is null);
+        _files = new FileContentWatch([.. Files.OfType<string>()], RecheckInterval, time);
         Reload(initial: true);
     }
+
+    private string?[] Files => [_auth.WebhookTokensFile, _auth.OperatorTokensFile, _auth.MetricsTokensFile];
 
     /// <summary>Shorter tokens are refused at start-up: a guessable token is no token.</summary>
     public const int MinimumLength = 16;
@@ -66,10 +68,12 @@ internal sealed class TokenSet
         var tokens = new List<(byte[], TokenHolder)>();
         Add(tokens, AuthPolicies.Webhook, _auth.WebhookTokens.Concat(ReadFile(_auth.WebhookTokensFile, missingIsEmpty: !initial)));
         Add(tokens, AuthPolicies.Operator, _auth.OperatorTokens.Concat(ReadFile(_auth.OperatorTokensFile, missingIsEmpty: !initial)));
+        Add(tokens, AuthPolicies.Metrics, _auth.MetricsTokens.Concat(ReadFile(_auth.MetricsTokensFile, missingIsEmpty: !initial)));
         _tokens = tokens;
         if (!initial)
-            _logger.LogInformation("Token files changed: now {Webhook} webhook and {Operator} operator tokens",
-                tokens.Count(t => t.Item2.Role == AuthPolicies.Webhook), tokens.Count(t => t.Item2.Role == AuthPolicies.Operator));
+            _logger.LogInformation("Token files changed: now {Webhook} webhook, {Operator} operator and {Metrics} metrics tokens",
+                tokens.Count(t => t.Item2.Role == AuthPolicies.Webhook), tokens.Count(t => t.Item2.Role == AuthPolicies.Operator),
+                tokens.Count(t => t.Item2.Role == AuthPolicies.Metrics));
     }
 
     private static void Add(List<(byte[], TokenHolder)> into, string role, IEnumerable<string> tokens)

@@ -69,8 +69,12 @@ internal sealed record AuthOptions
 {
     public List<string> WebhookTokens { get; init; } = [];
     public List<string> OperatorTokens { get; init; } = [];
+
+    /// <summary>Tokens that may read /metrics and nothing else: what Prometheus scrapes with.</summary>
+    public List<string> MetricsTokens { get; init; } = [];
     public string? WebhookTokensFile { get; init; }
     public string? OperatorTokensFile { get; init; }
+    public string? MetricsTokensFile { get; init; }
 
     /// <summary>
     /// Serve loopback clients without tokens although the service runs in Kubernetes. Off by default:
@@ -81,4 +85,10 @@ internal sealed record AuthOptions
 
     /// <summary>Wrong tokens one client address may present in a minute before it is refused (429) for the rest of it; 0: no limit.</summary>
     public int MaxFailuresPerMinute { get; init; } = 30;
+
+    /// <summary>
+    /// Connections one client address (an IPv6 /64) may hold open at once; past it a new one is closed
+    /// as soon as it is accepted, so that one client cannot take every connection Kestrel allows. 0: no limit.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; init; } = 32;
 }

@@ -15,7 +15,11 @@ internal static class AuthCheck
         var tokens = new List<(string Key, string Token)>();
         tokens.AddRange(auth.WebhookTokens.Select((t, i) => ($"{key}:WebhookTokens:{i}", t.Trim())));
         tokens.AddRange(auth.OperatorTokens.Select((t, i) => ($"{key}:OperatorTokens:{i}", t.Trim())));
-        foreach (var (name, file) in new[] { ("WebhookTokensFile", auth.WebhookTokensFile), ("OperatorTokensFile", auth.OperatorTokensFile) })
+        tokens.AddRange(auth.MetricsTokens.Select((t, i) => ($"{key}:MetricsTokens:{i}", t.Trim())));
+        foreach (var (name, file) in new[]
+                 {
+                     ("WebhookTokensFile", auth.WebhookTokensFile), ("OperatorTokensFile", auth.OperatorTokensFile), ("MetricsTokensFile", auth.MetricsTokensFile),
+                 })
         {
             if (file is null) continue;
             if (!File.Exists(file))

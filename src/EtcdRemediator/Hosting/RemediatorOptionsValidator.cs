@@ -93,6 +93,8 @@ internal sealed partial class RemediatorOptionsValidator(ConfigurationCheck chec
             yield return $"{Root}:Alerts:ClusterLabel: must name a label.";
         if (o.Auth.MaxFailuresPerMinute is < 0 or > 100_000)
             yield return $"{Root}:Auth:MaxFailuresPerMinute: must be from 0 (no limit) to 100000.";
+        if (o.Auth.MaxConnectionsPerAddress is < 0 or > 100_000)
+            yield return $"{Root}:Auth:MaxConnectionsPerAddress: must be from 0 (no limit) to 100000.";
         if (o.Alerts.MaxDeliveriesPerSecond is < 0 or > 100_000)
             yield return $"{Root}:Alerts:MaxDeliveriesPerSecond: must be from 0 (no limit) to 100000.";
         if (o.Alerts.MaxBodyBytes < 1024)

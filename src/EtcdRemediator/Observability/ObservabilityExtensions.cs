@@ -55,7 +55,9 @@ internal static class ObservabilityExtensions
 
     public static WebApplication MapObservability(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // Cluster and member names, database sizes, leadership: not for anonymous callers (#38). Prometheus
+        // scrapes with a metrics token; with no tokens configured, loopback clients read it as before.
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.AuthPolicies.Metrics);
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
         return app;

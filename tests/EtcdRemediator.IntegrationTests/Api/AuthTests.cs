@@ -25,6 +25,7 @@ public sealed class AuthTests : IAsyncLifetime
             ["Remediator:Auth:WebhookTokens:0"] = "webhook-token-0123456789",
             ["Remediator:Auth:OperatorTokens:0"] = "operator-token-0123456789",
             ["Remediator:Auth:OperatorTokensFile"] = tokens,
+            ["Remediator:Auth:MetricsTokens:0"] = "metrics-token-0123456789",
         });
         return Task.CompletedTask;
     }
@@ -72,6 +73,21 @@ public sealed class AuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/clusters")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/alerts")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostTriggerAsync("lab", "defrag")).StatusCode);
+    }
+
+    /// <summary>/metrics names clusters, members and database sizes (#38): Prometheus' own token reads it and nothing else.</summary>
+    [Fact]
+    public async Task AMetricsTokenMayReadMetricsAndNothingElseAndAnonymousCallersMayNotReadThem()
+    {
+        var metrics = Client("metrics-token-0123456789");
+
+        Assert.Equal(HttpStatusCode.OK, (await metrics.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client("operator-token-0123456789").GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client(null).GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client("webhook-token-0123456789").GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await metrics.GetAsync("/api/v1/clusters")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await metrics.PostAsync("/api/v1/alerts", Alert())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client(null).GetAsync("/healthz")).StatusCode);
     }
 
     [Theory]

@@ -105,10 +105,35 @@ public sealed class KubePrometheusValuesTests
         var values = await ValuesAsync("kube-prometheus-values.yaml");
         var alertmanager = (IDictionary<object, object>)values["alertmanager"];
 
-        Assert.Equal(["alertmanager"], values.Keys.Select(k => k.ToString()));
+        Assert.Equal(["alertmanager", "prometheus"], values.Keys.Select(k => k.ToString()));
         Assert.Equal(["alertmanagerSpec"], alertmanager.Keys.Select(k => k.ToString()));
         Assert.Contains("WARNING", text);
         Assert.Contains("whole Alertmanager", text);
+    }
+
+    /// <summary>
+    /// The service trusts an alert by its namespace label (Alerts:RequireLabels); without Prometheus' enforcement any
+    /// PrometheusRule can write it (#38). Both values files enforce that very label, and except nothing but the chart's
+    /// namespace and our NOSPACE rule, which the monitoring kustomization ships under that name.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ValuesFiles))]
+    public async Task BothValuesFilesMakePrometheusEnforceTheNamespaceLabel(string valuesFile)
+    {
+        var values = await ValuesAsync(valuesFile);
+        var spec = (IDictionary<object, object>)((IDictionary<object, object>)values["prometheus"])["prometheusSpec"];
+        var kustomization = await File.ReadAllTextAsync(RepoFiles.Path("deploy", "kubernetes", "base", "kustomization.yaml"));
+        var rules = await File.ReadAllTextAsync(RepoFiles.Path("deploy", "kubernetes", "monitoring", "prometheusrule-etcd.yaml"));
+
+        Assert.Equal(["enforcedNamespaceLabel", "excludedFromEnforcement"], spec.Keys.Select(k => k.ToString()));
+        Assert.Contains($"Remediator__Alerts__RequireLabels__{spec["enforcedNamespaceLabel"]}=", kustomization, StringComparison.Ordinal);
+        Assert.All(((IList<object>)spec["excludedFromEnforcement"]).Cast<IDictionary<object, object>>(), e =>
+        {
+            Assert.Equal("monitoring.coreos.com", e["group"]);
+            if (e["namespace"].ToString() == "monitoring") return; // the chart's own ServiceMonitors and rules
+            Assert.Equal(("etcd-remediator", "prometheusrules"), (e["namespace"].ToString(), e["resource"].ToString()));
+            Assert.Contains($"name: {e["name"]}\n", rules, StringComparison.Ordinal);
+        });
     }
 
     private static async Task<IDictionary<object, object>> ValuesAsync(string valuesFile) =>

@@ -52,7 +52,8 @@ public sealed class TalosOverlayTests
             {
                 Clusters = [cluster with { Talos = cluster.Talos! with { ConfigFile = StandIn(cluster.Talos!.ConfigFile!) } }],
                 Auth = options.Auth with { WebhookTokensFile = StandIn(options.Auth.WebhookTokensFile!, Token()),
-                    OperatorTokensFile = StandIn(options.Auth.OperatorTokensFile!, Token()) },
+                    OperatorTokensFile = StandIn(options.Auth.OperatorTokensFile!, Token()),
+                    MetricsTokensFile = StandIn(options.Auth.MetricsTokensFile!, Token()) },
             };
             Assert.Empty(RemediatorOptionsValidator.Collect(inPod, _ => null!));
         }

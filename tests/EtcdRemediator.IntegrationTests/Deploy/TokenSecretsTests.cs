@@ -31,6 +31,23 @@ public sealed partial class TokenSecretsTests
         Assert.Single(Regex.Matches(manifests.Text, Regex.Escape(operatorSecret)));
     }
 
+    /// <summary>Prometheus scrapes /metrics with the metrics token the pod reads (#38), from a Secret holding no other token.</summary>
+    [Theory]
+    [MemberData(nameof(OverlayNames))]
+    public async Task TheServiceMonitorScrapesWithTheMetricsTokensOwnSecret(string overlay)
+    {
+        var manifests = await RenderWithMonitoringAsync(overlay);
+        var authorization = At(manifests.Single("ServiceMonitor"), "spec", "endpoints", 0, "authorization")!;
+        var credentials = At(authorization, "credentials")!;
+
+        var metrics = SecretOf(manifests, "Remediator__Auth__MetricsTokensFile");
+
+        Assert.Equal("Bearer", Str(authorization, "type"));
+        Assert.Equal(metrics, $"{Str(credentials, "name")}/{Str(credentials, "key")}");
+        Assert.NotEqual(metrics.Split('/')[0], SecretOf(manifests, "Remediator__Auth__WebhookTokensFile").Split('/')[0]);
+        Assert.NotEqual(metrics.Split('/')[0], SecretOf(manifests, "Remediator__Auth__OperatorTokensFile").Split('/')[0]);
+    }
+
     /// <summary>The values files and the docs: no Secret given to Alertmanager holds the operator token.</summary>
     [Fact]
     public async Task NoValuesFileOrDocumentedCommandGivesAlertmanagerTheOperatorToken()

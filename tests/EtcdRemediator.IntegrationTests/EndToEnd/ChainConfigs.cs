@@ -9,9 +9,12 @@ namespace EtcdRemediator.IntegrationTests.EndToEnd;
 /// </summary>
 public static class ChainConfigs
 {
-    public static string Prometheus(IReadOnlyList<string> etcdEndpoints, string alertmanagerUrl, string serviceUrl, string cluster)
+    /// <param name="metricsTokenFile">The file Prometheus reads its bearer token for the service's /metrics from.</param>
+    public static string Prometheus(IReadOnlyList<string> etcdEndpoints, string alertmanagerUrl, string serviceUrl, string cluster,
+        string metricsTokenFile)
     {
         var text = Read("docker", "prometheus", "prometheus.yml");
+        text = Replace(text, "credentials_file: ../secrets/metrics.token", $"credentials_file: {metricsTokenFile}");
         for (var i = 0; i < 3; i++) text = Replace(text, $"etcd-{i + 1}:2379", new Uri(etcdEndpoints[i]).Authority);
         text = Replace(text, "alertmanager:9093", new Uri(alertmanagerUrl).Authority);
         text = Replace(text, "remediator:8080", new Uri(serviceUrl).Authority);

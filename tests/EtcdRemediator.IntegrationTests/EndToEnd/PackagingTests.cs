@@ -38,6 +38,39 @@ public sealed class PackagingTests
         Assert.Contains("./docker/prometheus:/etc/prometheus:ro", ((YamlSequenceNode)Map(services, "prometheus")["volumes"]).Children.Select(v => v.ToString()));
     }
 
+    /// <summary>Refusals are bounded by the service (#38); the host's disk by Docker's rotation, for every service.</summary>
+    [Fact]
+    public void EveryComposeServiceRotatesItsLog()
+    {
+        using var reader = new StreamReader(RepoFiles.Path("docker-compose.yml"));
+        var compose = new YamlDotNet.Serialization.DeserializerBuilder().Build()
+            .Deserialize<Dictionary<string, object>>(new YamlDotNet.Core.MergingParser(new YamlDotNet.Core.Parser(reader)));
+
+        var services = (IDictionary<object, object>)compose["services"];
+        Assert.Equal(6, services.Count);
+        Assert.All(services, service =>
+        {
+            var logging = (IDictionary<object, object>)((IDictionary<object, object>)service.Value)["logging"];
+            var options = (IDictionary<object, object>)logging["options"];
+            Assert.Equal("json-file", logging["driver"]);
+            Assert.Matches("^[0-9]+m$", options["max-size"].ToString());
+            Assert.Matches("^[0-9]+$", options["max-file"].ToString());
+        });
+    }
+
+    /// <summary>The compose Prometheus reads the metrics token where prometheus.yml, relative to itself, names it.</summary>
+    [Fact]
+    public void TheComposePrometheusReadsTheMetricsTokenWhereItsConfigNamesIt()
+    {
+        var prometheus = Map(Map(Load("docker-compose.yml"), "services"), "prometheus");
+        var config = File.ReadAllText(RepoFiles.Path("docker", "prometheus", "prometheus.yml"));
+        var file = System.Text.RegularExpressions.Regex.Match(config, @"credentials_file: (\S+)").Groups[1].Value;
+
+        var inContainer = Path.GetFullPath(Path.Combine("/etc/prometheus", file));
+        Assert.Contains($"./docker/secrets/metrics.token:{inContainer}:ro", ((YamlSequenceNode)prometheus["volumes"]).Children.Select(v => v.ToString()));
+        Assert.Equal(Path.GetFullPath(RepoFiles.Path("docker", "secrets", "metrics.token")), Path.GetFullPath(Path.Combine(RepoFiles.Path("docker", "prometheus"), file)));
+    }
+
     [Fact]
     public async Task TheComposeAlertmanagerConfigIsTheExampleWithTheComposeAddresses()
     {

@@ -38,17 +38,20 @@ public sealed class WholeChainTests(Xunit.Abstractions.ITestOutputHelper output)
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "e2e-").FullName;
         var token = Path.Combine(data, "webhook.token");
         await File.WriteAllTextAsync(token, "e2e-webhook-token-0123456789\n");
+        var metricsToken = Path.Combine(data, "metrics.token");
+        await File.WriteAllTextAsync(metricsToken, "e2e-metrics-token-0123456789\n");
         var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster, quota: quota))
         {
             ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
             ["Remediator:Auth:WebhookTokensFile"] = token,
+            ["Remediator:Auth:MetricsTokensFile"] = metricsToken,
             ["Remediator:Auth:OperatorTokens:0"] = "e2e-operator-token-0123456789",
         };
         var service = await ServiceProcess.StartAsync(data, settings);
         service.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "e2e-operator-token-0123456789");
         var alertmanager = await AlertmanagerProcess.StartAsync(ChainConfigs.Alertmanager(service.Url, token));
         var prometheus = await PrometheusProcess.StartAsync(
-            ChainConfigs.Prometheus(cluster.Endpoints, alertmanager.Url, service.Url, "lab"),
+            ChainConfigs.Prometheus(cluster.Endpoints, alertmanager.Url, service.Url, "lab", metricsToken),
             new Dictionary<string, string> { ["etcd-rules.yml"] = ChainConfigs.EtcdRules(), ["remediator-rules.yml"] = ChainConfigs.RemediatorRules() });
         return new Chain { Cluster = cluster, Service = service, Alertmanager = alertmanager, Prometheus = prometheus, Data = data };
     }

@@ -1,26 +1,33 @@
+using System.Net;
+using System.Net.Http.Headers;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 
 namespace EtcdRemediator.IntegrationTests.Observability;
 
 public sealed class PrometheusTests
 {
+    /// <summary>
+    /// /metrics names clusters, members and database sizes: with tokens configured an anonymous caller gets 401 (#38),
+    /// and Prometheus, configured by the shipped docker/prometheus/prometheus.yml, scrapes it with the metrics token,
+    /// which opens nothing else.
+    /// </summary>
     [Fact]
-    public async Task ARealPrometheusScrapesTheServiceSuccessfully()
+    public async Task PrometheusConfiguredFromTheShippedFileScrapesWithTheMetricsTokenWhileAnAnonymousScrapeIs401()
     {
         var data = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "svc-").FullName;
+        var metricsToken = Path.Combine(data, "metrics.token");
+        await File.WriteAllTextAsync(metricsToken, "metrics-token-0123456789abcdef\n");
         await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>
         {
             ["Remediator:Clusters:0:Name"] = "lab",
             ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
             ["Remediator:Auth:OperatorTokens:0"] = "operator-token-0123456789",
+            ["Remediator:Auth:MetricsTokensFile"] = metricsToken,
         });
-        var target = new Uri(service.Url).Authority;
-        await using var prometheus = await PrometheusProcess.StartAsync($$"""
-            global: { scrape_interval: 1s, evaluation_interval: 1s }
-            scrape_configs:
-              - job_name: etcd-remediator
-                static_configs: [ { targets: ["{{target}}"] } ]
-            """);
+        var nowhere = Enumerable.Range(0, 3).Select(_ => $"http://127.0.0.1:{FreePorts.Next()}").ToList(); // etcd is not what is scraped here
+        await using var prometheus = await PrometheusProcess.StartAsync(
+            EndToEnd.ChainConfigs.Prometheus(nowhere, $"http://127.0.0.1:{FreePorts.Next()}", service.Url, "lab", metricsToken),
+            new Dictionary<string, string> { ["etcd-rules.yml"] = EndToEnd.ChainConfigs.EtcdRules(), ["remediator-rules.yml"] = EndToEnd.ChainConfigs.RemediatorRules() });
 
         var health = await Poll.UntilAsync(() => prometheus.TargetHealthAsync(), h => h.GetValueOrDefault("etcd-remediator") == "up",
             TimeSpan.FromSeconds(30), "the scrape of the service to be up");
@@ -28,6 +35,13 @@ public sealed class PrometheusTests
         Assert.Equal("up", health["etcd-remediator"]);
         var query = await prometheus.Client.GetStringAsync("/api/v1/query?query=etcd_remediator_circuit_open");
         Assert.Contains("\"cluster\":\"lab\"", query);
+        using var anonymous = await service.Client.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var withMetricsToken = new HttpRequestMessage(HttpMethod.Get, "/api/v1/clusters");
+        withMetricsToken.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "metrics-token-0123456789abcdef");
+        using var elsewhere = await service.Client.SendAsync(withMetricsToken);
+        Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode); // least privilege: /metrics and nothing else
+        Assert.Contains("may only read /metrics", await elsewhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Directory.Delete(data, recursive: true);
     }
 

@@ -29,9 +29,10 @@ public sealed class AbuseLimitTests(ITestOutputHelper output)
         ["Remediator:Storage:AuditMaxBytes"] = "1MiB",
     };
 
+    /// <summary>At most 16 connections: one address may hold 32 (Auth:MaxConnectionsPerAddress).</summary>
     private static HttpClient Client(string url, string token)
     {
-        var client = new HttpClient { BaseAddress = new Uri(url) };
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = new Uri(url) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
@@ -95,6 +96,50 @@ public sealed class AbuseLimitTests(ITestOutputHelper output)
             new StringContent(Alerts.Payloads.Delivery(Alerts.Payloads.Alert("etcdMembersDown")), Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Accepted, delivery.StatusCode);
         Assert.Contains("127.0.0.1", service.Output, StringComparison.Ordinal); // the refusals name the client's address
+    }
+
+    /// <summary>
+    /// Whoever stole the webhook token floods from its own address; Alertmanager's deliveries from another keep
+    /// their own budget (#38: one budget per token had 2 of 5 of them 503'd, and Alertmanager gives up in time).
+    /// </summary>
+    [Fact]
+    public async Task AThiefWithTheWebhookTokenFloodingFromItsAddressLeavesAlertmanagersDeliveriesUnlimited()
+    {
+        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "abuse-").FullName;
+        await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>(RemediatorApp.ForUnreachableCluster())
+        {
+            ["Remediator:Auth:WebhookTokens:0"] = Webhook,
+            ["Remediator:Auth:OperatorTokens:0"] = Operator,
+        });
+        using var thief = LoopbackSource.Client(service.Url, IPAddress.Parse("127.0.0.2"), Webhook);
+        using var alertmanager = LoopbackSource.Client(service.Url, IPAddress.Parse("127.0.0.3"), Webhook);
+        var delivery = Alerts.Payloads.Delivery(Alerts.Payloads.Alert("etcdMembersDown", status: "resolved"));
+
+        using var flooding = new CancellationTokenSource();
+        var thiefCodes = new System.Collections.Concurrent.ConcurrentQueue<HttpStatusCode>();
+        var flood = Task.Run(async () =>
+        {
+            while (!flooding.IsCancellationRequested)
+            {
+                using var response = await thief.PostAsync("/api/v1/alerts", new StringContent(delivery, Encoding.UTF8, "application/json"));
+                thiefCodes.Enqueue(response.StatusCode);
+            }
+        });
+        await Poll.UntilAsync(() => Task.FromResult(thiefCodes.Contains(HttpStatusCode.ServiceUnavailable)), TimeSpan.FromSeconds(30),
+            "the thief's deliveries to be limited");
+        var ours = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await alertmanager.PostAsync("/api/v1/alerts", new StringContent(delivery, Encoding.UTF8, "application/json"));
+            ours.Add(response.StatusCode);
+        }
+        await flooding.CancelAsync();
+        await flood;
+
+        var codes = thiefCodes.ToList();
+        output.WriteLine($"thief: {codes.Count} deliveries, {codes.Count(c => c == HttpStatusCode.ServiceUnavailable)} limited; Alertmanager: {string.Join(", ", ours.Select(c => (int)c))}");
+        Assert.All(ours, c => Assert.Equal(HttpStatusCode.Accepted, c));
+        Directory.Delete(data, recursive: true);
     }
 
     [Fact]
