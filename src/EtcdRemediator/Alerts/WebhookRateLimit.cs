@@ -43,7 +43,8 @@ internal static class WebhookRateLimit
                     : 1;
                 http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
                 await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many deliveries",
-                    detail: $"{http.User.Identity?.Name ?? "this client"} from {http.Connection.RemoteIpAddress} sent more than Remediator:Alerts:MaxDeliveriesPerSecond allows; " +
+                    detail: $"{http.User.Identity?.Name ?? "this client"} from {http.Connection.RemoteIpAddress} sent more than " +
+                        "Remediator:Alerts:MaxDeliveriesPerSecond allows; " +
                             $"nothing of this delivery was recorded; Alertmanager retries it").ExecuteAsync(http);
             };
         });

@@ -83,7 +83,8 @@ internal sealed class BearerTokenHandler(
         var mayOnly = Context.User.IsInRole(AuthPolicies.Metrics)
             ? "this token may only read /metrics (a metrics token)"
             : "this token may only post alerts (a webhook token)";
-        await Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{mayOnly}; this endpoint needs an operator token").ExecuteAsync(Context);
+        await Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{mayOnly}; this endpoint needs an operator token")
+            .ExecuteAsync(Context);
     }
 
     /// <summary>An in-process test host has no remote address; Kestrel over TCP always has one.</summary>

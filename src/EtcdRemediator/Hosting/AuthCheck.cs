@@ -18,7 +18,8 @@ internal static class AuthCheck
         tokens.AddRange(auth.MetricsTokens.Select((t, i) => ($"{key}:MetricsTokens:{i}", t.Trim())));
         foreach (var (name, file) in new[]
                  {
-                     ("WebhookTokensFile", auth.WebhookTokensFile), ("OperatorTokensFile", auth.OperatorTokensFile), ("MetricsTokensFile", auth.MetricsTokensFile),
+                     ("WebhookTokensFile", auth.WebhookTokensFile), ("OperatorTokensFile", auth.OperatorTokensFile),
+                     ("MetricsTokensFile", auth.MetricsTokensFile),
                  })
         {
             if (file is null) continue;
