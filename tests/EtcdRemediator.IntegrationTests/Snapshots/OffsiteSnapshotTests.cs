@@ -101,11 +101,18 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Contains("1 older copies removed", second.Steps.Single(s => s.Name == "snapshot").Detail);
     }
 
-    [Fact]
-    public async Task ASnapshotRunWithTheBucketUnreachableFailsNamingTheEndpoint()
+    /// <summary>Snapshots:Required=false lets a defrag go on without its snapshot; a snapshot run exists for its copy.</summary>
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    public async Task ASnapshotRunWithTheBucketUnreachableFailsNamingTheEndpointWhateverSnapshotsRequiredSays(string required)
     {
         var nowhere = $"http://127.0.0.1:{FreePorts.Next()}";
-        await using var lab = await LabScenario.StartAsync(configure: s => Unreachable(s, nowhere));
+        await using var lab = await LabScenario.StartAsync(configure: s =>
+        {
+            Unreachable(s, nowhere);
+            s["Remediator:Snapshots:Required"] = required;
+        });
 
         var run = await lab.Client.RunToEndAsync("lab", "snapshot");
         output.WriteLine($"run {run.Status}: {run.Reason}");
