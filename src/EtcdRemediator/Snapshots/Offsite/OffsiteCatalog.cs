@@ -33,6 +33,8 @@ internal sealed class OffsiteCatalog : IDisposable
     private readonly SemaphoreSlim _one = new(1, 1);
     private BucketLook? _last;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000",
+        Justification = "A meter from IMeterFactory belongs to the factory, which disposes it with the host.")]
     public OffsiteCatalog(IOptions<RemediatorOptions> options, TimeProvider time, IMeterFactory meters)
     {
         _options = options;
@@ -45,9 +47,7 @@ internal sealed class OffsiteCatalog : IDisposable
 
     private OffsiteOptions Settings => _options.Value.Snapshots.Offsite;
 
-    public bool Enabled => Settings.Enabled;
-
-    /// <summary>A copy just completed by this process.</summary>
+    /// <summary>A copy in the bucket, just made here or seen in a listing: the newer of it and the one known is kept.</summary>
     public void Record(string cluster, OffsiteNewest copy) =>
         _newest.AddOrUpdate(cluster, copy, (_, known) => copy.At > known.At ? copy : known);
 
