@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
-using EtcdRemediator.Configuration;
 using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Snapshots.Offsite;
-using YamlDotNet.RepresentationModel;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 
 namespace EtcdRemediator.IntegrationTests.Deploy;
