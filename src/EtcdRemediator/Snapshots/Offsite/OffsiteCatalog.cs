@@ -91,7 +91,8 @@ internal sealed class OffsiteCatalog : IDisposable
                 if (answer.IsTruncated != true) break;
                 request.ContinuationToken = answer.NextContinuationToken;
             }
-            foreach (var (cluster, newest) in NewestPerCluster(objects, prefix)) Record(cluster, newest);
+            var clusters = _options.Value.Clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var (cluster, newest) in NewestPerCluster(objects, prefix, clusters)) Record(cluster, newest);
             return new BucketLook(_time.GetUtcNow(), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -109,10 +110,9 @@ internal sealed class OffsiteCatalog : IDisposable
     /// retention counts too). The sidecar's time is the copy's: it is written once the object is complete, where a
     /// multipart object's own time can be when its upload began.
     /// </summary>
-    private IEnumerable<(string Cluster, OffsiteNewest Newest)> NewestPerCluster(Dictionary<string, S3Object> objects, string prefix)
-    {
-        var clusters = _options.Value.Clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        return objects.Values
+    internal static IEnumerable<(string Cluster, OffsiteNewest Newest)> NewestPerCluster(IReadOnlyDictionary<string, S3Object> objects,
+        string prefix, IReadOnlySet<string> clusters) =>
+        objects.Values
             .Where(o => !o.Key.EndsWith(".json", StringComparison.Ordinal))
             .Select(o => (Copy: o, Sidecar: objects.GetValueOrDefault(o.Key + ".json"), Path: o.Key[prefix.Length..].Split('/')))
             .Where(x => x.Sidecar?.LastModified is not null && x.Path.Length == 2 && clusters.Contains(x.Path[0]))
@@ -120,5 +120,4 @@ internal sealed class OffsiteCatalog : IDisposable
             .Select(g => g.MaxBy(x => x.Sidecar!.LastModified!.Value))
             .Select(x => (x.Path[0], new OffsiteNewest(x.Copy.Key, x.Copy.Size ?? 0,
                 new DateTimeOffset(x.Sidecar!.LastModified!.Value))));
-    }
 }
