@@ -2,7 +2,7 @@ using EtcdRemediator.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/EtcdRemediator.Benchmarks -- <scenario> [options]
 //   remediation [--mb-live 100] [--mb-free 200] [--rounds 3] [--cold 1]  service run vs. the etcdctl routine (cold: started just before)
-//   snapshot [--mb 1024]                                       service snapshot vs. etcdctl snapshot save
+//   snapshot [--mb 1024] [--offsite 1]                         service snapshot vs. etcdctl snapshot save; then with its off-site copy
 //   intake [--clusters 50] [--deliveries 20000] [--concurrency 32]  webhook intake; alert -> first etcd call
 //   footprint [--mb 300]                                       start-up, idle and streaming RSS, published size (issue 29)
 //   fleet [--clusters 50] [--fragmented 10] [--concurrency 4]  one instance, many single-member clusters, the watch acting (issue 29)

@@ -11,9 +11,11 @@ namespace EtcdRemediator.Api;
 internal static class ClusterEndpoints
 {
     /// <summary>A configured cluster and what the coordinator knows of it (active run, cooldown, breaker),
-    /// and what runs it without an alert (schedules, window, deferred run, the watch's last reading).</summary>
+    /// what runs it without an alert (schedules, window, deferred run, the watch's last reading), and its newest
+    /// off-site copy (null while off-site copies are off).</summary>
     internal sealed record ClusterSummary(
-        string Name, string Backend, IReadOnlyList<string> Endpoints, ClusterRunState State, ClusterMaintenanceView Maintenance);
+        string Name, string Backend, IReadOnlyList<string> Endpoints, ClusterRunState State, ClusterMaintenanceView Maintenance,
+        OffsiteView? Offsite);
 
     public static RouteGroupBuilder MapClusterEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -23,18 +25,20 @@ internal static class ClusterEndpoints
         return group;
     }
 
-    private static Ok<IEnumerable<ClusterSummary>> ListClusters(EtcdClusterRegistry clusters, RemediationCoordinator coordinator,
+    private static async Task<Ok<IEnumerable<ClusterSummary>>> ListClusters(EtcdClusterRegistry clusters, RemediationCoordinator coordinator,
         Calendar.MaintenanceCalendar calendar, Scheduling.ScheduleRunner runner, Scheduling.WatchReadings readings,
-        Forecasting.ForecastBook forecasts, DefragRules.DefragRuleBook rules,
-        Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time)
+        Forecasting.ForecastBook forecasts, DefragRules.DefragRuleBook rules, Snapshots.Offsite.OffsiteCatalog offsite,
+        Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
+        var bucket = await offsite.LookAsync(cancellationToken); // a listing every few minutes at most, bounded
         var now = time.GetUtcNow();
         return TypedResults.Ok(clusters.All.Select(c =>
         {
             var state = coordinator.StateOf(c.Name);
             return new ClusterSummary(c.Name, c.Backend, c.Endpoints, state,
                 ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value, now,
-                    MemberForecastView.For(forecasts, c.Name, options.Value, now), rules.For(c.Name)));
+                    MemberForecastView.For(forecasts, c.Name, options.Value, now), rules.For(c.Name)),
+                OffsiteView.From(offsite, bucket, c.Name));
         }));
     }
 

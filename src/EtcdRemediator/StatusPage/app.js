@@ -127,6 +127,16 @@ function maintenanceView(m) {
   return parts.length ? el("p", { class: "maintenance muted" }, parts.join(" · ")) : [];
 }
 
+// The newest off-site copy (Snapshots:Offsite; absent while off), and a bucket that did not answer its last listing.
+const dayMs = 24 * 3600 * 1000;
+function offsiteView(o) {
+  if (!o) return [];
+  const stale = !o.newest || Date.now() - new Date(o.newest.at) > dayMs;
+  return el("p", { class: "offsite " + (stale ? "error" : "muted"), title: o.newest ? o.newest.object : "" },
+    o.newest ? ["newest off-site copy ", size(o.newest.bytes), ` at ${when(o.newest.at)}`] : "no off-site copy yet",
+    o.bucketError ? ` · bucket not reachable (${when(o.bucketListedAt)}): ${o.bucketError}` : null);
+}
+
 // What matters about a member, worst first: not answering, an alarm, near the quota, fragmented.
 function condition(m, status) {
   if (m.error) return { level: "bad", words: "not answering" };
@@ -257,6 +267,7 @@ async function clusterView(cluster) {
         el("button", { type: "button", class: "dry-run", onclick: () => start(cluster.name, false) }, "Dry run"),
         el("button", { type: "button", class: "danger forced-run", onclick: () => start(cluster.name, true) }, "Forced defrag"))),
     maintenanceView(cluster.maintenance),
+    offsiteView(cluster.offsite),
     el("h3", {}, "Members"), membersView(status),
     el("h3", {}, "Database size over time"), sizeChart(history, status, runs),
     el("h3", {}, "Recent runs"), runsView(runs));

@@ -52,19 +52,20 @@ public sealed class Manifests(string text, IReadOnlyList<YamlMappingNode> object
     /// An overlay as a user with the Prometheus Operator renders it: with the overlay's monitoring
     /// component (overlays/talos/monitoring) in their own kustomization; an overlay without one as is.
     /// </summary>
-    public static async Task<Manifests> RenderWithMonitoringAsync(string overlay)
+    public static async Task<Manifests> RenderWithMonitoringAsync(string overlay) =>
+        IsComponent(RepoFiles.Path("deploy", "kubernetes", overlay, "monitoring"))
+            ? await RenderWithComponentsAsync(overlay, $"{overlay}/monitoring")
+            : await RenderAsync(overlay);
+
+    /// <summary>A user's own kustomization: <paramref name="overlay"/> with <paramref name="components"/> (paths under deploy/kubernetes).</summary>
+    public static async Task<Manifests> RenderWithComponentsAsync(string overlay, params string[] components)
     {
-        var ours = RepoFiles.Path("deploy", "kubernetes", overlay);
-        if (!IsComponent(Path.Combine(ours, "monitoring"))) return await RenderAsync(overlay);
         var dir = Directory.CreateTempSubdirectory("etcdrem-it-user-overlay-").FullName;
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"), $"""
-                resources:
-                  - {Path.GetRelativePath(dir, ours)}
-                components:
-                  - {Path.GetRelativePath(dir, Path.Combine(ours, "monitoring"))}
-                """);
+            string Relative(string path) => Path.GetRelativePath(dir, RepoFiles.Path("deploy", "kubernetes", path));
+            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"),
+                $"resources:\n  - {Relative(overlay)}\ncomponents:\n{string.Concat(components.Select(c => $"  - {Relative(c)}\n"))}");
             return await RenderDirectoryAsync(dir);
         }
         finally

@@ -51,12 +51,7 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         var key = $"etcd-remediator/lab/{Path.GetFileName(local)}.age";
         Assert.Contains(key, run.Steps.Single(s => s.Name == "snapshot").Detail);
         using var client = s3.Client();
-        var encrypted = Path.Combine(_keys, "copy.age");
-        using (var copy = await client.GetObjectAsync(s3.Bucket, key))
-            await copy.WriteResponseStreamToFileAsync(encrypted, append: false, CancellationToken.None);
-        var decrypted = Path.Combine(_keys, "copy.db");
-        var (code, said) = await Tools.RunAsync("age", "-d", "-i", _identity, "-o", decrypted, encrypted);
-        Assert.True(code == 0, said);
+        var (encrypted, decrypted) = await DecryptAsync(client, s3.Bucket, key);
         Assert.Equal(await File.ReadAllBytesAsync(local), await File.ReadAllBytesAsync(decrypted));
 
         using var sidecarObject = await client.GetObjectAsync(s3.Bucket, key + ".json");
@@ -73,6 +68,83 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         var status = await SnapshotStatusAsync(decrypted);
         Assert.True(status.ExitCode == 0, status.Output);
         output.WriteLine(status.Output);
+    }
+
+    /// <summary>
+    /// 20 MB written and deleted: etcd's file, and so its snapshot, keeps the pages; over two 8 MiB parts, each sent
+    /// as it fills. s3rver joins a completed upload's parts into one file: its request log counts them.
+    /// </summary>
+    [Fact]
+    public async Task ASnapshotLargerThanOnePartGoesUpInSeveralPartsAndAgeDecryptsItIntoTheVerifiedSnapshot()
+    {
+        await using var s3 = await S3Server.StartAsync(logRequests: true);
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 20, configure: s =>
+        {
+            s3.Configure(s);
+            Encrypted(s);
+        });
+
+        var run = await lab.Client.RunToEndAsync("lab", "snapshot");
+        output.WriteLine($"run {run.Status}: {run.Reason}; {string.Join("; ", run.Steps.Select(s => $"{s.Name}: {s.Detail}"))}");
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        const long part = 8 << 20;
+        Assert.True(run.Snapshot!.Bytes > 2 * part, $"a snapshot of {run.Snapshot.Bytes} bytes fits in two parts");
+        var key = $"etcd-remediator/lab/{Path.GetFileName(run.Snapshot.Path)}.age";
+        using var client = s3.Client();
+        var (encrypted, decrypted) = await DecryptAsync(client, s3.Bucket, key);
+        var encryptedBytes = new FileInfo(encrypted).Length;
+        Assert.Equal((int)((encryptedBytes + part - 1) / part), s3.PartsOf(key));
+        Assert.True(s3.PartsOf(key) >= 3, $"{s3.PartsOf(key)} parts for {encryptedBytes} bytes");
+        Assert.Equal(await File.ReadAllBytesAsync(run.Snapshot.Path), await File.ReadAllBytesAsync(decrypted));
+    }
+
+    /// <summary>
+    /// A new process knows nothing of the copies the last one made: the bucket's listing gives readiness, the cluster
+    /// list and the metric (which the shipped alert reads) the newest copy, without an upload of its own.
+    /// </summary>
+    [Fact]
+    public async Task AfterARestartTheBucketsListingGivesReadinessTheClusterListAndTheMetricTheNewestCopy()
+    {
+        await using var s3 = await S3Server.StartAsync();
+        await using var cluster = await Etcd.EtcdTestCluster.StartAsync();
+        var settings = RemediatorApp.ForCluster(cluster);
+        s3.Configure(settings);
+        Encrypted(settings);
+        string key;
+        await using (var first = new RemediatorApp(settings))
+        {
+            var run = await first.CreateClient().RunToEndAsync("lab", "snapshot");
+            Assert.Equal(RunStatus.Succeeded, run.Status);
+            key = $"etcd-remediator/lab/{Path.GetFileName(run.Snapshot!.Path)}.age";
+        }
+        using var s3Client = s3.Client();
+        var stored = await s3Client.GetObjectMetadataAsync(s3.Bucket, key);
+        var sidecarWritten = (await s3Client.GetObjectMetadataAsync(s3.Bucket, key + ".json")).LastModified!.Value;
+
+        var data = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "restart-").FullName;
+        try
+        {
+            await using var second = await ServiceProcess.StartAsync(data, settings);
+
+            using var clusters = JsonDocument.Parse(await second.Client.GetStringAsync("/api/v1/clusters"));
+            var offsite = clusters.RootElement[0].GetProperty("offsite");
+            output.WriteLine(offsite.ToString());
+            Assert.Equal(JsonValueKind.Null, offsite.GetProperty("bucketError").ValueKind);
+            Assert.Equal(key, offsite.GetProperty("newest").GetProperty("object").GetString());
+            Assert.Equal(stored.ContentLength, offsite.GetProperty("newest").GetProperty("bytes").GetInt64());
+            var ready = await second.Client.GetStringAsync("/readyz");
+            output.WriteLine(ready);
+            Assert.Contains("\"offsite-bucket\":{\"status\":\"Healthy\"", ready);
+            Assert.Contains(key, ready);
+            var metrics = await second.Client.GetStringAsync("/metrics");
+            Assert.Equal(new DateTimeOffset(sidecarWritten).ToUnixTimeSeconds(),
+                PrometheusText.Value(metrics, "etcd_remediator_offsite_snapshot_last_success_timestamp_seconds", "cluster=\"lab\""), tolerance: 1);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Fact]
@@ -101,11 +173,18 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Contains("1 older copies removed", second.Steps.Single(s => s.Name == "snapshot").Detail);
     }
 
-    [Fact]
-    public async Task ASnapshotRunWithTheBucketUnreachableFailsNamingTheEndpoint()
+    /// <summary>Snapshots:Required=false lets a defrag go on without its snapshot; a snapshot run exists for its copy.</summary>
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    public async Task ASnapshotRunWithTheBucketUnreachableFailsNamingTheEndpointWhateverSnapshotsRequiredSays(string required)
     {
         var nowhere = $"http://127.0.0.1:{FreePorts.Next()}";
-        await using var lab = await LabScenario.StartAsync(configure: s => Unreachable(s, nowhere));
+        await using var lab = await LabScenario.StartAsync(configure: s =>
+        {
+            Unreachable(s, nowhere);
+            s["Remediator:Snapshots:Required"] = required;
+        });
 
         var run = await lab.Client.RunToEndAsync("lab", "snapshot");
         output.WriteLine($"run {run.Status}: {run.Reason}");
@@ -129,6 +208,18 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         var offsite = run.Steps.Single(s => s.Name == "offsite");
         Assert.Equal(StepOutcome.Failed, offsite.Outcome);
         Assert.Contains(nowhere, offsite.Detail);
+
+        // Readiness says so, as detail: a bucket out of reach is no reason to stop taking alerts.
+        var ready = await lab.Client.GetAsync("/readyz");
+        var said = await ready.Content.ReadAsStringAsync();
+        output.WriteLine(said);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("\"offsite-bucket\":{\"status\":\"Degraded\"", said);
+        Assert.Contains(nowhere, said);
+        using var clusters = JsonDocument.Parse(await lab.Client.GetStringAsync("/api/v1/clusters"));
+        var listed = clusters.RootElement[0].GetProperty("offsite");
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("newest").ValueKind);
+        Assert.Contains(nowhere, listed.GetProperty("bucketError").GetString());
     }
 
     private void Unreachable(Dictionary<string, string?> settings, string endpoint)
@@ -141,6 +232,18 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         settings["Remediator:Snapshots:Offsite:AccessKeyIdFile"] = id;
         settings["Remediator:Snapshots:Offsite:SecretAccessKeyFile"] = id;
         Encrypted(settings);
+    }
+
+    /// <summary>The object as stored, and what Debian's <c>age -d</c> makes of it with the test's identity.</summary>
+    private async Task<(string Encrypted, string Decrypted)> DecryptAsync(Amazon.S3.AmazonS3Client client, string bucket, string key)
+    {
+        var encrypted = Path.Combine(_keys, "copy.age");
+        using (var copy = await client.GetObjectAsync(bucket, key))
+            await copy.WriteResponseStreamToFileAsync(encrypted, append: false, CancellationToken.None);
+        var decrypted = Path.Combine(_keys, "copy.db");
+        var (code, said) = await Tools.RunAsync("age", "-d", "-i", _identity, "-o", decrypted, encrypted);
+        Assert.True(code == 0, said);
+        return (encrypted, decrypted);
     }
 
     /// <summary>etcdutl where it is installed (3.5+), etcdctl's deprecated form on 3.4.</summary>

@@ -322,6 +322,7 @@ internal sealed class RunExecutor(
     private async Task SnapshotAsync(IEtcdCluster cluster, StepRecorder steps, ClusterState state, OffsiteStep offsiteCopy, CancellationToken ct)
     {
         var source = SnapshotSource.Choose(state) ?? throw new RunFailedException(SnapshotSource.WhyNone(state));
+        var copying = false;
         try
         {
             await steps.RunAsync("snapshot", source.Member.Name, async step =>
@@ -334,12 +335,18 @@ internal sealed class RunExecutor(
                 var detail = $"{snapshot.Path} ({ByteSize.Exact(snapshot.Bytes)}, {revision}, sha256 {snapshot.Sha256[..12]}…, verified)";
                 // Off-site: within the step for a snapshot run (it exists for the copy; its failure is the step's detail),
                 // beside the remediation otherwise.
-                if (offsiteCopy.Enabled && steps.Run.Action == RemediationAction.Snapshot) detail += "; " + await offsiteCopy.CopyAsync(snapshot, ct);
+                if (offsiteCopy.Enabled && steps.Run.Action == RemediationAction.Snapshot)
+                {
+                    copying = true;
+                    detail += "; " + await offsiteCopy.CopyAsync(snapshot, ct);
+                }
                 else offsiteCopy.StartBeside(snapshot, ct);
                 step.Detail = detail;
             }, ct);
         }
-        catch (RunFailedException) when (!options.Value.Snapshots.Required)
+        // Required=false lets a remediation go on without its snapshot; a snapshot run's copy is what the run is for, so a
+        // failed upload fails it whatever the setting.
+        catch (RunFailedException) when (!options.Value.Snapshots.Required && !copying)
         {
             logger.LogWarning("Snapshot failed for run {RunId}; continuing because Snapshots:Required is false", steps.Run.Id);
         }

@@ -1,11 +1,9 @@
-using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Observability;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Snapshots.Offsite;
@@ -14,14 +12,10 @@ namespace EtcdRemediator.Snapshots.Offsite;
 /// Copies a verified local snapshot to the bucket: read once, encrypted to the age recipients while it is read, sent as a
 /// multipart upload (memory: one part and one chunk, whatever the size), then the plaintext sidecar, then retention.
 /// </summary>
-internal sealed class OffsiteUploader(IOptions<RemediatorOptions> options, TimeProvider time, IMeterFactory meters,
+internal sealed class OffsiteUploader(IOptions<RemediatorOptions> options, TimeProvider time, OffsiteCatalog catalog,
     ILogger<OffsiteUploader> logger)
 {
     private static readonly JsonSerializerOptions SidecarJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
-    private readonly Gauge<double> _lastSuccess = meters.Create(RemediatorTelemetry.Name).CreateGauge<double>(
-        "etcd_remediator_offsite_snapshot_last_success_timestamp_seconds",
-        description: "When the cluster's newest off-site snapshot copy was completed (Unix seconds)");
 
     private OffsiteOptions Settings => options.Value.Snapshots.Offsite;
 
@@ -48,7 +42,7 @@ internal sealed class OffsiteUploader(IOptions<RemediatorOptions> options, TimeP
                 BucketName = o.Bucket, Key = key + ".json", ContentType = "application/json", UseChunkEncoding = false,
                 ContentBody = JsonSerializer.Serialize(sidecar, SidecarJson),
             }, cancellationToken);
-            _lastSuccess.Record(at.ToUnixTimeMilliseconds() / 1000.0, new KeyValuePair<string, object?>("cluster", cluster));
+            catalog.Record(cluster, new OffsiteNewest(key, encryptedSize, at));
             var removed = await PruneAsync(s3, o, folder, cluster, key, cancellationToken);
             return new OffsiteCopy(key, encryptedSize, at, removed);
         }
@@ -136,7 +130,7 @@ internal sealed class OffsiteUploader(IOptions<RemediatorOptions> options, TimeP
     }
 
     /// <summary>The exception and its causes, once each: the SDK wraps "connection refused" in layers that say less.</summary>
-    private static string Describe(Exception e)
+    internal static string Describe(Exception e)
     {
         var messages = new List<string>();
         for (var x = e; x is not null; x = x.InnerException)
