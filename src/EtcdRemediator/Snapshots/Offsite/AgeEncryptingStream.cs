@@ -10,7 +10,7 @@ namespace EtcdRemediator.Snapshots.Offsite;
 /// writes the final chunk; a stream disposed without it ends without one, which age refuses to decrypt (a cut-off
 /// upload can never pass for a whole snapshot).
 /// </summary>
-internal sealed class AgeEncryptingStream : Stream
+internal sealed class AgeEncryptingStream : ForwardOnlyWriteStream
 {
     public const int ChunkSize = 64 * 1024;
     private const int TagSize = 16;
@@ -91,14 +91,5 @@ internal sealed class AgeEncryptingStream : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => !_completed;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
+    protected override bool Completed => _completed;
 }

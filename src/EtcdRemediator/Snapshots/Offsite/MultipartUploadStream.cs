@@ -10,7 +10,7 @@ namespace EtcdRemediator.Snapshots.Offsite;
 /// <see cref="CompleteAsync"/> sends the last part and completes the upload; disposing without it aborts the upload,
 /// so that a failed run leaves no object and no parts the bucket bills for.
 /// </summary>
-internal sealed class MultipartUploadStream(IAmazonS3 s3, string bucket, string key, string uploadId, int partSize) : Stream
+internal sealed class MultipartUploadStream(IAmazonS3 s3, string bucket, string key, string uploadId, int partSize) : ForwardOnlyWriteStream
 {
     /// <summary>S3's smallest part but the last is 5 MiB; 8 MiB keeps a 1 GB snapshot at 128 parts, far from the 10,000 limit.</summary>
     public const int DefaultPartSize = 8 << 20;
@@ -106,14 +106,5 @@ internal sealed class MultipartUploadStream(IAmazonS3 s3, string bucket, string 
     public override void Write(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("write asynchronously: every part goes to the network");
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => !_completed;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
+    protected override bool Completed => _completed;
 }
