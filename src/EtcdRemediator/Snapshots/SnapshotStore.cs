@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Snapshots;
@@ -45,7 +46,7 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
             SnapshotStreamInfo info;
             string sha256;
             // Snapshots hold every Secret of a Kubernetes cluster: readable by the service's user only.
-            await using (var file = new FileStream(part, PrivateFile(FileMode.CreateNew, 1 << 20)))
+            await using (var file = PrivateFile.Open(part, FileMode.CreateNew, FileAccess.Write, bufferSize: 1 << 20))
             await using (var verifying = new TrailerVerifyingStream(file, room.Bytes))
             {
                 using (var behind = new WriteBehindStream(verifying))
@@ -231,14 +232,6 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
         }
     }
 
-    /// <summary>Created 0600, as etcdctl creates its snapshots.</summary>
-    private static FileStreamOptions PrivateFile(FileMode mode, int bufferSize)
-    {
-        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.None, BufferSize = bufferSize };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        return options;
-    }
-
     private static void CreatePrivateDirectory(string path)
     {
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
@@ -247,7 +240,7 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
 
     private static async Task WritePrivateAsync(string path, string text, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(path, PrivateFile(FileMode.Create, 4096));
+        await using var file = PrivateFile.Open(path, FileMode.Create, FileAccess.Write);
         await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
     }
 
