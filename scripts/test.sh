@@ -75,19 +75,15 @@ counts() {
   echo "$p $f $s $n"
 }
 
-passed=0 failed=0 skipped=0 report=()
-# run NAME PROJECT [ENV...]: one dotnet test pass with its own results folder (TRX names are timestamps).
+# run NAME PROJECT [ENV...]: one dotnet test pass with its own results folder (TRX names are timestamps)
+# and its own console log; its exit code beside them.
 run() {
   local name=$1 project=$2; shift 2
-  local rc=0
+  mkdir -p "$results/$name"
   env TMPDIR="$tests_tmp" "$@" dotnet test "$project" -c Release --no-build -nologo \
-    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/$name" "${test_args[@]}" || rc=1
-  local p f s n
-  read -r p f s n < <(counts "$results/$name")
-  # The runner itself failed (crash, no results) without a failed test: never report green.
-  if [ "$n" -eq 0 ] || { [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; }; then f=$((f + 1)); fi
-  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-  report+=("$(printf '  %-34s %4d passed, %d failed%s' "$name" "$p" "$f" "$([ "$s" -gt 0 ] && echo ", $s skipped")")")
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/$name" "${test_args[@]}" \
+    > "$results/$name.log" 2>&1
+  echo $? > "$results/$name.rc"
 }
 
 all_args=("$@")
@@ -96,18 +92,39 @@ user_filter="" rest=()
 while [ $# -gt 0 ]; do
   case $1 in --filter) user_filter=$2; shift 2 ;; --filter=*) user_filter=${1#--filter=}; shift ;; *) rest+=("$1"); shift ;; esac
 done
+# The passes run side by side: each is mostly waiting on etcd, Prometheus or a clock, and alone each left
+# the cores idle while its last long tests ran (the unit pass, then 3.5, then 3.4 in turn took 10.7 min;
+# together they take the longest one's time and a little more). Each has its own processes, ports and
+# temporary folders; their logs are printed whole, one after the other, when all have ended.
+passes=()
 test_args=("${all_args[@]}")
-run "unit" tests/EtcdRemediator.Tests/EtcdRemediator.Tests.csproj
+run "unit" tests/EtcdRemediator.Tests/EtcdRemediator.Tests.csproj & passes+=("unit")
 for v in "${versions[@]}"; do
   dir=${bin_dir[$v]}
   if [ "$v" = 3.4 ] && [ ${#versions[@]} -gt 1 ]; then
-    by_version="etcd=by-version"
-    test_args=("${rest[@]}" --filter "${user_filter:+($user_filter)&}$by_version")
+    test_args=("${rest[@]}" --filter "${user_filter:+($user_filter)&}etcd=by-version")
   else
     test_args=("${all_args[@]}")
   fi
-  run "integration on etcd $(etcd_version "$dir")" tests/EtcdRemediator.IntegrationTests/EtcdRemediator.IntegrationTests.csproj \
-    PATH="$dir:$PATH" ETCD_BIN="$dir/etcd"
+  name="integration on etcd $(etcd_version "$dir")"
+  # Ports of its own per pass, below the kernel's ephemeral range (32768-60999): FreePorts.cs.
+  ports=$([ "$v" = 3.5 ] && echo 10000-20999 || echo 21000-31999)
+  run "$name" tests/EtcdRemediator.IntegrationTests/EtcdRemediator.IntegrationTests.csproj \
+    PATH="$dir:$PATH" ETCD_BIN="$dir/etcd" ETCDREM_TEST_PORTS="$ports" &
+  passes+=("$name")
+done
+echo "running ${#passes[@]} passes side by side: $(printf '%s; ' "${passes[@]}")"
+wait
+
+passed=0 failed=0 skipped=0 report=()
+for name in "${passes[@]}"; do
+  echo; echo "== $name"; cat "$results/$name.log"
+  read -r p f s n < <(counts "$results/$name")
+  rc=$(cat "$results/$name.rc" 2>/dev/null || echo 1)
+  # The runner itself failed (crash, no results) without a failed test: never report green.
+  if [ "$n" -eq 0 ] || { [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; }; then f=$((f + 1)); fi
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  report+=("$(printf '  %-34s %4d passed, %d failed%s' "$name" "$p" "$f" "$([ "$s" -gt 0 ] && echo ", $s skipped")")")
 done
 
 echo

@@ -15,18 +15,19 @@ namespace EtcdRemediator.IntegrationTests.Advisories;
 /// service says exactly what the table says about it. On Debian's 3.4.23 two advisories cover it; on
 /// 3.5.30 none does, and the same steps then show a run that goes ahead without a word.
 /// </summary>
-// Reads the service's own metrics: OpenTelemetry listens to meters by name process-wide, so another test's service
-// running beside it would add its series (a member_advisory sum of 12 for 6, seen in CI on 3.4).
-[Collection(EtcdRemediator.IntegrationTests.Observability.TelemetryCollection.Name)]
+// Reads the service's metrics off a service process of its own: OpenTelemetry listens to meters by name process-wide,
+// so a service in the test host exports every other one's series too (a member_advisory sum of 12 for 6, seen in CI
+// on 3.4). Its cluster also has a name of its own, and every series read is picked by it.
 [Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
 public sealed class AdvisoryTests
 {
+    private const string Cluster = "advisories";
     private static IReadOnlyList<string> Expected => [.. AdvisoryTable.Affecting(EtcdUnderTest.Release).Select(a => a.Id)];
 
     /// <summary>The cluster with no advisory accepted: the service decides as a production one would.</summary>
     private static Dictionary<string, string?> Unaccepted(EtcdTestCluster cluster)
     {
-        var settings = RemediatorApp.ForCluster(cluster);
+        var settings = RemediatorApp.ForCluster(cluster, Cluster);
         foreach (var key in settings.Keys.Where(k => k.Contains(":AcceptedAdvisories", StringComparison.Ordinal)).ToList()) settings.Remove(key);
         settings["Remediator:Clusters:0:AcceptedAdvisories"] = null; // this test says what is accepted: nothing
         settings["Remediator:Watch:Interval"] = "1s";
@@ -37,10 +38,12 @@ public sealed class AdvisoryTests
     public async Task StatusMetricsAndRunsSayWhatTheTableSaysOfTheReleaseUnderTest()
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
-        await using var app = new RemediatorApp(Unaccepted(cluster));
-        var client = app.CreateClient();
+        var settings = Unaccepted(cluster);
+        settings["Remediator:Policy:PauseBetweenMembers"] = "0s";
+        await using var service = await ServiceProcess.StartAsync(Directory.CreateDirectory(Path.Combine(cluster.Root, "service")).FullName, settings);
+        var client = service.Client;
 
-        var status = (await client.GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status"))!;
+        var status = (await client.GetFromJsonAsync<ClusterStatusView>($"/api/v1/clusters/{Cluster}/status"))!;
         Assert.All(status.Members, m =>
         {
             Assert.Equal(EtcdUnderTest.Release, m.Version);
@@ -48,15 +51,15 @@ public sealed class AdvisoryTests
             Assert.All(m.Advisories!, a => Assert.False(a.Accepted));
         });
         var metrics = await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
-            text => text.Contains("etcd_remediator_watch_last_read_timestamp_seconds", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the watch's first reading");
+            text => PrometheusText.Value(text, "etcd_remediator_watch_last_read_timestamp_seconds", $"cluster=\"{Cluster}\"") > 0, TimeSpan.FromSeconds(20), "the watch's first reading");
         foreach (var id in Expected)
-            Assert.Equal(3, PrometheusText.Value(metrics, "etcd_remediator_member_advisory", $"advisory=\"{id}\"", "accepted=\"false\""));
-        Assert.Equal(3 * Expected.Count, PrometheusText.Value(metrics, "etcd_remediator_member_advisory"));
+            Assert.Equal(3, PrometheusText.Value(metrics, "etcd_remediator_member_advisory", $"cluster=\"{Cluster}\"", $"advisory=\"{id}\"", "accepted=\"false\""));
+        Assert.Equal(3 * Expected.Count, PrometheusText.Value(metrics, "etcd_remediator_member_advisory", $"cluster=\"{Cluster}\""));
 
         // Every voting member planned (ignoreThresholds), so every member's release counts.
-        var dryRun = await client.RunToEndAsync("lab", "defrag", dryRun: true, ignoreThresholds: true);
-        var unforced = await client.RunToEndAsync("lab", "defrag", ignoreThresholds: true);
-        var forced = await client.RunToEndAsync("lab", "defrag", force: true, ignoreThresholds: true);
+        var dryRun = await client.RunToEndAsync(Cluster, "defrag", dryRun: true, ignoreThresholds: true);
+        var unforced = await client.RunToEndAsync(Cluster, "defrag", ignoreThresholds: true);
+        var forced = await client.RunToEndAsync(Cluster, "defrag", force: true, ignoreThresholds: true);
 
         Assert.Equal(RunStatus.DryRun, dryRun.Status);
         Assert.Equal(RunStatus.Succeeded, forced.Status);
@@ -92,8 +95,8 @@ public sealed class AdvisoryTests
         await using var app = new RemediatorApp(settings);
         var client = app.CreateClient();
 
-        var status = (await client.GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status"))!;
-        var dryRun = await client.RunToEndAsync("lab", "defrag", dryRun: true, ignoreThresholds: true);
+        var status = (await client.GetFromJsonAsync<ClusterStatusView>($"/api/v1/clusters/{Cluster}/status"))!;
+        var dryRun = await client.RunToEndAsync(Cluster, "defrag", dryRun: true, ignoreThresholds: true);
 
         Assert.All(status.Members, m => Assert.All(m.Advisories!, a => Assert.True(a.Accepted)));
         Assert.Equal(RunStatus.DryRun, dryRun.Status);

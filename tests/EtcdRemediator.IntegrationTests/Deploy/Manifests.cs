@@ -12,13 +12,31 @@ public sealed class Manifests(string text, IReadOnlyList<YamlMappingNode> object
     public string Text { get; } = text;
     public IReadOnlyList<YamlMappingNode> Objects { get; } = objects;
 
-    public static Task<Manifests> RenderAsync(string kustomization) => RenderDirectoryAsync(RepoFiles.Path("deploy", "kubernetes", kustomization));
+    /// <summary>
+    /// kubectl's output per kustomization of the repository, rendered once per test run: the files do not change
+    /// while the tests run, and the Deploy tests asked for the same few overlays 96 times (35 CPU seconds of kubectl).
+    /// Each caller gets nodes of its own, parsed from the text.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> Rendered = new();
+
+    public static Task<Manifests> RenderAsync(string kustomization) =>
+        RenderOnceAsync(kustomization, () => KustomizeAsync(RepoFiles.Path("deploy", "kubernetes", kustomization)));
+
+    private static async Task<Manifests> RenderOnceAsync(string key, Func<Task<string>> render) =>
+        Parse(await Rendered.GetOrAdd(key, _ => new Lazy<Task<string>>(render)).Value);
 
     /// <summary>A kustomization anywhere, such as an edited copy of deploy/kubernetes.</summary>
-    public static async Task<Manifests> RenderDirectoryAsync(string directory)
+    public static async Task<Manifests> RenderDirectoryAsync(string directory) => Parse(await KustomizeAsync(directory));
+
+    private static async Task<string> KustomizeAsync(string directory)
     {
         var (exit, output) = await Tools.RunAsync("kubectl", "kustomize", directory);
         Assert.True(exit == 0, $"kubectl kustomize {directory}: {output}");
+        return output;
+    }
+
+    private static Manifests Parse(string output)
+    {
         var stream = new YamlStream();
         stream.Load(new StringReader(output));
         return new Manifests(output, [.. stream.Documents.Select(d => (YamlMappingNode)d.RootNode)]);
@@ -58,21 +76,22 @@ public sealed class Manifests(string text, IReadOnlyList<YamlMappingNode> object
             : await RenderAsync(overlay);
 
     /// <summary>A user's own kustomization: <paramref name="overlay"/> with <paramref name="components"/> (paths under deploy/kubernetes).</summary>
-    public static async Task<Manifests> RenderWithComponentsAsync(string overlay, params string[] components)
-    {
-        var dir = Directory.CreateTempSubdirectory("etcdrem-it-user-overlay-").FullName;
-        try
+    public static Task<Manifests> RenderWithComponentsAsync(string overlay, params string[] components) =>
+        RenderOnceAsync($"{overlay} with {string.Join(", ", components)}", async () =>
         {
-            string Relative(string path) => Path.GetRelativePath(dir, RepoFiles.Path("deploy", "kubernetes", path));
-            await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"),
-                $"resources:\n  - {Relative(overlay)}\ncomponents:\n{string.Concat(components.Select(c => $"  - {Relative(c)}\n"))}");
-            return await RenderDirectoryAsync(dir);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
+            var dir = Directory.CreateTempSubdirectory("etcdrem-it-user-overlay-").FullName;
+            try
+            {
+                string Relative(string path) => Path.GetRelativePath(dir, RepoFiles.Path("deploy", "kubernetes", path));
+                await File.WriteAllTextAsync(Path.Combine(dir, "kustomization.yaml"),
+                    $"resources:\n  - {Relative(overlay)}\ncomponents:\n{string.Concat(components.Select(c => $"  - {Relative(c)}\n"))}");
+                return await KustomizeAsync(dir);
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        });
 
     /// <summary>A kustomize Component (not a kustomization of its own, as deploy/kubernetes/monitoring is).</summary>
     private static bool IsComponent(string directory) =>

@@ -11,6 +11,7 @@ namespace EtcdRemediator.IntegrationTests.EndToEnd;
 /// the root read-only but the /data volume and a /tmp in memory (as the Deployment mounts them),
 /// until the Dockerfile's own HEALTHCHECK passes. Drift in any of these fails it.
 /// </summary>
+[StartsFirst]
 public sealed class ImageFileSystemTests
 {
     /// <summary>What the runtime base image (mcr.microsoft.com/dotnet/aspnet) itself sets, under the Dockerfile's ENV.</summary>

@@ -13,6 +13,7 @@ namespace EtcdRemediator.IntegrationTests.EndToEnd;
 /// etcd x3 -> Prometheus (shipped rules) -> Alertmanager (shipped example) -> the service process,
 /// all real, on loopback. Nothing calls the service's API to start anything: the alert does.
 /// </summary>
+[StartsFirst]
 public sealed class WholeChainTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private sealed class Chain : IAsyncDisposable

@@ -15,9 +15,8 @@ namespace EtcdRemediator.IntegrationTests.Forecasting;
 /// Real clusters whose files grow toward a small quota: when the data grows, the forecast says when and that it is
 /// the data, and nothing runs; when the file grows on free pages, a defrag starts early, with trigger kind forecast.
 /// </summary>
-// Reads the service's own metrics: OpenTelemetry listens to meters by name process-wide, so another test's service
-// running beside it would add its series (a member_advisory sum of 12 for 6, seen in CI on 3.4).
-[Collection(EtcdRemediator.IntegrationTests.Observability.TelemetryCollection.Name)]
+// The gauge is read off a service process of its own: OpenTelemetry listens to meters by name process-wide, so a
+// service in the test host exports every other one's series too. Its cluster also has a name of its own.
 public sealed class ForecastTests
 {
     private const long Quota = 256L * 1024 * 1024;
@@ -25,28 +24,29 @@ public sealed class ForecastTests
     [Fact]
     public async Task GrowingLiveDataIsForecastAsDataWithADateInTheStatusAndAGauge()
     {
-        await using var lab = await LabScenario.StartAsync(clusterOptions: new EtcdTestClusterOptions { QuotaBackendBytes = Quota }, configure: s =>
-        {
-            s["Remediator:Watch:Interval"] = "1s";
-            s["Remediator:Watch:Remediate"] = "true"; // the forecast may act: growing data must still start nothing
-            // "Fragmented" must not hinge on a few pages: a fresh member's 32 KB file can be half free
-            // (seen on 3.5.30 with the machine loaded: the watch's own rule defragmented 12 KB).
-            s["Remediator:Policy:MinReclaimableBytes"] = "1MiB";
-            s["Remediator:Forecast:Window"] = "1m";
-        });
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { QuotaBackendBytes = Quota });
+        var settings = RemediatorApp.ForCluster(cluster, "forecast-data");
+        settings["Remediator:Watch:Interval"] = "1s";
+        settings["Remediator:Watch:Remediate"] = "true"; // the forecast may act: growing data must still start nothing
+        // "Fragmented" must not hinge on a few pages: a fresh member's 32 KB file can be half free
+        // (seen on 3.5.30 with the machine loaded: the watch's own rule defragmented 12 KB).
+        settings["Remediator:Policy:MinReclaimableBytes"] = "1MiB";
+        settings["Remediator:Forecast:Window"] = "1m";
+        await using var service = await ServiceProcess.StartAsync(Directory.CreateDirectory(Path.Combine(cluster.Root, "service")).FullName, settings);
+        var client = service.Client;
         using var writing = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         // About 1 MB a second of new keys: the data in use and the file grow together.
         var writer = Task.Run(async () =>
         {
             for (var i = 0; !writing.IsCancellationRequested; i++)
             {
-                await lab.Cluster.WriteAsync($"grow/{i:D4}/", 100);
+                await cluster.WriteAsync($"grow/{i:D4}/", 100);
                 await Task.Delay(1000);
             }
         });
         try
         {
-            var status = await Poll.UntilAsync(() => lab.Client.GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status")!,
+            var status = await Poll.UntilAsync(() => client.GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/forecast-data/status")!,
                 s => s!.Members.All(m => m.Forecast is not null), TimeSpan.FromSeconds(60), "a forecast of every member");
             var now = DateTimeOffset.UtcNow;
 
@@ -58,13 +58,13 @@ public sealed class ForecastTests
                 Assert.True(forecast.WithinHorizon);
                 Assert.True(forecast.InUseGrowthBytesPerHour > 100L * 1024 * 1024, $"{forecast}");
             });
-            var list = await lab.Client.GetStringAsync("/api/v1/clusters");
+            var list = await client.GetStringAsync("/api/v1/clusters");
             Assert.Contains("\"cause\":\"data\"", list, StringComparison.Ordinal);
-            var metrics = await lab.Client.GetStringAsync("/metrics");
+            var metrics = await client.GetStringAsync("/metrics");
             foreach (var member in status.Members)
-                Assert.InRange(PrometheusText.Value(metrics, "etcdremediator_member_quota_exhausted_in_seconds", $"member=\"{member.Name}\""), 1, 2 * 3600);
+                Assert.InRange(PrometheusText.Value(metrics, "etcdremediator_member_quota_exhausted_in_seconds", "cluster=\"forecast-data\"", $"member=\"{member.Name}\""), 1, 2 * 3600);
             // A defrag would not help growing data: no run, whatever the watch may do.
-            Assert.Equal("[]", await lab.Client.GetStringAsync("/api/v1/remediations?cluster=lab"));
+            Assert.Equal("[]", await client.GetStringAsync("/api/v1/remediations?cluster=forecast-data"));
         }
         finally
         {

@@ -13,6 +13,7 @@ namespace EtcdRemediator.IntegrationTests.Reliability;
 /// failing over across all endpoints) runs for the whole remediation; every acknowledged key is
 /// read back afterwards. Goal: 0 lost, 0 failed.
 /// </summary>
+[StartsFirst]
 public sealed class AvailabilityTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]

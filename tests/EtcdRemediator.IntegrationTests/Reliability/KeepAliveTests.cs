@@ -14,6 +14,7 @@ namespace EtcdRemediator.IntegrationTests.Reliability;
 /// a large database through apid waits minutes). An etcd member started with
 /// --grpc-keepalive-min-time=5m enforces that same policy; a watch is a call that stays open.
 /// </summary>
+[StartsFirst]
 public sealed class KeepAliveTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace EtcdRemediator.IntegrationTests.Remediation;
 
 /// <summary>The routine end to end on a really fragmented 3-member cluster; etcd's own logs are the witness.</summary>
 [Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
+[StartsFirst]
 public sealed class DefragRunTests(ITestOutputHelper output)
 {
     [Theory]

@@ -13,6 +13,7 @@ namespace EtcdRemediator.IntegrationTests.Remediation;
 /// The safety rules a careless or hostile setup once broke, each on real etcd, each checked against
 /// etcd's own defragment log lines and etcdctl rather than against our run record alone.
 /// </summary>
+[StartsFirst]
 public sealed class SafetyRuleTests
 {
     private const long Quota = 16L * 1024 * 1024;

@@ -17,6 +17,7 @@ namespace EtcdRemediator.IntegrationTests.Scheduling;
 /// so that a test waits seconds, not days. etcd's own defragment log lines are the witness.
 /// </summary>
 // The one test that reads /metrics starts the service as a process of its own: the class runs beside the others.
+[StartsFirst]
 public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
 {
     /// <summary>A window opens every 20 s for 5 s; a member's defragment must fit it, so the timeout is 5 s too.</summary>
