@@ -1,12 +1,6 @@
-using System.Net.Http.Json;
 using EtcdRemediator.Advisories;
 using EtcdRemediator.Api;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.Advisories;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-
 namespace EtcdRemediator.IntegrationTests.Alerts;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using EtcdRemediator.IntegrationTests.Infrastructure;
-
 namespace EtcdRemediator.IntegrationTests.Alerts;
 
 /// <summary>The shipped alertmanager.example.yml, checked by Alertmanager's own tool.</summary>

@@ -1,9 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.IntegrationTests.Alerts;

@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 
 namespace EtcdRemediator.IntegrationTests.Alerts;
 

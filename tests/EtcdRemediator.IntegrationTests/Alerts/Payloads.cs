@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace EtcdRemediator.IntegrationTests.Alerts;
 
 /// <summary>Webhook bodies shaped exactly as Alertmanager 0.25 sends them (version 4).</summary>

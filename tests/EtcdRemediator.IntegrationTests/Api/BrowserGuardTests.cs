@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-
 namespace EtcdRemediator.IntegrationTests.Api;
 
 /// <summary>

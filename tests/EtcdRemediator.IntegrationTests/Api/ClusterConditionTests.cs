@@ -1,7 +1,4 @@
-using System.Net.Http.Json;
 using EtcdRemediator.Api;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 
 namespace EtcdRemediator.IntegrationTests.Api;
 

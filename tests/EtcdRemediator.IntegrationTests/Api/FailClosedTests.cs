@@ -1,7 +1,3 @@
-using System.Net;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-
 namespace EtcdRemediator.IntegrationTests.Api;
 
 /// <summary>

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using EtcdRemediator.Api;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
 
 namespace EtcdRemediator.IntegrationTests.Api;
 

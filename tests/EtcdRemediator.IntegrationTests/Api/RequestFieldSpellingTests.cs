@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-
 namespace EtcdRemediator.IntegrationTests.Api;
 
 /// <summary>A misspelt request field is answered as a misspelt configuration key is: with the field meant.</summary>

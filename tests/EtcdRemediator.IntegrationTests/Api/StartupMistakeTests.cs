@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 
 namespace EtcdRemediator.IntegrationTests.Api;
 

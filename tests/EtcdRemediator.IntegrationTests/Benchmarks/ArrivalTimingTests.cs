@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Sockets;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 
 namespace EtcdRemediator.IntegrationTests.Benchmarks;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using EtcdRemediator.Etcd.Channels;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 
 namespace EtcdRemediator.IntegrationTests.Deploy;

@@ -1,7 +1,4 @@
 using EtcdRemediator.Alerts;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 
 namespace EtcdRemediator.IntegrationTests.Deploy;

@@ -1,4 +1,3 @@
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;

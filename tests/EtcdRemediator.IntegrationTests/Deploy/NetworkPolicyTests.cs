@@ -1,6 +1,5 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Talos;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 

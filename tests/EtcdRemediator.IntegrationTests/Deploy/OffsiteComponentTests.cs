@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Snapshots.Offsite;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 

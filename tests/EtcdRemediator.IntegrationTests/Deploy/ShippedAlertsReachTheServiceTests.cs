@@ -1,10 +1,5 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using EtcdRemediator.Alerts;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.IntegrationTests.Alerts;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;

@@ -1,7 +1,6 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Hosting;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace EtcdRemediator.IntegrationTests.EndToEnd;
 
 /// <summary>One instruction of a Dockerfile: its keyword (upper case) and the rest of its logical line.</summary>

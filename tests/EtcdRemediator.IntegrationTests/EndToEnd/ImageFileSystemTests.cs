@@ -1,5 +1,3 @@
-using EtcdRemediator.IntegrationTests.Infrastructure;
-
 namespace EtcdRemediator.IntegrationTests.EndToEnd;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace EtcdRemediator.IntegrationTests.EndToEnd;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace EtcdRemediator.IntegrationTests.Etcd;
 
 /// <summary>One line of etcd's zap JSON log: evidence of what etcd itself did and when.</summary>

@@ -1,13 +1,6 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using EtcdRemediator.Api;
 using EtcdRemediator.Forecasting;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.Forecasting;
 

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
-
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 
 /// <summary>A real Alertmanager (Debian's prometheus-alertmanager) on a free loopback port, no HA peers.</summary>

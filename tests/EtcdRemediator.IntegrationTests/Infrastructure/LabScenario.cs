@@ -1,5 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 
 /// <summary>

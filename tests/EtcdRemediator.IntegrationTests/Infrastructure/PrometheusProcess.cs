@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 
 /// <summary>A real Prometheus (Debian's package) on a free loopback port with a generated configuration.</summary>

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using EtcdRemediator.Api;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.IntegrationTests.Infrastructure;

@@ -1,4 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;

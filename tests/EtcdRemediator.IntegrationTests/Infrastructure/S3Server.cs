@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.S3;
-using EtcdRemediator.IntegrationTests.Etcd;
 
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 

@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 
 /// <summary>Runs a command-line tool (amtool, promtool, etcdctl) to completion and returns what it said.</summary>

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
-
 namespace EtcdRemediator.IntegrationTests.Observability;
 
 /// <summary>What an operator reads in the service's log during one remediation.</summary>

@@ -1,8 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-
 namespace EtcdRemediator.IntegrationTests.Observability;
 
 // OpenTelemetry listens to meters by name process-wide: a service in the test host exports every other one's series

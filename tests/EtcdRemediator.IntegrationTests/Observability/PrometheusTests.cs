@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 
 namespace EtcdRemediator.IntegrationTests.Observability;
 

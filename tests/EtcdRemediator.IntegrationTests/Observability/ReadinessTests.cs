@@ -1,6 +1,3 @@
-using System.Text.Json;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.IntegrationTests.Talos;
 
 namespace EtcdRemediator.IntegrationTests.Observability;

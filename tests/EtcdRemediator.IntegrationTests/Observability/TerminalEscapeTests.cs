@@ -1,7 +1,4 @@
 using System.Net.Http.Headers;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
 
 namespace EtcdRemediator.IntegrationTests.Observability;
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using OpenTelemetry;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 

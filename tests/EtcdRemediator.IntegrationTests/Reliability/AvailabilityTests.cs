@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 using Grpc.Core;
 
 namespace EtcdRemediator.IntegrationTests.Reliability;

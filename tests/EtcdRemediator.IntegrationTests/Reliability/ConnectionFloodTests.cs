@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace EtcdRemediator.IntegrationTests.Reliability;

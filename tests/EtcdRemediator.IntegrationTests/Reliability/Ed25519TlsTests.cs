@@ -1,9 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
-
 namespace EtcdRemediator.IntegrationTests.Reliability;
 
 /// <summary>

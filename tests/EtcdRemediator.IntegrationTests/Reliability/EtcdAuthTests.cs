@@ -1,7 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-
 namespace EtcdRemediator.IntegrationTests.Reliability;
 
 /// <summary>A real etcd with auth enabled (etcdctl user add root, auth enable): the pipeline signs in.</summary>

@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using EtcdRemediator.IntegrationTests.Alerts;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 
 namespace EtcdRemediator.IntegrationTests.Reliability;
 

@@ -1,7 +1,5 @@
 using EtcdRemediator.Etcd.Channels;
 using EtcdRemediator.Etcd.Credentials;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.IntegrationTests.Wire;
 using Google.Protobuf;
 using Grpc.Core;

@@ -1,12 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
-
 namespace EtcdRemediator.IntegrationTests.Reliability;
 
 /// <summary>Members that die or freeze while a run is under way: the run stops and touches nothing more.</summary>

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace EtcdRemediator.IntegrationTests.Reliability;

@@ -1,6 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-
 namespace EtcdRemediator.IntegrationTests.Reliability;
 
 public sealed class SingleProcessTests

@@ -1,11 +1,4 @@
-using System.Net;
-using System.Text;
 using EtcdRemediator.IntegrationTests.Alerts;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.Reliability;
 

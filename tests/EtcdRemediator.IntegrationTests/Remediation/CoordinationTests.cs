@@ -1,11 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
-
 namespace EtcdRemediator.IntegrationTests.Remediation;
 
 public sealed class CoordinationTests

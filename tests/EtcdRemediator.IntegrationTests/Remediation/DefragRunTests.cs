@@ -1,9 +1,4 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.IntegrationTests.Talos;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 using Xunit.Abstractions;
 
 namespace EtcdRemediator.IntegrationTests.Remediation;

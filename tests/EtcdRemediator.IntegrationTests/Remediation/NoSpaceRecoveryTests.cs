@@ -1,14 +1,6 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using EtcdRemediator.IntegrationTests.Alerts;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.IntegrationTests.Talos;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 using Grpc.Core;
 
 namespace EtcdRemediator.IntegrationTests.Remediation;

@@ -1,10 +1,4 @@
-using System.Net.Http.Json;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 using Grpc.Core;
 
 namespace EtcdRemediator.IntegrationTests.Remediation;

@@ -1,12 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using EtcdRemediator.IntegrationTests.Alerts;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Storage;
 using Xunit.Abstractions;
 

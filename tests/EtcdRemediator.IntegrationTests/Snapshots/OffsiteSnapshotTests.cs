@@ -1,9 +1,5 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Amazon.S3.Model;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.Snapshots;
 

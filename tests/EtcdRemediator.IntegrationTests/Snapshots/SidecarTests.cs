@@ -1,8 +1,3 @@
-using System.Text.Json;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-
 namespace EtcdRemediator.IntegrationTests.Snapshots;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
 using OpenQA.Selenium.Support.UI;
 using static EtcdRemediator.IntegrationTests.StatusPage.StatusPageTests;
 

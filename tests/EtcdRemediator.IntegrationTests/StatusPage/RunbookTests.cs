@@ -1,9 +1,4 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.IntegrationTests.StatusPage;
 

@@ -1,5 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Support.UI;
 using static EtcdRemediator.IntegrationTests.StatusPage.StatusPageTests;

@@ -1,5 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using System.Globalization;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;

@@ -1,9 +1,3 @@
-using System.Net;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Runs;
-
 namespace EtcdRemediator.IntegrationTests.Talos;
 
 /// <summary>

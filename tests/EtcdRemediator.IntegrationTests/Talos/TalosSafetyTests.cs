@@ -1,8 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 using AlarmType = EtcdRemediator.Etcd.Wire.AlarmType;
 
 namespace EtcdRemediator.IntegrationTests.Talos;

@@ -1,5 +1,4 @@
 using EtcdRemediator.Advisories;
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Hosting;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 

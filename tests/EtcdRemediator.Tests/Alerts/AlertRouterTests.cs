@@ -1,8 +1,4 @@
 using EtcdRemediator.Alerts;
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Tests.Alerts;
 

@@ -1,5 +1,4 @@
 using EtcdRemediator.Api;
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 

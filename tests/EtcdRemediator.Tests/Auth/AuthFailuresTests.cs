@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using EtcdRemediator.Auth;
-using EtcdRemediator.Configuration;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Auth;
 

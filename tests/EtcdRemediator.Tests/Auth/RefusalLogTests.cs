@@ -1,6 +1,5 @@
 using System.Net;
 using EtcdRemediator.Auth;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Auth;
 

@@ -1,8 +1,5 @@
 using EtcdRemediator.Auth;
-using EtcdRemediator.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Auth;
 

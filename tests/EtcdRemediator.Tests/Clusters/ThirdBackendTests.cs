@@ -1,13 +1,10 @@
 using EtcdRemediator.Clusters;
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.Etcd.V3;
 using EtcdRemediator.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Tests.Clusters;
 

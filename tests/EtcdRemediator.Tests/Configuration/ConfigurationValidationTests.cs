@@ -1,10 +1,8 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Channels;
 using EtcdRemediator.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Tests.Configuration;
 

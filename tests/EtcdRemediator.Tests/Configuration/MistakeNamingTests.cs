@@ -1,4 +1,3 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.V3;
 
 namespace EtcdRemediator.Tests.Configuration;

@@ -1,10 +1,5 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.DefragRules;
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Hosting;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 
 namespace EtcdRemediator.Tests.DefragRules;

@@ -1,4 +1,3 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Hosting;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Tests.Architecture;
 
 namespace EtcdRemediator.Tests.Docs;

@@ -1,7 +1,5 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Channels;
 using EtcdRemediator.Etcd.Credentials;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Etcd;
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Etcd.Wire;
 using Google.Protobuf;
 using Grpc.Core;

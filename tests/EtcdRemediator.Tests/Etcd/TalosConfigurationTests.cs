@@ -1,4 +1,3 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Talos;
 using EtcdRemediator.Hosting;
 

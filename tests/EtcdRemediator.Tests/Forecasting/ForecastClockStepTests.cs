@@ -1,10 +1,7 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Forecasting;
 using EtcdRemediator.History;
-using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Tests.Remediation;
-using Microsoft.Extensions.Time.Testing;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 
 namespace EtcdRemediator.Tests.Forecasting;

@@ -1,9 +1,5 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Forecasting;
 using EtcdRemediator.History;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Tests.Remediation;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,9 +1,5 @@
 using EtcdRemediator.Calendar;
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Forecasting;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
 
 namespace EtcdRemediator.Tests.Forecasting;
 

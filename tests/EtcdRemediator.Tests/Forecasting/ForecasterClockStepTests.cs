@@ -1,6 +1,5 @@
 using EtcdRemediator.Forecasting;
 using EtcdRemediator.History;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Forecasting;
 

@@ -1,11 +1,6 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.History;
-using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Scheduling;
-using EtcdRemediator.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 
 namespace EtcdRemediator.Tests.History;

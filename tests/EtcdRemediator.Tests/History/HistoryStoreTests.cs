@@ -1,7 +1,4 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.History;
-using EtcdRemediator.Storage;
-using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Tests.History;
 

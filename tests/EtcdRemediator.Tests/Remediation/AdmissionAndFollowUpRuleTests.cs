@@ -1,8 +1,3 @@
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
-
 namespace EtcdRemediator.Tests.Remediation;
 
 public sealed class AdmissionAndFollowUpRuleTests

@@ -1,5 +1,3 @@
-using EtcdRemediator.Etcd;
-
 namespace EtcdRemediator.Tests.Remediation;
 
 /// <summary>Builds cluster states for the planner's table tests: members 1..n, sizes in MB.</summary>

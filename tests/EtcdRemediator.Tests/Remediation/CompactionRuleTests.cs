@@ -1,8 +1,3 @@
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
-
 namespace EtcdRemediator.Tests.Remediation;
 
 /// <summary>One definition of "the run compacts": the compact step and the words of a run that stops after its snapshot.</summary>

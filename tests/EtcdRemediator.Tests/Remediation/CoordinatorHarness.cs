@@ -1,14 +1,9 @@
 using EtcdRemediator.Calendar;
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Runs;
-using EtcdRemediator.Storage;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Remediation;
 

@@ -1,8 +1,5 @@
 using EtcdRemediator.Calendar;
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Rules;
 
 namespace EtcdRemediator.Tests.Remediation;
 

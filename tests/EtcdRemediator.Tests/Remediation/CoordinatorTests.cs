@@ -1,9 +1,4 @@
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Runs;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Remediation;
 

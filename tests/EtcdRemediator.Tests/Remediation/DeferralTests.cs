@@ -1,12 +1,6 @@
 using EtcdRemediator.Calendar;
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Rules;
-using EtcdRemediator.Remediation.Runs;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Remediation;
 

@@ -1,8 +1,4 @@
 using System.Text.Json;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
-using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.Tests.Remediation;
 

@@ -1,9 +1,4 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.DefragRules;
-using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 
 namespace EtcdRemediator.Tests.Remediation;

@@ -1,8 +1,3 @@
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
-
 namespace EtcdRemediator.Tests.Remediation;
 
 /// <summary>Which steps a run takes after its plan: what RunExecutor used to work out from four flags of its own.</summary>

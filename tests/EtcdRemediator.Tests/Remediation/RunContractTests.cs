@@ -4,8 +4,6 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using EtcdRemediator.Advisories;
 using EtcdRemediator.DefragRules;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Snapshots;
 
 namespace EtcdRemediator.Tests.Remediation;

@@ -1,4 +1,3 @@
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
 
 namespace EtcdRemediator.Tests.Remediation;

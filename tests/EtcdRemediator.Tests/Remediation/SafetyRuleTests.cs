@@ -1,7 +1,3 @@
-using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 
 namespace EtcdRemediator.Tests.Remediation;

@@ -1,7 +1,3 @@
-using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
-
 namespace EtcdRemediator.Tests.Remediation;
 
 /// <summary>

@@ -1,12 +1,8 @@
 using EtcdRemediator.Calendar;
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Tests.Remediation;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Scheduling;
 

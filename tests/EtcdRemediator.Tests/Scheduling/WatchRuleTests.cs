@@ -1,7 +1,3 @@
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Tests.Remediation;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using EtcdRemediator.Snapshots;
-using Microsoft.Extensions.Time.Testing;
 using static EtcdRemediator.Tests.Snapshots.StreamingCluster;
 
 namespace EtcdRemediator.Tests.Snapshots;

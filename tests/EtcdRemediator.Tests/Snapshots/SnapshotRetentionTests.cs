@@ -1,5 +1,3 @@
-using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation.Rules;
 using EtcdRemediator.Snapshots;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 

@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.Snapshots;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Tests.Snapshots;
 

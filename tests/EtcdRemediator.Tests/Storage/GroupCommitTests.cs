@@ -1,10 +1,3 @@
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
-using EtcdRemediator.Storage;
-using Microsoft.Extensions.Options;
-
 namespace EtcdRemediator.Tests.Storage;
 
 /// <summary>Writes that arrive together share a commit, and every one of them is on disk when its caller hears back.</summary>

@@ -1,8 +1,5 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.History;
-using EtcdRemediator.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Tests.Storage;
 

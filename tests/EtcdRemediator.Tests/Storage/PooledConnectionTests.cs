@@ -1,7 +1,4 @@
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Tests.Storage;
 

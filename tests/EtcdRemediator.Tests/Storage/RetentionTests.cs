@@ -1,12 +1,5 @@
 using EtcdRemediator.Alerts;
-using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
-using EtcdRemediator.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdRemediator.Tests.Storage;
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.Tests.Storage;
 

@@ -1,4 +1,3 @@
-using EtcdRemediator.Configuration;
 using EtcdRemediator.Hosting;
 
 namespace EtcdRemediator.Tests.Snapshots.Offsite;
