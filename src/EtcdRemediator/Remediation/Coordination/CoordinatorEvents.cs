@@ -4,12 +4,18 @@ namespace EtcdRemediator.Remediation.Coordination;
 /// <summary>What happens to the coordinator: <see cref="CoordinatorMachine.Decide"/> answers each with the next state and effects.</summary>
 internal abstract record CoordinatorEvent;
 
+/// <summary>
+/// An event whose sender awaits an answer of <typeparamref name="TAnswer"/>: the answer's type is the event's own, so
+/// a sender cannot ask for another (<see cref="RemediationCoordinator"/>'s AskAsync takes it from the event).
+/// </summary>
+internal abstract record CoordinatorEvent<TAnswer> : CoordinatorEvent;
+
 /// <summary>A trigger asks for a run (an alert, an operator, a schedule, the watch, a follow-up).</summary>
 /// <param name="NewId">The id a new run gets (made by the driver: ids are not the machine's to invent).</param>
-internal sealed record RunRequested(RunRequest Request, string NewId) : CoordinatorEvent;
+internal sealed record RunRequested(RunRequest Request, string NewId) : CoordinatorEvent<SubmitResult>;
 
 /// <summary>A worker slot took the run from its queue: Queued -> Running.</summary>
-internal sealed record RunBegun(string RunId) : CoordinatorEvent;
+internal sealed record RunBegun(string RunId) : CoordinatorEvent<RunRecord?>;
 
 /// <summary>The store could not record a run's start: it ends Failed, so its cluster is free again.</summary>
 internal sealed record StartNotRecorded(string RunId, string Error) : CoordinatorEvent;
@@ -19,16 +25,16 @@ internal sealed record StartNotRecorded(string RunId, string Error) : Coordinato
 /// (plan, snapshot, outcome). <see cref="RunProgress"/> touches only what the executor owns, never the joins;
 /// <paramref name="Untracked"/> is the executor's own view, used when the run is no longer live.
 /// </summary>
-internal sealed record RunChanged(string RunId, IReadOnlyList<RunProgress> Progress, RunRecord Untracked) : CoordinatorEvent
+internal sealed record RunChanged(string RunId, IReadOnlyList<RunProgress> Progress, RunRecord Untracked) : CoordinatorEvent<RunRecord>
 {
     public RunRecord ApplyTo(RunRecord run) => Progress.Aggregate(run, (r, p) => p.ApplyTo(r));
 }
 
-/// <summary>The executor is done with the run (its final state is saved).</summary>
-internal sealed record RunEnded(string RunId) : CoordinatorEvent;
+/// <summary>The executor is done with the run (its final state is saved); answered with the follow-up to ask for, if any.</summary>
+internal sealed record RunEnded(string RunId) : CoordinatorEvent<RunRequest?>;
 
-/// <summary>The scheduler's tick: deferred runs whose window is open are released.</summary>
-internal sealed record WindowsChecked : CoordinatorEvent;
+/// <summary>The scheduler's tick: deferred runs whose window is open are released; answered with how many.</summary>
+internal sealed record WindowsChecked : CoordinatorEvent<int>;
 
 /// <summary>At start-up, from the store: the finished runs in the order they ended, and the queued and deferred ones.</summary>
 internal sealed record Recovered(IReadOnlyList<RunRecord> Finished, IReadOnlyList<RunRecord> Waiting) : CoordinatorEvent;

@@ -62,22 +62,22 @@ internal sealed class RemediationCoordinator : IDisposable
         // A recover that would wait for the window waits only while NOSPACE is not raised: read once, before the decision.
         if (DeferralRule.MayWait(request) && DeferralRule.Defers(request, _calendar.WindowsOf(request.Cluster).StateAt(_time.GetUtcNow())))
             request = request with { NoSpace = await _noSpace.RaisedAsync(request.Cluster, cancellationToken) };
-        var result = await AskAsync<SubmitResult>(new RunRequested(request, NewId()), cancellationToken);
+        var result = await AskAsync(new RunRequested(request, NewId()), cancellationToken);
         if (result.Disposition == Disposition.Backoff)
             _telemetry.Backoffs.Add(1, new("cluster", request.Cluster), new("trigger", request.Trigger.Kind.ToName()));
         return result;
     }
 
     /// <summary>Deferred runs whose window is open are queued (<see cref="ReleaseRule"/>); called every second by the scheduler.</summary>
-    public Task<int> ReleaseDueAsync(CancellationToken cancellationToken) => AskAsync<int>(new WindowsChecked(), cancellationToken);
+    public Task<int> ReleaseDueAsync(CancellationToken cancellationToken) => AskAsync(new WindowsChecked(), cancellationToken);
 
     /// <summary>Queued -> Running: the executor's handle on it, or null when it is not queued (or could not be recorded as started).</summary>
     public async Task<RunHandle?> BeginAsync(string id, CancellationToken cancellationToken) =>
-        await AskAsync<RunRecord?>(new RunBegun(id), cancellationToken) is { } running ? new RunHandle(running, this) : null;
+        await AskAsync(new RunBegun(id), cancellationToken) is { } running ? new RunHandle(running, this) : null;
 
     /// <summary>The executor's progress (<see cref="RunHandle.SaveAsync"/>): applied by the owner, written, answered with the run as it is.</summary>
     internal Task<RunRecord> ChangeAsync(string id, IReadOnlyList<RunProgress> progress, RunRecord untracked) =>
-        AskAsync<RunRecord>(new RunChanged(id, progress, untracked), CancellationToken.None);
+        AskAsync(new RunChanged(id, progress, untracked), CancellationToken.None);
 
     /// <summary>
     /// Completes when the run ends in this process (its final state is stored by then): what a caller
@@ -90,7 +90,7 @@ internal sealed class RemediationCoordinator : IDisposable
     /// <summary>The executor is done with the run; a stronger trigger that joined it while it ran is asked for now, as itself.</summary>
     public async Task CompleteAsync(RunHandle handle, CancellationToken cancellationToken)
     {
-        var followUp = await AskAsync<RunRequest?>(new RunEnded(handle.Id), CancellationToken.None);
+        var followUp = await AskAsync(new RunEnded(handle.Id), CancellationToken.None);
         if (followUp is not null) await SubmitAsync(followUp, cancellationToken);
     }
 
@@ -107,7 +107,7 @@ internal sealed class RemediationCoordinator : IDisposable
         var finished = await _store.ListByStatusAsync(
             [RunStatus.Succeeded, RunStatus.Failed, RunStatus.Interrupted, RunStatus.NothingToDo, RunStatus.Refused], cancellationToken);
         var waiting = await _store.ListByStatusAsync([RunStatus.Queued, RunStatus.Deferred], cancellationToken);
-        await AskAsync<object?>(new Recovered([.. finished.OrderBy(r => r.FinishedAt ?? r.CreatedAt)], waiting), cancellationToken);
+        await SendAsync(new Recovered([.. finished.OrderBy(r => r.FinishedAt ?? r.CreatedAt)], waiting), cancellationToken);
     }
 
     public ClusterRunState StateOf(string cluster) => Volatile.Read(ref _state).Of(cluster).Describe(_options.Value.Policy, _time.GetUtcNow());
@@ -116,12 +116,14 @@ internal sealed class RemediationCoordinator : IDisposable
     /// Sends the event and awaits its answer. A cancelled caller sends nothing (a run a stopping worker had
     /// dequeued stays queued, for the next start); once sent, the event is decided and carried out whole.
     /// </summary>
-    private async Task<T> AskAsync<T>(CoordinatorEvent e, CancellationToken cancellationToken)
+    private async Task<T> AskAsync<T>(CoordinatorEvent<T> e, CancellationToken cancellationToken) => (T)(await SendAsync(e, cancellationToken))!;
+
+    private Task<object?> SendAsync(CoordinatorEvent e, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var sent = new Sent(e, new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!_events.Writer.TryWrite(sent), this);
-        return (T)(await sent.Answer.Task)!;
+        return sent.Answer.Task;
     }
 
     /// <summary>The one reader: events one at a time, each decided and carried out before the next.</summary>
