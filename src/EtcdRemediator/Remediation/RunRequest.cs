@@ -37,12 +37,7 @@ internal static class Dispositions
     public const string Resolved = "resolved", Ignored = "ignored", UnknownCluster = "unknown-cluster";
 
     /// <summary>As answers and the alert audit spell it: started, dry-run, joined, deferred, cooldown, circuit-open, busy, backoff.</summary>
-    public static string ToName(this Disposition disposition) => disposition switch
-    {
-        Disposition.CircuitOpen => "circuit-open",
-        Disposition.DryRun => "dry-run",
-        _ => disposition.ToString().ToLowerInvariant(),
-    };
+    public static string ToName(this Disposition disposition) => WireName.Of(disposition);
 
     /// <summary>Every disposition the API answers (a trigger's, an alert's), as it spells them: docs/http-api.md lists these.</summary>
     public static IReadOnlyList<string> AllNames { get; } =

@@ -4,8 +4,11 @@ using System.Text.Json.Serialization;
 namespace EtcdRemediator.Remediation;
 
 /// <summary>
-/// The name an action or a trigger kind has in JSON, in routes and in requests: its C# name in kebab case
-/// (<c>FollowUp</c> is <c>follow-up</c>), one rule, so the serializer, the parser and the docs cannot disagree.
+/// The name an enum value has on the wire: its C# name in kebab case (<c>FollowUp</c> is <c>follow-up</c>), one rule
+/// for actions, trigger kinds and dispositions in JSON, routes and requests, and for every metric label (a run's
+/// <c>outcome</c> is <c>nothing-to-do</c>), so the serializer, the parser, the metrics and the docs cannot disagree.
+/// The one exception is a run's <c>status</c> in JSON, PascalCase (<c>NothingToDo</c>) since the first release and
+/// pinned by the contract tests: clients compare it.
 /// </summary>
 internal static class WireName
 {

@@ -83,7 +83,7 @@ internal sealed class RunExecutor(
         span?.SetTag("remediation.reclaimed_bytes", run.ReclaimedBytes);
         if (run.Status is RunStatus.Failed or RunStatus.Interrupted) span?.SetStatus(ActivityStatusCode.Error, run.Reason);
         telemetry.Runs.Add(1, new("cluster", run.Cluster), new("action", run.Action.ToName()),
-            new("outcome", run.Status.ToString().ToLowerInvariant()));
+            new("outcome", WireName.Of(run.Status)));
         await steps.SaveAsync();
         if (run.Reason is null)
             logger.LogInformation("Run {RunId} for {Cluster} ({Action}) ended {Status}; reclaimed {ReclaimedBytes} bytes",
