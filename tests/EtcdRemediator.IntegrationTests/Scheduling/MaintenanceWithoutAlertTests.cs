@@ -41,7 +41,7 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
     [Fact]
     public async Task AScheduleDefragmentsAFragmentedClusterThenFindsItHealthyAndDoesNothing()
     {
-        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 24, configure: settings =>
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 12, configure: settings =>
         {
             settings["Remediator:Clusters:0:Schedules:0:Action"] = "defrag";
             settings["Remediator:Clusters:0:Schedules:0:Cron"] = "*/3 * * * * *";
@@ -65,7 +65,7 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
         var windows = DefragEvidence.Windows(cluster);
         Assert.Equal(3, windows.Count);
         Assert.Equal(defrag.Plan.Select(p => p.Name), windows.Select(w => w.Member));
-        Assert.True(defrag.ReclaimedBytes > 3 * 20L * 1024 * 1024, $"reclaimed {defrag.ReclaimedBytes}");
+        Assert.True(defrag.ReclaimedBytes > 3 * 10L * 1024 * 1024, $"reclaimed {defrag.ReclaimedBytes}");
 
         // The cluster API shows the schedule's next run, after now.
         var schedule = (await MaintenanceAsync(client)).GetProperty("schedules")[0];
@@ -76,7 +76,7 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
     [Fact]
     public async Task AnAlertOutsideTheWindowIsDeferredAndRunsWhenTheWindowOpens()
     {
-        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 24, configure: ShortWindows);
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 12, configure: ShortWindows);
         var (cluster, client) = (lab.Cluster, lab.Client);
 
         var opens = await WindowClosedAsync(client);
@@ -137,7 +137,7 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
     public async Task TheWatchExportsWhatItReadsAndWithRemediationOnFixesAFragmentedMemberWithoutAnyAlert()
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 24);
+        await cluster.FragmentAsync(megabytes: 12);
         var settings = RemediatorApp.ForCluster(cluster);
         settings["Remediator:Watch:Interval"] = "1s";
         settings["Remediator:Policy:PauseBetweenMembers"] = "0s";
@@ -194,7 +194,7 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
     public async Task AServiceRestartedWithADeferredRunStillRunsItOnce()
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 24);
+        await cluster.FragmentAsync(megabytes: 12);
         var settings = RemediatorApp.ForCluster(cluster);
         ShortWindows(settings);
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
