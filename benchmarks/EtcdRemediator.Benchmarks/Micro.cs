@@ -8,7 +8,7 @@ using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 using EtcdRemediator.Snapshots;
 
 namespace EtcdRemediator.Benchmarks;

@@ -6,14 +6,16 @@ using EtcdRemediator.Auth;
 using EtcdRemediator.Clusters;
 using EtcdRemediator.Forecasting;
 using EtcdRemediator.History;
-using EtcdRemediator.Hosting;
+using EtcdRemediator.Startup;
 using EtcdRemediator.Observability;
-using EtcdRemediator.Remediation.Hosting;
+using EtcdRemediator.Remediation;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Snapshots;
 using EtcdRemediator.Snapshots.Offsite;
 using EtcdRemediator.StatusPage;
 using EtcdRemediator.Storage;
+using EtcdRemediator.Watch;
+using EtcdRemediator.Remediation.Api;
 
 if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 
@@ -29,6 +31,7 @@ builder.Services.AddCalendar();
 builder.Services.AddDefragRules();
 builder.Services.AddRemediation();
 builder.Services.AddScheduling();
+builder.Services.AddWatch();
 builder.Services.AddHistory();
 builder.Services.AddForecasting();
 builder.Services.AddAlerts();

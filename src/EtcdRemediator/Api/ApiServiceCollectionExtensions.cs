@@ -1,4 +1,6 @@
 using FluentValidation;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Api;
 
 namespace EtcdRemediator.Api;
 

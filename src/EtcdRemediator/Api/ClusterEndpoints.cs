@@ -5,6 +5,10 @@ using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using Microsoft.AspNetCore.Http.HttpResults;
+using EtcdRemediator.Watch;
+using EtcdRemediator.Forecasting;
+using EtcdRemediator.Snapshots.Offsite;
+using EtcdRemediator.Http;
 
 namespace EtcdRemediator.Api;
 
@@ -26,7 +30,7 @@ internal static class ClusterEndpoints
     }
 
     private static async Task<Ok<IEnumerable<ClusterSummary>>> ListClusters(EtcdClusterRegistry clusters, RemediationCoordinator coordinator,
-        Calendar.MaintenanceCalendar calendar, Scheduling.ScheduleRunner runner, Scheduling.WatchReadings readings,
+        Calendar.MaintenanceCalendar calendar, Scheduling.ScheduleRunner runner, Watch.WatchReadings readings,
         Forecasting.ForecastBook forecasts, DefragRules.DefragRuleBook rules, Snapshots.Offsite.OffsiteCatalog offsite,
         Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {

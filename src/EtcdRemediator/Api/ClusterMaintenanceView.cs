@@ -3,9 +3,11 @@ using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Scheduling;
+using EtcdRemediator.Watch;
+using EtcdRemediator.Forecasting;
 
 namespace EtcdRemediator.Api;
 

@@ -1,5 +1,6 @@
 using EtcdRemediator.Advisories;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Forecasting;
 
 namespace EtcdRemediator.Api;
 
@@ -43,7 +44,7 @@ internal sealed record ClusterStatusView(
     /// <param name="rule">The cluster's defrag rule: each member says whether it matches, as the planner and the watch would judge.</param>
     /// <param name="acceptedAdvisories">The cluster's <c>AcceptedAdvisories</c>, so each member's advisories say whether they are accepted.</param>
     /// <param name="forecastOf">Each member's forecast (null: not growing, or no history yet).</param>
-    public static ClusterStatusView From(ClusterState state, Remediation.Rules.Quota? quota = null, double? minFragmentationRatio = null,
+    public static ClusterStatusView From(ClusterState state, Remediation.Policy.Quota? quota = null, double? minFragmentationRatio = null,
         IReadOnlyCollection<string>? acceptedAdvisories = null, Func<ulong, MemberForecastView?>? forecastOf = null,
         DefragRules.DefragRule? rule = null)
     {
@@ -74,7 +75,7 @@ internal sealed record ClusterStatusView(
                 QuotaPercent: m.Status is { } q && quota is { Bytes: > 0 } limit ? Math.Round(100.0 * q.DbSize / limit.Bytes, 1) : null,
                 Advisories: MemberAdvisories.Of(m.Status?.Version, acceptedAdvisories ?? []),
                 Forecast: m.Member.Id == 0 ? null : forecastOf?.Invoke(m.Member.Id),
-                MatchesDefragRule: rule is null || m.Status is null ? null : Remediation.Rules.Planner.Judge(rule, m.Status, quota).Chosen));
+                MatchesDefragRule: rule is null || m.Status is null ? null : Remediation.Policy.Planner.Judge(rule, m.Status, quota).Chosen));
         var alarms = state.Alarms.Select(a => $"{a.Name} on {MemberId.ToHex(a.MemberId)}").ToList();
         if (state.AlarmsError is { } alarmsError) alarms.Add($"unreadable ({alarmsError})");
         return new ClusterStatusView(state.Cluster, leader is { } id ? MemberId.ToHex(id) : null, alarms,

@@ -3,6 +3,7 @@ using EtcdRemediator.Configuration;
 using EtcdRemediator.History;
 using EtcdRemediator.Scheduling;
 using Microsoft.Extensions.Options;
+using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.Forecasting;
 

@@ -5,6 +5,7 @@ using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Scheduling;
 using Microsoft.Extensions.Options;
+using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.Forecasting;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EtcdRemediator.Scheduling;
+using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.History;
 

@@ -1,4 +1,5 @@
 using EtcdRemediator.Scheduling;
+using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.History;
 

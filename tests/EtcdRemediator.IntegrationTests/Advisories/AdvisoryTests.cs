@@ -1,6 +1,6 @@
 using EtcdRemediator.Advisories;
 using EtcdRemediator.Api;
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 
 namespace EtcdRemediator.IntegrationTests.Advisories;
 

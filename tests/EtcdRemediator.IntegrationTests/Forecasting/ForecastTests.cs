@@ -1,6 +1,6 @@
 using EtcdRemediator.Api;
 using EtcdRemediator.Forecasting;
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 
 namespace EtcdRemediator.IntegrationTests.Forecasting;
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using EtcdRemediator.Api;
+using EtcdRemediator.History;
 
 namespace EtcdRemediator.IntegrationTests.History;
 

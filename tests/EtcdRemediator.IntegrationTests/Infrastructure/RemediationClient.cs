@@ -1,5 +1,7 @@
 using EtcdRemediator.Api;
 using EtcdRemediator.Storage;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Api;
 
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 

@@ -144,7 +144,7 @@ public sealed class AbuseLimitTests(ITestOutputHelper output)
             ["Kestrel:Limits:MaxConcurrentConnections"] = "64",
         });
 
-        Assert.Equal(Hosting.ConfigurationExtensions.MaxConnections, Limit(app));
+        Assert.Equal(Startup.ConfigurationExtensions.MaxConnections, Limit(app));
         Assert.Equal(64, Limit(configured));
 
         static long? Limit(RemediatorApp app) =>

@@ -43,7 +43,7 @@ public sealed class KeepAliveTests
 
     private static async Task<AsyncDuplexStreamingCall<WatchRequest, WatchResponse>> WatchAsync(EtcdChannelPool pool, string endpoint)
     {
-        var call = new Watch.WatchClient(pool.For(endpoint)).Watch();
+        var call = new Wire.Watch.WatchClient(pool.For(endpoint)).Watch();
         await call.RequestStream.WriteAsync(new WatchRequest { CreateRequest = new WatchCreateRequest { Key = ByteString.CopyFromUtf8("keepalive/probe") } });
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.True(call.ResponseStream.Current.Created);

@@ -1,6 +1,6 @@
 using EtcdRemediator.IntegrationTests.Alerts;
 using EtcdRemediator.IntegrationTests.Talos;
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 using Grpc.Core;
 
 namespace EtcdRemediator.IntegrationTests.Remediation;

@@ -1,5 +1,7 @@
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 using Grpc.Core;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Api;
 
 namespace EtcdRemediator.IntegrationTests.Remediation;
 
@@ -119,7 +121,7 @@ public sealed class SafetyRuleTests
         for (var i = 0; i < 2; i++)
         {
             var posted = await client.PostAsJsonAsync("/api/v1/clusters/dead/remediations?wait=0s", new { action = "defrag", dryRun = true });
-            dryRuns.Add((await posted.Content.ReadFromJsonAsync<EtcdRemediator.Api.RemediationEndpoints.TriggerAnswer>())!.Id);
+            dryRuns.Add((await posted.Content.ReadFromJsonAsync<EtcdRemediator.Remediation.Api.RemediationEndpoints.TriggerAnswer>())!.Id);
         }
         var real = await client.RunToEndAsync("lab", "defrag", force: true);
         var dry = await Task.WhenAll(dryRuns.Select(id => client.WaitForRunAsync(id)));

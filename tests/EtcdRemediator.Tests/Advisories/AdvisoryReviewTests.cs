@@ -1,5 +1,5 @@
 using EtcdRemediator.Advisories;
-using EtcdRemediator.Hosting;
+using EtcdRemediator.Startup;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
 
 namespace EtcdRemediator.Tests.Advisories;

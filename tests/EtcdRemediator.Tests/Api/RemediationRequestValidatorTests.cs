@@ -1,4 +1,6 @@
 using EtcdRemediator.Api;
+using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Api;
 
 namespace EtcdRemediator.Tests.Api;
 

@@ -1,7 +1,7 @@
 using EtcdRemediator.Clusters;
 using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.Etcd.V3;
-using EtcdRemediator.Hosting;
+using EtcdRemediator.Startup;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

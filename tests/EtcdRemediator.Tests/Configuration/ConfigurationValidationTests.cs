@@ -1,5 +1,5 @@
 using EtcdRemediator.Etcd.Channels;
-using EtcdRemediator.Hosting;
+using EtcdRemediator.Startup;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

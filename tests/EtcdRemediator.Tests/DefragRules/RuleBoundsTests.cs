@@ -1,5 +1,5 @@
 using EtcdRemediator.DefragRules;
-using EtcdRemediator.Hosting;
+using EtcdRemediator.Startup;
 
 namespace EtcdRemediator.Tests.DefragRules;
 

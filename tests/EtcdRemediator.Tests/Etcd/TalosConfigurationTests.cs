@@ -1,5 +1,5 @@
 using EtcdRemediator.Etcd.Talos;
-using EtcdRemediator.Hosting;
+using EtcdRemediator.Startup;
 
 namespace EtcdRemediator.Tests.Etcd;
 

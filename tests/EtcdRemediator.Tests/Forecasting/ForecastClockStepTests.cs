@@ -3,6 +3,7 @@ using EtcdRemediator.History;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Tests.Remediation;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
+using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.Tests.Forecasting;
 

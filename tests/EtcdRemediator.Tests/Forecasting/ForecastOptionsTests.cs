@@ -1,4 +1,4 @@
-using EtcdRemediator.Hosting;
+using EtcdRemediator.Startup;
 using Microsoft.Extensions.Configuration;
 
 namespace EtcdRemediator.Tests.Forecasting;

@@ -4,6 +4,7 @@ using EtcdRemediator.Scheduling;
 using EtcdRemediator.Tests.Remediation;
 using Microsoft.Extensions.Logging.Abstractions;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
+using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.Tests.Forecasting;
 

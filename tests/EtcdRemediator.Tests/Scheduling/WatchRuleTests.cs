@@ -1,5 +1,6 @@
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Tests.Remediation;
+using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.Tests.Scheduling;
 

@@ -1,4 +1,4 @@
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 namespace EtcdRemediator.Remediation.Coordination;
 
 /// <summary>A run's life after it was asked for: start, progress, end, release from its window, and recovery at start-up.</summary>

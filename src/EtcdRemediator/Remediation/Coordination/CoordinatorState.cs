@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 
 namespace EtcdRemediator.Remediation.Coordination;
 

@@ -1,4 +1,4 @@
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation.Coordination;
 

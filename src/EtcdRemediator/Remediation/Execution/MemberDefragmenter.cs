@@ -2,7 +2,7 @@ using System.Diagnostics;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 using Polly;
 
 namespace EtcdRemediator.Remediation.Execution;

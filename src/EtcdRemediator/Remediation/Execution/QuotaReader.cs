@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Remediation.Execution;

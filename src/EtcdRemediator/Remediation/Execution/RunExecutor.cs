@@ -7,7 +7,7 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Rules;
+using EtcdRemediator.Remediation.Policy;
 using EtcdRemediator.Snapshots;
 using EtcdRemediator.Snapshots.Offsite;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using EtcdRemediator.Hosting;
+using EtcdRemediator.Startup;
 
 namespace EtcdRemediator.Tests.Snapshots.Offsite;
 
