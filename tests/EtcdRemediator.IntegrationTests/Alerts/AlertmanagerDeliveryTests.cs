@@ -9,18 +9,13 @@ public sealed class AlertmanagerDeliveryTests
     [Fact]
     public async Task AnAlertPostedToAlertmanagerDefragmentsTheRealCluster()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 12);
-        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
-        var tokenFile = Path.Combine(data, "webhook.token");
+        await using var lab = await ProcessScenario.StartAsync(fragmentMegabytes: 12);
+        var tokenFile = Path.Combine(lab.Data, "webhook.token");
         await File.WriteAllTextAsync(tokenFile, "webhook-secret-0123456789\n");
-        var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
-        {
-            ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
-            ["Remediator:Auth:WebhookTokensFile"] = tokenFile,
-            ["Remediator:Auth:OperatorTokens:0"] = "operator-secret-0123456789",
-        };
-        await using var service = await ServiceProcess.StartAsync(data, settings);
+        lab.Settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:00";
+        lab.Settings["Remediator:Auth:WebhookTokensFile"] = tokenFile;
+        lab.Settings["Remediator:Auth:OperatorTokens:0"] = "operator-secret-0123456789";
+        await using var service = await lab.StartServiceAsync();
         service.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "operator-secret-0123456789");
 
         // The shipped example, pointed at this service and this token file, with a short group_wait.
@@ -40,11 +35,10 @@ public sealed class AlertmanagerDeliveryTests
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
         Assert.Equal(TriggerKind.Alert, run.Trigger.Kind);
         Assert.Contains("etcdDatabaseHighFragmentationRatio via etcd-remediator", run.Trigger.Source);
-        Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
+        Assert.Equal(3, DefragEvidence.Windows(lab.Cluster).Count);
         using var audit = JsonDocument.Parse(await service.Client.GetStringAsync("/api/v1/alerts"));
         var delivery = audit.RootElement.EnumerateArray().First();
         Assert.Equal(202, delivery.GetProperty("statusCode").GetInt32());
         Assert.Equal("etcd-remediator", delivery.GetProperty("receiver").GetString());
-        Directory.Delete(data, recursive: true);
     }
 }

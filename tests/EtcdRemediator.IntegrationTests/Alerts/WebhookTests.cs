@@ -15,10 +15,8 @@ public sealed class WebhookTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _app = new RemediatorApp(new Dictionary<string, string?>
+        _app = new RemediatorApp(new Dictionary<string, string?>(RemediatorApp.ForUnreachableCluster())
         {
-            ["Remediator:Clusters:0:Name"] = "lab",
-            ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
             // prod hangs: its runs stay busy until their 5 s deadlines, so duplicates meet a live run.
             ["Remediator:Clusters:1:Name"] = "prod",
             ["Remediator:Clusters:1:Endpoints:0"] = _hangingMember.Url,

@@ -3,16 +3,11 @@ namespace EtcdRemediator.IntegrationTests.Api;
 /// <summary>Bad input gets problem details naming the field, and never reaches etcd.</summary>
 public sealed class RemediationApiValidationTests : IAsyncLifetime
 {
-    private RemediatorApp _app = null!;
+    private readonly RemediatorApp _app = new(RemediatorApp.ForUnreachableCluster());
     private HttpClient _client = null!;
 
     public Task InitializeAsync()
     {
-        _app = new RemediatorApp(new Dictionary<string, string?>
-        {
-            ["Remediator:Clusters:0:Name"] = "lab",
-            ["Remediator:Clusters:0:Endpoints:0"] = $"http://127.0.0.1:{FreePorts.Next()}",
-        });
         _client = _app.CreateClient();
         return Task.CompletedTask;
     }

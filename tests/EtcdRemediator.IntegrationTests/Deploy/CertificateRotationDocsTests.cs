@@ -11,8 +11,6 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 /// </summary>
 public sealed partial class CertificateRotationDocsTests
 {
-    public static TheoryData<string> OverlayNames => [.. Overlays];
-
     [Fact]
     public async Task TheDocsSayItOnceAsTheCodeDoesIt()
     {
@@ -45,7 +43,7 @@ public sealed partial class CertificateRotationDocsTests
     }
 
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task NoSecretIsMountedBySubPath(string overlay)
     {
         var pod = At((await RenderAsync(overlay)).Single("Deployment"), "spec", "template", "spec")!;

@@ -41,12 +41,10 @@ public sealed class ChartEtcdAlertsTests
         ["prometheus"] = "monitoring/kube-prometheus-stack-prometheus",
     };
 
-    public static TheoryData<string> OverlayNames => [.. Overlays];
-
     public static TheoryData<string> Shipped => ["monitoring", "monitoring/watch", .. Overlays];
 
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task TheChartsDiskAlertsReachTheWebhookThroughTheRenderedAlertmanagerConfig(string overlay)
     {
         var config = OperatorRoutes.Config((await RenderWithMonitoringAsync(overlay)).Single("AlertmanagerConfig"), onNamespace: false);
@@ -64,7 +62,7 @@ public sealed class ChartEtcdAlertsTests
 
     /// <summary>The alert names no cluster: the service takes the only configured one, which each overlay has.</summary>
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task TheServiceSendsTheChartsAlertWithoutAClusterLabelToTheOverlaysOneCluster(string overlay)
     {
         var options = ManifestOptions.Bind(await RenderAsync(overlay));

@@ -19,8 +19,6 @@ public sealed class KubernetesManifestTests
 
     public static TheoryData<string> Kustomizations => ["base", "monitoring", "monitoring/watch", "monitoring/etcd-mixin", .. Overlays];
 
-    public static TheoryData<string> OverlayNames => [.. Overlays];
-
     [Theory]
     [MemberData(nameof(Kustomizations))]
     public async Task EveryObjectValidatesAgainstTheKubernetesAndPrometheusOperatorSchemas(string kustomization)
@@ -62,7 +60,7 @@ public sealed class KubernetesManifestTests
     }
 
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task TheDeploymentIsOneNonRootReplicaThatMatchesTheImage(string overlay)
     {
         var manifests = await RenderAsync(overlay);
@@ -112,7 +110,7 @@ public sealed class KubernetesManifestTests
     }
 
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task EveryObjectCarriesTheRecommendedLabels(string overlay)
     {
         var manifests = await RenderAsync(overlay);

@@ -1,3 +1,5 @@
+using System.Reflection;
+using Xunit.Sdk;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 
@@ -119,4 +121,11 @@ public sealed class Manifests(string text, IReadOnlyList<YamlMappingNode> object
 
     public static IEnumerable<YamlNode> Items(YamlNode node, params object[] path) =>
         At(node, path) is YamlSequenceNode s ? s.Children : [];
+}
+
+/// <summary>A theory's data: each of <see cref="Manifests.Overlays"/>, the kustomizations a user applies alone.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class EachOverlayAttribute : DataAttribute
+{
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => Manifests.Overlays.Select(o => new object[] { o });
 }

@@ -11,13 +11,11 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 /// </summary>
 public sealed class NetworkPolicyTests
 {
-    public static TheoryData<string> OverlayNames => [.. Overlays];
-
     /// <summary>The endpoint the in-cluster talosconfig names (Talos' Service for apid in "default").</summary>
     private const string InClusterTalosEndpoint = "talos.default";
 
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task OnlyThePeersWrittenInTheBaseAreAdmittedEachBoundToANamespace(string overlay)
     {
         var policy = (await RenderAsync(overlay)).Single("NetworkPolicy");
@@ -45,7 +43,7 @@ public sealed class NetworkPolicyTests
     }
 
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task TheWayOutIsDnsAndTheConfiguredEndpointsPortAndNothingElse(string overlay)
     {
         var manifests = await RenderAsync(overlay);

@@ -10,10 +10,8 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 /// </summary>
 public sealed class PodSecurityAndImageTests
 {
-    public static TheoryData<string> OverlayNames => [.. Overlays];
-
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task EveryContainerFollowsTheUsersImagesEntry(string overlay)
     {
         // docs/kubernetes.md's way: a user's own kustomization on top of ours, setting the image once.
@@ -34,7 +32,7 @@ public sealed class PodSecurityAndImageTests
     }
 
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task ThePodMeetsThePodSecurityStandardItsNamespaceEnforces(string overlay)
     {
         var manifests = await RenderAsync(overlay);
@@ -54,7 +52,7 @@ public sealed class PodSecurityAndImageTests
 
     /// <summary>What the shipped overlays default to: restricted everywhere (no overlay needs host access).</summary>
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task EveryOverlaysNamespaceIsRestricted(string overlay)
     {
         var manifests = await RenderAsync(overlay);

@@ -13,10 +13,8 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 /// </summary>
 public sealed class ShippedAlertsReachTheServiceTests
 {
-    public static TheoryData<string> OverlayNames => [.. Overlays];
-
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task EveryActingRuleTheOverlayShipsFiresWithLabelsItsServiceAccepts(string overlay)
     {
         var manifests = await RenderWithMonitoringAsync(overlay);

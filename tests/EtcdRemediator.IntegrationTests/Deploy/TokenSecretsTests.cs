@@ -11,10 +11,8 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 /// </summary>
 public sealed partial class TokenSecretsTests
 {
-    public static TheoryData<string> OverlayNames => [.. Overlays];
-
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task AlertmanagerIsGivenTheWebhookTokensSecretAndThePodAloneTheOperators(string overlay)
     {
         var manifests = await RenderWithMonitoringAsync(overlay);
@@ -32,7 +30,7 @@ public sealed partial class TokenSecretsTests
 
     /// <summary>Prometheus scrapes /metrics with the metrics token the pod reads (#38), from a Secret holding no other token.</summary>
     [Theory]
-    [MemberData(nameof(OverlayNames))]
+    [EachOverlay]
     public async Task TheServiceMonitorScrapesWithTheMetricsTokensOwnSecret(string overlay)
     {
         var manifests = await RenderWithMonitoringAsync(overlay);

@@ -54,6 +54,13 @@ internal sealed class EtcdTestCluster : IAsyncDisposable
     }
 
     public string Root { get; }
+
+    /// <summary>
+    /// A folder of the test's own (a service's data, a talosconfig, a password file) inside <see cref="Root"/>: removed
+    /// with the cluster, after whatever the test declared after the cluster has been disposed.
+    /// </summary>
+    public string ScratchDirectory(string name) => Directory.CreateDirectory(Path.Combine(Root, name)).FullName;
+
     public IReadOnlyList<EtcdTestMember> Members { get; }
     public IReadOnlyList<string> Endpoints => [.. Members.Select(m => m.ClientUrl)];
 

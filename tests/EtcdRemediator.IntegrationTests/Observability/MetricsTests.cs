@@ -8,12 +8,9 @@ public sealed class MetricsTests
     [Fact]
     public async Task ARealRemediationShowsInTheMetrics()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 12);
-        var data = Directory.CreateDirectory(Path.Combine(cluster.Root, "service")).FullName; // removed with the cluster, after the service
-        var settings = RemediatorApp.ForCluster(cluster, "metrics");
-        settings["Remediator:Policy:PauseBetweenMembers"] = "0s";
-        await using var service = await ServiceProcess.StartAsync(data, settings);
+        await using var lab = await ProcessScenario.StartAsync(fragmentMegabytes: 12, clusterName: "metrics");
+        lab.Settings["Remediator:Policy:PauseBetweenMembers"] = "0s";
+        await using var service = await lab.StartServiceAsync();
         var client = service.Client;
         var before = await client.GetStringAsync("/metrics");
 

@@ -15,12 +15,15 @@ public sealed class AbuseLimitTests(ITestOutputHelper output)
     private const string Webhook = "abuse-webhook-token-0123456789";
     private const string Operator = "abuse-operator-token-0123456789";
 
-    private static Dictionary<string, string?> Settings(EtcdTestCluster cluster) => new(RemediatorApp.ForCluster(cluster))
+    /// <summary>A real cluster and the service's settings for it: both tokens, a 1 MiB audit.</summary>
+    private static async Task<ProcessScenario> StartLabAsync()
     {
-        ["Remediator:Auth:WebhookTokens:0"] = Webhook,
-        ["Remediator:Auth:OperatorTokens:0"] = Operator,
-        ["Remediator:Storage:AuditMaxBytes"] = "1MiB",
-    };
+        var lab = await ProcessScenario.StartAsync();
+        lab.Settings["Remediator:Auth:WebhookTokens:0"] = Webhook;
+        lab.Settings["Remediator:Auth:OperatorTokens:0"] = Operator;
+        lab.Settings["Remediator:Storage:AuditMaxBytes"] = "1MiB";
+        return lab;
+    }
 
     /// <summary>At most 16 connections: one address may hold 32 (Auth:MaxConnectionsPerAddress).</summary>
     private static HttpClient Client(string url, string token)
@@ -33,9 +36,8 @@ public sealed class AbuseLimitTests(ITestOutputHelper output)
     [Fact]
     public async Task AFloodOfRejectedDeliveriesIsLimitedAndBoundedAndASnapshotStillWorksAfterIt()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "abuse-").FullName;
-        await using var service = await ServiceProcess.StartAsync(data, Settings(cluster));
+        await using var lab = await StartLabAsync();
+        await using var service = await lab.StartServiceAsync();
         using var webhook = Client(service.Url, Webhook);
         var hostile = new string('<', 64 * 1024); // not JSON: every delivery is a 400, audited with its body
 
@@ -50,8 +52,8 @@ public sealed class AbuseLimitTests(ITestOutputHelper output)
         Assert.Equal(400, rejected + limited);
         Assert.True(limited > 0 && codes.Where(c => c.StatusCode == HttpStatusCode.ServiceUnavailable).All(c => c.Item2),
             $"{limited} answered 503 with Retry-After of 400 sent as fast as possible");
-        var stored = await StoredAuditCharsAsync(data);
-        var file = new FileInfo(Path.Combine(data, "remediator.db")).Length + (File.Exists(Path.Combine(data, "remediator.db-wal")) ? new FileInfo(Path.Combine(data, "remediator.db-wal")).Length : 0);
+        var stored = await StoredAuditCharsAsync(lab.Data);
+        var file = new FileInfo(Path.Combine(lab.Data, "remediator.db")).Length + (File.Exists(Path.Combine(lab.Data, "remediator.db-wal")) ? new FileInfo(Path.Combine(lab.Data, "remediator.db-wal")).Length : 0);
         output.WriteLine($"400 deliveries of 64 KiB '<': {rejected} audited as 400, {limited} limited (503); audit holds {stored} characters; store files {file} bytes");
         Assert.True(stored <= 1024 * 1024, $"the audit holds {stored} characters");
 
@@ -69,9 +71,8 @@ public sealed class AbuseLimitTests(ITestOutputHelper output)
     [Fact]
     public async Task ThirtyWrongTokensGetTheAddress429sForTheRestOfTheMinuteWhileTheRightTokenStillPasses()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "abuse-").FullName;
-        await using var service = await ServiceProcess.StartAsync(data, Settings(cluster));
+        await using var lab = await StartLabAsync();
+        await using var service = await lab.StartServiceAsync();
         using var guesser = Client(service.Url, "a-wrong-guess-0123456789abcdef");
         using var right = Client(service.Url, Operator);
         using var webhook = Client(service.Url, Webhook);

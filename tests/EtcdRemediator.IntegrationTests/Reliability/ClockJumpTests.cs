@@ -16,51 +16,42 @@ public sealed class ClockJumpTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         Assert.True(File.Exists(Library) || !OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture
             != System.Runtime.InteropServices.Architecture.X64, $"{Library} is missing: scripts/test.sh installs libfaketime");
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 8);
-        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "clock-").FullName;
-        var offset = Path.Combine(data, "faketime");
+        await using var lab = await ProcessScenario.StartAsync(fragmentMegabytes: 8);
+        var offset = Path.Combine(lab.Data, "faketime");
         await File.WriteAllTextAsync(offset, "+1d\n");
-        var settings = RemediatorApp.ForCluster(cluster);
+        var settings = lab.Settings;
         settings["LD_PRELOAD"] = Library;
         settings["FAKETIME_TIMESTAMP_FILE"] = offset;
         settings["FAKETIME_CACHE_DURATION"] = "1";
         settings["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"; // timers and timeouts run on the true monotonic clock
         settings["Remediator:Policy:Cooldown"] = "00:30:00";
         settings["Remediator:Watch:Interval"] = "1s"; // the history records what the watch reads
-        try
-        {
-            await using var service = await ServiceProcess.StartAsync(data, settings);
-            var client = service.Client;
-            var ahead = await client.RunToEndAsync("lab", "defrag");
-            Assert.True(ahead.Status == RunStatus.Succeeded, $"{ahead.Status}: {ahead.Reason}");
-            Assert.True(ahead.FinishedAt > DateTimeOffset.UtcNow.AddHours(23), $"the service's clock was not a day ahead: {ahead.FinishedAt:O}");
+        await using var service = await lab.StartServiceAsync();
+        var client = service.Client;
+        var ahead = await client.RunToEndAsync("lab", "defrag");
+        Assert.True(ahead.Status == RunStatus.Succeeded, $"{ahead.Status}: {ahead.Reason}");
+        Assert.True(ahead.FinishedAt > DateTimeOffset.UtcNow.AddHours(23), $"the service's clock was not a day ahead: {ahead.FinishedAt:O}");
 
-            await File.WriteAllTextAsync(offset, "+0\n"); // NTP corrects the clock
-            // The service's own clock, as Kestrel dates its answers.
-            await Poll.UntilAsync(async () => (await client.GetAsync("/healthz")).Headers.Date,
-                date => date < DateTimeOffset.UtcNow.AddHours(1), TimeSpan.FromSeconds(30), "the service's clock to step back");
-            using var delivered = await client.PostAsync("/api/v1/alerts", new StringContent(
-                Payloads.Delivery(Payloads.Alert("etcdDatabaseHighFragmentationRatio")), Encoding.UTF8, "application/json"));
-            var alert = JsonDocument.Parse(await delivered.Content.ReadAsStringAsync()).RootElement.GetProperty("alerts")[0];
-            output.WriteLine($"alert: {alert}");
+        await File.WriteAllTextAsync(offset, "+0\n"); // NTP corrects the clock
+        // The service's own clock, as Kestrel dates its answers.
+        await Poll.UntilAsync(async () => (await client.GetAsync("/healthz")).Headers.Date,
+            date => date < DateTimeOffset.UtcNow.AddHours(1), TimeSpan.FromSeconds(30), "the service's clock to step back");
+        using var delivered = await client.PostAsync("/api/v1/alerts", new StringContent(
+            Payloads.Delivery(Payloads.Alert("etcdDatabaseHighFragmentationRatio")), Encoding.UTF8, "application/json"));
+        var alert = JsonDocument.Parse(await delivered.Content.ReadAsStringAsync()).RootElement.GetProperty("alerts")[0];
+        output.WriteLine($"alert: {alert}");
 
-            Assert.Equal("cooldown", alert.GetProperty("disposition").GetString());
-            var manual = await client.PostTriggerAsync("lab", "defrag");
-            Assert.Equal(HttpStatusCode.Conflict, manual.StatusCode);
-            var retryAfter = (await manual.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retryAfter").GetDateTimeOffset();
-            Assert.InRange(retryAfter, DateTimeOffset.UtcNow.AddMinutes(25), DateTimeOffset.UtcNow.AddMinutes(31));
+        Assert.Equal("cooldown", alert.GetProperty("disposition").GetString());
+        var manual = await client.PostTriggerAsync("lab", "defrag");
+        Assert.Equal(HttpStatusCode.Conflict, manual.StatusCode);
+        var retryAfter = (await manual.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retryAfter").GetDateTimeOffset();
+        Assert.InRange(retryAfter, DateTimeOffset.UtcNow.AddMinutes(25), DateTimeOffset.UtcNow.AddMinutes(31));
 
-            // #34 item 6(b): the history froze for the length of the step back (every reading "too close" to the last one).
-            var stepped = DateTimeOffset.UtcNow;
-            await Poll.UntilAsync(async () => JsonDocument.Parse(await client.GetStringAsync("/api/v1/clusters/lab/history")).RootElement.Clone(),
-                h => h.GetProperty("members").EnumerateArray().All(m => m.GetProperty("samples").EnumerateArray()
-                    .Any(x => x.GetProperty("at").GetDateTimeOffset() > stepped)),
-                TimeSpan.FromSeconds(30), "readings after the step back in every member's history");
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        // #34 item 6(b): the history froze for the length of the step back (every reading "too close" to the last one).
+        var stepped = DateTimeOffset.UtcNow;
+        await Poll.UntilAsync(async () => JsonDocument.Parse(await client.GetStringAsync("/api/v1/clusters/lab/history")).RootElement.Clone(),
+            h => h.GetProperty("members").EnumerateArray().All(m => m.GetProperty("samples").EnumerateArray()
+                .Any(x => x.GetProperty("at").GetDateTimeOffset() > stepped)),
+            TimeSpan.FromSeconds(30), "readings after the step back in every member's history");
     }
 }

@@ -19,7 +19,7 @@ public sealed class EtcdAuthTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var cluster = await EtcdTestCluster.StartAsync();
         await cluster.FragmentAsync(megabytes: 12);
         await EnableAuthAsync(cluster);
-        var dir = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "auth-").FullName;
+        var dir = cluster.ScratchDirectory("auth");
         await File.WriteAllTextAsync(Path.Combine(dir, "password"), "root-password\n");
 
         var settings = RemediatorApp.ForCluster(cluster);
@@ -42,6 +42,5 @@ public sealed class EtcdAuthTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
         Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
         await SnapshotAssertions.AssertVerifiedAsync(run, app.DataDirectory);
-        Directory.Delete(dir, recursive: true);
     }
 }

@@ -4,16 +4,12 @@ namespace EtcdRemediator.IntegrationTests.Reliability;
 [Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
 public sealed class MemberFaultTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static async Task<(EtcdTestCluster Cluster, RemediatorApp App, HttpClient Client)> StartAsync(string pause)
+    /// <summary>A 3 s pause between members to act in, and a 2 s deadline on each request to etcd.</summary>
+    private static Task<LabScenario> StartAsync() => LabScenario.StartAsync(fragmentMegabytes: 12, configure: settings =>
     {
-        var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 12);
-        var settings = RemediatorApp.ForCluster(cluster);
-        settings["Remediator:Policy:PauseBetweenMembers"] = pause;
+        settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:03";
         settings["Remediator:Policy:RequestTimeout"] = "00:00:02";
-        var app = new RemediatorApp(settings);
-        return (cluster, app, app.CreateClient());
-    }
+    });
 
     /// <summary>Waits for the first member's pause, then returns the member the plan does next.</summary>
     private static async Task<(string RunId, int NextIndex)> RunUntilFirstPauseAsync(EtcdTestCluster cluster, HttpClient client)
@@ -29,9 +25,8 @@ public sealed class MemberFaultTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task AMemberKilledDuringTheRunStopsItAndTheBreakerCountsIt()
     {
-        var (cluster, app, client) = await StartAsync("00:00:03");
-        await using var _ = cluster;
-        await using var __ = app;
+        await using var lab = await StartAsync();
+        var (cluster, client) = (lab.Cluster, lab.Client);
         var (id, next) = await RunUntilFirstPauseAsync(cluster, client);
 
         await cluster.StopMemberAsync(next);
@@ -60,9 +55,8 @@ public sealed class MemberFaultTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task AFrozenMemberMakesTheRunFailWithinItsTimeoutsAndTheClusterRecoversAfterwards()
     {
-        var (cluster, app, client) = await StartAsync("00:00:03");
-        await using var _ = cluster;
-        await using var __ = app;
+        await using var lab = await StartAsync();
+        var (cluster, client) = (lab.Cluster, lab.Client);
         var (id, next) = await RunUntilFirstPauseAsync(cluster, client);
 
         cluster.Members[next].Signal("STOP");

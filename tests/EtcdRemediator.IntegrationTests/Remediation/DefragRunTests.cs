@@ -109,8 +109,7 @@ public sealed class DefragRunTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(Backend.Etcd)]
-    [InlineData(Backend.Talos)]
+    [EachBackend]
     public async Task AClusterWithAStoppedMemberIsRefusedNamingItAndNothingIsDefragmented(Backend backend)
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
@@ -131,8 +130,7 @@ public sealed class DefragRunTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(Backend.Etcd)]
-    [InlineData(Backend.Talos)]
+    [EachBackend]
     public async Task ASnapshotRunWritesAVerifiedSnapshotAndItsSidecar(Backend backend)
     {
         await using var cluster = await EtcdTestCluster.StartAsync();

@@ -11,8 +11,7 @@ public sealed class NoSpaceRecoveryTests
     private const long Quota = 16L * 1024 * 1024;
 
     [Theory]
-    [InlineData(Backend.Etcd)]
-    [InlineData(Backend.Talos)]
+    [EachBackend]
     public async Task RecoverCompactsDefragmentsAndDisarmsSoWritesWorkAgain(Backend backend)
     {
         await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { QuotaBackendBytes = Quota });

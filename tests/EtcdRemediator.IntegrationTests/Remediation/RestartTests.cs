@@ -5,21 +5,16 @@ public sealed class RestartTests
     [Fact]
     public async Task AfterAKillTheRunningRunIsInterruptedAndTheQueuedRunCompletes()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 8);
-        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
+        await using var lab = await ProcessScenario.StartAsync(fragmentMegabytes: 8);
         // Two names for the one etcd cluster; one worker slot, so the second cluster's run must queue
         // while the first pauses (for a minute) after its first member.
-        var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster, "lab"))
-        {
-            ["Remediator:Clusters:1:Name"] = "lab2",
-            ["Remediator:Policy:MaxConcurrentClusters"] = "1",
-            ["Remediator:Policy:PauseBetweenMembers"] = "00:01:00",
-        };
-        for (var i = 0; i < cluster.Endpoints.Count; i++) settings[$"Remediator:Clusters:1:Endpoints:{i}"] = cluster.Endpoints[i];
+        lab.Settings["Remediator:Clusters:1:Name"] = "lab2";
+        lab.Settings["Remediator:Policy:MaxConcurrentClusters"] = "1";
+        lab.Settings["Remediator:Policy:PauseBetweenMembers"] = "00:01:00";
+        for (var i = 0; i < lab.Cluster.Endpoints.Count; i++) lab.Settings[$"Remediator:Clusters:1:Endpoints:{i}"] = lab.Cluster.Endpoints[i];
 
         string running, queued;
-        await using (var service = await ServiceProcess.StartAsync(data, settings))
+        await using (var service = await lab.StartServiceAsync())
         {
             running = (await service.Client.TriggerAsync("lab", "defrag")).Id;
             await Poll.UntilAsync(async () => (await service.Client.GetRunAsync(running)).Steps.Any(s => s.Name == "pause"),
@@ -30,8 +25,8 @@ public sealed class RestartTests
             await service.KillAsync();
         }
 
-        settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:00";
-        await using (var restarted = await ServiceProcess.StartAsync(data, settings))
+        lab.Settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:00";
+        await using (var restarted = await lab.StartServiceAsync())
         {
             var interrupted = await restarted.Client.GetRunAsync(running);
             Assert.Equal(RunStatus.Interrupted, interrupted.Status);
@@ -44,24 +39,20 @@ public sealed class RestartTests
         }
 
         // etcd saw exactly the one defragmentation the killed run had done.
-        Assert.Single(DefragEvidence.Windows(cluster));
-        Directory.Delete(data, recursive: true);
+        Assert.Single(DefragEvidence.Windows(lab.Cluster));
     }
 
     [Fact]
     public async Task AServiceKilledDuringADefragmentLeavesTheRunInterruptedAndTheClusterHealthy()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
+        await using var lab = await ProcessScenario.StartAsync();
+        var cluster = lab.Cluster;
         // ~60 MB in use: each member's defragment takes about a second, long enough to be killed in.
         await cluster.WriteAsync("live/", 6_000);
         await cluster.FragmentAsync(megabytes: 60);
-        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
-        var settings = new Dictionary<string, string?>(RemediatorApp.ForCluster(cluster))
-        {
-            ["Remediator:Policy:PauseBetweenMembers"] = "00:00:00",
-        };
+        lab.Settings["Remediator:Policy:PauseBetweenMembers"] = "00:00:00";
         string id;
-        await using (var service = await ServiceProcess.StartAsync(data, settings))
+        await using (var service = await lab.StartServiceAsync())
         {
             id = (await service.Client.TriggerAsync("lab", "defrag")).Id;
             // Killed while etcd's own log shows a defragment started and not finished (3.5 takes
@@ -73,7 +64,7 @@ public sealed class RestartTests
         }
 
         int asked;
-        await using (var restarted = await ServiceProcess.StartAsync(data, settings))
+        await using (var restarted = await lab.StartServiceAsync())
         {
             var run = await restarted.Client.GetRunAsync(id);
             Assert.Equal(RunStatus.Interrupted, run.Status);
@@ -88,6 +79,5 @@ public sealed class RestartTests
         await cluster.WaitForLeaderAsync();
         await cluster.PutAsync("after-kill", "ok");
         Assert.Equal("ok", await cluster.GetAsync("after-kill"));
-        Directory.Delete(data, recursive: true);
     }
 }

@@ -136,95 +136,78 @@ public sealed class MaintenanceWithoutAlertTests(ITestOutputHelper output)
     [Fact]
     public async Task TheWatchExportsWhatItReadsAndWithRemediationOnFixesAFragmentedMemberWithoutAnyAlert()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 12);
-        var settings = RemediatorApp.ForCluster(cluster);
-        settings["Remediator:Watch:Interval"] = "1s";
-        settings["Remediator:Policy:PauseBetweenMembers"] = "0s";
-        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "watch-").FullName;
-        try
+        await using var lab = await ProcessScenario.StartAsync(fragmentMegabytes: 12);
+        var cluster = lab.Cluster;
+        lab.Settings["Remediator:Watch:Interval"] = "1s";
+        lab.Settings["Remediator:Policy:PauseBetweenMembers"] = "0s";
+
+        // Watching only: the gauges show every member's fragmentation, and nothing is started.
+        await using (var watching = await lab.StartServiceAsync())
         {
-            // Watching only: the gauges show every member's fragmentation, and nothing is started.
-            await using (var watching = await ServiceProcess.StartAsync(data, settings))
+            var client = watching.Client;
+            var metrics = await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
+                text => cluster.Members.All(m => PrometheusText.Value(text, "etcd_remediator_member_fragmentation_ratio", $"member=\"{m.Name}\"") > 0.5),
+                TimeSpan.FromSeconds(30), "the watch's fragmentation gauges");
+            for (var i = 0; i < cluster.Members.Count; i++)
             {
-                var client = watching.Client;
-                var metrics = await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
-                    text => cluster.Members.All(m => PrometheusText.Value(text, "etcd_remediator_member_fragmentation_ratio", $"member=\"{m.Name}\"") > 0.5),
-                    TimeSpan.FromSeconds(30), "the watch's fragmentation gauges");
-                for (var i = 0; i < cluster.Members.Count; i++)
-                {
-                    var status = await cluster.StatusAsync(i);
-                    var size = PrometheusText.Value(metrics, "etcd_remediator_member_db_size_bytes", $"member=\"{cluster.Members[i].Name}\"");
-                    output.WriteLine($"{cluster.Members[i].Name}: gauge {size}, etcd now {status.DbSize}");
-                    Assert.Equal(status.DbSize, size, tolerance: 64 * 1024); // etcd's own figure, within a few pages of later writes
-                }
-                Assert.Equal(1, PrometheusText.Value(metrics, "etcd_remediator_member_leader", "cluster=\"lab\""));
-                Assert.True(PrometheusText.Value(metrics, "etcd_remediator_member_quota_bytes", $"member=\"{cluster.Members[0].Name}\"") > 0);
-                var readAt = PrometheusText.Value(metrics, "etcd_remediator_watch_last_read_timestamp_seconds", "cluster=\"lab\"");
-                await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
-                    text => PrometheusText.Value(text, "etcd_remediator_watch_last_read_timestamp_seconds", "cluster=\"lab\"") > readAt + 1,
-                    TimeSpan.FromSeconds(30), "two more watch readings");
-                Assert.Empty(await RunsAsync(client));
-                Assert.Empty(DefragEvidence.Windows(cluster));
+                var status = await cluster.StatusAsync(i);
+                var size = PrometheusText.Value(metrics, "etcd_remediator_member_db_size_bytes", $"member=\"{cluster.Members[i].Name}\"");
+                output.WriteLine($"{cluster.Members[i].Name}: gauge {size}, etcd now {status.DbSize}");
+                Assert.Equal(status.DbSize, size, tolerance: 64 * 1024); // etcd's own figure, within a few pages of later writes
             }
-
-            settings["Remediator:Watch:Remediate"] = "true";
-            await using var remediating = await ServiceProcess.StartAsync(data, settings);
-            var runs = await Poll.UntilAsync(() => RunsAsync(remediating.Client), r => r.Any(x => !x.IsActive), TimeSpan.FromMinutes(2), "the watch's run to end");
-
-            var run = Assert.Single(runs);
-            Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
-            Assert.Equal(TriggerKind.Watch, run.Trigger.Kind);
-            Assert.Contains("fragmented", run.Trigger.Source, StringComparison.Ordinal);
-            Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
-            // The next readings show the members compact again, and the watch starts nothing more.
-            await Poll.UntilAsync(() => remediating.Client.GetStringAsync("/metrics"),
-                text => cluster.Members.All(m => PrometheusText.Value(text, "etcd_remediator_member_db_size_bytes", $"member=\"{m.Name}\"") is > 0 and < 4 * 1024 * 1024
-                                                 && PrometheusText.Value(text, "etcd_remediator_member_fragmentation_ratio", $"member=\"{m.Name}\"") < 0.5),
-                TimeSpan.FromSeconds(30), "the watch to read the defragmented members");
-            Assert.Single(await RunsAsync(remediating.Client));
+            Assert.Equal(1, PrometheusText.Value(metrics, "etcd_remediator_member_leader", "cluster=\"lab\""));
+            Assert.True(PrometheusText.Value(metrics, "etcd_remediator_member_quota_bytes", $"member=\"{cluster.Members[0].Name}\"") > 0);
+            var readAt = PrometheusText.Value(metrics, "etcd_remediator_watch_last_read_timestamp_seconds", "cluster=\"lab\"");
+            await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
+                text => PrometheusText.Value(text, "etcd_remediator_watch_last_read_timestamp_seconds", "cluster=\"lab\"") > readAt + 1,
+                TimeSpan.FromSeconds(30), "two more watch readings");
+            Assert.Empty(await RunsAsync(client));
+            Assert.Empty(DefragEvidence.Windows(cluster));
         }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+
+        lab.Settings["Remediator:Watch:Remediate"] = "true";
+        await using var remediating = await lab.StartServiceAsync();
+        var runs = await Poll.UntilAsync(() => RunsAsync(remediating.Client), r => r.Any(x => !x.IsActive), TimeSpan.FromMinutes(2), "the watch's run to end");
+
+        var run = Assert.Single(runs);
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+        Assert.Equal(TriggerKind.Watch, run.Trigger.Kind);
+        Assert.Contains("fragmented", run.Trigger.Source, StringComparison.Ordinal);
+        Assert.Equal(3, DefragEvidence.Windows(cluster).Count);
+        // The next readings show the members compact again, and the watch starts nothing more.
+        await Poll.UntilAsync(() => remediating.Client.GetStringAsync("/metrics"),
+            text => cluster.Members.All(m => PrometheusText.Value(text, "etcd_remediator_member_db_size_bytes", $"member=\"{m.Name}\"") is > 0 and < 4 * 1024 * 1024
+                                             && PrometheusText.Value(text, "etcd_remediator_member_fragmentation_ratio", $"member=\"{m.Name}\"") < 0.5),
+            TimeSpan.FromSeconds(30), "the watch to read the defragmented members");
+        Assert.Single(await RunsAsync(remediating.Client));
     }
 
     [Fact]
     public async Task AServiceRestartedWithADeferredRunStillRunsItOnce()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 12);
-        var settings = RemediatorApp.ForCluster(cluster);
-        ShortWindows(settings);
-        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "svc-").FullName;
-        try
-        {
-            // Real processes: a restart is a process that ends and one that starts on the same store.
-            string id;
-            DateTimeOffset opens;
-            await using (var first = await ServiceProcess.StartAsync(data, settings))
-            {
-                opens = await WindowClosedAsync(first.Client);
-                var answer = await first.Client.TriggerAsync("lab", "defrag");
-                Assert.Equal("deferred", answer.Disposition);
-                id = answer.Id;
-            } // stopped before the window opens: the run is only in the store
-            Assert.True(DateTimeOffset.UtcNow < opens, "the first service stopped before the window opened");
+        await using var lab = await ProcessScenario.StartAsync(fragmentMegabytes: 12);
+        ShortWindows(lab.Settings);
 
-            await using var second = await ServiceProcess.StartAsync(data, settings);
-            var restarted = second.Client;
-            var run = await restarted.WaitForRunAsync(id, TimeSpan.FromMinutes(1));
-
-            Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
-            Assert.Single(await RunsAsync(restarted));
-            var windows = DefragEvidence.Windows(cluster);
-            Assert.Equal(3, windows.Count); // once: one defragment per member
-            Assert.All(windows, w => Assert.True(w.Started >= opens));
-        }
-        finally
+        // Real processes: a restart is a process that ends and one that starts on the same store.
+        string id;
+        DateTimeOffset opens;
+        await using (var first = await lab.StartServiceAsync())
         {
-            Directory.Delete(data, recursive: true);
-        }
+            opens = await WindowClosedAsync(first.Client);
+            var answer = await first.Client.TriggerAsync("lab", "defrag");
+            Assert.Equal("deferred", answer.Disposition);
+            id = answer.Id;
+        } // stopped before the window opens: the run is only in the store
+        Assert.True(DateTimeOffset.UtcNow < opens, "the first service stopped before the window opened");
+
+        await using var second = await lab.StartServiceAsync();
+        var restarted = second.Client;
+        var run = await restarted.WaitForRunAsync(id, TimeSpan.FromMinutes(1));
+
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
+        Assert.Single(await RunsAsync(restarted));
+        var windows = DefragEvidence.Windows(lab.Cluster);
+        Assert.Equal(3, windows.Count); // once: one defragment per member
+        Assert.All(windows, w => Assert.True(w.Started >= opens));
     }
 }

@@ -11,36 +11,26 @@ public sealed class RefusalBackoffTests
     [Fact]
     public async Task WithAMemberDownTheWatchRecordsOneRefusedRunAndBacksOffWhileAnOperatorIsNotHeldBack()
     {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await cluster.FragmentAsync(megabytes: 12);
-        await cluster.StopMemberAsync(2);
-        var settings = RemediatorApp.ForCluster(cluster);
-        settings["Remediator:Watch:Interval"] = "1s";
-        settings["Remediator:Watch:Remediate"] = "true";
-        settings["Remediator:Policy:Cooldown"] = "00:00:30";
-        var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "backoff-").FullName;
-        try
-        {
-            await using var service = await ServiceProcess.StartAsync(data, settings);
-            var client = service.Client;
+        await using var lab = await ProcessScenario.StartAsync(fragmentMegabytes: 12);
+        await lab.Cluster.StopMemberAsync(2);
+        lab.Settings["Remediator:Watch:Interval"] = "1s";
+        lab.Settings["Remediator:Watch:Remediate"] = "true";
+        lab.Settings["Remediator:Policy:Cooldown"] = "00:00:30";
+        await using var service = await lab.StartServiceAsync();
+        var client = service.Client;
 
-            // Ten readings held back: before the fix each was a Refused run of its own.
-            await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
-                text => PrometheusText.Value(text, "etcd_remediator_trigger_backoffs_total", "cluster=\"lab\"", "trigger=\"watch\"") >= 10,
-                TimeSpan.FromSeconds(40), "ten watch readings to back off");
+        // Ten readings held back: before the fix each was a Refused run of its own.
+        await Poll.UntilAsync(() => client.GetStringAsync("/metrics"),
+            text => PrometheusText.Value(text, "etcd_remediator_trigger_backoffs_total", "cluster=\"lab\"", "trigger=\"watch\"") >= 10,
+            TimeSpan.FromSeconds(40), "ten watch readings to back off");
 
-            var refused = Assert.Single(await RunsAsync(client));
-            Assert.Equal((RunStatus.Refused, TriggerKind.Watch), (refused.Status, refused.Trigger.Kind));
-            Assert.Contains("m2", refused.Reason);
-            var manual = await client.TriggerAsync("lab", "defrag");
-            Assert.Equal("started", manual.Disposition);
-            Assert.Equal(RunStatus.Refused, (await client.WaitForRunAsync(manual.Id)).Status);
-            Assert.Empty(DefragEvidence.Windows(cluster));
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        var refused = Assert.Single(await RunsAsync(client));
+        Assert.Equal((RunStatus.Refused, TriggerKind.Watch), (refused.Status, refused.Trigger.Kind));
+        Assert.Contains("m2", refused.Reason);
+        var manual = await client.TriggerAsync("lab", "defrag");
+        Assert.Equal("started", manual.Disposition);
+        Assert.Equal(RunStatus.Refused, (await client.WaitForRunAsync(manual.Id)).Status);
+        Assert.Empty(DefragEvidence.Windows(lab.Cluster));
     }
 
     private static async Task<List<RunRecord>> RunsAsync(HttpClient client) =>

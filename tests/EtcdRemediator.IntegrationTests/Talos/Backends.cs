@@ -1,9 +1,19 @@
+using System.Reflection;
+using Xunit.Sdk;
+
 namespace EtcdRemediator.IntegrationTests.Talos;
 
 public enum Backend
 {
     Etcd,
     Talos,
+}
+
+/// <summary>A theory's data: each <see cref="Backend"/>, so that a backend added to the enum runs every pipeline theory.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class EachBackendAttribute : DataAttribute
+{
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => Enum.GetValues<Backend>().Select(b => new object[] { b });
 }
 
 /// <summary>
@@ -40,15 +50,18 @@ internal sealed class BackendHarness : IAsyncDisposable
     public Dictionary<string, string?> Settings(string name = "lab", long? quota = null)
     {
         if (Backend == Backend.Etcd) return RemediatorApp.ForCluster(_cluster, name, quota);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Remediator:Clusters:0:Name"] = name,
-            ["Remediator:Clusters:0:Backend"] = "Talos",
-            ["Remediator:Clusters:0:Talos:ConfigFile"] = Apid!.WriteTalosconfig(_dir!, _pki!),
-        };
+        var settings = TalosSettings(Apid!.WriteTalosconfig(_dir!, _pki!), name);
         if (quota is { } q) settings["Remediator:Clusters:0:QuotaBackendBytes"] = q.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return settings;
     }
+
+    /// <summary>Settings naming one cluster called <paramref name="name"/>, reached through Talos with <paramref name="talosconfig"/>.</summary>
+    public static Dictionary<string, string?> TalosSettings(string talosconfig, string name = "lab") => new()
+    {
+        ["Remediator:Clusters:0:Name"] = name,
+        ["Remediator:Clusters:0:Backend"] = "Talos",
+        ["Remediator:Clusters:0:Talos:ConfigFile"] = talosconfig,
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -14,9 +14,7 @@ public sealed class TalosNodeDiscoveryTests
         // Listed in another order than the members, so that no position can stand in for asking.
         string[] names = ["cp-3.lab.internal", "localhost", "cp-1"];
 
-        var (run, apid) = await DefragmentAsync(cluster, names, configured: ["cp-1", "localhost", "cp-3.lab.internal"]);
-
-        await using (apid) AssertDefragmentedOnTheirNodes(cluster, run, apid, names);
+        await AssertEachMemberDefragmentedOnItsOwnNodeAsync(cluster, names, configured: ["cp-1", "localhost", "cp-3.lab.internal"]);
     }
 
     [Fact]
@@ -26,9 +24,7 @@ public sealed class TalosNodeDiscoveryTests
         await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { LoopbackAddressPerMember = true });
         string[] names = ["talos-cp-a", "talos-cp-b", "talos-cp-c"];
 
-        var (run, apid) = await DefragmentAsync(cluster, names, configured: names);
-
-        await using (apid) AssertDefragmentedOnTheirNodes(cluster, run, apid, names);
+        await AssertEachMemberDefragmentedOnItsOwnNodeAsync(cluster, names, configured: names);
     }
 
     [Fact]
@@ -37,9 +33,7 @@ public sealed class TalosNodeDiscoveryTests
         await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { LoopbackAddressPerMember = true });
         string[] names = ["fd00::10", "fd00::11", "fd00::12"];
 
-        var (run, apid) = await DefragmentAsync(cluster, names, configured: ["[fd00::12]", "fd00::10", "[fd00::11]"], IPAddress.IPv6Loopback);
-
-        await using (apid) AssertDefragmentedOnTheirNodes(cluster, run, apid, names);
+        await AssertEachMemberDefragmentedOnItsOwnNodeAsync(cluster, names, configured: ["[fd00::12]", "fd00::10", "[fd00::11]"], IPAddress.IPv6Loopback);
     }
 
     [Fact]
@@ -52,9 +46,7 @@ public sealed class TalosNodeDiscoveryTests
             AdvertiseClientUrl = (i, members) => $"http://[{names[i]}]:{new Uri(members[i].ClientUrl).Port}",
         });
 
-        var (run, apid) = await DefragmentAsync(cluster, names, configured: null);
-
-        await using (apid) AssertDefragmentedOnTheirNodes(cluster, run, apid, names);
+        await AssertEachMemberDefragmentedOnItsOwnNodeAsync(cluster, names, configured: null);
     }
 
     [Fact]
@@ -83,26 +75,21 @@ public sealed class TalosNodeDiscoveryTests
         using var pki = new TestPki("talos-test-ca");
         var apid = await ApidStandIn.StartAsync(cluster, pki, nodeNames: names, address: address);
         foreach (var worker in workers ?? []) apid.Nodes.Workers.Add(worker);
-        var dir = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "talos-").FullName;
-        try
-        {
-            await using var app = new RemediatorApp(new Dictionary<string, string?>
-            {
-                ["Remediator:Clusters:0:Name"] = "lab",
-                ["Remediator:Clusters:0:Backend"] = "Talos",
-                ["Remediator:Clusters:0:Talos:ConfigFile"] = apid.WriteTalosconfig(dir, pki, withNodes: configured is not null, nodes: configured),
-            });
-            return (await app.CreateClient().RunToEndAsync("lab", "defrag"), apid);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var talosconfig = apid.WriteTalosconfig(cluster.ScratchDirectory("talos"), pki, withNodes: configured is not null, nodes: configured);
+        await using var app = new RemediatorApp(BackendHarness.TalosSettings(talosconfig));
+        return (await app.CreateClient().RunToEndAsync("lab", "defrag"), apid);
     }
 
-    /// <summary>Succeeded, one defragment at a time as etcd logged them, each sent to the member's own node.</summary>
-    private static void AssertDefragmentedOnTheirNodes(EtcdTestCluster cluster, RunRecord run, ApidStandIn apid, IReadOnlyList<string> names)
+    /// <summary>
+    /// A defrag through nodes named <paramref name="names"/> (the talosconfig naming <paramref name="configured"/>): it succeeded,
+    /// one defragment at a time as etcd logged them, each sent to the member's own node.
+    /// </summary>
+    private static async Task AssertEachMemberDefragmentedOnItsOwnNodeAsync(EtcdTestCluster cluster, IReadOnlyList<string> names,
+        IReadOnlyList<string>? configured, IPAddress? address = null)
     {
+        var (run, apid) = await DefragmentAsync(cluster, names, configured, address);
+        await using var _ = apid;
+
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Reason}");
         var windows = DefragEvidence.Windows(cluster);
         Assert.Equal(3, windows.Count);

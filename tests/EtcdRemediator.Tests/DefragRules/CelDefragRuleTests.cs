@@ -1,24 +1,12 @@
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Startup;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
+using static EtcdRemediator.Tests.DefragRules.RuleFixtures;
 
 namespace EtcdRemediator.Tests.DefragRules;
 
 public sealed class CelDefragRuleTests
 {
-    private const string Key = "Remediator:Clusters:0:DefragRule";
-    private const long MiB = 1024 * 1024;
-
-    private static MemberStatus Status(long size, long inUse, long quota = 0) => new(1, "3.5.30", size, inUse, 1, 1, 1, 1, false, [], quota);
-
-    private static DefragRule Rule(string text) => DefragRule.Parse(text, Key);
-
-    private static RuleError ErrorOf(string text)
-    {
-        Assert.False(DefragRule.TryParse(text, Key, out _, out var error));
-        return error!;
-    }
-
     /// <summary>Sizes around every edge of the thresholds: empty, nothing free, exactly at the ratio and at the bytes, in use above the file.</summary>
     private static readonly (long Size, long InUse)[] Members =
     [

@@ -1,5 +1,6 @@
 using EtcdRemediator.DefragRules;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
+using static EtcdRemediator.Tests.DefragRules.RuleFixtures;
 
 namespace EtcdRemediator.Tests.DefragRules;
 
@@ -9,13 +10,6 @@ namespace EtcdRemediator.Tests.DefragRules;
 /// </summary>
 public sealed class NotFiniteRuleTests
 {
-    private const string Key = "Remediator:Clusters:0:DefragRule";
-    private const long MiB = 1024 * 1024;
-
-    private static MemberStatus Status(long size, long inUse, long quota = 0) => new(1, "3.5.30", size, inUse, 1, 1, 1, 1, false, [], quota);
-
-    private static DefragRule Rule(string text) => DefragRule.Parse(text, Key);
-
     /// <summary>This Cel package makes every double division by 0.0 NaN (CEL's specification says +Inf or -Inf); either is caught.</summary>
     [Theory]
     [InlineData("double(dbSizeFree) / 0.0 > 0.5", "'double(dbSizeFree) / 0.0' is NaN")]

@@ -1,20 +1,13 @@
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Startup;
+using static EtcdRemediator.Tests.DefragRules.RuleFixtures;
 
 namespace EtcdRemediator.Tests.DefragRules;
 
 /// <summary>A rule nested 30,000 deep once overflowed the stack at start-up: the process died instead of naming the key.</summary>
 public sealed class RuleBoundsTests
 {
-    private const string Key = "Remediator:Clusters:0:DefragRule";
-
     private static string Nested(int depth, string inner = "dbSize > 0") => new string('(', depth) + inner + new string(')', depth);
-
-    private static RuleError ErrorOf(string text)
-    {
-        Assert.False(DefragRule.TryParse(text, Key, out _, out var error));
-        return error!;
-    }
 
     [Fact]
     public void ARuleNestedThirtyThousandDeepStopsTheStartUpNamingItsKeyAndQuotingItShort()

@@ -1,5 +1,6 @@
 using EtcdRemediator.Forecasting;
 using EtcdRemediator.History;
+using static EtcdRemediator.Tests.Forecasting.SyntheticHistory;
 
 namespace EtcdRemediator.Tests.Forecasting;
 
@@ -10,27 +11,9 @@ namespace EtcdRemediator.Tests.Forecasting;
 /// </summary>
 public sealed class ForecasterClockStepTests
 {
-    private const long MB = 1 << 20;
-    private const long Quota = 2048 * MB;
-    private static readonly TimeSpan Window = TimeSpan.FromHours(6);
-
     /// <summary>Readings for <paramref name="hours"/>, sizes in MB by the hours that passed, the clock set back as <paramref name="steps"/> say.</summary>
     private static (List<MemberSample> History, DateTimeOffset Now) Readings(double hours, Func<double, double> file, Func<double, double> inUse,
-        params (double AtHour, TimeSpan Back)[] steps)
-    {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero));
-        var start = clock.GetUtcNow();
-        var history = new List<MemberSample>();
-        for (var minute = 0; minute <= hours * 60; minute++)
-        {
-            var h = (clock.GetUtcNow() - start).TotalHours;
-            var taken = steps.Where(s => s.AtHour <= h).ToList();
-            var wall = clock.GetUtcNow() - taken.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Back);
-            history.Add(new MemberSample(1, "m1", wall, (long)(file(h) * MB), (long)(inUse(h) * MB), Quota, false, 0, ClockEpoch: taken.Count));
-            clock.Advance(TimeSpan.FromMinutes(1));
-        }
-        return (history, history[^1].At);
-    }
+        params (double AtHour, TimeSpan Back)[] steps) => SyntheticHistory.Readings(TimeSpan.FromHours(hours), file, inUse, steps);
 
     private static double HoursAhead(MemberForecast? forecast, DateTimeOffset now) => (Assert.IsType<MemberForecast>(forecast).QuotaReachedAt - now).TotalHours;
 

@@ -1,5 +1,6 @@
 using EtcdRemediator.Forecasting;
 using EtcdRemediator.History;
+using static EtcdRemediator.Tests.Forecasting.SyntheticHistory;
 
 namespace EtcdRemediator.Tests.Forecasting;
 
@@ -9,24 +10,9 @@ namespace EtcdRemediator.Tests.Forecasting;
 /// </summary>
 public sealed class ForecasterTests
 {
-    private const long MB = 1 << 20;
-    private const long Quota = 2048 * MB;
-    private static readonly TimeSpan Window = TimeSpan.FromHours(6);
-
     /// <summary>The history <paramref name="file"/> and <paramref name="inUse"/> (MB, by hour) describe, and the moment of its last reading.</summary>
-    private static (List<MemberSample> History, DateTimeOffset Now) Readings(Func<double, double> file, Func<double, double> inUse, TimeSpan? span = null)
-    {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero));
-        var start = clock.GetUtcNow();
-        var history = new List<MemberSample>();
-        for (var minute = 0; minute <= (span ?? Window).TotalMinutes; minute++)
-        {
-            var hours = (clock.GetUtcNow() - start).TotalHours;
-            history.Add(new MemberSample(1, "m1", clock.GetUtcNow(), (long)(file(hours) * MB), (long)(inUse(hours) * MB), Quota, false, 0));
-            clock.Advance(TimeSpan.FromMinutes(1));
-        }
-        return (history, history[^1].At);
-    }
+    private static (List<MemberSample> History, DateTimeOffset Now) Readings(Func<double, double> file, Func<double, double> inUse, TimeSpan? span = null) =>
+        SyntheticHistory.Readings(span ?? Window, file, inUse);
 
     private static void AssertHoursAhead(double expected, MemberForecast forecast, DateTimeOffset now, double tolerance = 0.01) =>
         Assert.InRange((forecast.QuotaReachedAt - now).TotalHours, expected * (1 - tolerance), expected * (1 + tolerance));
