@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using EtcdRemediator.Configuration;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -50,16 +51,20 @@ internal sealed class JsonBody<T> where T : class, IJsonBodyType
             return Fail(StatusCodes.Status413PayloadTooLarge, "body", $"the body is larger than the {limit}-byte limit", default);
 
         var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var type = json.GetTypeInfo(typeof(T));
+        if (JsonShape.FirstMistake(raw, type) is (var field, var message))
+            return Fail(StatusCodes.Status400BadRequest, field, message, raw);
         try
         {
-            var value = JsonSerializer.Deserialize<T>(raw, json);
+            var value = JsonSerializer.Deserialize(raw, (JsonTypeInfo<T>)type);
             return value is null
                 ? Fail(StatusCodes.Status400BadRequest, "body", "the body must be a JSON object", raw)
                 : new JsonBody<T>(value, StatusCodes.Status200OK, [], raw);
         }
         catch (JsonException e)
         {
-            return Fail(StatusCodes.Status400BadRequest, FieldOf(e), Explain(e, json), raw);
+            // The shape is right (JsonShape): what the serializer still refuses is a value it cannot convert.
+            return Fail(StatusCodes.Status400BadRequest, FieldOf(e), "has the wrong type", raw);
         }
     }
 
@@ -90,25 +95,4 @@ internal sealed class JsonBody<T> where T : class, IJsonBodyType
     /// <summary>"$.alerts[0].labels" -> "alerts[0].labels": the path as the caller wrote it.</summary>
     private static string FieldOf(JsonException e) =>
         e.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : "body";
-
-    private static string Explain(JsonException e, JsonSerializerOptions json)
-    {
-        if (e.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
-            return UnknownField(e.Message.Split('\'')[1], e.Path, json);
-        if (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal)
-            || e.Message.Contains("duplicate propert", StringComparison.OrdinalIgnoreCase))
-            return "is given more than once; give each field once";
-        if (e.Message.Contains("could not be converted", StringComparison.Ordinal))
-            return "has the wrong type";
-        return "is not valid JSON" + (e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "");
-    }
-
-    /// <summary>Answered as an unknown configuration key is: with the nearest field of the body (a top-level one), as JSON spells it.</summary>
-    private static string UnknownField(string field, string? path, JsonSerializerOptions json)
-    {
-        var fields = path == $"$.{field}" ? json.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name) : [];
-        return Spelling.Nearest(fields, field, Math.Max(2, field.Length / 3)) is { } near
-            ? $"unknown field '{field}'; did you mean '{near}'?"
-            : $"unknown field '{field}'; check its spelling";
-    }
 }
