@@ -1,6 +1,6 @@
 # A real S3 server for the tests: Ceph's RADOS Gateway (Debian bookworm's radosgw 16.2.15) over one monitor and
 # one memstore OSD, everything on loopback and under one directory. Sourced; defines:
-#   radosgw_start DIR       starts it and returns once the gateway answers and its S3 user exists (about 15 s);
+#   radosgw_start DIR       starts it and returns once the gateway answers, its S3 user and bucket pools exist (~20 s);
 #                           writes DIR/env (ETCDREM_TEST_RADOSGW=http://127.0.0.1:PORT and the user's keys) and
 #                           DIR/ready, or DIR/failed and returns 1.
 #   radosgw_start_background DIR
@@ -37,7 +37,7 @@ radosgw_start() {
     touch "$dir/failed"
     return 1
   fi
-  echo "radosgw answered $((SECONDS - started)) s after start" >>"$dir/start.log"
+  echo "radosgw ready $((SECONDS - started)) s after start" >>"$dir/start.log"
   touch "$dir/ready"
 }
 
@@ -103,6 +103,13 @@ EOF
   [ -n "$answered" ] || { echo "the gateway did not answer on 127.0.0.1:$rgw_port within 120 s" >>"$dir/start.log"; return 1; }
   timeout 60 radosgw-admin -c "$conf" user create --uid etcdrem-test --display-name etcdrem-test \
     --access-key "$access" --secret "$secret" >>"$dir/start.log" 2>&1 || return 1
+  # The pools the first bucket and the first multipart upload would create on demand (seconds of peering in a test):
+  # made here, while scripts/test.sh builds.
+  local pool
+  for pool in default.rgw.buckets.index default.rgw.buckets.data default.rgw.buckets.non-ec; do
+    timeout 60 ceph -c "$conf" osd pool create "$pool" 8 8 >>"$dir/start.log" 2>&1 || return 1
+    timeout 60 ceph -c "$conf" osd pool application enable "$pool" rgw >>"$dir/start.log" 2>&1 || return 1
+  done
   cat >"$dir/env" <<EOF
 ETCDREM_TEST_RADOSGW=http://127.0.0.1:$rgw_port
 ETCDREM_TEST_RADOSGW_ACCESS_KEY=$access
