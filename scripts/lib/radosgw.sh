@@ -24,6 +24,7 @@ radosgw_daemon() {
   local dir=$1 name=$2; shift 2
   "$@" >>"$dir/log/$name.out" 2>&1 &
   echo $! >>"$dir/pids"
+  disown $!
 }
 
 radosgw_start() {
@@ -33,7 +34,7 @@ radosgw_start() {
   rm -f "$dir/ready" "$dir/failed"
   if ! _radosgw_start "$dir"; then
     echo "radosgw did not start; logs in $dir/log" >>"$dir/start.log"
-    tail -n 20 "$dir"/log/*.log >>"$dir/start.log" 2>/dev/null
+    tail -n 20 "$dir"/log/*.out "$dir"/log/*.log >>"$dir/start.log" 2>/dev/null
     touch "$dir/failed"
     return 1
   fi
@@ -78,6 +79,10 @@ mon data = $dir/mon
 admin socket = $dir/run/osd.0.asok
 osd data = $dir/osd
 osd objectstore = memstore
+# With auth none an OSD can send its start-up commands (crush location, device class) before it has the monitor's
+# map, with a zero fsid: 'wrong fsid', and the OSD exits. It sends none; radosgw_start places it in the crush map.
+osd crush update on start = false
+osd class update on start = false
 memstore device bytes = 4294967296
 osd memory target = 536870912
 [client.rgw]
@@ -91,13 +96,19 @@ EOF
   local id
   id=$(timeout 60 ceph -c "$conf" --connect-timeout 30 osd new "$osd_uuid" 2>>"$dir/start.log") || return 1
   [ "$id" = 0 ] || { echo "osd new gave id '$id'" >>"$dir/start.log"; return 1; }
+  timeout 60 ceph -c "$conf" osd crush add osd.0 1.0 root=default host=localhost >>"$dir/start.log" 2>&1 || return 1
   ceph-osd -c "$conf" -i 0 --mkfs --osd-uuid "$osd_uuid" >>"$dir/start.log" 2>&1 || return 1
   radosgw_daemon "$dir" osd ceph-osd -f -c "$conf" -i 0
   radosgw_daemon "$dir" rgw radosgw -f -c "$conf" -n client.rgw
   # The gateway answers an anonymous GET / (an empty bucket list) once its pools exist.
   local answered=""
+  local pids pid
+  mapfile -t pids <"$dir/pids"
   for _ in $(seq 1 600); do
     curl -fsS -o /dev/null "http://127.0.0.1:$rgw_port/" 2>/dev/null && { answered=1; break; }
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || { echo "daemon $pid exited before the gateway answered" >>"$dir/start.log"; return 1; }
+    done
     sleep 0.2
   done
   [ -n "$answered" ] || { echo "the gateway did not answer on 127.0.0.1:$rgw_port within 120 s" >>"$dir/start.log"; return 1; }

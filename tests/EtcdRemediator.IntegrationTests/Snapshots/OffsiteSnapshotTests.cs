@@ -210,6 +210,57 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         if (server == TestBucket.Radosgw) Assert.Empty((await client.ListMultipartUploadsAsync(s3.Bucket)).MultipartUploads ?? []);
     }
 
+    /// <summary>
+    /// Why the service's client computes checksums only when an operation requires them and sends plain part bodies
+    /// (Snapshots/Offsite/OffsiteClient.cs, MultipartUploadStream.cs): the SDK's defaults (a CRC32 in an aws-chunked
+    /// trailer) are refused by Ceph Pacific's gateway (400 XAmzContentSHA256Mismatch); the same part sent as the service
+    /// sends it goes up. The second server is what shows that the setting matters.
+    /// </summary>
+    [Fact]
+    public async Task TheRadosGatewayRefusesTheSdksDefaultChecksumTrailerAndTakesThePartAsTheServiceSendsIt()
+    {
+        await using var s3 = await TestBucket.NewAsync(TestBucket.Radosgw);
+        var part = new byte[1 << 20];
+        Random.Shared.NextBytes(part);
+        async Task<Exception?> UploadAsync(bool asTheServiceDoes)
+        {
+            var config = new Amazon.S3.AmazonS3Config { ServiceURL = s3.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" };
+            if (asTheServiceDoes) config.RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED;
+            using var client = new Amazon.S3.AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(s3.AccessKey, s3.SecretKey), config);
+            var upload = await client.InitiateMultipartUploadAsync(s3.Bucket, $"part-{asTheServiceDoes}");
+            try
+            {
+                var request = new UploadPartRequest
+                {
+                    BucketName = s3.Bucket, Key = upload.Key, UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(part),
+                };
+                if (asTheServiceDoes)
+                {
+                    request.PartSize = part.Length;
+                    request.UseChunkEncoding = false;
+                }
+                await client.UploadPartAsync(request);
+                return null;
+            }
+            catch (Amazon.S3.AmazonS3Exception e)
+            {
+                return e;
+            }
+            finally
+            {
+                await client.AbortMultipartUploadAsync(s3.Bucket, upload.Key, upload.UploadId);
+            }
+        }
+
+        var byDefault = await UploadAsync(asTheServiceDoes: false);
+        var asTheService = await UploadAsync(asTheServiceDoes: true);
+
+        var refused = byDefault as Amazon.S3.AmazonS3Exception;
+        output.WriteLine($"SDK defaults: {refused?.StatusCode} {refused?.ErrorCode}");
+        Assert.Equal("XAmzContentSHA256Mismatch", refused?.ErrorCode);
+        Assert.Null(asTheService);
+    }
+
     /// <summary>Snapshots:Required=false lets a defrag go on without its snapshot; a snapshot run exists for its copy.</summary>
     [Theory]
     [InlineData("true")]
