@@ -18,7 +18,14 @@ if [ "${1:-}" = "--etcd" ]; then
 fi
 
 ensure_dotnet
-ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq openssl nginx-light libfaketime age || { echo "could not install test dependencies" >&2; exit 1; }
+ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq openssl nginx-light libfaketime age \
+  ceph-mon ceph-osd radosgw ceph-common rclone || { echo "could not install test dependencies" >&2; exit 1; }
+# Ceph's RADOS Gateway, the off-site tests' second S3 server: one per run, started now so that its ~15 s overlap the
+# build, stopped on exit whatever happens (scripts/lib/radosgw.sh; the tests wait for it: Infrastructure/RadosGateway.cs).
+source scripts/lib/radosgw.sh
+radosgw_dir=$(mktemp -d /tmp/etcdrem-radosgw-XXXXXX)
+radosgw_start_background "$radosgw_dir"
+trap 'radosgw_stop "$radosgw_dir"' EXIT
 ensure_kubectl || { echo "could not install kubectl"; echo "tests: 0 passed, 1 failed"; exit 1; }
 command -v node >/dev/null && command -v npm >/dev/null || ensure_packages nodejs npm || { echo "tests: 0 passed, 1 failed"; exit 1; }
 # The Kubernetes and Prometheus Operator schemas (npm's kubernetes-models) for the manifest tests.
@@ -39,6 +46,7 @@ tests_tmp=$(mktemp -d /tmp/etcdrem-test-XXXXXX)
 cleanup() {
   # Backstop: test fixtures kill what they start, but a crashed test host cannot.
   pkill -f -- "--data-dir $tests_tmp/etcdrem-it-" 2>/dev/null
+  radosgw_stop "$radosgw_dir"
   rm -rf "$results" "$tests_tmp"
 }
 trap cleanup EXIT

@@ -93,7 +93,7 @@ public static class SnapshotStreaming
 
         var step = run.Steps.Single(s => s.Name == "snapshot");
         if (run.Snapshot is not { } snapshot) throw new InvalidOperationException($"no snapshot: {run.Status} {run.Reason}");
-        var parts = s3.PartsOf($"etcd-remediator/lab/{Path.GetFileName(snapshot.Path)}.age");
+        var parts = await s3.PartsOfAsync($"etcd-remediator/lab/{Path.GetFileName(snapshot.Path)}.age");
         Report.Table($"Snapshot of a {dbSize / 1024 / 1024} MB member with its off-site copy (age, multipart upload to s3rver)",
         [
             ["", "EtcdRemediator", "target"],

@@ -41,8 +41,9 @@ public sealed class ManagedProcess : IAsyncDisposable
         var managed = new ManagedProcess(process, output, url, ownedDirectory);
         try
         {
+            // A bound, not a pace: ready in 1-3 s here; a 2-core machine under three suites' load took over 30 s once.
             await Poll.UntilAsync(async () => process.HasExited || ready(await managed.Client.GetAsync(readyPath)),
-                TimeSpan.FromSeconds(30), $"{what} to be ready");
+                TimeSpan.FromSeconds(90), $"{what} to be ready");
             if (process.HasExited) throw new InvalidOperationException($"{what} exited: {managed.Output}");
             return managed;
         }

@@ -1,30 +1,34 @@
-using Amazon.Runtime;
-using Amazon.S3;
-
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A real S3 server: s3rver (npm, installed under tests/s3 by scripts/test.sh) on a free loopback port with its data in
-/// a temporary directory, one bucket, SigV4 checked against its fixed key pair. Killed, and its directory removed, on dispose.
+/// a temporary directory, one bucket. It knows one access key id (any other is refused) but, in 3.7, does not compute SigV4
+/// signatures: a wrong secret passes here, so signatures are the RADOS Gateway's to check (<see cref="RadosGateway"/>).
+/// Killed, and its directory removed, on dispose.
 /// </summary>
-public sealed class S3Server : IAsyncDisposable
+public sealed class S3Server : TestBucket
 {
-    private const string Key = "S3RVER"; // s3rver's own access key and secret; it refuses any other signature
+    private const string Key = "S3RVER"; // s3rver's own access key id and secret
 
     private readonly ManagedProcess _process;
+    private readonly bool _logRequests;
 
-    private S3Server(ManagedProcess process, string directory, string bucket)
+    private S3Server(ManagedProcess process, string directory, string bucket, bool logRequests)
     {
         _process = process;
+        _logRequests = logRequests;
         Directory = directory;
         Bucket = bucket;
     }
 
-    public string Url => _process.Url;
-    public string Bucket { get; }
+    public override string Url => _process.Url;
+    public override string Bucket { get; }
+    public override string AccessKey => Key;
+    public override string SecretKey => Key;
     public string Directory { get; }
+    protected override string KeyDirectory => Directory;
 
-    /// <param name="logRequests">s3rver logs each request it answered (method, path and query): what <see cref="PartsOf"/>
+    /// <param name="logRequests">s3rver logs each request it answered (method, path and query): what <see cref="PartsOfAsync"/>
     /// counts, since s3rver joins the parts of a completed upload into one file and forgets them.</param>
     public static async Task<S3Server> StartAsync(string bucket = "snapshots", bool logRequests = false)
     {
@@ -36,35 +40,15 @@ public sealed class S3Server : IAsyncDisposable
         var info = new ProcessStartInfo("node", [server, "-d", data, "-a", "127.0.0.1", "-p", $"{port}", .. logRequests ? [] : (string[])["--silent"],
             "--no-vhost-buckets", "--configure-bucket", bucket]);
         var process = await ManagedProcess.StartAsync(info, $"http://127.0.0.1:{port}", "/", _ => true, "s3rver", ownedDirectory: directory);
-        return new S3Server(process, directory, bucket);
-    }
-
-    /// <summary>The service's settings for this server: endpoint, bucket, and the key pair as files (as a Secret mounts them).</summary>
-    public void Configure(IDictionary<string, string?> settings)
-    {
-        var id = Path.Combine(Directory, "access-key-id");
-        var secret = Path.Combine(Directory, "secret-access-key");
-        File.WriteAllText(id, Key + "\n");
-        File.WriteAllText(secret, Key + "\n");
-        settings["Remediator:Snapshots:Offsite:Endpoint"] = Url;
-        settings["Remediator:Snapshots:Offsite:Bucket"] = Bucket;
-        settings["Remediator:Snapshots:Offsite:AccessKeyIdFile"] = id;
-        settings["Remediator:Snapshots:Offsite:SecretAccessKeyFile"] = secret;
+        return new S3Server(process, directory, bucket, logRequests);
     }
 
     /// <summary>The parts uploaded for <paramref name="key"/>, as s3rver logged them (started with <c>logRequests</c>). Its log
     /// line starts 16 characters into koa-logger's (method and bucket cut off): the key and the query remain.</summary>
-    public int PartsOf(string key) =>
-        _process.Output.Split('\n').Count(line => line.Contains($"{key}?", StringComparison.Ordinal)
-            && line.Contains("partNumber=", StringComparison.Ordinal) && line.Contains(" 200 ", StringComparison.Ordinal));
+    public override Task<int> PartsOfAsync(string key) => !_logRequests
+        ? throw new InvalidOperationException("s3rver was started without logRequests: its parts are not counted")
+        : Task.FromResult(_process.Output.Split('\n').Count(line => line.Contains($"{key}?", StringComparison.Ordinal)
+            && line.Contains("partNumber=", StringComparison.Ordinal) && line.Contains(" 200 ", StringComparison.Ordinal)));
 
-    /// <summary>A client of the test's own, to look at what the service stored.</summary>
-    public AmazonS3Client Client() => new(new BasicAWSCredentials(Key, Key), new AmazonS3Config
-    {
-        ServiceURL = Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1",
-        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-    });
-
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public override ValueTask DisposeAsync() => _process.DisposeAsync();
 }

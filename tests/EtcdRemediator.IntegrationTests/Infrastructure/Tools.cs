@@ -18,6 +18,9 @@ public static class Tools
         return RunAsync(info, null, timeout);
     }
 
+    /// <summary>A command as the caller made it (environment, working directory), to completion or <paramref name="timeout"/>.</summary>
+    public static Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo info, TimeSpan timeout) => RunAsync(info, null, timeout);
+
     private static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo info, string? input, TimeSpan timeout)
     {
         info.RedirectStandardOutput = info.RedirectStandardError = true;

@@ -4,8 +4,8 @@ using Amazon.S3.Model;
 namespace EtcdRemediator.IntegrationTests.Snapshots;
 
 /// <summary>
-/// The off-site copy against real parts: etcd's snapshot, s3rver as the bucket, Debian's `age` decrypting what the
-/// service wrote, etcdutl reading the result.
+/// The off-site copy against real parts: etcd's snapshot, two S3 servers as the bucket (npm's s3rver and Ceph's RADOS
+/// Gateway: <see cref="TestBucket"/>), Debian's `age` decrypting what the service wrote, etcdutl reading the result.
 /// </summary>
 public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
@@ -29,10 +29,11 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
 
     private void Encrypted(Dictionary<string, string?> settings) => settings["Remediator:Snapshots:Offsite:AgeRecipients:0"] = _recipient;
 
-    [Fact]
-    public async Task ASnapshotRunLeavesACopyInTheBucketThatAgeDecryptsIntoTheVerifiedSnapshot()
+    [Theory]
+    [MemberData(nameof(TestBucket.Servers), MemberType = typeof(TestBucket))]
+    public async Task ASnapshotRunLeavesACopyInTheBucketThatAgeDecryptsIntoTheVerifiedSnapshot(string server)
     {
-        await using var s3 = await S3Server.StartAsync();
+        await using var s3 = await TestBucket.NewAsync(server);
         await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 2, configure: s =>
         {
             s3.Configure(s);
@@ -68,12 +69,13 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
 
     /// <summary>
     /// 20 MB written and deleted: etcd's file, and so its snapshot, keeps the pages; over two 8 MiB parts, each sent
-    /// as it fills. s3rver joins a completed upload's parts into one file: its request log counts them.
+    /// as it fills. s3rver joins a completed upload's parts into one file: its request log counts them; RGW's ETag does.
     /// </summary>
-    [Fact]
-    public async Task ASnapshotLargerThanOnePartGoesUpInSeveralPartsAndAgeDecryptsItIntoTheVerifiedSnapshot()
+    [Theory]
+    [MemberData(nameof(TestBucket.Servers), MemberType = typeof(TestBucket))]
+    public async Task ASnapshotLargerThanOnePartGoesUpInSeveralPartsAndAgeDecryptsItIntoTheVerifiedSnapshot(string server)
     {
-        await using var s3 = await S3Server.StartAsync(logRequests: true);
+        await using var s3 = await TestBucket.NewAsync(server, logRequests: true);
         await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 20, configure: s =>
         {
             s3.Configure(s);
@@ -90,8 +92,9 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         using var client = s3.Client();
         var (encrypted, decrypted) = await DecryptAsync(client, s3.Bucket, key);
         var encryptedBytes = new FileInfo(encrypted).Length;
-        Assert.Equal((int)((encryptedBytes + part - 1) / part), s3.PartsOf(key));
-        Assert.True(s3.PartsOf(key) >= 3, $"{s3.PartsOf(key)} parts for {encryptedBytes} bytes");
+        var parts = await s3.PartsOfAsync(key);
+        Assert.Equal((int)((encryptedBytes + part - 1) / part), parts);
+        Assert.True(parts >= 3, $"{parts} parts for {encryptedBytes} bytes");
         Assert.Equal(await File.ReadAllBytesAsync(run.Snapshot.Path), await File.ReadAllBytesAsync(decrypted));
     }
 
@@ -99,10 +102,11 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
     /// A new process knows nothing of the copies the last one made: the bucket's listing gives readiness, the cluster
     /// list and the metric (which the shipped alert reads) the newest copy, without an upload of its own.
     /// </summary>
-    [Fact]
-    public async Task AfterARestartTheBucketsListingGivesReadinessTheClusterListAndTheMetricTheNewestCopy()
+    [Theory]
+    [MemberData(nameof(TestBucket.Servers), MemberType = typeof(TestBucket))]
+    public async Task AfterARestartTheBucketsListingGivesReadinessTheClusterListAndTheMetricTheNewestCopy(string server)
     {
-        await using var s3 = await S3Server.StartAsync();
+        await using var s3 = await TestBucket.NewAsync(server);
         await using var cluster = await Etcd.EtcdTestCluster.StartAsync();
         var settings = RemediatorApp.ForCluster(cluster);
         s3.Configure(settings);
@@ -143,10 +147,11 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         }
     }
 
-    [Fact]
-    public async Task TwoCopiesOfTheClusterDifferAndRetentionKeepsTheNewest()
+    [Theory]
+    [MemberData(nameof(TestBucket.Servers), MemberType = typeof(TestBucket))]
+    public async Task TwoCopiesOfTheClusterDifferAndRetentionKeepsTheNewest(string server)
     {
-        await using var s3 = await S3Server.StartAsync();
+        await using var s3 = await TestBucket.NewAsync(server);
         await using var lab = await LabScenario.StartAsync(configure: s =>
         {
             s3.Configure(s);
@@ -167,6 +172,89 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         var newest = $"etcd-remediator/lab/{Path.GetFileName(second.Snapshot!.Path)}.age";
         Assert.Equal(["etcd-remediator/lab/by-hand.db", newest, newest + ".json"], keys.Order(StringComparer.Ordinal));
         Assert.Contains("1 older copies removed", second.Steps.Single(s => s.Name == "snapshot").Detail);
+    }
+
+    /// <summary>
+    /// A key the server refuses: the snapshot run fails with the server's status and S3 error code, naming the bucket, and
+    /// nothing is left in the bucket (the aborted multipart upload included). RGW checks SigV4, so a wrong secret is
+    /// refused (403 SignatureDoesNotMatch); s3rver 3.7 does not compute SigV4 signatures at all (it takes any secret) but
+    /// knows its access key id, so there a wrong id is refused (403 InvalidAccessKeyId).
+    /// </summary>
+    [Theory]
+    [InlineData(TestBucket.Radosgw, "secret", "403 SignatureDoesNotMatch")]
+    [InlineData(TestBucket.S3rver, "access key id", "403 InvalidAccessKeyId")]
+    public async Task WithAKeyTheServerRefusesTheSnapshotRunFailsWithTheServersErrorCode(string server, string wrong, string refusal)
+    {
+        await using var s3 = await TestBucket.NewAsync(server);
+        await using var lab = await LabScenario.StartAsync(configure: s =>
+        {
+            if (wrong == "secret") s3.Configure(s, secret: "not-" + s3.SecretKey);
+            else s3.Configure(s, accessKey: "NOT" + s3.AccessKey);
+            Encrypted(s);
+        });
+
+        var run = await lab.Client.RunToEndAsync("lab", "snapshot");
+        output.WriteLine($"run {run.Status}: {run.Reason}");
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(StepOutcome.Failed, run.Steps.Single(s => s.Name == "snapshot").Outcome);
+        Assert.Contains($"bucket '{s3.Bucket}' at {s3.Url}", run.Reason);
+        Assert.Contains(refusal, run.Reason);
+        using var client = s3.Client();
+        Assert.Empty((await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = s3.Bucket })).S3Objects ?? []);
+        // s3rver does not implement listing uploads (501 NotImplemented).
+        if (server == TestBucket.Radosgw) Assert.Empty((await client.ListMultipartUploadsAsync(s3.Bucket)).MultipartUploads ?? []);
+    }
+
+    /// <summary>
+    /// Why the service's client computes checksums only when an operation requires them and sends plain part bodies
+    /// (Snapshots/Offsite/OffsiteClient.cs, MultipartUploadStream.cs): the SDK's defaults (a CRC32 in an aws-chunked
+    /// trailer) are refused by Ceph Pacific's gateway (400 XAmzContentSHA256Mismatch); the same part sent as the service
+    /// sends it goes up. The second server is what shows that the setting matters.
+    /// </summary>
+    [Fact]
+    public async Task TheRadosGatewayRefusesTheSdksDefaultChecksumTrailerAndTakesThePartAsTheServiceSendsIt()
+    {
+        await using var s3 = await TestBucket.NewAsync(TestBucket.Radosgw);
+        var part = new byte[1 << 20];
+        Random.Shared.NextBytes(part);
+        async Task<Exception?> UploadAsync(bool asTheServiceDoes)
+        {
+            var config = new Amazon.S3.AmazonS3Config { ServiceURL = s3.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" };
+            if (asTheServiceDoes) config.RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED;
+            using var client = new Amazon.S3.AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(s3.AccessKey, s3.SecretKey), config);
+            var upload = await client.InitiateMultipartUploadAsync(s3.Bucket, $"part-{asTheServiceDoes}");
+            try
+            {
+                var request = new UploadPartRequest
+                {
+                    BucketName = s3.Bucket, Key = upload.Key, UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(part),
+                };
+                if (asTheServiceDoes)
+                {
+                    request.PartSize = part.Length;
+                    request.UseChunkEncoding = false;
+                }
+                await client.UploadPartAsync(request);
+                return null;
+            }
+            catch (Amazon.S3.AmazonS3Exception e)
+            {
+                return e;
+            }
+            finally
+            {
+                await client.AbortMultipartUploadAsync(s3.Bucket, upload.Key, upload.UploadId);
+            }
+        }
+
+        var byDefault = await UploadAsync(asTheServiceDoes: false);
+        var asTheService = await UploadAsync(asTheServiceDoes: true);
+
+        var refused = byDefault as Amazon.S3.AmazonS3Exception;
+        output.WriteLine($"SDK defaults: {refused?.StatusCode} {refused?.ErrorCode}");
+        Assert.Equal("XAmzContentSHA256Mismatch", refused?.ErrorCode);
+        Assert.Null(asTheService);
     }
 
     /// <summary>Snapshots:Required=false lets a defrag go on without its snapshot; a snapshot run exists for its copy.</summary>

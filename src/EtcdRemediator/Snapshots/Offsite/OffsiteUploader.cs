@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using EtcdRemediator.Configuration;
@@ -129,12 +130,19 @@ internal sealed class OffsiteUploader(IOptions<RemediatorOptions> options, TimeP
         }
     }
 
-    /// <summary>The exception and its causes, once each: the SDK wraps "connection refused" in layers that say less.</summary>
+    /// <summary>The exception and its causes, once each: the SDK wraps "connection refused" in layers that say less. A server's
+    /// refusal leads with its HTTP status and S3 error code ("403 SignatureDoesNotMatch"): some servers send no message.</summary>
     internal static string Describe(Exception e)
     {
         var messages = new List<string>();
         for (var x = e; x is not null; x = x.InnerException)
-            if (!messages.Any(m => m.Contains(x.Message, StringComparison.Ordinal))) messages.Add(x.Message);
+        {
+            if (x is AmazonServiceException { ErrorCode: { Length: > 0 } code } refused && (int)refused.StatusCode > 0
+                && !messages.Any(m => m.Contains(code, StringComparison.Ordinal)))
+                messages.Add($"{(int)refused.StatusCode} {code}");
+            if (x.Message.Length > 0 && !x.Message.StartsWith("Exception of type '", StringComparison.Ordinal) // .NET's, for no message
+                && !messages.Any(m => m.Contains(x.Message, StringComparison.Ordinal))) messages.Add(x.Message);
+        }
         return string.Join(": ", messages);
     }
 }
