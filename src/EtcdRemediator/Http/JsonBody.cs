@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using EtcdRemediator.Configuration;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -52,7 +53,8 @@ internal sealed class JsonBody<T> where T : class, IJsonBodyType
         var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
-            var value = JsonSerializer.Deserialize<T>(raw, json);
+            // The type's generated metadata from the options (a feature's JsonSerializerContext): no reflection.
+            var value = JsonSerializer.Deserialize(raw.AsSpan(), (JsonTypeInfo<T>)json.GetTypeInfo(typeof(T)));
             return value is null
                 ? Fail(StatusCodes.Status400BadRequest, "body", "the body must be a JSON object", raw)
                 : new JsonBody<T>(value, StatusCodes.Status200OK, [], raw);
