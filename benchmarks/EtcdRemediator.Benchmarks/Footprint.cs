@@ -8,7 +8,8 @@ using EtcdRemediator.IntegrationTests.Infrastructure;
 namespace EtcdRemediator.Benchmarks;
 
 /// <summary>
-/// Issue 29, "measure first": the service as a real process (`dotnet EtcdRemediator.dll`, the build the tests use)
+/// Issue 29, "measure first": the service as a real process (the build the tests use: the native executable when
+/// ETCDREM_SERVICE_DIR names the image's published output, else `dotnet EtcdRemediator.dll`)
 /// against a real 3-member cluster: start-up to the first answered /healthz and the first 200 from /readyz, idle RSS
 /// 10 s after readiness and after the first runs (a dry run, then a real snapshot), peak RSS while a snapshot of a
 /// filled member streams, and the size of the published output.
@@ -31,10 +32,8 @@ public static class Footprint
         // Started here rather than by ServiceProcess (which polls every 100 ms): the same command line and
         // environment, polled every 5 ms so that the start-up times are not rounded up to the poll.
         var url = $"http://127.0.0.1:{FreePorts.Next()}";
-        var info = new ProcessStartInfo("dotnet", [ServiceProcess.Dll, "--urls", url])
-        {
-            WorkingDirectory = ServiceProcess.Folder,
-        };
+        var info = ServiceProcess.StartInfo("--urls", url);
+        info.WorkingDirectory = ServiceProcess.Folder;
         info.Environment.Remove("KUBERNETES_SERVICE_HOST");
         EtcdUnderTest.AcceptAdvisories(settings);
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
