@@ -30,8 +30,8 @@ case "${1:-all}" in footprint|all)
     source scripts/lib/publish.sh
     ensure_native_toolchain || exit 1
     case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
-    publish_as_the_image "$arch" "$bench_tmp/published" || exit 1
-    export ETCDREM_SERVICE_DIR=$bench_tmp/published
+    publish_as_the_image "$bench_tmp/published" "$arch" || exit 1
+    export ETCDREM_SERVICE_DIR=$bench_tmp/published-$arch
   fi ;;
 esac
 dotnet run -c Release --project benchmarks/EtcdRemediator.Benchmarks -- "${@:-all}"

@@ -17,14 +17,13 @@ dist=dist
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rm -rf "$dist" && mkdir -p "$dist"
+name="etcd-remediator-$version-linux"
+publish_as_the_image "$work/$name" amd64 arm64
 for arch in amd64 arm64; do
-  name="etcd-remediator-$version-linux-$arch"
-  started=$SECONDS
-  publish_as_the_image "$arch" "$work/$name"
   # Only what the service loads: the static web assets manifest is the SDK's, for a development host.
-  rm -f "$work/$name"/*.staticwebassets.endpoints.json
-  tar -C "$work" --owner=0 --group=0 --sort=name -czf "$dist/$name.tar.gz" "$name"
-  echo "$dist/$name.tar.gz ($((SECONDS - started)) s): $(tar -tzf "$dist/$name.tar.gz" | tr '\n' ' ')"
+  rm -f "$work/$name-$arch"/*.staticwebassets.endpoints.json
+  tar -C "$work" --owner=0 --group=0 --sort=name -czf "$dist/$name-$arch.tar.gz" "$name-$arch"
+  echo "$dist/$name-$arch.tar.gz: $(tar -tzf "$dist/$name-$arch.tar.gz" | tr '\n' ' ')"
 done
 (cd "$dist" && sha256sum -- *.tar.gz >SHA256SUMS)
 cat "$dist/SHA256SUMS"
