@@ -17,5 +17,5 @@ internal sealed partial class AlertJson : JsonSerializerContext
 {
     /// <summary>The HTTP requests' and answers' options resolve the webhook's types through this context.</summary>
     public static IServiceCollection AddTo(IServiceCollection services) =>
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(Default));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Default));
 }

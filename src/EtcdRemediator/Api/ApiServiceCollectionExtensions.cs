@@ -13,7 +13,7 @@ internal static class ApiServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o =>
             {
                 o.SerializerOptions.AllowDuplicateProperties = false;
-                o.SerializerOptions.TypeInfoResolverChain.Add(ApiJson.Default);
+                o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default);
             })
             .AddSingleton<IValidator<RemediationRequest>, RemediationRequestValidator>();
 }

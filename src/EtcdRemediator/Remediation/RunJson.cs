@@ -12,7 +12,8 @@ namespace EtcdRemediator.Remediation;
 [JsonSerializable(typeof(List<RunRecord>))]
 internal sealed partial class RunJson : JsonSerializerContext
 {
-    /// <summary>The HTTP answers' options resolve runs through this context.</summary>
+    /// <summary>The HTTP answers' options resolve runs through this context: first, so that a JIT build (where the reflection
+    /// resolver is in the chain too) writes what the native build writes.</summary>
     public static IServiceCollection AddTo(IServiceCollection services) =>
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(Default));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Default));
 }
