@@ -23,4 +23,15 @@ export PATH="$etcd_dir:$PATH" ETCD_BIN="$etcd_dir/etcd"
 bench_tmp=$(mktemp -d -t etcdrem-bench-run.XXXXXX)
 export TMPDIR=$bench_tmp
 trap 'pkill -f -- "--data-dir $bench_tmp/etcdrem-it-" 2>/dev/null; rm -rf "$bench_tmp"' EXIT
+# The footprint is the image's: the service published with docker/Dockerfile's own commands (native), as the tests
+# start it, unless ETCDREM_SERVICE_DIR already names such a folder.
+case "${1:-all}" in footprint|all)
+  if [ -z "${ETCDREM_SERVICE_DIR:-}" ]; then
+    source scripts/lib/publish.sh
+    ensure_native_toolchain || exit 1
+    case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+    publish_as_the_image "$bench_tmp/published" "$arch" || exit 1
+    export ETCDREM_SERVICE_DIR=$bench_tmp/published-$arch
+  fi ;;
+esac
 dotnet run -c Release --project benchmarks/EtcdRemediator.Benchmarks -- "${@:-all}"

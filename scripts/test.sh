@@ -56,17 +56,18 @@ dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mod
 dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore || { echo "tests: 0 passed, 1 failed"; exit 1; }
 
 # The service the tests start as a process is the build the image ships: docker/Dockerfile's own
-# restore and publish commands, read from it, for this machine's architecture.
-case $(uname -m) in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
-published="$tests_tmp/published"
-for step in restore publish; do
-  command=$(grep -o "dotnet $step src/EtcdRemediator/.*" docker/Dockerfile | head -n 1)
-  command=${command//\$TARGETARCH/$arch}
-  command=${command// -o \/app / -o $published }
-  [ -n "$command" ] && eval "$command -nologo -clp:ErrorsOnly" >/dev/null \
-    || { echo "the Dockerfile's $step failed: $command"; echo "tests: 0 passed, 1 failed"; exit 1; }
-done
-export ETCDREM_SERVICE_DIR=$published
+# restore and publish commands (scripts/lib/publish.sh reads them from it), once per image architecture:
+# native code, whose compile is the longest step of a run, so each is published here once and every
+# test reuses it. The service processes run this machine's; ImageFileSystemTests checks both
+# (ETCDREM_SERVICE_DIR_AMD64, ETCDREM_SERVICE_DIR_ARM64).
+source scripts/lib/publish.sh
+ensure_native_toolchain || { echo "could not install the native toolchain (clang, lld, cross)"; echo "tests: 0 passed, 1 failed"; exit 1; }
+case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+started=$SECONDS
+publish_as_the_image "$tests_tmp/published" amd64 arm64 || { echo "tests: 0 passed, 1 failed"; exit 1; }
+echo "published the service (native, amd64 and arm64) in $((SECONDS - started)) s"
+export ETCDREM_SERVICE_DIR_AMD64=$tests_tmp/published-amd64 ETCDREM_SERVICE_DIR_ARM64=$tests_tmp/published-arm64
+export ETCDREM_SERVICE_DIR=$tests_tmp/published-$arch
 
 # counts DIR: "passed failed skipped files" summed over DIR's TRX files.
 counts() {

@@ -15,7 +15,8 @@ namespace EtcdRemediator.Alerts;
 internal sealed class AlertAuditStore(RemediatorDatabase database, IOptions<RemediatorOptions> options)
 {
     /// <summary>Stored as written: the API re-encodes what it serves, so `&lt;` need not become six bytes here.</summary>
-    private static readonly JsonSerializerOptions Stored = new(JsonSerializerOptions.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly AlertJson Stored =
+        new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <summary>Bytes of stored entries (UTF-8, as SQLite holds them), as far as this process knows; -1: count again.</summary>
     private long _stored = -1;
@@ -24,7 +25,7 @@ internal sealed class AlertAuditStore(RemediatorDatabase database, IOptions<Reme
 
     public async Task SaveAsync(AlertAuditEntry entry, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(entry.Bounded(), Stored);
+        var json = JsonSerializer.Serialize(entry.Bounded(), Stored.AlertAuditEntry);
         await database.WriteAsync("INSERT INTO alert_audit (id, received_at, status_code, entry) VALUES ($id, $at, $code, $entry)",
             command =>
             {
@@ -61,5 +62,5 @@ internal sealed class AlertAuditStore(RemediatorDatabase database, IOptions<Reme
     public async Task<List<AlertAuditEntry>> ListAsync(int limit, CancellationToken cancellationToken) =>
         [.. (await database.QueryTextAsync("SELECT entry FROM alert_audit ORDER BY received_at DESC, rowid DESC LIMIT $limit",
             c => c.Parameters.AddWithValue("$limit", limit), cancellationToken, RemediatorDatabase.MaxResponseChars))
-            .Select(json => JsonSerializer.Deserialize<AlertAuditEntry>(json, JsonSerializerOptions.Web)!)];
+            .Select(json => JsonSerializer.Deserialize(json, AlertJson.Default.AlertAuditEntry)!)];
 }

@@ -35,7 +35,8 @@ internal static class AlertEndpoints
             var unknown = entry.Alerts.Where(a => a.Disposition == Dispositions.UnknownCluster).Select(a => a.Reason).Distinct();
             return TypedResults.Problem(statusCode: entry.StatusCode, title: "An alert names an unknown cluster",
                 detail: string.Join("; ", unknown) + ". The other alerts of this delivery were handled.",
-                extensions: new Dictionary<string, object?> { ["id"] = entry.Id, ["alerts"] = entry.Alerts });
+                // A List: an extension is written as its runtime type, which must be one AlertJson knows.
+                extensions: new Dictionary<string, object?> { ["id"] = entry.Id, ["alerts"] = entry.Alerts.ToList() });
         }
         catch (IntakeUnavailableException e)
         {

@@ -12,6 +12,10 @@ internal static class ApiServiceCollectionExtensions
     /// otherwise be read as its last value, a real run, by whoever wrote the first.
     /// </summary>
     public static IServiceCollection AddRemediatorApi(this IServiceCollection services) =>
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false)
+        services.ConfigureHttpJsonOptions(o =>
+            {
+                o.SerializerOptions.AllowDuplicateProperties = false;
+                o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default);
+            })
             .AddSingleton<IValidator<RemediationRequest>, RemediationRequestValidator>();
 }

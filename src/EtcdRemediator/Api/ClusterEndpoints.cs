@@ -29,13 +29,14 @@ internal static class ClusterEndpoints
         return group;
     }
 
-    private static async Task<Ok<IEnumerable<ClusterSummary>>> ListClusters(EtcdClusterRegistry clusters, RemediationCoordinator coordinator,
+    private static async Task<Ok<List<ClusterSummary>>> ListClusters(EtcdClusterRegistry clusters, RemediationCoordinator coordinator,
         Calendar.MaintenanceCalendar calendar, Scheduling.ScheduleRunner runner, Watch.WatchReadings readings,
         Forecasting.ForecastBook forecasts, DefragRules.DefragRuleBook rules, Snapshots.Offsite.OffsiteCatalog offsite,
         Microsoft.Extensions.Options.IOptions<Configuration.RemediatorOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var bucket = await offsite.LookAsync(cancellationToken); // a listing every few minutes at most, bounded
         var now = time.GetUtcNow();
+        // A List, not a lazy sequence: an answer is written as its runtime type, which must be one ApiJson knows.
         return TypedResults.Ok(clusters.All.Select(c =>
         {
             var state = coordinator.StateOf(c.Name);
@@ -43,7 +44,7 @@ internal static class ClusterEndpoints
                 ClusterMaintenanceView.From(c.Name, calendar, runner, state, readings, options.Value, now,
                     MemberForecastView.For(forecasts, c.Name, options.Value, now), rules.For(c.Name)),
                 OffsiteView.From(offsite, bucket, c.Name));
-        }));
+        }).ToList());
     }
 
     /// <summary>

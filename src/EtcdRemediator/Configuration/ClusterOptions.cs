@@ -4,41 +4,41 @@ namespace EtcdRemediator.Configuration;
 internal sealed record ClusterOptions
 {
     /// <summary>Used in URLs and snapshot folders; "local" when not given (two unnamed clusters collide, and say so).</summary>
-    public string Name { get; init; } = "local";
+    public string Name { get; set; } = "local";
     /// <summary>How etcd is reached: the name of a registered backend (<c>Etcd</c>, etcd's own v3 API; <c>Talos</c>, Talos'
     /// machine API); the start-up check refuses any other.</summary>
-    public string Backend { get; init; } = DefaultBackend;
+    public string Backend { get; set; } = DefaultBackend;
     public const string DefaultBackend = "Etcd";
     /// <summary>Client URLs (http or https). Members are found through the member list; these seed it.</summary>
-    public List<string> Endpoints { get; init; } = [];
-    public TlsOptions? Tls { get; init; }
+    public List<string> Endpoints { get; set; } = [];
+    public TlsOptions? Tls { get; set; }
     /// <summary>For clusters with etcd auth enabled; defragment, snapshot and move-leader need the root role.</summary>
-    public string? Username { get; init; }
-    public string? Password { get; init; }
+    public string? Username { get; set; }
+    public string? Password { get; set; }
     /// <summary>The password from a file (a mounted secret), instead of <see cref="Password"/>.</summary>
-    public string? PasswordFile { get; init; }
+    public string? PasswordFile { get; set; }
     /// <summary>For <c>Backend: Talos</c>: where the talosconfig is and which nodes run etcd.</summary>
-    public TalosOptions? Talos { get; init; }
+    public TalosOptions? Talos { get; set; }
     /// <summary>The members' <c>--quota-backend-bytes</c>; etcd 3.6 reports its own and that wins.</summary>
-    public long QuotaBackendBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+    public long QuotaBackendBytes { get; set; } = 2L * 1024 * 1024 * 1024;
     /// <summary>Runs started by the clock: a daily snapshot, a weekly defrag (thresholds still apply).</summary>
-    public List<ScheduleOptions> Schedules { get; init; } = [];
+    public List<ScheduleOptions> Schedules { get; set; } = [];
     /// <summary>When disruptive automatic work (defrag) may start; none configured means any time.</summary>
-    public List<MaintenanceWindowOptions> MaintenanceWindows { get; init; } = [];
+    public List<MaintenanceWindowOptions> MaintenanceWindows { get; set; } = [];
     /// <summary>Advisory ids (docs/compatibility.md lists them) whose risk the operator accepts for this cluster: its unforced runs
     /// then defragment affected members.</summary>
-    public List<string> AcceptedAdvisories { get; init; } = [];
+    public List<string> AcceptedAdvisories { get; set; } = [];
     /// <summary>A CEL expression over a member's numbers (dbSize, dbSizeInUse, dbSizeFree, dbQuota, dbQuotaUsage): true = defragment it.
     /// Absent: the policy's thresholds (<c>Policy:MinFragmentationRatio</c>, <c>Policy:MinReclaimableBytes</c>).</summary>
-    public string? DefragRule { get; init; }
+    public string? DefragRule { get; set; }
 }
 
 /// <summary>PEM files, as in the Kubernetes etcd PKI (ca.crt, healthcheck-client.crt/key).</summary>
 internal sealed record TlsOptions
 {
-    public string? CaFile { get; init; }
-    public string? CertFile { get; init; }
-    public string? KeyFile { get; init; }
+    public string? CaFile { get; set; }
+    public string? CertFile { get; set; }
+    public string? KeyFile { get; set; }
 }
 
 /// <summary>
@@ -47,9 +47,9 @@ internal sealed record TlsOptions
 /// </summary>
 internal sealed record TalosOptions
 {
-    public string? ConfigFile { get; init; }
+    public string? ConfigFile { get; set; }
     /// <summary>The talosconfig context; its own current context when empty.</summary>
-    public string? Context { get; init; }
+    public string? Context { get; set; }
     /// <summary>Control-plane node addresses (as `talosctl -n` takes them); the context's nodes when empty.</summary>
-    public List<string> Nodes { get; init; } = [];
+    public List<string> Nodes { get; set; } = [];
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Reflection;
+using static System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes;
 
 namespace EtcdRemediator.Configuration;
 
@@ -132,6 +133,34 @@ internal sealed class ConfigurationCheck
         return string.Join(':', best.Split(':').Select(p => p != "*" ? p : written.Count > 0 ? written.Dequeue() : "0"));
     }
 
+    /// <summary>Every type of the options' tree, each kept with its public properties in a trimmed build (where reflection sees only
+    /// what is kept): the walk below reads them. A unit test (ConfigurationCheckTests) walks the tree and finds each in this list.</summary>
+    public static readonly Type[] OptionTypes =
+    [
+        typeof(RemediatorOptions), typeof(SnapshotOptions), typeof(OffsiteOptions), typeof(StorageOptions), typeof(AlertOptions),
+        typeof(AuthOptions), typeof(PolicyOptions), typeof(ForecastOptions), typeof(ClusterOptions), typeof(TlsOptions), typeof(TalosOptions),
+        typeof(SchedulingOptions), typeof(ScheduleOptions), typeof(MaintenanceWindowOptions), typeof(WatchOptions),
+    ];
+
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(RemediatorOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(SnapshotOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(OffsiteOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(StorageOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(AlertOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(AuthOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(PolicyOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(ForecastOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(ClusterOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(TlsOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(TalosOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(SchedulingOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(ScheduleOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(MaintenanceWindowOptions))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(WatchOptions))]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2070",
+        Justification = "Every type the walk reaches is one of OptionTypes, kept with its public properties by the attributes above.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075",
+        Justification = "Every type the walk reaches is one of OptionTypes, kept with its public properties by the attributes above.")]
     private static Dictionary<string, Type> KnownKeys(Type type, string prefix)
     {
         var keys = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase);

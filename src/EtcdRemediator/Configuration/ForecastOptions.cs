@@ -4,7 +4,7 @@ namespace EtcdRemediator.Configuration;
 internal sealed record ForecastOptions
 {
     /// <summary>The span of history a forecast is fitted on.</summary>
-    public TimeSpan Window { get; init; } = TimeSpan.FromHours(6);
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(6);
     /// <summary>How far ahead a forecast counts as near (the status API's <c>withinHorizon</c>).</summary>
-    public TimeSpan Horizon { get; init; } = TimeSpan.FromHours(24);
+    public TimeSpan Horizon { get; set; } = TimeSpan.FromHours(24);
 }

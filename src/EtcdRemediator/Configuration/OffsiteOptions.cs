@@ -7,23 +7,23 @@ namespace EtcdRemediator.Configuration;
 internal sealed record OffsiteOptions
 {
     /// <summary>The S3-compatible server's URL (MinIO, Ceph RGW, Garage, R2...); unset for AWS S3 itself.</summary>
-    public string? Endpoint { get; init; }
-    public string Region { get; init; } = "us-east-1";
-    public string? Bucket { get; init; }
-    public string Prefix { get; init; } = "etcd-remediator";
+    public string? Endpoint { get; set; }
+    public string Region { get; set; } = "us-east-1";
+    public string? Bucket { get; set; }
+    public string Prefix { get; set; } = "etcd-remediator";
     /// <summary>Both files or neither: without them the SDK's default chain (environment, web identity for IRSA, instance role).</summary>
-    public string? AccessKeyIdFile { get; init; }
-    public string? SecretAccessKeyFile { get; init; }
+    public string? AccessKeyIdFile { get; set; }
+    public string? SecretAccessKeyFile { get; set; }
     /// <summary>Bucket in the path rather than the host name; default: true when <see cref="Endpoint"/> is set.</summary>
-    public bool? PathStyle { get; init; }
+    public bool? PathStyle { get; set; }
     /// <summary>The newest copies kept per cluster (only those with the service's sidecar are counted or removed).</summary>
-    public int Keep { get; init; } = 14;
+    public int Keep { get; set; } = 14;
     /// <summary>age X25519 recipients (<c>age1...</c>): any one of their identities decrypts a copy.</summary>
-    public List<string> AgeRecipients { get; init; } = [];
+    public List<string> AgeRecipients { get; set; } = [];
     /// <summary>The <c>age -R</c> format: one recipient a line, <c>#</c> comments.</summary>
-    public string? AgeRecipientsFile { get; init; }
+    public string? AgeRecipientsFile { get; set; }
     /// <summary>Upload unencrypted when no recipient is given; snapshots hold every Secret of a Kubernetes cluster.</summary>
-    public bool AllowPlaintext { get; init; }
+    public bool AllowPlaintext { get; set; }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Bucket);
 

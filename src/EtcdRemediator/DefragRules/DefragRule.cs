@@ -1,6 +1,5 @@
 using System.Globalization;
 using Antlr4.Runtime;
-using Cel;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 
@@ -16,19 +15,19 @@ internal sealed record RuleOutcome(bool Chosen, RuleValues Values, string? Error
 
 /// <summary>
 /// A cluster's defrag rule: a CEL expression over one member's numbers, true when the member is to be
-/// defragmented. Parsed and type-checked once (<see cref="RuleChecker"/>), evaluated by the Cel package.
+/// defragmented. Parsed (the Cel package's grammar) and type-checked once (<see cref="RuleChecker"/>), evaluated by
+/// <see cref="RuleEvaluator"/>.
 /// </summary>
 internal sealed class DefragRule
 {
     /// <summary>How the default rule's <see cref="Source"/> ends.</summary>
     public const string DefaultMark = "(no DefragRule configured)";
 
-    private static readonly CelEnvironment Environment = FiniteGuard.Register(new([], ""));
-    private readonly CelProgramDelegate _program;
+    private readonly RuleProgram _program;
     /// <summary>The doubles the rule compares, as written: what a <see cref="NotFiniteException"/> names.</summary>
     private readonly IReadOnlyList<string> _compared;
 
-    private DefragRule(string text, string source, CelProgramDelegate program, bool usesQuota, IReadOnlyList<string> compared)
+    private DefragRule(string text, string source, RuleProgram program, bool usesQuota, IReadOnlyList<string> compared)
     {
         (Text, Source, _program, UsesQuota, _compared) = (text, source, program, usesQuota, compared);
     }
@@ -48,9 +47,9 @@ internal sealed class DefragRule
         var compared = new List<ParserRuleContext>();
         try
         {
-            RuleChecker.Check(text, used, compared);
-            // Evaluated as written but for the checks that each compared double is finite.
-            var program = Environment.Compile(Environment.Parse(FiniteGuard.Wrap(text, compared)));
+            var tree = RuleChecker.Check(text, used, compared);
+            // Evaluated as written, with the check that each compared double is finite.
+            var program = RuleEvaluator.Compile(tree, compared);
             rule = new DefragRule(text, source, program, used.Overlaps(["dbQuota", "dbQuotaUsage"]),
                 [.. compared.Select(c => text[c.Start.StartIndex..(c.Stop.StopIndex + 1)])]);
             return true;
@@ -82,7 +81,7 @@ internal sealed class DefragRule
     public RuleOutcome Evaluate(MemberStatus status, long? clusterQuota = null, bool quotaReportedByEtcd = false)
     {
         var values = new RuleValues(status.DbSize, status.DbSizeInUse, status.FreeBytes);
-        var variables = new Dictionary<string, object?>(StringComparer.Ordinal)
+        var variables = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["dbSize"] = values.DbSize,
             ["dbSizeInUse"] = values.DbSizeInUse,
@@ -103,7 +102,7 @@ internal sealed class DefragRule
         }
         try
         {
-            return _program(variables) is bool chosen ? new RuleOutcome(chosen, values) : new RuleOutcome(false, values, "the rule gave no bool");
+            return new RuleOutcome(_program(variables), values);
         }
         catch (Exception e)
         {
@@ -112,12 +111,9 @@ internal sealed class DefragRule
         }
     }
 
-    /// <summary>CEL's &amp;&amp; and || wrap an error of one side ("Could not compare AND values."): the innermost one says what it was.</summary>
-    private string Why(Exception e)
-    {
-        while (e.InnerException is { } inner) e = inner;
-        return e is NotFiniteException n ? $"'{_compared[n.Part]}' is {FiniteGuard.Describe(n.Value)}, which no comparison can judge" : e.Message;
-    }
+    /// <summary>What the evaluation could not get past, in words (a double that is not finite: which part of the rule).</summary>
+    private string Why(Exception e) =>
+        e is NotFiniteException n ? $"'{_compared[n.Part]}' is {FiniteGuard.Describe(n.Value)}, which no comparison can judge" : e.Message;
 
     public bool IsDefault => Source.EndsWith(DefaultMark, StringComparison.Ordinal);
 

@@ -56,6 +56,7 @@ internal sealed class JsonBody<T> where T : class, IJsonBodyType
             return Fail(StatusCodes.Status400BadRequest, field, message, raw);
         try
         {
+            // The type's generated metadata from the options (a feature's JsonSerializerContext): no reflection.
             var value = JsonSerializer.Deserialize(raw, (JsonTypeInfo<T>)type);
             return value is null
                 ? Fail(StatusCodes.Status400BadRequest, "body", "the body must be a JSON object", raw)

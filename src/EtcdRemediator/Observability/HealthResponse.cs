@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EtcdRemediator.Observability;
@@ -16,13 +17,27 @@ internal static class HealthResponse
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
-        object body = context.User.IsInRole(OperatorRole)
-            ? new
-            {
-                status = report.Status.ToString(),
-                checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description, e.Value.Data }),
-            }
-            : new { status = report.Status.ToString() };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, System.Text.Json.JsonSerializerOptions.Web));
+        var json = context.User.IsInRole(OperatorRole)
+            ? JsonSerializer.Serialize(new DetailedHealth(report.Status.ToString(),
+                report.Entries.ToDictionary(e => e.Key, e => new HealthCheckView(e.Value.Status.ToString(), e.Value.Description, e.Value.Data))),
+                HealthJson.Default.DetailedHealth)
+            : JsonSerializer.Serialize(new PlainHealth(report.Status.ToString()), HealthJson.Default.PlainHealth);
+        return context.Response.WriteAsync(json);
     }
 }
+
+/// <summary>What anyone sees of /readyz.</summary>
+internal sealed record PlainHealth(string Status);
+
+/// <summary>What an operator sees of /readyz: each check by name.</summary>
+internal sealed record DetailedHealth(string Status, Dictionary<string, HealthCheckView> Checks);
+
+/// <summary>One check; its data's values are the checks' own strings (written as their runtime type).</summary>
+internal sealed record HealthCheckView(string Status, string? Description, IReadOnlyDictionary<string, object> Data);
+
+/// <summary>/readyz's JSON, generated at build time (the native build has no reflection); Web defaults, as before.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PlainHealth))]
+[JsonSerializable(typeof(DetailedHealth))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class HealthJson : JsonSerializerContext;

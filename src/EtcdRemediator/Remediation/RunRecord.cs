@@ -87,6 +87,8 @@ internal sealed record StepRecord
 /// makes a new one (through the run's <see cref="RunHandle"/>), so a saved or served run never
 /// changes under the code that serializes it.
 /// </summary>
+/// <remarks>A list a run stored by an older version lacks reads as empty: the generated reader (RunJson) sets every
+/// init-only property, a missing one to null, so each list's setter turns null into its empty default.</remarks>
 internal sealed record RunRecord
 {
     public required string Id { get; init; }
@@ -101,7 +103,7 @@ internal sealed record RunRecord
     /// The triggers that joined this run: identical ones merged into one entry with a count; the first
     /// <see cref="MaxJoinedKept"/> distinct ones, and beyond that every manual, forced or run-changing one.
     /// </summary>
-    public IReadOnlyList<RunTrigger> JoinedTriggers { get; init; } = [];
+    public IReadOnlyList<RunTrigger> JoinedTriggers { get; init => field = value ?? []; } = [];
 
     /// <summary>How many triggers joined in all: an alert storm can bring thousands.</summary>
     public int JoinedCount { get; init; }
@@ -114,17 +116,17 @@ internal sealed record RunRecord
     public DateTimeOffset? NotBefore { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
-    public IReadOnlyList<PlannedMember> Plan { get; init; } = [];
+    public IReadOnlyList<PlannedMember> Plan { get; init => field = value ?? []; } = [];
     /// <summary>Planned members on etcd releases with a known defrag defect, and whether each was accepted, forced or refused.</summary>
-    public IReadOnlyList<AdvisoryFinding> Advisories { get; init; } = [];
-    public IReadOnlyList<StepRecord> Steps { get; init; } = [];
+    public IReadOnlyList<AdvisoryFinding> Advisories { get; init => field = value ?? []; } = [];
+    public IReadOnlyList<StepRecord> Steps { get; init => field = value ?? []; } = [];
     public SnapshotRecord? Snapshot { get; init; }
     public long ReclaimedBytes { get; init; }
     /// <summary>
     /// Members over the defrag rule when the run ended that it never defragmented (skipped on a
     /// reading that lagged): a success starts no cooldown for them, so the next trigger reaches them.
     /// </summary>
-    public IReadOnlyList<string> LeftFragmented { get; init; } = [];
+    public IReadOnlyList<string> LeftFragmented { get; init => field = value ?? []; } = [];
 
     [JsonIgnore]
     public bool IsActive => Status is RunStatus.Queued or RunStatus.Running or RunStatus.Deferred;

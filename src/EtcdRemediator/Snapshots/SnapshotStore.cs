@@ -18,7 +18,6 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
 {
     private const string Extension = ".db";
     private const string Partial = ".part";
-    private readonly JsonSerializerOptions _sidecarJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private SnapshotOptions Settings => options.Value.Snapshots;
 
@@ -65,23 +64,10 @@ internal sealed class SnapshotStore(IOptions<RemediatorOptions> options, TimePro
             var written = new FileInfo(final);
             var record = new SnapshotRecord(final, member.HexId, revision, written.Length, sha256, written.LastWriteTimeUtc, time.GetUtcNow(),
                 EtcdHashVerified: true);
-            await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new
-            {
-                writtenBy = SidecarMark,
-                cluster = cluster.Name,
-                clusterId = info.ClusterId is { } id ? MemberId.ToHex(id) : null,
-                member = member.HexId,
-                memberName = member.Name,
-                endpoint = member.Address.Value,
-                revision,
-                size = record.Bytes,
-                // The whole file's, as `sha256sum` prints it; etcd's trailer (the sha256 of all but the last 32 bytes) under its own name.
-                sha256,
-                etcdHashVerified = record.EtcdHashVerified,
-                etcdVersion = info.Version,
-                time = time.GetUtcNow(),
-                corruptAlarm,
-            }, _sidecarJson), cancellationToken);
+            await WritePrivateAsync(final + ".json", JsonSerializer.Serialize(new SnapshotSidecar(
+                SidecarMark, cluster.Name, info.ClusterId is { } id ? MemberId.ToHex(id) : null, member.HexId, member.Name,
+                member.Address.Value, revision, record.Bytes, sha256, record.EtcdHashVerified, info.Version, time.GetUtcNow(), corruptAlarm),
+                SnapshotJson.Default.SnapshotSidecar), cancellationToken);
             Prune(directory, cluster.Name, final);
             return record;
         }

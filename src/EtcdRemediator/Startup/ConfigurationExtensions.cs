@@ -38,16 +38,17 @@ internal static class ConfigurationExtensions
         // Kestrel accepts any number of connections by default; a service that two clients use
         // (Alertmanager, an operator) needs few. Kestrel:Limits:* overrides (bound here: Kestrel
         // itself reads only its endpoints from configuration).
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
         // Headers must arrive within 5 s (Kestrel's default is 30): a client that sends them a line at a
         // time (slowloris) holds its connection that long at most. Bodies: Kestrel's minimum rate (240 B/s
         // after 5 s) stays. Idle connections are bounded per address (Auth:MaxConnectionsPerAddress).
-        var headersTimeout = builder.Configuration["Kestrel:Limits:RequestHeadersTimeout"];
-        builder.Services.PostConfigure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
-        {
-            kestrel.Limits.MaxConcurrentConnections ??= MaxConnections;
-            if (headersTimeout is null) kestrel.Limits.RequestHeadersTimeout = HeadersTimeout;
-        });
+        builder.Services.AddOptions<KestrelLimitsOptions>().Bind(builder.Configuration.GetSection(KestrelLimitsOptions.Section));
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .PostConfigure<IOptions<KestrelLimitsOptions>>((kestrel, configured) =>
+            {
+                kestrel.Limits.MaxConcurrentConnections = configured.Value.MaxConcurrentConnections ?? MaxConnections;
+                kestrel.Limits.RequestHeadersTimeout = configured.Value.RequestHeadersTimeout ?? HeadersTimeout;
+                configured.Value.ApplyTo(kestrel.Limits);
+            });
         return builder;
     }
 

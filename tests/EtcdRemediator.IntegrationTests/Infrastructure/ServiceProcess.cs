@@ -1,8 +1,9 @@
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The service as a real process (`dotnet EtcdRemediator.dll`), configured by environment variables
-/// the way an operator would, so that a test can SIGKILL it and start it again on the same data.
+/// The service as a real process (the native executable the image ships, or `dotnet EtcdRemediator.dll` from the
+/// build beside the tests), configured by environment variables the way an operator would, so that a test can
+/// SIGKILL it and start it again on the same data.
 /// </summary>
 public static class ServiceProcess
 {
@@ -14,7 +15,14 @@ public static class ServiceProcess
     public static string Folder =>
         Environment.GetEnvironmentVariable("ETCDREM_SERVICE_DIR") is { Length: > 0 } published ? published : AppContext.BaseDirectory;
 
-    public static string Dll => Path.Combine(Folder, "EtcdRemediator.dll");
+    /// <summary>The published folder is native (the image's build: one executable, no EtcdRemediator.dll); the build beside the
+    /// tests, when a test is run by hand without ETCDREM_SERVICE_DIR, is the framework-dependent assembly.</summary>
+    public static bool IsNative => !File.Exists(Path.Combine(Folder, "EtcdRemediator.dll"));
+
+    /// <summary>How to start the service with <paramref name="arguments"/>: the executable itself, or dotnet with the assembly.</summary>
+    public static ProcessStartInfo StartInfo(params string[] arguments) => IsNative
+        ? new ProcessStartInfo(Path.Combine(Folder, "EtcdRemediator"), arguments)
+        : new ProcessStartInfo("dotnet", [Path.Combine(Folder, "EtcdRemediator.dll"), .. arguments]);
 
     /// <summary>With its run database and snapshots in <paramref name="data"/>, as a deployment keeps them on a volume.</summary>
     public static Task<ManagedProcess> StartAsync(string data, IReadOnlyDictionary<string, string?> settings) =>
@@ -27,10 +35,8 @@ public static class ServiceProcess
     public static Task<ManagedProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var url = $"http://127.0.0.1:{FreePorts.Next()}";
-        var info = new ProcessStartInfo("dotnet", [Dll, "--urls", url])
-        {
-            WorkingDirectory = Folder,
-        };
+        var info = StartInfo("--urls", url);
+        info.WorkingDirectory = Folder;
         info.Environment.Remove("KUBERNETES_SERVICE_HOST"); // a CI runner in a pod: only a test that sets it means it
         var accepting = new Dictionary<string, string?>(settings);
         EtcdUnderTest.AcceptAdvisories(accepting);
@@ -57,10 +63,8 @@ public static class ServiceProcess
     public static async Task<(int ExitCode, string[] Lines)> RunUntilExitAsync(string data, IReadOnlyDictionary<string, string?> settings,
         string? url = null)
     {
-        var info = new ProcessStartInfo("dotnet", [Dll, "--urls", url ?? $"http://127.0.0.1:{FreePorts.Next()}"])
-        {
-            WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
+        var info = StartInfo("--urls", url ?? $"http://127.0.0.1:{FreePorts.Next()}");
+        (info.WorkingDirectory, info.RedirectStandardOutput, info.RedirectStandardError) = (Folder, true, true);
         info.Environment["Remediator__Storage__Path"] = Path.Combine(data, "remediator.db");
         info.Environment.Remove("KUBERNETES_SERVICE_HOST");
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

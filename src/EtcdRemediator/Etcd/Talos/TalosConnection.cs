@@ -1,7 +1,7 @@
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd.Credentials;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace EtcdRemediator.Etcd.Talos;
 
@@ -94,31 +94,51 @@ internal sealed record TalosConnection(
 
 internal sealed record TalosContext(IReadOnlyList<string> Endpoints, IReadOnlyList<string> Nodes, string? Ca, string? Crt, string? Key);
 
-/// <summary>Reads a talosconfig (YAML: context, contexts.NAME.{endpoints, nodes, ca, crt, key}).</summary>
+/// <summary>
+/// Reads a talosconfig (YAML: context, contexts.NAME.{endpoints, nodes, ca, crt, key}; other keys are ignored, as talosctl
+/// adds them over time) from YamlDotNet's node tree: no reflection-based deserializer, which the native build cannot have.
+/// A key of the wrong shape (a list where a string belongs) is a <see cref="YamlException"/> naming where it is.
+/// </summary>
 internal static class TalosConfigFile
 {
-    private sealed class File
-    {
-        public string? Context { get; set; }
-        public Dictionary<string, Entry> Contexts { get; set; } = [];
-    }
-
-    private sealed class Entry
-    {
-        public List<string> Endpoints { get; set; } = [];
-        public List<string> Nodes { get; set; } = [];
-        public string? Ca { get; set; }
-        public string? Crt { get; set; }
-        public string? Key { get; set; }
-    }
-
     public static TalosContext Load(string path, string? context)
     {
-        var yaml = new DeserializerBuilder().WithNamingConvention(LowerCaseNamingConvention.Instance).IgnoreUnmatchedProperties().Build();
-        var file = yaml.Deserialize<File>(System.IO.File.ReadAllText(path)) ?? new File();
-        var name = string.IsNullOrEmpty(context) ? file.Context : context;
-        if (name is null || !file.Contexts.TryGetValue(name, out var entry))
-            throw new InvalidOperationException($"talosconfig {path} has no context '{name}' (it has: {string.Join(", ", file.Contexts.Keys)})");
-        return new TalosContext(entry.Endpoints, entry.Nodes, entry.Ca, entry.Crt, entry.Key);
+        var stream = new YamlStream();
+        using (var reader = new StreamReader(path)) stream.Load(reader);
+        var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null;
+        var contexts = new Dictionary<string, YamlMappingNode>(StringComparer.Ordinal);
+        if (Child(root, "contexts") is { } all)
+            foreach (var (key, value) in Expect<YamlMappingNode>(all, "contexts").Children)
+                contexts[Scalar(key, "a context's name") ?? ""] = Expect<YamlMappingNode>(value, "a context");
+        var name = string.IsNullOrEmpty(context) ? Scalar(Child(root, "context"), "context") : context;
+        if (name is null || !contexts.TryGetValue(name, out var entry))
+            throw new InvalidOperationException($"talosconfig {path} has no context '{name}' (it has: {string.Join(", ", contexts.Keys)})");
+        return new TalosContext(List(Child(entry, "endpoints"), "endpoints"), List(Child(entry, "nodes"), "nodes"),
+            Scalar(Child(entry, "ca"), "ca"), Scalar(Child(entry, "crt"), "crt"), Scalar(Child(entry, "key"), "key"));
     }
+
+    /// <summary>A mapping's value by key (keys as talosctl writes them, lower case); null when absent.</summary>
+    private static YamlNode? Child(YamlMappingNode? map, string key) =>
+        map is not null && map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static T Expect<T>(YamlNode node, string what) where T : YamlNode =>
+        node as T
+            ?? throw new YamlException(node.Start, node.End, $"{what} is not a {(typeof(T) == typeof(YamlMappingNode) ? "mapping" : "list")}");
+
+    /// <summary>A scalar's text; null for an absent key or YAML's null (<c>~</c>, <c>null</c> or nothing).</summary>
+    private static string? Scalar(YamlNode? node, string what) => node switch
+    {
+        null => null,
+        YamlScalarNode { Style: not (ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted), Value: null or "" or "~" or "null" or "Null" or "NULL" }
+            => null,
+        YamlScalarNode scalar => scalar.Value,
+        _ => throw new YamlException(node.Start, node.End, $"{what} is not a single value"),
+    };
+
+    private static List<string> List(YamlNode? node, string what) => node switch
+    {
+        null => [],
+        YamlScalarNode when Scalar(node, what) is null => [],
+        _ => [.. Expect<YamlSequenceNode>(node, what).Children.Select(item => Scalar(item, $"an item of {what}") ?? "")],
+    };
 }

@@ -11,6 +11,7 @@ internal static class RemediationServiceCollectionExtensions
     /// (with the snapshots, the calendar and the defrag rules, each added by its own line in Program.cs).</summary>
     public static IServiceCollection AddRemediation(this IServiceCollection services)
     {
+        RunJson.AddTo(services);
         services.AddSingleton<RunStore>();
         services.AddSingleton<INoSpaceProbe, NoSpaceProbe>();
         services.AddSingleton<RemediationCoordinator>();

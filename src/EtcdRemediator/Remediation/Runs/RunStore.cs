@@ -25,7 +25,7 @@ internal sealed class RunStore(RemediatorDatabase database)
 
     public async Task SaveAsync(RunRecord run, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(run, JsonSerializerOptions.Web);
+        var json = JsonSerializer.Serialize(run, RunJson.Default.RunRecord);
         try
         {
             await WriteAsync(run, json, cancellationToken);
@@ -91,7 +91,7 @@ internal sealed class RunStore(RemediatorDatabase database)
     {
         try
         {
-            return JsonSerializer.Deserialize<RunRecord>(json, JsonSerializerOptions.Web) ?? throw new JsonException("the record is null");
+            return JsonSerializer.Deserialize(json, RunJson.Default.RunRecord) ?? throw new JsonException("the record is null");
         }
         catch (JsonException e)
         {

@@ -28,3 +28,8 @@ internal sealed record OffsiteSidecar(
 
 /// <summary>A copy that reached the bucket: where, how big, and when.</summary>
 internal sealed record OffsiteCopy(string Key, long Bytes, DateTimeOffset At, int Removed);
+
+/// <summary>The off-site sidecar's JSON, generated at build time (the native build has no reflection): Web defaults, indented.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(OffsiteSidecar))]
+internal sealed partial class OffsiteJson : System.Text.Json.Serialization.JsonSerializerContext;

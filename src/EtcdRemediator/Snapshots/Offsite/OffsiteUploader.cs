@@ -16,8 +16,6 @@ namespace EtcdRemediator.Snapshots.Offsite;
 internal sealed class OffsiteUploader(IOptions<RemediatorOptions> options, TimeProvider time, OffsiteCatalog catalog,
     ILogger<OffsiteUploader> logger)
 {
-    private static readonly JsonSerializerOptions SidecarJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     private OffsiteOptions Settings => options.Value.Snapshots.Offsite;
 
     public bool Enabled => Settings.Enabled;
@@ -41,7 +39,7 @@ internal sealed class OffsiteUploader(IOptions<RemediatorOptions> options, TimeP
             await s3.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = o.Bucket, Key = key + ".json", ContentType = "application/json", UseChunkEncoding = false,
-                ContentBody = JsonSerializer.Serialize(sidecar, SidecarJson),
+                ContentBody = JsonSerializer.Serialize(sidecar, OffsiteJson.Default.OffsiteSidecar),
             }, cancellationToken);
             catalog.Record(cluster, new OffsiteNewest(key, encryptedSize, at));
             var removed = await PruneAsync(s3, o, folder, cluster, key, cancellationToken);
@@ -122,7 +120,7 @@ internal sealed class OffsiteUploader(IOptions<RemediatorOptions> options, TimeP
         using var response = await s3.GetObjectAsync(bucket, key, ct);
         try
         {
-            return await JsonSerializer.DeserializeAsync<OffsiteSidecar>(response.ResponseStream, SidecarJson, ct);
+            return await JsonSerializer.DeserializeAsync(response.ResponseStream, OffsiteJson.Default.OffsiteSidecar, ct);
         }
         catch (JsonException)
         {

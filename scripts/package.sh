@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The release binaries: the service compiled ahead of time for linux-amd64 and linux-arm64 with docker/Dockerfile's
+# own restore and publish commands (scripts/lib/publish.sh: as the image builds it), each packed with the two files it
+# reads beside itself (its SQLite library, appsettings.json) as dist/etcd-remediator-VERSION-linux-ARCH.tar.gz, and
+# dist/SHA256SUMS over both (`sha256sum -c SHA256SUMS` checks a download). The release workflow attaches all three.
+#   scripts/package.sh [VERSION]      (default: `git describe`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/deps.sh
+source scripts/lib/publish.sh
+
+version=${1:-$(git describe --tags --always --dirty)}
+ensure_dotnet
+ensure_native_toolchain
+
+dist=dist
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+rm -rf "$dist" && mkdir -p "$dist"
+name="etcd-remediator-$version-linux"
+publish_as_the_image "$work/$name" amd64 arm64
+for arch in amd64 arm64; do
+  # Only what the service loads: the static web assets manifest is the SDK's, for a development host.
+  rm -f "$work/$name-$arch"/*.staticwebassets.endpoints.json
+  tar -C "$work" --owner=0 --group=0 --sort=name -czf "$dist/$name-$arch.tar.gz" "$name-$arch"
+  echo "$dist/$name-$arch.tar.gz: $(tar -tzf "$dist/$name-$arch.tar.gz" | tr '\n' ' ')"
+done
+(cd "$dist" && sha256sum -- *.tar.gz >SHA256SUMS)
+cat "$dist/SHA256SUMS"
