@@ -34,7 +34,7 @@ public sealed class AdvisoryTests
         await using var cluster = await EtcdTestCluster.StartAsync();
         var settings = Unaccepted(cluster);
         settings["Remediator:Policy:PauseBetweenMembers"] = "0s";
-        await using var service = await ServiceProcess.StartAsync(Directory.CreateDirectory(Path.Combine(cluster.Root, "service")).FullName, settings);
+        await using var service = await ServiceProcess.StartAsync(cluster.ScratchDirectory("service"), settings);
         var client = service.Client;
 
         var status = (await client.GetFromJsonAsync<ClusterStatusView>($"/api/v1/clusters/{Cluster}/status"))!;

@@ -25,7 +25,7 @@ public sealed class ForecastTests
         // (seen on 3.5.30 with the machine loaded: the watch's own rule defragmented 12 KB).
         settings["Remediator:Policy:MinReclaimableBytes"] = "1MiB";
         settings["Remediator:Forecast:Window"] = "1m";
-        await using var service = await ServiceProcess.StartAsync(Directory.CreateDirectory(Path.Combine(cluster.Root, "service")).FullName, settings);
+        await using var service = await ServiceProcess.StartAsync(cluster.ScratchDirectory("service"), settings);
         var client = service.Client;
         using var writing = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         // About 1 MB a second of new keys: the data in use and the file grow together.
