@@ -52,20 +52,24 @@ internal sealed class JsonBody<T> where T : class, IJsonBodyType
 
         var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var type = json.GetTypeInfo(typeof(T));
-        if (JsonShape.FirstMistake(raw, type) is (var field, var message))
+        var (document, mistake) = JsonShape.Read(raw, type);
+        if (mistake is (var field, var message))
             return Fail(StatusCodes.Status400BadRequest, field, message, raw);
-        try
+        using (document)
         {
-            // The type's generated metadata from the options (a feature's JsonSerializerContext): no reflection.
-            var value = JsonSerializer.Deserialize(raw, (JsonTypeInfo<T>)type);
-            return value is null
-                ? Fail(StatusCodes.Status400BadRequest, "body", "the body must be a JSON object", raw)
-                : new JsonBody<T>(value, StatusCodes.Status200OK, [], raw);
-        }
-        catch (JsonException e)
-        {
-            // The shape is right (JsonShape): what the serializer still refuses is a value it cannot convert.
-            return Fail(StatusCodes.Status400BadRequest, FieldOf(e), "has the wrong type", raw);
+            try
+            {
+                // The type's generated metadata from the options (a feature's JsonSerializerContext): no reflection.
+                var value = document!.Deserialize((JsonTypeInfo<T>)type);
+                return value is null
+                    ? Fail(StatusCodes.Status400BadRequest, "body", "the body must be a JSON object", raw)
+                    : new JsonBody<T>(value, StatusCodes.Status200OK, [], raw);
+            }
+            catch (JsonException e)
+            {
+                // The shape is right (JsonShape): what the serializer still refuses is a value it cannot convert.
+                return Fail(StatusCodes.Status400BadRequest, FieldOf(e), "has the wrong type", raw);
+            }
         }
     }
 

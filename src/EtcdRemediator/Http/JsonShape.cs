@@ -13,8 +13,11 @@ namespace EtcdRemediator.Http;
 /// </summary>
 internal static class JsonShape
 {
-    /// <summary>The first mistake, as the field (the path as the caller wrote it; "body" for the whole) and what is wrong.</summary>
-    public static (string Field, string Message)? FirstMistake(ReadOnlyMemory<byte> raw, JsonTypeInfo type)
+    /// <summary>
+    /// The body parsed once, for the serializer to read from (the caller disposes it), or its first mistake: the field
+    /// (the path as the caller wrote it; "body" for the whole) and what is wrong.
+    /// </summary>
+    public static (JsonDocument? Document, (string Field, string Message)? Mistake) Read(ReadOnlyMemory<byte> raw, JsonTypeInfo type)
     {
         JsonDocument document;
         try
@@ -24,9 +27,14 @@ internal static class JsonShape
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-            return (PathWhereReadingStops(raw.Span, type.Options.MaxDepth) is { Length: > 0 } path ? path : "body", "is not valid JSON" + where);
+            return (null, (PathWhereReadingStops(raw.Span, type.Options.MaxDepth) is { Length: > 0 } path ? path : "body", "is not valid JSON" + where));
         }
-        using (document) return Walk(document.RootElement, type, "");
+        if (Walk(document.RootElement, type, "") is { } mistake)
+        {
+            document.Dispose();
+            return (null, mistake);
+        }
+        return (document, null);
     }
 
     private static (string, string)? Walk(JsonElement element, JsonTypeInfo type, string path)

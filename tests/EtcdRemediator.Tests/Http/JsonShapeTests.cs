@@ -19,8 +19,11 @@ public sealed class JsonShapeTests
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
-    private static (string Field, string Message)? Mistake<T>(string json) =>
-        JsonShape.FirstMistake(Encoding.UTF8.GetBytes(json), Options.GetTypeInfo(typeof(T)));
+    private static (string Field, string Message)? Mistake<T>(string json)
+    {
+        var (document, mistake) = JsonShape.Read(Encoding.UTF8.GetBytes(json), Options.GetTypeInfo(typeof(T)));
+        using (document) return mistake;
+    }
 
     [Theory]
     [InlineData("""{"action":"defrag","dryRun":true}""")]
