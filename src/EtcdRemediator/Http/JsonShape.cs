@@ -27,7 +27,8 @@ internal static class JsonShape
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-            return (null, (PathWhereReadingStops(raw.Span, type.Options.MaxDepth) is { Length: > 0 } path ? path : "body", "is not valid JSON" + where));
+            var field = PathWhereReadingStops(raw.Span, type.Options.MaxDepth) is { Length: > 0 } path ? path : "body";
+            return (null, (field, "is not valid JSON" + where));
         }
         if (Walk(document.RootElement, type, "") is { } mistake)
         {
