@@ -11,7 +11,7 @@ source scripts/lib/publish.sh
 
 version=${1:-$(git describe --tags --always --dirty)}
 ensure_dotnet
-ensure_native_toolchain
+ensure_native_toolchain amd64 arm64
 
 dist=dist
 work=$(mktemp -d)
@@ -20,6 +20,9 @@ rm -rf "$dist" && mkdir -p "$dist"
 name="etcd-remediator-$version-linux"
 publish_as_the_image "$work/$name" amd64 arm64
 for arch in amd64 arm64; do
+  # The suite compiles this machine's architecture only: here the cross-compile shows it made the other one.
+  machine=$(elf_machine "$work/$name-$arch/EtcdRemediator")
+  [ "$machine" = "$arch" ] || { echo "$name-$arch/EtcdRemediator is not native $arch code (ELF machine: $machine)" >&2; exit 1; }
   # Only what the service loads: the static web assets manifest is the SDK's, for a development host.
   rm -f "$work/$name-$arch"/*.staticwebassets.endpoints.json
   tar -C "$work" --owner=0 --group=0 --sort=name -czf "$dist/$name-$arch.tar.gz" "$name-$arch"

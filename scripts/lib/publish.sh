@@ -5,13 +5,26 @@
 # toolchain; ensure_native_toolchain installs what this machine lacks of them (the packages the Dockerfile's
 # build stage installs into the SDK image).
 
+# ensure_native_toolchain ARCH...: clang and lld, and Debian's cross toolchain for each ARCH that is not this machine's.
 ensure_native_toolchain() {
-  local cross=()
-  case $(uname -m) in
-    x86_64) cross=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross) ;;
-    aarch64) cross=(gcc-x86-64-linux-gnu libc6-dev-amd64-cross) ;;
-  esac
+  local cross=() target here
+  case $(uname -m) in x86_64) here=amd64 ;; aarch64) here=arm64 ;; *) here=$(uname -m) ;; esac
+  for target in "$@"; do
+    [ "$target" = "$here" ] && continue
+    case $target in
+      arm64) cross+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross) ;;
+      amd64) cross+=(gcc-x86-64-linux-gnu libc6-dev-amd64-cross) ;;
+    esac
+  done
   ensure_packages clang lld "${cross[@]}"
+}
+
+# elf_machine FILE: the ELF header's e_machine (bytes 18-19, little-endian) as the architecture's name:
+# the check that a cross-compile made what it was asked for, without file(1).
+elf_machine() {
+  case $(od -An -tx1 -j18 -N2 "$1" | tr -d ' \n') in
+    3e00) echo amd64 ;; b700) echo arm64 ;; *) echo unknown ;;
+  esac
 }
 
 # image_step restore|publish ARCH OUTPUT: runs the Dockerfile's line for that step.
