@@ -56,14 +56,26 @@ dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mod
 dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore || { echo "tests: 0 passed, 1 failed"; exit 1; }
 
 # The service the tests start as a process is the build the image ships: docker/Dockerfile's own
-# restore and publish commands (scripts/lib/publish.sh reads them from it), for this machine's architecture:
-# native code, whose compile is the longest step of a run, so it is published here once, beside the unit
-# pass (which starts no service), and every test reuses it (ETCDREM_SERVICE_DIR). The other architecture's
-# cross-compile is the release workflow's (scripts/package.sh checks each binary's machine type).
+# restore and publish commands (scripts/lib/publish.sh reads them from it), for this machine's architecture.
+# Its native compile is the longest step of a run (2-3 min), so it runs beside the tests: the unit pass starts no
+# service, and an integration test that needs one waits for ETCDREM_SERVICE_PUBLISHED, the file written when the
+# compile has ended ("ok" or its log: Infrastructure/ServiceProcess.cs), while the tests that need none run.
+# The other architecture's cross-compile is the release workflow's (scripts/package.sh checks its machine type).
 source scripts/lib/publish.sh
 case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
 ensure_native_toolchain "$arch" || { echo "could not install the native toolchain (clang, lld)"; echo "tests: 0 passed, 1 failed"; exit 1; }
-export ETCDREM_SERVICE_DIR=$tests_tmp/published-$arch
+export ETCDREM_SERVICE_DIR=$tests_tmp/published-$arch ETCDREM_SERVICE_PUBLISHED=$tests_tmp/published.state
+publish_in_background() {
+  local started=$SECONDS
+  if publish_as_the_image "$tests_tmp/published" "$arch" 2>"$tests_tmp/publish.log"; then
+    echo ok >"$ETCDREM_SERVICE_PUBLISHED.tmp"
+  else
+    cat "$tests_tmp/publish.log" >"$ETCDREM_SERVICE_PUBLISHED.tmp"
+  fi
+  echo "$((SECONDS - started))" >"$tests_tmp/publish.seconds"
+  mv "$ETCDREM_SERVICE_PUBLISHED.tmp" "$ETCDREM_SERVICE_PUBLISHED"
+}
+
 # counts DIR: "passed failed skipped files" summed over DIR's TRX files.
 counts() {
   local p=0 f=0 s=0 n=0 trx counters
@@ -102,10 +114,8 @@ done
 # temporary folders; their logs are printed whole, one after the other, when all have ended.
 passes=()
 test_args=("${all_args[@]}")
+publish_in_background &
 run "unit" tests/EtcdRemediator.Tests/EtcdRemediator.Tests.csproj & passes+=("unit")
-started=$SECONDS
-publish_as_the_image "$tests_tmp/published" "$arch" || { wait; echo "tests: 0 passed, 1 failed"; exit 1; }
-echo "published the service (native, $arch) in $((SECONDS - started)) s, beside the unit pass"
 for v in "${versions[@]}"; do
   dir=${bin_dir[$v]}
   if [ "$v" = 3.4 ] && [ ${#versions[@]} -gt 1 ]; then
@@ -120,8 +130,13 @@ for v in "${versions[@]}"; do
     PATH="$dir:$PATH" ETCD_BIN="$dir/etcd" ETCDREM_TEST_PORTS="$ports" &
   passes+=("$name")
 done
-echo "running ${#passes[@]} passes side by side: $(printf '%s; ' "${passes[@]}")"
+echo "running ${#passes[@]} passes side by side, beside the service's native publish: $(printf '%s; ' "${passes[@]}")"
 wait
+if [ "$(cat "$ETCDREM_SERVICE_PUBLISHED" 2>/dev/null)" = ok ]; then
+  echo "published the service (native, $arch) in $(cat "$tests_tmp/publish.seconds") s, beside the tests"
+else
+  echo "the service's native publish failed:"; cat "$ETCDREM_SERVICE_PUBLISHED" 2>/dev/null
+fi
 
 passed=0 failed=0 skipped=0 report=()
 for name in "${passes[@]}"; do
@@ -133,6 +148,9 @@ for name in "${passes[@]}"; do
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
   report+=("$(printf '  %-34s %4d passed, %d failed%s' "$name" "$p" "$f" "$([ "$s" -gt 0 ] && echo ", $s skipped")")")
 done
+
+# A failed publish fails the run even when no test that ran needed the service.
+[ "$(cat "$ETCDREM_SERVICE_PUBLISHED" 2>/dev/null)" = ok ] || failed=$((failed + 1))
 
 echo
 echo "per pass:"

@@ -27,6 +27,19 @@ radosgw_daemon() {
   disown $!
 }
 
+# radosgw_ceph DIR ARGS...: one idempotent `ceph` command, tried up to five times: on a loaded machine the monitor has
+# refused a client's first request ("Error EPERM: problem getting command descriptions from mon.", once in a
+# run beside the native compile), and the next one a second later was served.
+radosgw_ceph() {
+  local dir=$1 try; shift
+  for try in 1 2 3 4 5; do
+    timeout 60 ceph -c "$dir/ceph.conf" "$@" >>"$dir/start.log" 2>&1 && return 0
+    echo "ceph $* failed (try $try of 5)" >>"$dir/start.log"
+    sleep 1
+  done
+  return 1
+}
+
 radosgw_start() {
   local dir=$1 started=$SECONDS
   mkdir -p "$dir"/{run,log,mon,osd} || return 1
@@ -96,7 +109,7 @@ EOF
   local id
   id=$(timeout 60 ceph -c "$conf" --connect-timeout 30 osd new "$osd_uuid" 2>>"$dir/start.log") || return 1
   [ "$id" = 0 ] || { echo "osd new gave id '$id'" >>"$dir/start.log"; return 1; }
-  timeout 60 ceph -c "$conf" osd crush add osd.0 1.0 root=default host=localhost >>"$dir/start.log" 2>&1 || return 1
+  radosgw_ceph "$dir" osd crush add osd.0 1.0 root=default host=localhost || return 1
   ceph-osd -c "$conf" -i 0 --mkfs --osd-uuid "$osd_uuid" >>"$dir/start.log" 2>&1 || return 1
   radosgw_daemon "$dir" osd ceph-osd -f -c "$conf" -i 0
   radosgw_daemon "$dir" rgw radosgw -f -c "$conf" -n client.rgw
@@ -118,8 +131,8 @@ EOF
   # made here, while scripts/test.sh builds.
   local pool
   for pool in default.rgw.buckets.index default.rgw.buckets.data default.rgw.buckets.non-ec; do
-    timeout 60 ceph -c "$conf" osd pool create "$pool" 8 8 >>"$dir/start.log" 2>&1 || return 1
-    timeout 60 ceph -c "$conf" osd pool application enable "$pool" rgw >>"$dir/start.log" 2>&1 || return 1
+    radosgw_ceph "$dir" osd pool create "$pool" 8 8 || return 1
+    radosgw_ceph "$dir" osd pool application enable "$pool" rgw || return 1
   done
   cat >"$dir/env" <<EOF
 ETCDREM_TEST_RADOSGW=http://127.0.0.1:$rgw_port

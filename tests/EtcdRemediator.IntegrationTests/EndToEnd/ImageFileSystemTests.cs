@@ -40,7 +40,7 @@ public sealed class ImageFileSystemTests
             // COPY --from=build <published> <workdir>: the build stage's output folder.
             var copy = Assert.Single(runtime, i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=build ", StringComparison.Ordinal)).Arguments.Split(' ');
             var published = copy[1];
-            var output = Published() ?? await PublishAsync(build, published, work, "amd64");
+            var output = await ServiceProcess.IsNativeAsync() ? await ServiceProcess.FolderAsync() : await PublishAsync(build, published, work, "amd64");
             NativeOutput.AssertNativeExecutable(output, NativeOutput.ElfX8664);
 
             var (_, said) = await Tools.RunInAsync(work, new Dictionary<string, string>(), TimeSpan.FromMinutes(3),
@@ -60,9 +60,6 @@ public sealed class ImageFileSystemTests
             Directory.Delete(work, recursive: true);
         }
     }
-
-    /// <summary>scripts/test.sh's output of the Dockerfile's publish, when the tests run under it.</summary>
-    private static string? Published() => ServiceProcess.IsNative ? ServiceProcess.Folder : null;
 
     /// <summary>As buildx builds a platform: the build stage's COPY lines, then its dotnet lines (restore, publish) in order. The
     /// other RUN lines install the toolchain into the SDK image; scripts/test.sh installs the same packages on this machine.</summary>

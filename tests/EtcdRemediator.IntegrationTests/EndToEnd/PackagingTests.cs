@@ -122,8 +122,8 @@ public sealed class PackagingTests
         var data = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "svc-").FullName;
         await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>());
 
-        var up = await Tools.RunAsync(ServiceProcess.StartInfo("healthcheck", $"{service.Url}/healthz"));
-        var down = await Tools.RunAsync(ServiceProcess.StartInfo("healthcheck", $"http://127.0.0.1:{FreePorts.Next()}/healthz"));
+        var up = await Tools.RunAsync(await ServiceProcess.StartInfoAsync("healthcheck", $"{service.Url}/healthz"));
+        var down = await Tools.RunAsync(await ServiceProcess.StartInfoAsync("healthcheck", $"http://127.0.0.1:{FreePorts.Next()}/healthz"));
 
         Assert.True(up.ExitCode == 0, up.Output);
         Assert.Equal(1, down.ExitCode);

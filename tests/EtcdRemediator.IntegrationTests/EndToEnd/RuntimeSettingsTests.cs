@@ -24,13 +24,14 @@ public sealed class RuntimeSettingsTests
     /// let the suite pass on a build the image does not have.
     /// </summary>
     [Fact]
-    public void TheServiceTheTestsStartIsTheImagesNativeExecutable()
+    public async Task TheServiceTheTestsStartIsTheImagesNativeExecutable()
     {
         Assert.True(Environment.GetEnvironmentVariable("ETCDREM_SERVICE_DIR") is { Length: > 0 },
             "ETCDREM_SERVICE_DIR is not set: scripts/test.sh publishes the image's build and names its folder there");
 
-        Assert.True(ServiceProcess.IsNative, $"{ServiceProcess.Folder} has EtcdRemediator.dll: it is not the native build");
-        NativeOutput.AssertNativeExecutable(ServiceProcess.Folder,
+        var folder = await ServiceProcess.FolderAsync();
+        Assert.True(await ServiceProcess.IsNativeAsync(), $"{folder} has EtcdRemediator.dll: it is not the native build");
+        NativeOutput.AssertNativeExecutable(folder,
             RuntimeInformation.OSArchitecture == Architecture.Arm64 ? NativeOutput.ElfAArch64 : NativeOutput.ElfX8664);
     }
 }

@@ -7,22 +7,41 @@ namespace EtcdRemediator.IntegrationTests.Infrastructure;
 /// </summary>
 public static class ServiceProcess
 {
+    private static readonly Lazy<Task<string>> Published = new(WaitForPublishAsync);
+
     /// <summary>
     /// The folder of the service a test starts as a process: what scripts/test.sh publishes with docker/Dockerfile's own
     /// command (ETCDREM_SERVICE_DIR), so that the tests run the build the image ships; the build beside the tests when
-    /// a test is run by hand.
+    /// a test is run by hand. scripts/test.sh compiles it while the first tests run, which need no service: then
+    /// ETCDREM_SERVICE_PUBLISHED names the file it writes once the compile has ended ("ok", or the compile's log).
     /// </summary>
-    public static string Folder =>
-        Environment.GetEnvironmentVariable("ETCDREM_SERVICE_DIR") is { Length: > 0 } published ? published : AppContext.BaseDirectory;
+    public static Task<string> FolderAsync() => Published.Value;
 
     /// <summary>The published folder is native (the image's build: one executable, no EtcdRemediator.dll); the build beside the
     /// tests, when a test is run by hand without ETCDREM_SERVICE_DIR, is the framework-dependent assembly.</summary>
-    public static bool IsNative => !File.Exists(Path.Combine(Folder, "EtcdRemediator.dll"));
+    public static async Task<bool> IsNativeAsync() => !File.Exists(Path.Combine(await FolderAsync(), "EtcdRemediator.dll"));
 
-    /// <summary>How to start the service with <paramref name="arguments"/>: the executable itself, or dotnet with the assembly.</summary>
-    public static ProcessStartInfo StartInfo(params string[] arguments) => IsNative
-        ? new ProcessStartInfo(Path.Combine(Folder, "EtcdRemediator"), arguments)
-        : new ProcessStartInfo("dotnet", [Path.Combine(Folder, "EtcdRemediator.dll"), .. arguments]);
+    /// <summary>How to start the service with <paramref name="arguments"/>: the executable itself, or dotnet with the assembly,
+    /// in the service's folder.</summary>
+    public static async Task<ProcessStartInfo> StartInfoAsync(params string[] arguments)
+    {
+        var folder = await FolderAsync();
+        var info = await IsNativeAsync()
+            ? new ProcessStartInfo(Path.Combine(folder, "EtcdRemediator"), arguments)
+            : new ProcessStartInfo("dotnet", [Path.Combine(folder, "EtcdRemediator.dll"), .. arguments]);
+        info.WorkingDirectory = folder;
+        return info;
+    }
+
+    private static async Task<string> WaitForPublishAsync()
+    {
+        if (Environment.GetEnvironmentVariable("ETCDREM_SERVICE_DIR") is not { Length: > 0 } published) return AppContext.BaseDirectory;
+        if (Environment.GetEnvironmentVariable("ETCDREM_SERVICE_PUBLISHED") is not { Length: > 0 } state) return published;
+        // A bound, not a guess: the compile takes 2-3 minutes on 2 cores beside the tests.
+        await Poll.UntilAsync(() => Task.FromResult(File.Exists(state)), TimeSpan.FromMinutes(15), $"scripts/test.sh's native publish ({state})");
+        var said = (await File.ReadAllTextAsync(state)).Trim();
+        return said == "ok" ? published : throw new InvalidOperationException($"the service's native publish failed:\n{said}");
+    }
 
     /// <summary>With its run database and snapshots in <paramref name="data"/>, as a deployment keeps them on a volume.</summary>
     public static Task<ManagedProcess> StartAsync(string data, IReadOnlyDictionary<string, string?> settings) =>
@@ -32,16 +51,15 @@ public static class ServiceProcess
             ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
         });
 
-    public static Task<ManagedProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    public static async Task<ManagedProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var url = $"http://127.0.0.1:{FreePorts.Next()}";
-        var info = StartInfo("--urls", url);
-        info.WorkingDirectory = Folder;
+        var info = await StartInfoAsync("--urls", url);
         info.Environment.Remove("KUBERNETES_SERVICE_HOST"); // a CI runner in a pod: only a test that sets it means it
         var accepting = new Dictionary<string, string?>(settings);
         EtcdUnderTest.AcceptAdvisories(accepting);
         foreach (var (key, value) in accepting) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        return ManagedProcess.StartAsync(info, url, "/healthz", r => r.IsSuccessStatusCode, "the service");
+        return await ManagedProcess.StartAsync(info, url, "/healthz", r => r.IsSuccessStatusCode, "the service");
     }
 
     /// <summary>A service that should refuse to start, in a data directory of its own (removed afterwards).</summary>
@@ -63,8 +81,8 @@ public static class ServiceProcess
     public static async Task<(int ExitCode, string[] Lines)> RunUntilExitAsync(string data, IReadOnlyDictionary<string, string?> settings,
         string? url = null)
     {
-        var info = StartInfo("--urls", url ?? $"http://127.0.0.1:{FreePorts.Next()}");
-        (info.WorkingDirectory, info.RedirectStandardOutput, info.RedirectStandardError) = (Folder, true, true);
+        var info = await StartInfoAsync("--urls", url ?? $"http://127.0.0.1:{FreePorts.Next()}");
+        (info.RedirectStandardOutput, info.RedirectStandardError) = (true, true);
         info.Environment["Remediator__Storage__Path"] = Path.Combine(data, "remediator.db");
         info.Environment.Remove("KUBERNETES_SERVICE_HOST");
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -10,7 +10,7 @@ public static class Tools
     public static Task<(int ExitCode, string Output)> RunWithInputAsync(string? input, string file, params string[] arguments) =>
         RunAsync(new ProcessStartInfo(file, arguments), input, TimeSpan.FromMinutes(2));
 
-    /// <summary>A process described in full (the service's own command line: ServiceProcess.StartInfo), for at most two minutes.</summary>
+    /// <summary>A process described in full (the service's own command line: ServiceProcess.StartInfoAsync), for at most two minutes.</summary>
     public static Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo info) => RunAsync(info, null, TimeSpan.FromMinutes(2));
 
     /// <summary>A longer job (a build, say) in its own working directory with extra environment variables.</summary>

@@ -14,7 +14,7 @@ public sealed class LogTests
             // As `dotnet run --project src/EtcdRemediator` from a clone does: the content root is the
             // repository, which has no appsettings.json; the service's own defaults must still apply.
             var url = $"http://127.0.0.1:{FreePorts.Next()}";
-            var info = ServiceProcess.StartInfo("--urls", url);
+            var info = await ServiceProcess.StartInfoAsync("--urls", url);
             info.WorkingDirectory = RepoFiles.Root;
             info.Environment["Remediator__Storage__Path"] = Path.Combine(data, "remediator.db");
             info.Environment["Remediator__Snapshots__Directory"] = Path.Combine(data, "snapshots");
