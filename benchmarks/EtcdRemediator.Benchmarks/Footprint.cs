@@ -32,8 +32,7 @@ public static class Footprint
         // Started here rather than by ServiceProcess (which polls every 100 ms): the same command line and
         // environment, polled every 5 ms so that the start-up times are not rounded up to the poll.
         var url = $"http://127.0.0.1:{FreePorts.Next()}";
-        var info = ServiceProcess.StartInfo("--urls", url);
-        info.WorkingDirectory = ServiceProcess.Folder;
+        var info = await ServiceProcess.StartInfoAsync("--urls", url);
         info.Environment.Remove("KUBERNETES_SERVICE_HOST");
         EtcdUnderTest.AcceptAdvisories(settings);
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -77,7 +76,7 @@ public static class Footprint
             var hwm = ProcessMemory.Hwm(process.Id);
 
             await ChildProcesses.KillAsync(process);
-            var published = PublishedBytes();
+            var published = await PublishedBytesAsync();
 
             Report.Table($"Footprint (service process, 3-member cluster on loopback, snapshot of a {dbSize / 1024 / 1024} MB member)",
             [
@@ -135,6 +134,6 @@ public static class Footprint
 
     /// <summary>The size of the folder the service was started from: the Dockerfile's published output (scripts/bench.sh
     /// publishes it once, natively, as the image holds it for one architecture), not a publish of its own.</summary>
-    private static long PublishedBytes() =>
-        Directory.EnumerateFiles(ServiceProcess.Folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+    private static async Task<long> PublishedBytesAsync() =>
+        Directory.EnumerateFiles(await ServiceProcess.FolderAsync(), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 }
