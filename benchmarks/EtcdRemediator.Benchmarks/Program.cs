@@ -6,6 +6,7 @@ using EtcdRemediator.Benchmarks;
 //   intake [--clusters 50] [--deliveries 20000] [--concurrency 32]  webhook intake; alert -> first etcd call
 //   footprint [--mb 300]                                       start-up, idle and streaming RSS, published size (issue 29)
 //   fleet [--clusters 50] [--fragmented 10] [--concurrency 4]  one instance, many single-member clusters, the watch acting (issue 29)
+//   history                                                    the history's size after 92 days at 1 min and 5 s (capacity)
 //   micro                                                      BenchmarkDotNet: parsing, validation, routing, planning, verification
 //   all                                                        everything, with the defaults
 var scenario = args.FirstOrDefault() ?? "all";
@@ -18,6 +19,7 @@ switch (scenario)
     case "intake": await WebhookIntake.RunAsync(options); break;
     case "footprint": await Footprint.RunAsync(options); break;
     case "fleet": await Fleet.RunAsync(options); break;
+    case "history": await HistoryCapacity.RunAsync(options); break;
     case "micro": Micro.Run(args.Skip(1).ToArray()); break;
     case "all":
         await RemediationVsEtcdctl.RunAsync(options);
@@ -26,7 +28,7 @@ switch (scenario)
         Micro.Run([]);
         break;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}': remediation, snapshot, intake, footprint, fleet, micro or all");
+        Console.Error.WriteLine($"unknown scenario '{scenario}': remediation, snapshot, intake, footprint, fleet, history, micro or all");
         return 2;
 }
 return 0;

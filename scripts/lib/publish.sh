@@ -27,25 +27,49 @@ elf_machine() {
   esac
 }
 
-# image_step restore|publish ARCH OUTPUT: runs the Dockerfile's line for that step.
+# image_context DIR: the build stage's COPY lines run as docker runs them: from the repository (the build context) into
+# DIR (the stage's WORKDIR), without what .dockerignore leaves out of every folder (bin/, obj/, node_modules/). So the
+# publish sees only what the image build sees, never this clone's own build output, and can run while it builds.
+image_context() {
+  local dir=$1 line sources destination source
+  mkdir -p "$dir" || return 1
+  while read -r line; do
+    read -ra sources <<<"${line#COPY }"
+    destination=${sources[-1]}
+    unset 'sources[-1]'
+    for source in "${sources[@]}"; do
+      # Each source lands at its own path under WORKDIR (global.json in ./, proto/ in proto/, a csproj in its folder):
+      # the Dockerfile's layout, checked here so that copying it as a path is what docker does.
+      case $destination in ./|"$source"|"$(dirname "$source")/") ;; *)
+        echo "docker/Dockerfile: COPY $source $destination is not copied to its own path" >&2; return 1 ;;
+      esac
+      tar -cf - --exclude=bin --exclude=obj --exclude=node_modules "$source" | tar -xf - -C "$dir" || return 1
+    done
+  done < <(sed -n '/ AS build$/,/^FROM /p' docker/Dockerfile | grep '^COPY ' | grep -v -- '--from=')
+}
+
+# image_step restore|publish ARCH CONTEXT OUTPUT: runs the Dockerfile's line for that step in CONTEXT.
 image_step() {
-  local step=$1 target=$2 output=$3 command
+  local step=$1 target=$2 context=$3 output=$4 command
   command=$(grep -o "dotnet $step src/EtcdRemediator/.*" docker/Dockerfile | head -n 1)
   command=${command//\$TARGETARCH/$target}
   command=${command// -o \/app / -o $output }
   [ -n "$command" ] || { echo "docker/Dockerfile has no 'dotnet $step' line" >&2; return 1; }
-  eval "$command -nologo -clp:ErrorsOnly" >"$output.log" 2>&1 || { echo "the Dockerfile's $step for $target failed: $command" >&2; cat "$output.log" >&2; return 1; }
+  (cd "$context" && eval "$command -nologo -clp:ErrorsOnly") >"$output.log" 2>&1 ||
+    { echo "the Dockerfile's $step for $target failed: $command" >&2; cat "$output.log" >&2; return 1; }
 }
 
+# publish_as_the_image OUTPUT_BASE ARCH...: each architecture in a build context of its own (OUTPUT_BASE-ARCH.context,
+# removed afterwards), side by side: the native compiler keeps about one core busy for most of its run.
 publish_as_the_image() {
-  local base=$1 target pids=() failed=0 pid
+  local base target pids=() failed=0 pid
+  base=$(realpath -m "$1")
   shift
-  # The restores one after the other: each rewrites the project's obj/project.assets.json.
-  for target in "$@"; do image_step restore "$target" "$base-$target" || return 1; done
-  # The compiles side by side: each architecture has its own intermediate folder, and the native compiler keeps
-  # about one core busy for most of its run, so two take little longer than one on two cores.
-  for target in "$@"; do image_step publish "$target" "$base-$target" & pids+=($!); done
+  for target in "$@"; do
+    (image_context "$base-$target.context" && image_step restore "$target" "$base-$target.context" "$base-$target" &&
+      image_step publish "$target" "$base-$target.context" "$base-$target") & pids+=($!)
+  done
   for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
-  rm -f "$base"-*.log
+  for target in "$@"; do rm -rf "$base-$target.context" "$base-$target.log"; done
   return $failed
 }

@@ -139,12 +139,13 @@ public sealed class HistoryStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Equal([.. Enumerable.Repeat(0, 30), .. Enumerable.Repeat(1, 15)], samples.Select(s => s.ClockEpoch));
     }
 
-    /// <summary>The bound the README states, per member: measured on a 3-member cluster after 92 days.</summary>
-    [Theory]
-    [InlineData(60, 400_000)]
-    [InlineData(5, 2_400_000)]
-    public async Task NinetyTwoDaysOfReadingsStayWithinTheStatedSizePerMember(int everySeconds, long statedBytesPerMember)
+    /// <summary>The bound docs/configuration.md states per member at the shipped overlays' 1-minute watch, on a 3-member cluster
+    /// after 92 days. The 5 s interval's figure (108,000 raw rows: 117 s of the suite) is `scripts/bench.sh history`'s.</summary>
+    [Fact]
+    public async Task NinetyTwoDaysOfReadingsStayWithinTheStatedSizePerMember()
     {
+        const int everySeconds = 60;
+        const long statedBytesPerMember = 400_000;
         const int members = 3;
         // 90 days of hourly means (made from readings every 10 min), then 50 h at the watch interval.
         await FillAsync(Start, TimeSpan.FromDays(90), TimeSpan.FromMinutes(10), members);
