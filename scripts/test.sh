@@ -18,8 +18,6 @@ if [ "${1:-}" = "--etcd" ]; then
 fi
 
 ensure_dotnet
-ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq openssl nginx-light libfaketime age \
-  ceph-mon ceph-osd radosgw ceph-common rclone || { echo "could not install test dependencies" >&2; exit 1; }
 results=$(mktemp -d)
 # Everything the tests make (etcd data, service stores, certificates) goes under a folder of this
 # run's own, so that the backstop below stops this run's processes only: two runs can share a machine.
@@ -61,6 +59,9 @@ publish_in_background() {
 publish_in_background &
 publish_pid=$!
 
+ensure_packages etcd-server etcd-client prometheus prometheus-alertmanager chromium chromium-driver jq openssl nginx-light libfaketime age \
+  ceph-mon ceph-osd radosgw ceph-common rclone || { echo "could not install test dependencies" >&2; echo "tests: 0 passed, 1 failed"; exit 1; }
+
 # Ceph's RADOS Gateway, the off-site tests' second S3 server: one per run, started now so that its ~15 s overlap the
 # build, stopped on exit whatever happens (scripts/lib/radosgw.sh; the tests wait for it: Infrastructure/RadosGateway.cs).
 radosgw_start_background "$radosgw_dir"
@@ -80,7 +81,8 @@ done
 
 # Locked: every project restores exactly its packages.lock.json (versions and content hashes) or fails.
 dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mode failed (a package differs from packages.lock.json)"; echo "tests: 0 passed, 1 failed"; exit 1; }
-dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore || { echo "tests: 0 passed, 1 failed"; exit 1; }
+# Niced below the publish, which every test that starts the service waits for; the tests are niced below both.
+nice -n 5 dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore || { echo "tests: 0 passed, 1 failed"; exit 1; }
 
 # counts DIR: "passed failed skipped files" summed over DIR's TRX files.
 counts() {
@@ -102,7 +104,7 @@ counts() {
 run() {
   local name=$1 project=$2; shift 2
   mkdir -p "$results/$name"
-  # Below the native publish in the CPU's order (nice): every test that starts the service waits for it.
+  # Below the native publish and the build in the CPU's order (nice): every test that starts the service waits for it.
   env TMPDIR="$tests_tmp" "$@" nice -n 10 dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/$name" "${test_args[@]}" \
     > "$results/$name.log" 2>&1
