@@ -1,10 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.History;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.Benchmarks;

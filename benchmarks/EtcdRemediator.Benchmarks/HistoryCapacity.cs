@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.History;
 using EtcdRemediator.Storage;

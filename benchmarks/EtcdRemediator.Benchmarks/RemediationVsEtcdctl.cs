@@ -1,5 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-
 namespace EtcdRemediator.Benchmarks;
 
 /// <summary>

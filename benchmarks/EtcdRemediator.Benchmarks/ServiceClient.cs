@@ -1,12 +1,4 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
-using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.Benchmarks;
 

@@ -1,5 +1,3 @@
-using EtcdRemediator.IntegrationTests.Etcd;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 using Offsite = EtcdRemediator.Snapshots.Offsite;
 
 namespace EtcdRemediator.Benchmarks;

@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using EtcdRemediator.IntegrationTests.Infrastructure;
 
 namespace EtcdRemediator.Benchmarks;
 

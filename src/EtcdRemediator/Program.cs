@@ -1,21 +1,20 @@
 using EtcdRemediator.Alerts;
-using EtcdRemediator.Calendar;
-using EtcdRemediator.DefragRules;
 using EtcdRemediator.Api;
 using EtcdRemediator.Auth;
+using EtcdRemediator.Calendar;
 using EtcdRemediator.Clusters;
+using EtcdRemediator.DefragRules;
 using EtcdRemediator.Forecasting;
 using EtcdRemediator.History;
-using EtcdRemediator.Startup;
 using EtcdRemediator.Observability;
-using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Api;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Snapshots;
 using EtcdRemediator.Snapshots.Offsite;
+using EtcdRemediator.Startup;
 using EtcdRemediator.StatusPage;
 using EtcdRemediator.Storage;
 using EtcdRemediator.Watch;
-using EtcdRemediator.Remediation.Api;
 
 if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using EtcdRemediator.Http;
 using EtcdRemediator.Remediation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EtcdRemediator.Alerts;
 

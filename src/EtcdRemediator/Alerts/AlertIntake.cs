@@ -4,8 +4,6 @@ using EtcdRemediator.Configuration;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Runs;
-using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Alerts;

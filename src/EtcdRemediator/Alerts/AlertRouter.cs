@@ -2,8 +2,6 @@ using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Alerts;
 

@@ -1,6 +1,5 @@
-using FluentValidation;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Api;
+using FluentValidation;
 
 namespace EtcdRemediator.Api;
 

@@ -1,14 +1,13 @@
 using EtcdRemediator.Advisories;
 using EtcdRemediator.Clusters;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Forecasting;
+using EtcdRemediator.Http;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
-using Microsoft.AspNetCore.Http.HttpResults;
-using EtcdRemediator.Watch;
-using EtcdRemediator.Forecasting;
 using EtcdRemediator.Snapshots.Offsite;
-using EtcdRemediator.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EtcdRemediator.Api;
 

@@ -1,13 +1,10 @@
 using EtcdRemediator.Advisories;
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Forecasting;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Policy;
-using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Scheduling;
 using EtcdRemediator.Watch;
-using EtcdRemediator.Forecasting;
 
 namespace EtcdRemediator.Api;
 

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.History;
-using EtcdRemediator.Scheduling;
-using Microsoft.Extensions.Options;
 using EtcdRemediator.Watch;
+using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Forecasting;
 

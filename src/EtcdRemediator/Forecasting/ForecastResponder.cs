@@ -2,10 +2,8 @@ using System.Collections.Concurrent;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Runs;
-using EtcdRemediator.Scheduling;
-using Microsoft.Extensions.Options;
 using EtcdRemediator.Watch;
+using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Forecasting;
 

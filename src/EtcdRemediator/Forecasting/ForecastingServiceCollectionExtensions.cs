@@ -1,4 +1,3 @@
-using EtcdRemediator.Scheduling;
 using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.Forecasting;

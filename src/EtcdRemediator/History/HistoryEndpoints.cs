@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using EtcdRemediator.Clusters;
 using EtcdRemediator.Etcd;
+using EtcdRemediator.Http;
 using EtcdRemediator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using EtcdRemediator.Http;
 
 namespace EtcdRemediator.History;
 

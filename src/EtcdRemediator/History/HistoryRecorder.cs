@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using EtcdRemediator.Scheduling;
 using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.History;

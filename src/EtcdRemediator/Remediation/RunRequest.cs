@@ -1,5 +1,3 @@
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation;
 
 /// <summary>A trigger, from an alert or an operator. <c>Force</c> skips cooldown and breaker, never the gate.</summary>
@@ -21,7 +19,7 @@ internal enum Disposition
     /// <summary>Not recorded: too many dry runs are waiting already (they read every member).</summary>
     Busy,
     /// <summary>Not recorded: an automatic trigger, and the cluster's last runs were refused for one reason
-    /// (<see cref="Rules.RefusalStreak"/>).</summary>
+    /// (<see cref="Policy.RefusalStreak"/>).</summary>
     Backoff,
 }
 

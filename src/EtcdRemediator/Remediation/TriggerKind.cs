@@ -20,7 +20,7 @@ internal enum TriggerKind { Manual, Alert, Schedule, Watch, FollowUp, Window, Fo
 /// each may be the size of the database).</param>
 /// <param name="JoinedARun">It joined a run that was running: that run's own cooldown does not hold it back (the breaker does).</param>
 /// <param name="BacksOffFromRefusals">It asks again by itself (every interval, every alert repeat): after refused runs it backs off
-/// (<see cref="Rules.RefusalStreak"/>) instead of recording a refused run each time.</param>
+/// (<see cref="Policy.RefusalStreak"/>) instead of recording a refused run each time.</param>
 internal sealed record TriggerTraits(TriggerKind Kind, bool ByPerson, bool SnapshotsWaitOutCooldown, bool JoinedARun, bool BacksOffFromRefusals)
 {
     public string Name { get; } = WireName.Of(Kind);

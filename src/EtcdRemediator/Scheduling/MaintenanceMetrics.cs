@@ -1,11 +1,8 @@
 using System.Diagnostics.Metrics;
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Clusters;
-using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Policy;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Scheduling;
 

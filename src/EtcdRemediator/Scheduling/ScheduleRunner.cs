@@ -3,7 +3,6 @@ using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Runs;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Scheduling;

@@ -12,7 +12,7 @@ internal sealed record KeptSnapshot(string Path, bool TakenWithoutCorruptAlarm, 
 /// Pure: which snapshots go. Only the service's own snapshots are counted (a file without our sidecar
 /// is never touched). The newest <c>retain</c> by recorded time stay, and so do the newest <c>retain</c>
 /// taken while the cluster had no CORRUPT alarm (snapshots taken during a corruption must never push
-/// the last good ones out), and so does <paramref name="protect"/>: the snapshot the running run just
+/// the last good ones out), and so does the protected one: the snapshot the running run just
 /// took, which its defragments rely on, whatever the others say about their time. A time recorded
 /// later than <c>now</c> (a clock that was once ahead) counts as the oldest: else those snapshots
 /// would push every real one out until their date came.

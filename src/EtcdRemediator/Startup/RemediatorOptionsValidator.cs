@@ -3,8 +3,6 @@ using EtcdRemediator.Alerts;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Startup;

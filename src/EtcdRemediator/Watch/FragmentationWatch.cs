@@ -5,7 +5,6 @@ using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Watch;

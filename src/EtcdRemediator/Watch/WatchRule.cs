@@ -1,9 +1,8 @@
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Policy;
 using EtcdRemediator.Remediation;
+using EtcdRemediator.Remediation.Policy;
 
 namespace EtcdRemediator.Watch;
 

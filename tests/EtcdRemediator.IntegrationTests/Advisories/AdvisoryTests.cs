@@ -1,6 +1,5 @@
 using EtcdRemediator.Advisories;
 using EtcdRemediator.Api;
-using EtcdRemediator.Remediation.Policy;
 
 namespace EtcdRemediator.IntegrationTests.Advisories;
 

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.IntegrationTests.Alerts;
 

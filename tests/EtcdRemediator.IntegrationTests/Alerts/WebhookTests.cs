@@ -1,4 +1,3 @@
-using EtcdRemediator.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace EtcdRemediator.IntegrationTests.Alerts;

@@ -1,5 +1,3 @@
-using EtcdRemediator.Api;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Api;
 
 namespace EtcdRemediator.IntegrationTests.Api;

@@ -25,7 +25,7 @@ public sealed class ChartEtcdAlertsTests
 
     /// <summary>
     /// The labels such an alert carries: those of the series the chart scrapes (its kubeEtcd Service
-    /// `<release>-kube-etcd` in kube-system, port http-metrics, job from the Service's `jobLabel`
+    /// <c>&lt;release&gt;-kube-etcd</c> in kube-system, port http-metrics, job from the Service's `jobLabel`
     /// label, kube-etcd), the rule's severity and the operator's external `prometheus` label. No `cluster`.
     /// </summary>
     private static Dictionary<string, string> ChartLabels(string alert, string severity) => new()

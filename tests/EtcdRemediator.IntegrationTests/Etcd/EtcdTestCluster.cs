@@ -1,5 +1,3 @@
-using EtcdRemediator.Etcd.Channels;
-using EtcdRemediator.Etcd.Credentials;
 using EtcdRemediator.IntegrationTests.Wire;
 using Google.Protobuf;
 using Grpc.Core;

@@ -1,6 +1,5 @@
 using EtcdRemediator.Api;
 using EtcdRemediator.Forecasting;
-using EtcdRemediator.Remediation.Policy;
 
 namespace EtcdRemediator.IntegrationTests.Forecasting;
 

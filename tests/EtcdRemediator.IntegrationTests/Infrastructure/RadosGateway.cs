@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using Amazon.S3;
-using Amazon.S3.Model;
 using Amazon.Runtime;
+using Amazon.S3.Model;
 
 namespace EtcdRemediator.IntegrationTests.Infrastructure;
 

@@ -1,6 +1,3 @@
-using EtcdRemediator.Api;
-using EtcdRemediator.Storage;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Api;
 
 namespace EtcdRemediator.IntegrationTests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace EtcdRemediator.IntegrationTests.Observability;

@@ -1,6 +1,5 @@
 using EtcdRemediator.IntegrationTests.Alerts;
 using EtcdRemediator.IntegrationTests.Talos;
-using EtcdRemediator.Remediation.Policy;
 using Grpc.Core;
 
 namespace EtcdRemediator.IntegrationTests.Remediation;

@@ -1,7 +1,4 @@
-using EtcdRemediator.Remediation.Policy;
 using Grpc.Core;
-using EtcdRemediator.Remediation;
-using EtcdRemediator.Remediation.Api;
 
 namespace EtcdRemediator.IntegrationTests.Remediation;
 

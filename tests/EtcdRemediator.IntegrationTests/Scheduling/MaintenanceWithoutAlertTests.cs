@@ -1,5 +1,4 @@
 using EtcdRemediator.IntegrationTests.Alerts;
-using EtcdRemediator.Storage;
 using Xunit.Abstractions;
 
 namespace EtcdRemediator.IntegrationTests.Scheduling;

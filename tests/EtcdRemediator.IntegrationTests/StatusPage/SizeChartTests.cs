@@ -5,6 +5,7 @@ using static EtcdRemediator.IntegrationTests.StatusPage.StatusPageTests;
 namespace EtcdRemediator.IntegrationTests.StatusPage;
 
 /// <summary>The status page's size chart in Chromium, over a cluster whose data grows: lines per member, the quota, the forecast dashed.</summary>
+[StartsFirst]
 public sealed class SizeChartTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Token = "chart-operator-token-0123456789";

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using EtcdRemediator.Configuration;
 
 namespace EtcdRemediator.Tests.Configuration;
 

@@ -1,7 +1,7 @@
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Startup;
-using static EtcdRemediator.Tests.Remediation.ClusterStates;
 using static EtcdRemediator.Tests.DefragRules.RuleFixtures;
+using static EtcdRemediator.Tests.Remediation.ClusterStates;
 
 namespace EtcdRemediator.Tests.DefragRules;
 

@@ -1,6 +1,5 @@
-using EtcdRemediator.DefragRules;
-using static EtcdRemediator.Tests.Remediation.ClusterStates;
 using static EtcdRemediator.Tests.DefragRules.RuleFixtures;
+using static EtcdRemediator.Tests.Remediation.ClusterStates;
 
 namespace EtcdRemediator.Tests.DefragRules;
 
@@ -32,7 +31,7 @@ public sealed class NotFiniteRuleTests
         Assert.Contains("which no comparison can judge", outcome.Error, StringComparison.Ordinal);
     }
 
-    /// <summary>CEL's && and || drop an error on a side that the other decides, and ?: evaluates one branch: a guard still guards.</summary>
+    /// <summary>CEL's <c>&amp;&amp;</c> and <c>||</c> drop an error on a side that the other decides, and ?: evaluates one branch: a guard still guards.</summary>
     [Theory]
     [InlineData("dbSize > 0 && dbSizeFree > 0 && double(dbSizeFree) / double(dbSize) >= 0.5", false)]
     [InlineData("double(dbSizeFree) / double(dbSize) >= 0.5 && dbSize > 0", false)]

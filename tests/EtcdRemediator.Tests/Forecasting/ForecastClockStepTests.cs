@@ -1,6 +1,5 @@
 using EtcdRemediator.Forecasting;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
-using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.Tests.Forecasting;
 

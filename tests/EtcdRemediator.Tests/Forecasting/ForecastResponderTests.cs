@@ -1,5 +1,4 @@
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
-using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.Tests.Forecasting;
 

@@ -1,7 +1,7 @@
 using EtcdRemediator.Forecasting;
 using EtcdRemediator.History;
-using EtcdRemediator.Watch;
 using EtcdRemediator.Tests.Remediation;
+using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.Tests.Forecasting;
 

@@ -1,8 +1,7 @@
 using EtcdRemediator.History;
-using EtcdRemediator.Scheduling;
+using EtcdRemediator.Watch;
 using Microsoft.Extensions.Logging.Abstractions;
 using static EtcdRemediator.Tests.Remediation.ClusterStates;
-using EtcdRemediator.Watch;
 
 namespace EtcdRemediator.Tests.History;
 

@@ -1,7 +1,7 @@
+using System.Diagnostics.Metrics;
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Observability;
 using EtcdRemediator.Remediation.Coordination;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 

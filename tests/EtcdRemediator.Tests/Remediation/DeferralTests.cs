@@ -1,6 +1,5 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Remediation.Coordination;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EtcdRemediator.Tests.Remediation;
 

@@ -1,4 +1,3 @@
-using EtcdRemediator.Scheduling;
 using EtcdRemediator.Tests.Remediation;
 using EtcdRemediator.Watch;
 

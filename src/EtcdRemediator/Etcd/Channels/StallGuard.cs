@@ -5,7 +5,7 @@ namespace EtcdRemediator.Etcd.Channels;
 /// <summary>
 /// Reads a server stream bounded by progress, not by a total deadline: a large snapshot may take
 /// minutes, a stuck one must not take forever. The stream fails once no message has come for the
-/// stall timeout; the caller says what that means (<paramref name="stalled"/>).
+/// stall timeout; the caller says what that means (its <c>stalled</c> callback).
 /// </summary>
 internal static class StallGuard
 {

@@ -1,6 +1,5 @@
 using EtcdRemediator.Clusters;
 using EtcdRemediator.Http;
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Policy;
 using EtcdRemediator.Remediation.Runs;

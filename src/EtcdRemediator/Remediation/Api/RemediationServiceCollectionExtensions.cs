@@ -1,4 +1,3 @@
-using EtcdRemediator.Remediation;
 using EtcdRemediator.Remediation.Coordination;
 using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Remediation.Runs;

@@ -1,4 +1,3 @@
-using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation.Coordination;
 
 /// <summary>What happens to the coordinator: <see cref="CoordinatorMachine.Decide"/> answers each with the next state and effects.</summary>

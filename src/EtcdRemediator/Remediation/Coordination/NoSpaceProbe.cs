@@ -1,7 +1,6 @@
 using EtcdRemediator.Clusters;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
-using EtcdRemediator.Remediation.Runs;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Remediation.Coordination;

@@ -1,6 +1,5 @@
 using EtcdRemediator.Clusters;
 using EtcdRemediator.Observability;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Remediation.Coordination;
 

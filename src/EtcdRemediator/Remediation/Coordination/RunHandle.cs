@@ -1,4 +1,3 @@
-using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation.Coordination;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using EtcdRemediator.Remediation.Policy;
-using EtcdRemediator.Remediation.Runs;
 namespace EtcdRemediator.Remediation.Coordination;
 
 /// <summary>

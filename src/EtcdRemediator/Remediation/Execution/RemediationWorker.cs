@@ -3,7 +3,6 @@ using EtcdRemediator.Clusters;
 using EtcdRemediator.Configuration;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Remediation.Coordination;
-using EtcdRemediator.Remediation.Runs;
 using EtcdRemediator.Snapshots;
 using EtcdRemediator.Storage;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,4 @@
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Remediation.Policy;
 

@@ -1,7 +1,5 @@
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Remediation.Policy;
 

@@ -2,8 +2,6 @@ using EtcdRemediator.Configuration;
 using EtcdRemediator.DefragRules;
 using EtcdRemediator.Etcd;
 using EtcdRemediator.Observability;
-using EtcdRemediator.Remediation.Execution;
-using EtcdRemediator.Remediation.Runs;
 
 namespace EtcdRemediator.Remediation.Policy;
 

@@ -1,5 +1,4 @@
 using EtcdRemediator.Configuration;
-using EtcdRemediator.Remediation.Execution;
 
 namespace EtcdRemediator.Remediation.Policy;
 

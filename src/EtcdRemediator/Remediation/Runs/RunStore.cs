@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EtcdRemediator.Remediation.Execution;
 using EtcdRemediator.Storage;
 
 namespace EtcdRemediator.Remediation.Runs;

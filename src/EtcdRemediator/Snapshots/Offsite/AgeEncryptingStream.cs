@@ -5,7 +5,7 @@ using System.Text;
 namespace EtcdRemediator.Snapshots.Offsite;
 
 /// <summary>
-/// Encrypts what is written to it into an age v1 file on <paramref name="inner"/>: header, 16-byte payload nonce, then
+/// Encrypts what is written to it into an age v1 file on the stream it wraps: header, 16-byte payload nonce, then
 /// ChaCha20-Poly1305 STREAM chunks of 64 KiB. Holds one chunk, whatever the file's size. <see cref="CompleteAsync"/>
 /// writes the final chunk; a stream disposed without it ends without one, which age refuses to decrypt (a cut-off
 /// upload can never pass for a whole snapshot).
