@@ -110,27 +110,6 @@ public sealed class DefragRunTests(ITestOutputHelper output)
 
     [Theory]
     [EachBackend]
-    public async Task AClusterWithAStoppedMemberIsRefusedNamingItAndNothingIsDefragmented(Backend backend)
-    {
-        await using var cluster = await EtcdTestCluster.StartAsync();
-        await using var harness = await BackendHarness.StartAsync(backend, cluster);
-        await cluster.FragmentAsync(megabytes: 12);
-        var stopped = (await cluster.LeaderIndexAsync() + 1) % 3;
-        await cluster.StopMemberAsync(stopped);
-        await using var app = new RemediatorApp(harness.Settings());
-
-        var run = await app.CreateClient().RunToEndAsync("lab", "defrag", force: true);
-
-        Assert.Equal(RunStatus.Refused, run.Status);
-        Assert.Contains(cluster.Members[stopped].Name, run.Reason);
-        Assert.Contains("unreachable", run.Reason);
-        Assert.Empty(run.Plan);
-        Assert.Null(run.Snapshot);
-        Assert.Empty(DefragEvidence.Windows(cluster));
-    }
-
-    [Theory]
-    [EachBackend]
     public async Task ASnapshotRunWritesAVerifiedSnapshotAndItsSidecar(Backend backend)
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
