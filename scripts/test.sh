@@ -140,10 +140,11 @@ for v in "${versions[@]}"; do
 done
 echo "running ${#passes[@]} passes side by side, beside the service's native publish: $(printf '%s; ' "${passes[@]}")"
 wait
-if [ "$(cat "$ETCDREM_SERVICE_PUBLISHED" 2>/dev/null)" = ok ]; then
+published=$(cat "$ETCDREM_SERVICE_PUBLISHED" 2>/dev/null)
+if [ "$published" = ok ]; then
   echo "published the service (native, $arch) in $(cat "$tests_tmp/publish.seconds") s, beside the tests"
 else
-  echo "the service's native publish failed:"; cat "$ETCDREM_SERVICE_PUBLISHED" 2>/dev/null
+  echo "the service's native publish failed:"; echo "$published"
 fi
 
 passed=0 failed=0 skipped=0 report=()
@@ -158,7 +159,7 @@ for name in "${passes[@]}"; do
 done
 
 # A failed publish fails the run even when no test that ran needed the service.
-[ "$(cat "$ETCDREM_SERVICE_PUBLISHED" 2>/dev/null)" = ok ] || failed=$((failed + 1))
+[ "$published" = ok ] || failed=$((failed + 1))
 
 echo
 echo "per pass:"

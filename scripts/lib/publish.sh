@@ -28,11 +28,13 @@ elf_machine() {
 }
 
 # image_context DIR: the build stage's COPY lines run as docker runs them: from the repository (the build context) into
-# DIR (the stage's WORKDIR), without what .dockerignore leaves out of every folder (bin/, obj/, node_modules/). So the
-# publish sees only what the image build sees, never this clone's own build output, and can run while it builds.
+# DIR (the stage's WORKDIR), without what .dockerignore leaves out of every folder (its **/NAME patterns: bin/, obj/,
+# node_modules/ ...). So the publish sees only what the image build sees, never this clone's own build output, and can
+# run while it builds.
 image_context() {
-  local dir=$1 line sources destination source
+  local dir=$1 line sources destination source pattern excludes=()
   mkdir -p "$dir" || return 1
+  while read -r pattern; do excludes+=(--exclude="$pattern"); done < <(sed -n 's|^\*\*/\([^/]*\)/\{0,1\}$|\1|p' .dockerignore)
   while read -r line; do
     read -ra sources <<<"${line#COPY }"
     destination=${sources[-1]}
@@ -43,7 +45,7 @@ image_context() {
       case $destination in ./|"$source"|"$(dirname "$source")/") ;; *)
         echo "docker/Dockerfile: COPY $source $destination is not copied to its own path" >&2; return 1 ;;
       esac
-      tar -cf - --exclude=bin --exclude=obj --exclude=node_modules "$source" | tar -xf - -C "$dir" || return 1
+      tar -cf - "${excludes[@]}" "$source" | tar -xf - -C "$dir" || return 1
     done
   done < <(sed -n '/ AS build$/,/^FROM /p' docker/Dockerfile | grep '^COPY ' | grep -v -- '--from=')
 }

@@ -4,8 +4,8 @@ namespace EtcdRemediator.IntegrationTests.EndToEnd;
 /// No Docker engine runs here, so the image's file system is built the way docker/Dockerfile builds
 /// it: its build stage's `dotnet restore` and `dotnet publish` lines for this machine's architecture, as
 /// scripts/test.sh runs them once per run (ETCDREM_SERVICE_DIR names its output, reused here: the native
-/// compile is the longest step of a run; by hand, without it, this test runs those lines itself on a copy
-/// of what the COPY lines take from the context). The output is native code for this machine (the arm64
+/// compile is the longest step of a run; by hand, without it, this test runs the same script,
+/// scripts/lib/publish.sh, on a copy of what the COPY lines take from the context). The output is native code for this machine (the arm64
 /// cross-compile is the release workflow's: scripts/package.sh checks its machine type), started as the
 /// runtime stage would start it, in a
 /// root of its own (mount and network namespaces, chroot): the runtime stage's RUN lines, the
@@ -32,15 +32,13 @@ public sealed class ImageFileSystemTests
         var (_, uid) = await Tools.RunAsync("id", "-u");
         Assert.True(uid.Trim() == "0", "building the image's root (mount namespace, chroot) needs root, as this project's machines run");
         var dockerfile = DockerfileStages.Parse(await File.ReadAllTextAsync(RepoFiles.Path("docker", "Dockerfile")));
-        var build = dockerfile.Stage("build");
         var runtime = dockerfile.Stage("runtime");
         var work = Directory.CreateTempSubdirectory("etcdrem-it-image-").FullName;
         try
         {
-            // COPY --from=build <published> <workdir>: the build stage's output folder.
-            var copy = Assert.Single(runtime, i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=build ", StringComparison.Ordinal)).Arguments.Split(' ');
-            var published = copy[1];
-            var output = await ServiceProcess.IsNativeAsync() ? await ServiceProcess.FolderAsync() : await PublishAsync(build, published, work, "amd64");
+            // COPY --from=build <published> <workdir>: the build stage's output folder is what the runtime stage holds.
+            Assert.Single(runtime, i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=build ", StringComparison.Ordinal));
+            var output = await ServiceProcess.IsNativeAsync() ? await ServiceProcess.FolderAsync() : await PublishAsync(work);
             NativeOutput.AssertNativeExecutable(output, NativeOutput.ElfX8664);
 
             var (_, said) = await Tools.RunInAsync(work, new Dictionary<string, string>(), TimeSpan.FromMinutes(3),
@@ -61,21 +59,16 @@ public sealed class ImageFileSystemTests
         }
     }
 
-    /// <summary>As buildx builds a platform: the build stage's COPY lines, then its dotnet lines (restore, publish) in order. The
-    /// other RUN lines install the toolchain into the SDK image; scripts/test.sh installs the same packages on this machine.</summary>
-    private static async Task<string> PublishAsync(IReadOnlyList<DockerInstruction> build, string published, string work, string arch)
+    /// <summary>By hand, without scripts/test.sh's output: the same publish it runs, scripts/lib/publish.sh (the build stage's
+    /// COPY lines into a context of its own, then its restore and publish lines). The Dockerfile's other RUN lines install the
+    /// toolchain into the SDK image; scripts/test.sh installs the same packages on this machine.</summary>
+    private static async Task<string> PublishAsync(string work)
     {
-        var src = Path.Combine(work, $"src-{arch}");
-        foreach (var instruction in build)
-            if (instruction.Keyword == "COPY") CopyContext(instruction, src);
-            else if (instruction.Keyword == "RUN" && instruction.Arguments.StartsWith("dotnet ", StringComparison.Ordinal))
-            {
-                var command = instruction.Arguments.Replace($" {published} ", $" {Path.Combine(work, arch)} ", StringComparison.Ordinal);
-                var (exit, output) = await Tools.RunInAsync(src, new Dictionary<string, string> { ["TARGETARCH"] = arch }, TimeSpan.FromMinutes(10),
-                    "sh", "-c", command);
-                Assert.True(exit == 0, $"{arch}: {command}\n{output}");
-            }
-        return Path.Combine(work, arch);
+        var output = Path.Combine(work, "published");
+        var (exit, said) = await Tools.RunInAsync(RepoFiles.Root, new Dictionary<string, string>(), TimeSpan.FromMinutes(10),
+            "bash", "-c", "source scripts/lib/publish.sh && publish_as_the_image \"$1\" amd64", "publish", output);
+        Assert.True(exit == 0, said);
+        return output + "-amd64";
     }
 
     /// <summary>Processes whose root directory is <paramref name="root"/> (chrooted into it), by /proc/PID/root.</summary>
@@ -87,36 +80,6 @@ public sealed class ImageFileSystemTests
                 try { return new FileInfo($"/proc/{pid}/root").LinkTarget == root; }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
             })];
-
-    /// <summary>A COPY from the context into the build stage's WORKDIR, leaving out what .dockerignore names (its **/dir/ and dir/ patterns).</summary>
-    private static void CopyContext(DockerInstruction copy, string workdir)
-    {
-        var ignored = File.ReadAllLines(RepoFiles.Path(".dockerignore")).Select(l => l.Trim())
-            .Where(l => l.EndsWith('/') && !l.StartsWith('#')).Select(l => l.Replace("**/", "", StringComparison.Ordinal).TrimEnd('/')).ToHashSet();
-        var parts = copy.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.False(parts[0].StartsWith("--", StringComparison.Ordinal), $"COPY {copy.Arguments}: the build stage copies from the context only");
-        var destination = Path.Combine(workdir, parts[^1]);
-        foreach (var source in parts[..^1])
-        {
-            var from = RepoFiles.Path(source.TrimEnd('/'));
-            if (File.Exists(from))
-            {
-                Directory.CreateDirectory(destination);
-                File.Copy(from, Path.Combine(destination, Path.GetFileName(from)), overwrite: true);
-                continue;
-            }
-            Assert.True(Directory.Exists(from), $"COPY {source}: not in the build context");
-            foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-            {
-                var relative = Path.GetRelativePath(from, file);
-                if (relative.Split(Path.DirectorySeparatorChar)[..^1].Any(ignored.Contains)) continue;
-                var target = Path.Combine(destination, relative);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target, overwrite: true);
-            }
-        }
-    }
-
 
     /// <summary>
     /// The runtime stage in a root of its own: this machine's /usr and /etc read-only (the base
