@@ -18,7 +18,10 @@ if [ "${1:-}" = "--etcd" ]; then
 fi
 
 ensure_dotnet
-results=$(mktemp -d)
+# ETCDREM_TEST_RESULTS=DIR keeps every pass's TRX file and console log there (a CI artefact: each test's start
+# and end time); otherwise they go to a folder removed on exit.
+results=${ETCDREM_TEST_RESULTS:-$(mktemp -d)}
+mkdir -p "$results"
 # Everything the tests make (etcd data, service stores, certificates) goes under a folder of this
 # run's own, so that the backstop below stops this run's processes only: two runs can share a machine.
 tests_tmp=$(mktemp -d /tmp/etcdrem-test-XXXXXX)
@@ -31,7 +34,8 @@ cleanup() {
   [ -n "${publish_pid:-}" ] && kill_tree "$publish_pid"
   pkill -f -- "--data-dir $tests_tmp/etcdrem-it-" 2>/dev/null
   radosgw_stop "$radosgw_dir"
-  rm -rf "$results" "$tests_tmp"
+  [ -n "${ETCDREM_TEST_RESULTS:-}" ] || rm -rf "$results"
+  rm -rf "$tests_tmp"
 }
 trap cleanup EXIT
 
