@@ -9,9 +9,8 @@ namespace EtcdRemediator.IntegrationTests.Remediation;
 public sealed class DefragRunTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(Backend.Etcd, true)]
+    [EachBackend(true)]
     [InlineData(Backend.Etcd, false)]
-    [InlineData(Backend.Talos, true)]
     public async Task AFragmentedClusterIsDefragmentedOneMemberAtATimeLeaderLast(Backend backend, bool moveLeader)
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
