@@ -29,21 +29,31 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
 
     private void Encrypted(Dictionary<string, string?> settings) => settings["Remediator:Snapshots:Offsite:AgeRecipients:0"] = _recipient;
 
+    /// <summary>Off-site copies to the test's bucket, encrypted to the test's age key.</summary>
+    private void EncryptedTo(TestBucket s3, Dictionary<string, string?> settings)
+    {
+        s3.Configure(settings);
+        Encrypted(settings);
+    }
+
+    /// <summary>A snapshot run to its end, its steps in the test's output; it must have succeeded.</summary>
+    private async Task<RunRecord> SucceededSnapshotAsync(LabScenario lab)
+    {
+        var run = await lab.Client.RunToEndAsync("lab", "snapshot");
+        output.WriteLine($"run {run.Status}: {run.Reason}; {string.Join("; ", run.Steps.Select(s => $"{s.Name}: {s.Detail}"))}");
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        return run;
+    }
+
     [Theory]
     [MemberData(nameof(TestBucket.Servers), MemberType = typeof(TestBucket))]
     public async Task ASnapshotRunLeavesACopyInTheBucketThatAgeDecryptsIntoTheVerifiedSnapshot(string server)
     {
         await using var s3 = await TestBucket.NewAsync(server);
-        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 2, configure: s =>
-        {
-            s3.Configure(s);
-            Encrypted(s);
-        });
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 2, configure: s => EncryptedTo(s3, s));
 
-        var run = await lab.Client.RunToEndAsync("lab", "snapshot");
-        output.WriteLine($"run {run.Status}: {run.Reason}; {string.Join("; ", run.Steps.Select(s => $"{s.Name}: {s.Detail}"))}");
+        var run = await SucceededSnapshotAsync(lab);
 
-        Assert.Equal(RunStatus.Succeeded, run.Status);
         var local = run.Snapshot!.Path;
         var key = $"etcd-remediator/lab/{Path.GetFileName(local)}.age";
         Assert.Contains(key, run.Steps.Single(s => s.Name == "snapshot").Detail);
@@ -76,16 +86,10 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
     public async Task ASnapshotLargerThanOnePartGoesUpInSeveralPartsAndAgeDecryptsItIntoTheVerifiedSnapshot(string server)
     {
         await using var s3 = await TestBucket.NewAsync(server, logRequests: true);
-        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 20, configure: s =>
-        {
-            s3.Configure(s);
-            Encrypted(s);
-        });
+        await using var lab = await LabScenario.StartAsync(fragmentMegabytes: 20, configure: s => EncryptedTo(s3, s));
 
-        var run = await lab.Client.RunToEndAsync("lab", "snapshot");
-        output.WriteLine($"run {run.Status}: {run.Reason}; {string.Join("; ", run.Steps.Select(s => $"{s.Name}: {s.Detail}"))}");
+        var run = await SucceededSnapshotAsync(lab);
 
-        Assert.Equal(RunStatus.Succeeded, run.Status);
         const long part = 8 << 20;
         Assert.True(run.Snapshot!.Bytes > 2 * part, $"a snapshot of {run.Snapshot.Bytes} bytes fits in two parts");
         var key = $"etcd-remediator/lab/{Path.GetFileName(run.Snapshot.Path)}.age";
@@ -154,8 +158,7 @@ public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper ou
         await using var s3 = await TestBucket.NewAsync(server);
         await using var lab = await LabScenario.StartAsync(configure: s =>
         {
-            s3.Configure(s);
-            Encrypted(s);
+            EncryptedTo(s3, s);
             s["Remediator:Snapshots:Offsite:Keep"] = "1";
         });
         using var client = s3.Client();
