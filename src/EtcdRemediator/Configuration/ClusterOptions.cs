@@ -17,8 +17,6 @@ internal sealed record ClusterOptions
     public string? Password { get; set; }
     /// <summary>The password from a file (a mounted secret), instead of <see cref="Password"/>.</summary>
     public string? PasswordFile { get; set; }
-    /// <summary>For <c>Backend: Talos</c>: where the talosconfig is and which nodes run etcd.</summary>
-    public TalosOptions? Talos { get; set; }
     /// <summary>The members' <c>--quota-backend-bytes</c>; etcd 3.6 reports its own and that wins.</summary>
     public long QuotaBackendBytes { get; set; } = 2L * 1024 * 1024 * 1024;
     /// <summary>Runs started by the clock: a daily snapshot, a weekly defrag (thresholds still apply).</summary>
@@ -31,6 +29,17 @@ internal sealed record ClusterOptions
     /// <summary>A CEL expression over a member's numbers (dbSize, dbSizeInUse, dbSizeFree, dbQuota, dbQuotaUsage): true = defragment it.
     /// Absent: the policy's thresholds (<c>Policy:MinFragmentationRatio</c>, <c>Policy:MinReclaimableBytes</c>).</summary>
     public string? DefragRule { get; set; }
+
+    /// <summary>
+    /// This cluster's own section of the configuration (<c>Remediator:Clusters:N</c>), from which its backend binds the settings
+    /// only that backend reads (Talos: <c>Talos:ConfigFile</c>, <c>Talos:Nodes</c>): a new backend brings its settings in its
+    /// own folder. Not public, so that the key check does not take it for a setting; set where the options are
+    /// bound (<see cref="ConfigurationCheck.Bind"/>); empty for a cluster made in code. A field: the binding generator, which
+    /// sees internal properties too, binds properties only.
+    /// </summary>
+    internal IConfiguration Section = NoSettings;
+
+    private static readonly IConfiguration NoSettings = new ConfigurationBuilder().Build();
 }
 
 /// <summary>PEM files, as in the Kubernetes etcd PKI (ca.crt, healthcheck-client.crt/key).</summary>
@@ -39,17 +48,4 @@ internal sealed record TlsOptions
     public string? CaFile { get; set; }
     public string? CertFile { get; set; }
     public string? KeyFile { get; set; }
-}
-
-/// <summary>
-/// Reaching etcd through Talos' apid. Endpoints (apid addresses) and credentials come from the
-/// talosconfig, or from the cluster's Endpoints and Tls PEM files; Nodes are the control-plane nodes.
-/// </summary>
-internal sealed record TalosOptions
-{
-    public string? ConfigFile { get; set; }
-    /// <summary>The talosconfig context; its own current context when empty.</summary>
-    public string? Context { get; set; }
-    /// <summary>Control-plane node addresses (as `talosctl -n` takes them); the context's nodes when empty.</summary>
-    public List<string> Nodes { get; set; } = [];
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using static System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes;
 
@@ -23,38 +24,64 @@ internal sealed class ConfigurationCheck
     public IConfiguration Normalized { get; }
     public IReadOnlyList<string> Errors { get; }
 
-    /// <summary>Every known key, with <c>*</c> for a list index or a free-form dictionary key, and its type.</summary>
-    private static readonly FrozenDictionary<string, Type> Known =
+    /// <summary>Binds what passed into <paramref name="options"/>, each cluster with its own section (<see cref="ClusterOptions.Section"/>),
+    /// from which its backend binds the settings only it reads.</summary>
+    public void Bind(RemediatorOptions options)
+    {
+        Normalized.Bind(options);
+        for (var i = 0; i < options.Clusters.Count; i++)
+            options.Clusters[i].Section = Normalized.GetSection($"{nameof(RemediatorOptions.Clusters)}:{i}");
+    }
+
+    /// <summary>Every key of the options' tree, with <c>*</c> for a list index or a free-form dictionary key, and its type.</summary>
+    private static readonly FrozenDictionary<string, Type> OptionKeys =
         KnownKeys(typeof(RemediatorOptions), "").ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The keys of <typeparamref name="T"/>'s public properties under <paramref name="prefix"/>, as the check knows them: a
+    /// backend's own settings (<c>Talos:ConfigFile</c>), which it binds from its cluster's section.</summary>
+    public static IReadOnlyDictionary<string, Type> KeysOf<[DynamicallyAccessedMembers(PublicProperties)] T>(string prefix) =>
+        KnownKeys(typeof(T), prefix);
 
     /// <summary>The key naming a cluster's backend: its value is one of the registered backends' names.</summary>
     private static readonly string BackendKey = $"{nameof(RemediatorOptions.Clusters)}:*:{nameof(ClusterOptions.Backend)}";
 
-    /// <param name="backends">The registered backends' names; any name passes here when null (the start-up
-    /// validator still refuses one no backend has).</param>
-    public static ConfigurationCheck Run(IConfigurationSection section, IReadOnlyCollection<string>? backends = null)
+    /// <param name="backends">The registered backends' names and the keys each reads under a cluster (<see cref="KeysOf"/>); without
+    /// them any backend name passes here (the start-up validator still refuses one no backend has) and no backend's keys are known.</param>
+    public static ConfigurationCheck Run(IConfigurationSection section,
+        IReadOnlyCollection<(string Name, IReadOnlyDictionary<string, Type> SettingKeys)>? backends = null)
     {
+        var known = Known(backends ?? []);
+        var names = backends?.Select(b => b.Name).ToList();
         var errors = new List<string>();
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (path, value) in section.AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null)
             .OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var key = $"{RemediatorOptions.Section}:{path}";
-            var pattern = Pattern(path);
-            if (!Known.TryGetValue(pattern, out var type))
+            var pattern = Pattern(known, path);
+            if (!known.TryGetValue(pattern, out var type))
             {
                 // A parent of known keys given a value ("Clusters:0" = x) is as wrong as a typo.
-                var near = Nearest(pattern, path);
+                var near = Nearest(known, pattern, path);
                 errors.Add($"{key}: is not a setting" + (near is null ? "." : $"; did you mean {RemediatorOptions.Section}:{near}?"));
                 continue;
             }
-            var fits = backends is not null && pattern.Equals(BackendKey, StringComparison.OrdinalIgnoreCase)
-                ? OneOf(value!, backends, out var normalized, out var problem)
+            var fits = names is not null && pattern.Equals(BackendKey, StringComparison.OrdinalIgnoreCase)
+                ? OneOf(value!, names, out var normalized, out var problem)
                 : Normalize(value!, type, out normalized, out problem);
             if (fits) values[path] = normalized;
             else errors.Add($"{key}: '{value}' {problem}");
         }
         return new ConfigurationCheck(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), errors);
+    }
+
+    /// <summary>The options' keys and each backend's own under <c>Clusters:*</c>.</summary>
+    private static FrozenDictionary<string, Type> Known(IEnumerable<(string Name, IReadOnlyDictionary<string, Type> SettingKeys)> backends)
+    {
+        var keys = new Dictionary<string, Type>(OptionKeys, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, type) in backends.SelectMany(b => b.SettingKeys))
+            keys[$"{nameof(RemediatorOptions.Clusters)}:*:{key}"] = type;
+        return keys.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>One of <paramref name="names"/>, in any case; normalised to its own spelling.</summary>
@@ -109,25 +136,25 @@ internal sealed class ConfigurationCheck
     }
 
     /// <summary>"Clusters:0:Tls:CaFile" -> "Clusters:*:Tls:CaFile"; a free-form dictionary key also becomes "*".</summary>
-    private static string Pattern(string path)
+    private static string Pattern(FrozenDictionary<string, Type> known, string path)
     {
         var parts = path.Split(':');
         for (var i = 0; i < parts.Length; i++)
         {
             var prefix = string.Join(':', parts.Take(i));
             if (int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out _)
-                || Known.ContainsKey(prefix == "" ? "*" : $"{prefix}:*")
-                    && !Known.Keys.Any(k => k.StartsWith($"{prefix}:{parts[i]}", StringComparison.OrdinalIgnoreCase)))
+                || known.ContainsKey(prefix == "" ? "*" : $"{prefix}:*")
+                    && !known.Keys.Any(k => k.StartsWith($"{prefix}:{parts[i]}", StringComparison.OrdinalIgnoreCase)))
                 parts[i] = "*";
         }
         var pattern = string.Join(':', parts);
-        return Known.Keys.FirstOrDefault(k => k.Equals(pattern, StringComparison.OrdinalIgnoreCase)) ?? pattern;
+        return known.Keys.FirstOrDefault(k => k.Equals(pattern, StringComparison.OrdinalIgnoreCase)) ?? pattern;
     }
 
     /// <summary>The known key closest to what was written, with the written list indexes put back.</summary>
-    private static string? Nearest(string pattern, string path)
+    private static string? Nearest(FrozenDictionary<string, Type> known, string pattern, string path)
     {
-        var best = Spelling.Nearest(Known.Keys, pattern, Math.Max(3, pattern.Length / 3));
+        var best = Spelling.Nearest(known.Keys, pattern, Math.Max(3, pattern.Length / 3));
         if (best is null) return null;
         var written = new Queue<string>(path.Split(':').Where(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)));
         return string.Join(':', best.Split(':').Select(p => p != "*" ? p : written.Count > 0 ? written.Dequeue() : "0"));
@@ -138,9 +165,12 @@ internal sealed class ConfigurationCheck
     public static readonly Type[] OptionTypes =
     [
         typeof(RemediatorOptions), typeof(SnapshotOptions), typeof(OffsiteOptions), typeof(StorageOptions), typeof(AlertOptions),
-        typeof(AuthOptions), typeof(PolicyOptions), typeof(ForecastOptions), typeof(ClusterOptions), typeof(TlsOptions), typeof(TalosOptions),
+        typeof(AuthOptions), typeof(PolicyOptions), typeof(ForecastOptions), typeof(ClusterOptions), typeof(TlsOptions),
         typeof(SchedulingOptions), typeof(ScheduleOptions), typeof(MaintenanceWindowOptions), typeof(WatchOptions),
     ];
+
+    private const string WalkedTypesAreKept = "Every type the walk reaches is one of OptionTypes, kept with its public properties by the " +
+        "attributes below, or a backend's settings type, kept by KeysOf's annotation.";
 
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(RemediatorOptions))]
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(SnapshotOptions))]
@@ -152,15 +182,14 @@ internal sealed class ConfigurationCheck
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(ForecastOptions))]
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(ClusterOptions))]
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(TlsOptions))]
-    [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(TalosOptions))]
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(SchedulingOptions))]
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(ScheduleOptions))]
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(MaintenanceWindowOptions))]
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(WatchOptions))]
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2070",
-        Justification = "Every type the walk reaches is one of OptionTypes, kept with its public properties by the attributes above.")]
+        Justification = WalkedTypesAreKept)]
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075",
-        Justification = "Every type the walk reaches is one of OptionTypes, kept with its public properties by the attributes above.")]
+        Justification = WalkedTypesAreKept)]
     private static Dictionary<string, Type> KnownKeys(Type type, string prefix)
     {
         var keys = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase);

@@ -15,6 +15,12 @@ internal interface IClusterBackend
     /// <summary>The configuration's value for it (<c>Clusters:N:Backend</c>), matched without regard to case.</summary>
     string Name { get; }
 
+    /// <summary>The keys of the settings only this backend reads, under a cluster (<c>Talos:ConfigFile</c>), and their types: the
+    /// configuration check knows them; the backend binds them from <see cref="ClusterOptions.Section"/>.</summary>
+    IReadOnlyDictionary<string, Type> SettingKeys => EmptyKeys;
+
+    private static readonly IReadOnlyDictionary<string, Type> EmptyKeys = new Dictionary<string, Type>();
+
     /// <summary>What is wrong with the backend's own settings of <paramref name="cluster"/>; each message starts with
     /// <paramref name="key"/>.</summary>
     IEnumerable<string> Validate(ClusterOptions cluster, string key);
@@ -36,6 +42,10 @@ internal static class ClusterBackendRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IClusterBackend, T>());
         return services;
     }
+
+    /// <summary>Each backend's name and the keys it reads under a cluster, for the configuration check.</summary>
+    public static IReadOnlyCollection<(string Name, IReadOnlyDictionary<string, Type> SettingKeys)> Keys(
+        this IEnumerable<IClusterBackend> backends) => [.. backends.Select(b => (b.Name, b.SettingKeys))];
 
     /// <summary>The backend a cluster's <c>Backend</c> names, in any case; null when none has that name.</summary>
     public static IClusterBackend? Named(this IEnumerable<IClusterBackend> backends, string name) =>

@@ -1,5 +1,6 @@
 using EtcdRemediator.Clusters;
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
 using Microsoft.Extensions.Options;
 
 namespace EtcdRemediator.Startup;
@@ -23,9 +24,9 @@ internal static class ConfigurationExtensions
         // Checked key by key before binding (unknown keys, unreadable values, durations and sizes as
         // operators write them); bound lazily, so that configuration added by a test host counts too.
         builder.Services.AddSingleton(sp => ConfigurationCheck.Run(sp.GetRequiredService<IConfiguration>().GetSection(RemediatorOptions.Section),
-            [.. sp.GetServices<Etcd.IClusterBackend>().Select(b => b.Name)]));
+            sp.GetServices<IClusterBackend>().Keys()));
         builder.Services.AddOptions<RemediatorOptions>()
-            .Configure<ConfigurationCheck>((o, check) => check.Normalized.Bind(o))
+            .Configure<ConfigurationCheck>((o, check) => check.Bind(o))
             .PostConfigure(o =>
             {
                 if (o.Clusters.Count == 0) o.Clusters.Add(LocalCluster());

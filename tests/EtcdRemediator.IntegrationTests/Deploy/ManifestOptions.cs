@@ -1,4 +1,6 @@
+using EtcdRemediator.Clusters;
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
@@ -13,10 +15,11 @@ internal static class ManifestOptions
         // Environment variables: __ for the configuration's ':'.
         var values = ((YamlMappingNode)At(manifests.Single("ConfigMap"), "data")!).Children.ToDictionary(
             kv => kv.Key.ToString().Replace("__", ":", StringComparison.Ordinal), kv => (string?)kv.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var check = ConfigurationCheck.Run(new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(RemediatorOptions.Section));
+        var check = ConfigurationCheck.Run(new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(RemediatorOptions.Section),
+            ClusterBackends.Shipped().Keys());
         Assert.Empty(check.Errors);
         var options = new RemediatorOptions();
-        check.Normalized.Bind(options);
+        check.Bind(options);
         return options;
     }
 }

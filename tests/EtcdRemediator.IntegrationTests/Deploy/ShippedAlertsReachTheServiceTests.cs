@@ -37,7 +37,9 @@ public sealed class ShippedAlertsReachTheServiceTests
             var d = await PostAsync(app, alert, labels);
 
             var disposition = d.GetProperty("disposition").GetString();
-            Assert.True(disposition is "started" or "joined" or "cooldown",
+            // Routed to its action, never ignored. The cluster answers nowhere, so the first alert's run is refused; when it
+            // has ended before the next alert arrives (seen on a loaded machine), that alert is held back: backoff, also routed.
+            Assert.True(disposition is "started" or "joined" or "cooldown" or "backoff",
                 $"{alert} from {file} with {string.Join(", ", labels.Select(l => $"{l.Key}={l.Value}"))}: {disposition} ({d.GetProperty("reason")})");
             Assert.Equal(AlertRouter.DefaultRoutes[alert].ToName(), d.GetProperty("action").GetString());
         }

@@ -1,6 +1,8 @@
 using EtcdRemediator.Calendar;
 using EtcdRemediator.Configuration;
+using EtcdRemediator.Etcd.Talos;
 using EtcdRemediator.Startup;
+using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 using static EtcdRemediator.IntegrationTests.Deploy.Manifests;
 
@@ -49,7 +51,8 @@ public sealed class TalosOverlayTests
             string Token() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n";
             var inPod = options with
             {
-                Clusters = [cluster with { Talos = cluster.Talos! with { ConfigFile = StandIn(cluster.Talos!.ConfigFile!) } }],
+                Clusters = [cluster with { Section = new ConfigurationBuilder().AddConfiguration(cluster.Section)
+                    .AddInMemoryCollection([KeyValuePair.Create("Talos:ConfigFile", (string?)StandIn(TalosOptions.Of(cluster).ConfigFile!))]).Build() }],
                 Auth = options.Auth with { WebhookTokensFile = StandIn(options.Auth.WebhookTokensFile!, Token()),
                     OperatorTokensFile = StandIn(options.Auth.OperatorTokensFile!, Token()),
                     MetricsTokensFile = StandIn(options.Auth.MetricsTokensFile!, Token()) },

@@ -15,13 +15,25 @@ namespace EtcdRemediator.Tests.Clusters;
 /// </summary>
 public sealed class ThirdBackendTests
 {
-    /// <summary>The whole backend: its name, its settings check, and the existing client with its own credentials.</summary>
+    /// <summary>The whole backend: its name, its own settings and their check, and the existing client with its own credentials.</summary>
     private sealed class SecretBackend : IClusterBackend
     {
         public string Name => "KubeadmSecret";
 
-        public IEnumerable<string> Validate(ClusterOptions cluster, string key) =>
-            cluster.Endpoints.Count == 0 ? [$"{key}:Endpoints: the API server's etcd endpoints are required."] : [];
+        /// <summary>Settings only this backend reads, in the cluster's <c>KubeadmSecret</c> section.</summary>
+        private sealed record SecretSettings
+        {
+            public string? SecretName { get; set; }
+        }
+
+        public IReadOnlyDictionary<string, Type> SettingKeys { get; } = ConfigurationCheck.KeysOf<SecretSettings>("KubeadmSecret");
+
+        public IEnumerable<string> Validate(ClusterOptions cluster, string key)
+        {
+            if (cluster.Endpoints.Count == 0) yield return $"{key}:Endpoints: the API server's etcd endpoints are required.";
+            if (cluster.Section.GetSection("KubeadmSecret").Get<SecretSettings>()?.SecretName is null)
+                yield return $"{key}:KubeadmSecret:SecretName: the Secret holding etcd's client certificate is required.";
+        }
 
         public IEnumerable<string> CheckCredentials(ClusterOptions cluster, string key, DateTimeOffset now, ICollection<string>? warnings) => [];
 
@@ -35,6 +47,7 @@ public sealed class ThirdBackendTests
         ["Remediator:Clusters:0:Name"] = "kubeadm",
         ["Remediator:Clusters:0:Backend"] = "kubeadmsecret", // as an operator might write it
         ["Remediator:Clusters:0:Endpoints:0"] = "https://127.0.0.1:2379",
+        ["Remediator:Clusters:0:KubeadmSecret:SecretName"] = "etcd-healthcheck-client",
     };
 
     /// <summary>The service's own wiring (the configuration check, the binder, the start-up validator, the registry), plus
@@ -81,7 +94,10 @@ public sealed class ThirdBackendTests
     {
         var (errors, _) = Start(_ => { });
 
-        Assert.Equal(["Remediator:Clusters:0:Backend: 'kubeadmsecret' is not one of Etcd, Talos."], errors);
+        // Its settings come with its registration: without it, its keys are unknown too.
+        Assert.Equal(2, errors.Count);
+        Assert.Equal("Remediator:Clusters:0:Backend: 'kubeadmsecret' is not one of Etcd, Talos.", errors[0]);
+        Assert.StartsWith("Remediator:Clusters:0:KubeadmSecret:SecretName: is not a setting", errors[1]);
     }
 
     [Fact]
@@ -92,5 +108,15 @@ public sealed class ThirdBackendTests
         var (errors, _) = Start(s => s.AddClusterBackend<SecretBackend>(), noEndpoints);
 
         Assert.Equal(["Remediator:Clusters:0:Endpoints: the API server's etcd endpoints are required."], errors);
+    }
+
+    [Fact]
+    public void ItBindsItsOwnSettingsFromItsClustersSection()
+    {
+        var noSecret = Settings.Where(s => !s.Key.EndsWith(":SecretName", StringComparison.Ordinal)).ToDictionary();
+
+        var (errors, _) = Start(s => s.AddClusterBackend<SecretBackend>(), noSecret);
+
+        Assert.Equal(["Remediator:Clusters:0:KubeadmSecret:SecretName: the Secret holding etcd's client certificate is required."], errors);
     }
 }

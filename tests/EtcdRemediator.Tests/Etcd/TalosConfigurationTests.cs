@@ -1,5 +1,7 @@
+using EtcdRemediator.Clusters;
 using EtcdRemediator.Etcd.Talos;
 using EtcdRemediator.Startup;
+using Microsoft.Extensions.Configuration;
 
 namespace EtcdRemediator.Tests.Etcd;
 
@@ -15,6 +17,22 @@ public sealed class TalosConfigurationTests : IDisposable
         File.WriteAllText(path, text);
         return path;
     }
+
+    /// <summary>The options as the service binds them from these keys under <c>Remediator:Clusters:0</c>: the check knows the shipped
+    /// backends' own keys, and the cluster keeps its section, from which the Talos backend binds its settings.</summary>
+    private static RemediatorOptions Configured(params (string Key, string Value)[] cluster)
+    {
+        var check = Check(cluster);
+        Assert.Empty(check.Errors);
+        var options = new RemediatorOptions();
+        check.Bind(options);
+        return options;
+    }
+
+    private static ConfigurationCheck Check((string Key, string Value)[] cluster) =>
+        ConfigurationCheck.Run(new ConfigurationBuilder()
+            .AddInMemoryCollection(cluster.Select(kv => KeyValuePair.Create($"Remediator:Clusters:0:{kv.Key}", (string?)kv.Value)))
+            .Build().GetSection(RemediatorOptions.Section), ClusterBackends.Shipped().Keys());
 
     private const string TwoContexts = """
         context: prod
@@ -33,12 +51,8 @@ public sealed class TalosConfigurationTests : IDisposable
     [Fact]
     public void TheCurrentContextGivesApidEndpointsOnPort50000AndNodes()
     {
-        var connection = TalosConnection.Resolve(new ClusterOptions
-        {
-            Name = "prod",
-            Backend = "Talos",
-            Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts) },
-        });
+        var connection = TalosConnection.Resolve(Configured(("Name", "prod"), ("Backend", "Talos"), ("Talos:ConfigFile", Talosconfig(TwoContexts)))
+            .Clusters[0]);
 
         Assert.Equal(["https://127.0.0.10:50000", "https://127.0.0.11:50001"], connection.Endpoints);
         Assert.Equal(["127.0.0.1", "127.0.0.2", "127.0.0.3"], connection.Nodes);
@@ -47,13 +61,9 @@ public sealed class TalosConfigurationTests : IDisposable
     [Fact]
     public void ConfiguredNodesAndContextWin()
     {
-        var connection = TalosConnection.Resolve(new ClusterOptions
-        {
-            Name = "lab",
-            Backend = "Talos",
-            Tls = new TlsOptions { CaFile = "ca", CertFile = "crt", KeyFile = "key" },
-            Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts), Context = "lab", Nodes = ["192.0.2.7"] },
-        });
+        var connection = TalosConnection.Resolve(Configured(("Name", "lab"), ("Backend", "Talos"),
+            ("Tls:CaFile", "ca"), ("Tls:CertFile", "crt"), ("Tls:KeyFile", "key"),
+            ("Talos:ConfigFile", Talosconfig(TwoContexts)), ("Talos:Context", "lab"), ("Talos:Nodes:0", "192.0.2.7")).Clusters[0]);
 
         Assert.Equal(["https://192.0.2.1:50000"], connection.Endpoints);
         Assert.Equal(["192.0.2.7"], connection.Nodes);
@@ -63,10 +73,8 @@ public sealed class TalosConfigurationTests : IDisposable
     [InlineData("missing", "no context 'missing'")]
     public void AnUnknownContextIsAConfigurationErrorNamingIt(string context, string message)
     {
-        var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
-        {
-            Clusters = [new ClusterOptions { Name = "prod", Backend = "Talos", Talos = new TalosOptions { ConfigFile = Talosconfig(TwoContexts), Context = context } }],
-        }).ToList();
+        var errors = RemediatorOptionsValidator.Collect(Configured(("Name", "prod"), ("Backend", "Talos"),
+            ("Talos:ConfigFile", Talosconfig(TwoContexts)), ("Talos:Context", context))).ToList();
 
         Assert.Contains(errors, e => e.StartsWith("Remediator:Clusters:0:Talos:", StringComparison.Ordinal) && e.Contains(message, StringComparison.Ordinal));
     }
@@ -74,10 +82,8 @@ public sealed class TalosConfigurationTests : IDisposable
     [Fact]
     public void WithoutATalosconfigPemFilesAndEndpointsAreNeeded()
     {
-        var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
-        {
-            Clusters = [new ClusterOptions { Name = "prod", Backend = "Talos", Endpoints = ["https://127.0.0.10:50000"], Talos = new TalosOptions { Nodes = ["127.0.0.1"] } }],
-        }).ToList();
+        var errors = RemediatorOptionsValidator.Collect(Configured(("Name", "prod"), ("Backend", "Talos"),
+            ("Endpoints:0", "https://127.0.0.10:50000"), ("Talos:Nodes:0", "127.0.0.1"))).ToList();
 
         Assert.Contains(errors, e => e.Contains("no client certificate", StringComparison.Ordinal));
     }
@@ -85,12 +91,21 @@ public sealed class TalosConfigurationTests : IDisposable
     [Fact]
     public void AMissingTalosconfigFileIsNamed()
     {
-        var errors = RemediatorOptionsValidator.Collect(new RemediatorOptions
-        {
-            Clusters = [new ClusterOptions { Name = "prod", Backend = "Talos", Talos = new TalosOptions { ConfigFile = "/nonexistent/talosconfig" } }],
-        }).ToList();
+        var errors = RemediatorOptionsValidator.Collect(Configured(("Name", "prod"), ("Backend", "Talos"),
+            ("Talos:ConfigFile", "/nonexistent/talosconfig"))).ToList();
 
         Assert.Contains("Remediator:Clusters:0:Talos:ConfigFile: file '/nonexistent/talosconfig' does not exist.", errors);
+    }
+
+    /// <summary>The Talos keys belong to the Talos backend (its folder), not to the generic cluster options; the key check still knows
+    /// them, so a misspelt one is refused with the key meant.</summary>
+    [Fact]
+    public void AMisspeltTalosKeyIsRefusedNamingTheKeyMeant()
+    {
+        var check = Check([("Name", "prod"), ("Backend", "Talos"), ("Talos:ConfigFil", "/etc/talos/config")]);
+
+        Assert.Equal(["Remediator:Clusters:0:Talos:ConfigFil: is not a setting; did you mean Remediator:Clusters:0:Talos:ConfigFile?"],
+            check.Errors);
     }
 
     /// <summary>A new user's first try: <c>Backend=talos</c> and nothing else (found by a trial from the README).</summary>

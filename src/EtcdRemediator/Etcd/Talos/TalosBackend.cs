@@ -9,6 +9,8 @@ internal sealed class TalosBackend(TalosConnections connections) : IClusterBacke
 {
     public string Name => "Talos";
 
+    public IReadOnlyDictionary<string, Type> SettingKeys => TalosOptions.Keys;
+
     public IEtcdCluster Create(ClusterOptions cluster, PolicyOptions policy, TimeProvider time) =>
         new TalosCluster(cluster, connections.Resolve(cluster), policy.RequestTimeout, time);
 
@@ -16,14 +18,14 @@ internal sealed class TalosBackend(TalosConnections connections) : IClusterBacke
     public IEnumerable<string> CheckCredentials(ClusterOptions cluster, string key, DateTimeOffset now, ICollection<string>? warnings)
     {
         if (Read(cluster, out var talos) is not null || talos is null) return []; // reported by Validate, or nothing to read
-        return cluster.Talos?.ConfigFile is { } config && talos.CredentialFiles.SequenceEqual([config])
+        return TalosOptions.Of(cluster).ConfigFile is { } config && talos.CredentialFiles.SequenceEqual([config])
             ? CredentialCheck.OfOneFile(key, "Talos:ConfigFile", talos.Tls, now, warnings)
             : CredentialCheck.OfTlsFiles(cluster, key, now, warnings, talos.Tls);
     }
 
     public IEnumerable<string> Validate(ClusterOptions cluster, string key)
     {
-        if (cluster.Talos?.ConfigFile is { } file && !File.Exists(file))
+        if (TalosOptions.Of(cluster).ConfigFile is { } file && !File.Exists(file))
         {
             yield return $"{key}:Talos:ConfigFile: file '{file}' does not exist.";
             yield break;

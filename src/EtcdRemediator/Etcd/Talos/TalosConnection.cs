@@ -16,7 +16,7 @@ internal sealed record TalosConnection(
     /// <summary>Throws with a message naming what is missing; the validator reports it under the cluster's key.</summary>
     public static TalosConnection Resolve(ClusterOptions cluster)
     {
-        var talos = cluster.Talos ?? new TalosOptions();
+        var talos = TalosOptions.Of(cluster);
         TalosContext? context = talos.ConfigFile is { } file ? TalosConfigFile.Load(file, talos.Context) : null;
         var endpoints = (cluster.Endpoints.Count > 0 ? cluster.Endpoints : context?.Endpoints ?? []).Select(ApidUrl).ToList();
         var nodes = talos.Nodes.Count > 0 ? talos.Nodes : context?.Nodes ?? [];
