@@ -3,7 +3,11 @@
 // generated from the upstream OpenAPI / CRD schemas. Talos' ServiceAccount has no published model:
 // it is checked against the fields of its upstream CRD (spec.roles, a list of Talos roles).
 // Prints one line per object; exits 1 when any object is invalid or of an unknown kind.
+// With --each-line it validates the file named on each line of stdin instead, answering each with the same lines and
+// then "exit 0" or "exit 1" and "end": one process, and one load of the schemas (two CPU-seconds), for a whole test
+// run (tests/EtcdRemediator.IntegrationTests/Deploy/SchemaValidator.cs). It ends when its stdin closes.
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import yaml from "js-yaml";
 import * as core from "kubernetes-models/v1";
 import * as apps from "kubernetes-models/apps/v1";
@@ -29,22 +33,37 @@ function validateTalosServiceAccount(o) {
   if (!o.metadata?.name) throw new Error("metadata.name is required");
 }
 
-const docs = yaml.loadAll(readFileSync(0, "utf8")).filter(Boolean);
-let failed = 0;
-for (const o of docs) {
-  const id = `${o.apiVersion} ${o.kind} ${o.metadata?.name}`;
-  try {
-    if (o.apiVersion === "talos.dev/v1alpha1" && o.kind === "ServiceAccount") validateTalosServiceAccount(o);
-    else {
-      const Model = models[o.apiVersion]?.[o.kind];
-      if (!Model) throw new Error("no schema for this kind");
-      new Model(o).validate();
+// The lines to print for one rendered kustomization, and whether every object in it is valid.
+function validate(text) {
+  const docs = yaml.loadAll(text).filter(Boolean);
+  const lines = [];
+  let failed = 0;
+  for (const o of docs) {
+    const id = `${o.apiVersion} ${o.kind} ${o.metadata?.name}`;
+    try {
+      if (o.apiVersion === "talos.dev/v1alpha1" && o.kind === "ServiceAccount") validateTalosServiceAccount(o);
+      else {
+        const Model = models[o.apiVersion]?.[o.kind];
+        if (!Model) throw new Error("no schema for this kind");
+        new Model(o).validate();
+      }
+      lines.push(`valid   ${id}`);
+    } catch (e) {
+      failed++;
+      lines.push(`INVALID ${id}: ${e.message}`);
     }
-    console.log(`valid   ${id}`);
-  } catch (e) {
-    failed++;
-    console.log(`INVALID ${id}: ${e.message}`);
   }
+  lines.push(`${docs.length} objects, ${failed} invalid`);
+  return { lines, ok: failed === 0 && docs.length > 0 };
 }
-console.log(`${docs.length} objects, ${failed} invalid`);
-process.exit(failed === 0 && docs.length > 0 ? 0 : 1);
+
+if (process.argv.includes("--each-line")) {
+  for await (const path of createInterface({ input: process.stdin })) {
+    const { lines, ok } = validate(readFileSync(path, "utf8"));
+    console.log([...lines, `exit ${ok ? 0 : 1}`, "end"].join("\n"));
+  }
+} else {
+  const { lines, ok } = validate(readFileSync(0, "utf8"));
+  console.log(lines.join("\n"));
+  process.exit(ok ? 0 : 1);
+}

@@ -21,7 +21,7 @@ public sealed partial class OffsiteComponentTests
     {
         var manifests = await RenderWithComponentsAsync(overlay, Component);
 
-        var (exit, output) = await Tools.RunWithInputAsync(manifests.Text, "node", RepoFiles.Path("tests", "kubernetes", "validate.mjs"));
+        var (exit, output) = await SchemaValidator.ValidateAsync(manifests.Text);
 
         Assert.True(exit == 0, output);
         Assert.Contains($"{manifests.Objects.Count} objects, 0 invalid", output);

@@ -24,7 +24,7 @@ public sealed class ShippedAlertsReachTheServiceTests
             .Select(r => Str(r, "alert")).OfType<string>().Where(a => AlertRouter.DefaultRoutes.ContainsKey(a) || options.Alerts.Routes.ContainsKey(a))
             .ToHashSet();
         // The rule files' own tests say which labels each alert fires with; promtool holds them to it.
-        var (exit, output) = await Tools.RunAsync("promtool", ["test", "rules", .. TestFiles()]);
+        var (exit, output) = await RuleTests.Value;
         Assert.True(exit == 0, output);
         var fired = Fired().Where(f => acting.Contains(f.Alert)).ToList();
         Assert.All(acting, a => Assert.Contains(fired, f => f.Alert == a));
@@ -77,6 +77,10 @@ public sealed class ShippedAlertsReachTheServiceTests
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("alerts")[0].Clone();
     }
+
+    /// <summary>`promtool test rules` over the same files for every overlay: run once per test run.</summary>
+    private static readonly Lazy<Task<(int ExitCode, string Output)>> RuleTests =
+        new(() => Tools.RunAsync("promtool", ["test", "rules", .. TestFiles()]));
 
     private static string[] TestFiles() => Directory.GetFiles(RepoFiles.Path("docker", "prometheus"), "*.test.yml").Order().ToArray();
 
