@@ -28,8 +28,8 @@ trap 'pkill -f -- "--data-dir $bench_tmp/etcdrem-it-" 2>/dev/null; rm -rf "$benc
 case "${1:-all}" in footprint|all)
   if [ -z "${ETCDREM_SERVICE_DIR:-}" ]; then
     source scripts/lib/publish.sh
-    ensure_native_toolchain "$arch" || exit 1
     case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+    ensure_native_toolchain "$arch" || exit 1
     publish_as_the_image "$bench_tmp/published" "$arch" || exit 1
     export ETCDREM_SERVICE_DIR=$bench_tmp/published-$arch
   fi ;;

@@ -24,6 +24,8 @@ public sealed class ClusterConditionTests
     {
         await using var cluster = await EtcdTestCluster.StartAsync();
         await cluster.StopMemberAsync(2);
+        // m2 may have led: the status names a leader once the other two have elected one (on a loaded machine, not at once).
+        await cluster.WaitForLeaderAsync();
         await using var app = new RemediatorApp(RemediatorApp.ForCluster(cluster));
 
         var view = await app.CreateClient().GetFromJsonAsync<ClusterStatusView>("/api/v1/clusters/lab/status");
