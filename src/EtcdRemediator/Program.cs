@@ -18,7 +18,7 @@ using EtcdRemediator.Watch;
 
 if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(HostArguments.WithoutFileWatching(args));
 builder.AddRemediatorConfiguration();
 builder.AddObservability();
 builder.Services.AddProblemDetails();
