@@ -44,17 +44,19 @@ public static class ServiceProcess
     }
 
     /// <summary>With its run database and snapshots in <paramref name="data"/>, as a deployment keeps them on a volume.</summary>
-    public static Task<ManagedProcess> StartAsync(string data, IReadOnlyDictionary<string, string?> settings) =>
+    /// <param name="workingDirectory">Where it is started from; its own folder when null.</param>
+    public static Task<ManagedProcess> StartAsync(string data, IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null) =>
         StartAsync(new Dictionary<string, string?>(settings)
         {
             ["Remediator:Storage:Path"] = Path.Combine(data, "remediator.db"),
             ["Remediator:Snapshots:Directory"] = Path.Combine(data, "snapshots"),
-        });
+        }, workingDirectory);
 
-    public static async Task<ManagedProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    public static async Task<ManagedProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null)
     {
         var url = $"http://127.0.0.1:{FreePorts.Next()}";
         var info = await StartInfoAsync("--urls", url);
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         info.Environment.Remove("KUBERNETES_SERVICE_HOST"); // a CI runner in a pod: only a test that sets it means it
         var accepting = new Dictionary<string, string?>(settings);
         EtcdUnderTest.AcceptAdvisories(accepting);

@@ -14,17 +14,8 @@ public sealed class WorkingDirectoryTests
         try
         {
             for (var i = 0; i < 3000; i++) Directory.CreateDirectory(Path.Combine(tree, $"project{i / 100}", $"folder{i % 100}"));
-            var url = $"http://127.0.0.1:{FreePorts.Next()}";
-            var info = await ServiceProcess.StartInfoAsync("--urls", url);
-            info.WorkingDirectory = tree;
-            var settings = new Dictionary<string, string?>(RemediatorApp.ForUnreachableCluster())
-            {
-                ["Remediator:Storage:Path"] = Path.Combine(tree, "data", "remediator.db"),
-                ["Remediator:Snapshots:Directory"] = Path.Combine(tree, "data", "snapshots"),
-            };
-            foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-
-            await using var service = await ManagedProcess.StartAsync(info, url, "/healthz", r => r.IsSuccessStatusCode, "the service");
+            await using var service = await ServiceProcess.StartAsync(Path.Combine(tree, "data"), RemediatorApp.ForUnreachableCluster(),
+                workingDirectory: tree);
 
             // One line per watch in the fdinfo of an inotify descriptor ("inotify wd:..."): none for the configuration files.
             var watches = Directory.GetFiles($"/proc/{service.ProcessId}/fdinfo")
