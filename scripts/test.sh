@@ -7,6 +7,8 @@
 # files of every pass.
 #   scripts/test.sh [--etcd 3.5|3.4|all] [dotnet test arguments, e.g. --filter Name~Defrag]
 set -uo pipefail
+# A relative results folder is the caller's, not the repository root's.
+[ -n "${ETCDREM_TEST_RESULTS:-}" ] && ETCDREM_TEST_RESULTS=$(realpath -m "$ETCDREM_TEST_RESULTS")
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
 source scripts/lib/etcd-versions.sh
@@ -32,6 +34,7 @@ kill_tree() { local child; for child in $(pgrep -P "$1"); do kill_tree "$child";
 cleanup() {
   # Backstop: test fixtures kill what they start, but a crashed test host cannot.
   [ -n "${publish_pid:-}" ] && kill_tree "$publish_pid"
+  [ -n "${tools_pid:-}" ] && kill_tree "$tools_pid"
   pkill -f -- "--data-dir $tests_tmp/etcdrem-it-" 2>/dev/null
   radosgw_stop "$radosgw_dir"
   [ -n "${ETCDREM_TEST_RESULTS:-}" ] || rm -rf "$results"
@@ -116,6 +119,8 @@ counts() {
 # and its own console log; its exit code beside them.
 run() {
   local name=$1 project=$2; shift 2
+  # Only this run's TRX files are counted: a kept results folder (ETCDREM_TEST_RESULTS) may hold an earlier run's.
+  rm -rf "${results:?}/$name"
   mkdir -p "$results/$name"
   # Below the native publish and the build in the CPU's order (nice): every test that starts the service waits for it.
   env TMPDIR="$tests_tmp" "$@" nice -n 10 dotnet test "$project" -c Release --no-build -nologo \

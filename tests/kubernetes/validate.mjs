@@ -4,7 +4,7 @@
 // it is checked against the fields of its upstream CRD (spec.roles, a list of Talos roles).
 // Prints one line per object; exits 1 when any object is invalid or of an unknown kind.
 // With --each-line it validates the file named on each line of stdin instead, answering each with the same lines and
-// then "exit 0" or "exit 1" and "end": one process, and one load of the schemas (two CPU-seconds), for a whole test
+// then "exit 0" or "exit 1" and "end PATH": one process, and one load of the schemas (two CPU-seconds), for a whole test
 // run (tests/EtcdRemediator.IntegrationTests/Deploy/SchemaValidator.cs). It ends when its stdin closes.
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -59,8 +59,14 @@ function validate(text) {
 
 if (process.argv.includes("--each-line")) {
   for await (const path of createInterface({ input: process.stdin })) {
-    const { lines, ok } = validate(readFileSync(path, "utf8"));
-    console.log([...lines, `exit ${ok ? 0 : 1}`, "end"].join("\n"));
+    let answer;
+    try {
+      const { lines, ok } = validate(readFileSync(path, "utf8"));
+      answer = [...lines, `exit ${ok ? 0 : 1}`];
+    } catch (e) {
+      answer = [`INVALID ${path}: ${e.message}`, "exit 1"]; // unreadable YAML: this file fails, the process serves on
+    }
+    console.log([...answer, `end ${path}`].join("\n"));
   }
 } else {
   const { lines, ok } = validate(readFileSync(0, "utf8"));

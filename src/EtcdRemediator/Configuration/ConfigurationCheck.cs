@@ -17,20 +17,26 @@ internal sealed class ConfigurationCheck
 {
     private ConfigurationCheck(IConfiguration normalized, IReadOnlyList<string> errors)
     {
-        Normalized = normalized;
+        _normalized = normalized;
         Errors = errors;
     }
 
-    public IConfiguration Normalized { get; }
+    /// <summary>What passed, in the form the binder understands: bound only through <see cref="Bind"/>, so that no cluster goes
+    /// without its section.</summary>
+    private readonly IConfiguration _normalized;
     public IReadOnlyList<string> Errors { get; }
 
     /// <summary>Binds what passed into <paramref name="options"/>, each cluster with its own section (<see cref="ClusterOptions.Section"/>),
     /// from which its backend binds the settings only it reads.</summary>
     public void Bind(RemediatorOptions options)
     {
-        Normalized.Bind(options);
-        for (var i = 0; i < options.Clusters.Count; i++)
-            options.Clusters[i].Section = Normalized.GetSection($"{nameof(RemediatorOptions.Clusters)}:{i}");
+        var before = options.Clusters.Count;
+        _normalized.Bind(options);
+        // The binder appends one cluster per child section, in the children's order, whatever their indexes (Clusters:1 and
+        // Clusters:2 alone become items 0 and 1): pair them the same way, not by index.
+        var sections = _normalized.GetSection(nameof(RemediatorOptions.Clusters)).GetChildren().ToList();
+        for (var i = 0; i < sections.Count && before + i < options.Clusters.Count; i++)
+            options.Clusters[before + i].Section = sections[i];
     }
 
     /// <summary>Every key of the options' tree, with <c>*</c> for a list index or a free-form dictionary key, and its type.</summary>
@@ -39,8 +45,15 @@ internal sealed class ConfigurationCheck
 
     /// <summary>The keys of <typeparamref name="T"/>'s public properties under <paramref name="prefix"/>, as the check knows them: a
     /// backend's own settings (<c>Talos:ConfigFile</c>), which it binds from its cluster's section.</summary>
-    public static IReadOnlyDictionary<string, Type> KeysOf<[DynamicallyAccessedMembers(PublicProperties)] T>(string prefix) =>
-        KnownKeys(typeof(T), prefix);
+    /// <exception cref="ArgumentException">A property of another settings type: the annotation keeps <typeparamref name="T"/>'s own
+    /// properties only, so a native build would not know the nested type's keys.</exception>
+    public static IReadOnlyDictionary<string, Type> KeysOf<[DynamicallyAccessedMembers(PublicProperties)] T>(string prefix)
+    {
+        var keys = KnownKeys(typeof(T), prefix);
+        return keys.Keys.All(k => k.Count(c => c == ':') - prefix.Count(c => c == ':') == 1 || k.EndsWith(":*", StringComparison.Ordinal))
+            ? keys
+            : throw new ArgumentException($"{typeof(T).Name}: a backend's settings are flat (values and lists of values)", nameof(T));
+    }
 
     /// <summary>The key naming a cluster's backend: its value is one of the registered backends' names.</summary>
     private static readonly string BackendKey = $"{nameof(RemediatorOptions.Clusters)}:*:{nameof(ClusterOptions.Backend)}";
@@ -170,7 +183,7 @@ internal sealed class ConfigurationCheck
     ];
 
     private const string WalkedTypesAreKept = "Every type the walk reaches is one of OptionTypes, kept with its public properties by the " +
-        "attributes below, or a backend's settings type, kept by KeysOf's annotation.";
+        "attributes below, or a backend's settings type, kept by KeysOf's annotation (its own properties only: KeysOf refuses nested types).";
 
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(RemediatorOptions))]
     [System.Diagnostics.CodeAnalysis.DynamicDependency(PublicProperties, typeof(SnapshotOptions))]

@@ -4,12 +4,13 @@ namespace EtcdRemediator.IntegrationTests.Deploy;
 /// tests/kubernetes/validate.mjs, the Kubernetes and Prometheus Operator schemas' check, as one node process for the whole
 /// test run (its --each-line mode): loading the schemas cost two CPU-seconds per call and a run makes ten. Each rendered
 /// kustomization goes to a file of its own and its path on a line; the answer is validate.mjs' own lines, then "exit N"
-/// and "end". The process ends when the test host does (its stdin closes) and is killed on the host's exit in any case.
+/// and "end PATH". A process that ended, broke off or took too long is killed and the next call starts a new one; the
+/// last ends when the test host does (its stdin closes) and is killed on the host's exit in any case.
 /// </summary>
 internal static class SchemaValidator
 {
-    private static readonly Lazy<(Process Node, List<string> Errors)> Node = new(Start);
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+    private static (Process Node, List<string> Errors)? _running;
 
     /// <summary>validate.mjs' exit code for <paramref name="manifests"/> (multi-document YAML) and what it printed.</summary>
     public static async Task<(int ExitCode, string Output)> ValidateAsync(string manifests)
@@ -19,21 +20,43 @@ internal static class SchemaValidator
         await OneAtATime.WaitAsync();
         try
         {
-            var (node, errors) = Node.Value;
-            await node.StandardInput.WriteLineAsync(file);
-            await node.StandardInput.FlushAsync();
-            var lines = new List<string>();
-            while (await node.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line && line != "end") lines.Add(line);
-            var exit = lines.Count > 0 && lines[^1].StartsWith("exit ", StringComparison.Ordinal)
-                ? int.Parse(lines[^1][5..], System.Globalization.CultureInfo.InvariantCulture)
-                : -1; // the process ended or broke off: what it said on stderr goes with its lines
-            lock (errors) return (exit, string.Join('\n', exit == -1 ? [.. lines, .. errors] : lines[..^1]));
+            return await AskAsync(file);
         }
         finally
         {
             OneAtATime.Release();
             File.Delete(file);
         }
+    }
+
+    /// <summary>One file's answer from the running process (started here when there is none).</summary>
+    private static async Task<(int ExitCode, string Output)> AskAsync(string file)
+    {
+        var (node, errors) = _running ??= Start();
+        var lines = new List<string>();
+        try
+        {
+            await node.StandardInput.WriteLineAsync(file);
+            await node.StandardInput.FlushAsync();
+            while (await node.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)) is { } line && line != $"end {file}")
+                lines.Add(line);
+            if (lines.Count > 0 && lines[^1].StartsWith("exit ", StringComparison.Ordinal))
+                return (int.Parse(lines[^1][5..], System.Globalization.CultureInfo.InvariantCulture), string.Join('\n', lines[..^1]));
+            Stop(node);
+            lock (errors) return (-1, string.Join('\n', [.. lines, "validate.mjs ended without an answer:", .. errors]));
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException)
+        {
+            Stop(node);
+            lock (errors) return (-1, string.Join('\n', [.. lines, $"validate.mjs: {e.Message}", .. errors]));
+        }
+    }
+
+    private static void Stop(Process node)
+    {
+        _running = null;
+        if (!node.HasExited) node.Kill(entireProcessTree: true);
+        node.WaitForExit(); // its last stderr lines are in the errors list once it has exited
     }
 
     private static (Process, List<string>) Start()

@@ -110,6 +110,22 @@ public sealed class ThirdBackendTests
         Assert.Equal(["Remediator:Clusters:0:Endpoints: the API server's etcd endpoints are required."], errors);
     }
 
+    private sealed record NestedSettings
+    {
+        public SecretSettingsPart? Part { get; set; }
+    }
+
+    private sealed record SecretSettingsPart
+    {
+        public string? Name { get; set; }
+    }
+
+    /// <summary>A native build keeps a settings type's own properties only (KeysOf's annotation): a nested type's keys would be
+    /// unknown there and nowhere else, so such a type is refused where its keys are taken.</summary>
+    [Fact]
+    public void SettingsWithANestedTypeAreRefusedWhereTheirKeysAreTaken() =>
+        Assert.Throws<ArgumentException>(() => ConfigurationCheck.KeysOf<NestedSettings>("Nested"));
+
     [Fact]
     public void ItBindsItsOwnSettingsFromItsClustersSection()
     {

@@ -97,6 +97,23 @@ public sealed class TalosConfigurationTests : IDisposable
         Assert.Contains("Remediator:Clusters:0:Talos:ConfigFile: file '/nonexistent/talosconfig' does not exist.", errors);
     }
 
+    /// <summary>Gaps in the indexes (cluster 0's variables deleted): the binder makes Clusters:1 and Clusters:2 items 0 and 1, and
+    /// each keeps its own section, so its own Talos settings (found in review: they were paired by index).</summary>
+    [Fact]
+    public void ClustersWithGapsInTheirIndexesKeepTheirOwnTalosSettings()
+    {
+        var check = ConfigurationCheck.Run(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Remediator:Clusters:1:Name"] = "first", ["Remediator:Clusters:1:Backend"] = "Talos", ["Remediator:Clusters:1:Talos:Context"] = "one",
+            ["Remediator:Clusters:2:Name"] = "second", ["Remediator:Clusters:2:Backend"] = "Talos", ["Remediator:Clusters:2:Talos:Context"] = "two",
+        }).Build().GetSection(RemediatorOptions.Section), ClusterBackends.Shipped().Keys());
+        var options = new RemediatorOptions();
+
+        check.Bind(options);
+
+        Assert.Equal([("first", "one"), ("second", "two")], options.Clusters.Select(c => (c.Name, TalosOptions.Of(c).Context)));
+    }
+
     /// <summary>The Talos keys belong to the Talos backend (its folder), not to the generic cluster options; the key check still knows
     /// them, so a misspelt one is refused with the key meant.</summary>
     [Fact]

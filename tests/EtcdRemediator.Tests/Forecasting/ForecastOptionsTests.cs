@@ -9,7 +9,7 @@ public sealed class ForecastOptionsTests
     {
         var check = ConfigurationCheck.Run(new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(RemediatorOptions.Section));
         var options = new RemediatorOptions();
-        check.Normalized.Bind(options);
+        check.Bind(options);
         return (options, [.. check.Errors, .. RemediatorOptionsValidator.Collect(options, inKubernetes: false)]);
     }
 
