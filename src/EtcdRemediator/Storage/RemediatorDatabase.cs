@@ -285,7 +285,14 @@ internal sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : 
     {
         _writes.Writer.TryComplete();
         _writerLoop?.Wait(TimeSpan.FromSeconds(10));
-        SqliteConnection.ClearAllPools();
+        // This store's pooled connections only (their file handles, before the lock goes): ClearAllPools emptied every
+        // store's pool in the process, and a test host's other live service then failed a write on a disposed handle
+        // ("Cannot access a disposed object: SQLitePCL.sqlite3", found with six test classes at a time).
+        if (_connectionString is not null)
+        {
+            using var connection = new SqliteConnection(_connectionString);
+            SqliteConnection.ClearPool(connection);
+        }
         _lock?.Dispose();
     }
 }
