@@ -73,14 +73,14 @@ public static class Footprint
 
             Report.Table($"Footprint (service process, 3-member cluster on loopback, snapshot of a {dbSize / 1024 / 1024} MB member)",
             [
-                ["", "EtcdRemediator", "target (issue 29)"],
+                ["", "EtcdRemediator", "target (issue 40)"],
                 ["start -> first answered /healthz", Report.Ms(healthz), ""],
                 ["start -> first 200 from /readyz", Report.Ms(readyz), "< 200 ms"],
-                ["idle RSS, 10 s after ready (anon + file + shmem)", $"{ProcessMemory.MiB(idle)} ({idleParts})", "< 40 MiB"],
+                ["idle RSS, 10 s after ready (anon + file + shmem)", $"{ProcessMemory.MiB(idle)} ({idleParts})", "< 50 MiB"],
                 ["first runs (?wait=60s): dry run; snapshot", $"{dry}; {real}", ""],
-                ["idle RSS, 10 s after the first runs (anon + file + shmem)", $"{ProcessMemory.MiB(afterFirst)} ({afterParts})", "< 40 MiB"],
+                ["idle RSS, 10 s after the first runs (anon + file + shmem)", $"{ProcessMemory.MiB(afterFirst)} ({afterParts})", ""],
                 [$"snapshot of {dbSize / 1024 / 1024} MB (?wait=60s)", big, ""],
-                ["RSS before it / peak while streaming (10 ms samples)", $"{ProcessMemory.MiB(before)} / {ProcessMemory.MiB(peak)}", "peak < 100 MiB"],
+                ["RSS before it / peak while streaming (10 ms samples)", $"{ProcessMemory.MiB(before)} / {ProcessMemory.MiB(peak)}", "peak < 100 MiB (at 1.2 GB)"],
                 ["VmHWM of the process at the end", ProcessMemory.MiB(hwm), ""],
                 ["published output (as docker/Dockerfile publishes: the folder started)", $"{published / 1024.0 / 1024.0:0.0} MiB", ""],
             ]);

@@ -25,7 +25,12 @@ internal static class AuthPolicies
         // category: two lines per refusal besides RefusalLog's, unbounded. Its warnings and errors still pass.
         services.Configure<LoggerFilterOptions>(o => o.AddFilter(typeof(BearerTokenHandler).FullName, LogLevel.Warning));
         services.AddSingleton<BrowserGuard>();
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
+        // Authentication's core and our one scheme, without AddAuthentication's data protection: nothing here
+        // protects a cookie or a payload, and its key ring was loaded at every start (OpenSSL, ~/.aspnet's key files:
+        // ~30 ms of the start, and a key written into the home folder of an image's read-only user).
+        services.AddAuthenticationCore(o => o.DefaultScheme = BearerTokenHandler.SchemeName);
+        services.AddWebEncoders();
+        new AuthenticationBuilder(services)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Webhook, p => p.RequireRole(Webhook, Operator))
