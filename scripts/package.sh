@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
 source scripts/lib/publish.sh
+source scripts/lib/package.sh
 
 version=${1:-$(git describe --tags --always --dirty)}
 ensure_dotnet
@@ -21,12 +22,7 @@ name="etcd-remediator-$version-linux"
 publish_as_the_image "$work/$name" amd64 arm64
 for arch in amd64 arm64; do
   # The suite compiles this machine's architecture only: here the cross-compile shows it made the other one.
-  machine=$(elf_machine "$work/$name-$arch/EtcdRemediator")
-  [ "$machine" = "$arch" ] || { echo "$name-$arch/EtcdRemediator is not native $arch code (ELF machine: $machine)" >&2; exit 1; }
-  # Only what the service loads: the static web assets manifest is the SDK's, for a development host.
-  rm -f "$work/$name-$arch"/*.staticwebassets.endpoints.json
-  tar -C "$work" --owner=0 --group=0 --sort=name -czf "$dist/$name-$arch.tar.gz" "$name-$arch"
-  echo "$dist/$name-$arch.tar.gz: $(tar -tzf "$dist/$name-$arch.tar.gz" | tr '\n' ' ')"
+  pack_release "$work/$name-$arch" "$arch" "$dist"
 done
-(cd "$dist" && sha256sum -- *.tar.gz >SHA256SUMS)
+write_sums "$dist"
 cat "$dist/SHA256SUMS"

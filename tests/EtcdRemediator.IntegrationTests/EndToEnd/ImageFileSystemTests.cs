@@ -38,7 +38,7 @@ public sealed class ImageFileSystemTests
         {
             // COPY --from=build <published> <workdir>: the build stage's output folder is what the runtime stage holds.
             Assert.Single(runtime, i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=build ", StringComparison.Ordinal));
-            var output = await ServiceProcess.IsNativeAsync() ? await ServiceProcess.FolderAsync() : await PublishAsync(work);
+            var output = await NativeBuild.FolderAsync(work);
             NativeOutput.AssertNativeExecutable(output, NativeOutput.ElfX8664);
 
             var (_, said) = await Tools.RunInAsync(work, new Dictionary<string, string>(), TimeSpan.FromMinutes(3),
@@ -62,15 +62,6 @@ public sealed class ImageFileSystemTests
     /// <summary>By hand, without scripts/test.sh's output: the same publish it runs, scripts/lib/publish.sh (the build stage's
     /// COPY lines into a context of its own, then its restore and publish lines). The Dockerfile's other RUN lines install the
     /// toolchain into the SDK image; scripts/test.sh installs the same packages on this machine.</summary>
-    private static async Task<string> PublishAsync(string work)
-    {
-        var output = Path.Combine(work, "published");
-        var (exit, said) = await Tools.RunInAsync(RepoFiles.Root, new Dictionary<string, string>(), TimeSpan.FromMinutes(10),
-            "bash", "-c", "source scripts/lib/publish.sh && publish_as_the_image \"$1\" amd64", "publish", output);
-        Assert.True(exit == 0, said);
-        return output + "-amd64";
-    }
-
     /// <summary>Processes whose root directory is <paramref name="root"/> (chrooted into it), by /proc/PID/root.</summary>
     private static List<int> ProcessesRootedAt(string root) =>
         [.. Directory.GetDirectories("/proc").Select(Path.GetFileName).OfType<string>()

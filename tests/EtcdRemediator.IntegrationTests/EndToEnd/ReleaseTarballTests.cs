@@ -1,0 +1,92 @@
+namespace EtcdRemediator.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The README's "Download the binary", as a user follows it: the tarball and SHA256SUMS that scripts/package.sh makes (its
+/// own packing, scripts/lib/package.sh, on this run's native publish: the arm64 cross-compile is the release workflow's),
+/// checked with the README's sha256sum line, unpacked, and started from the user's folder with the README's four
+/// variables against a real etcd that asks for client certificates, as a kubeadm cluster's does.
+/// </summary>
+public sealed class ReleaseTarballTests : IDisposable
+{
+    private const string Version = "0.0.0-test";
+    private readonly string _work = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "release-").FullName;
+    private readonly TestPki _pki = new("etcd-ca");
+
+    public void Dispose()
+    {
+        _pki.Dispose();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    [Fact]
+    public async Task TheTarballChecksUnpacksAndServesWithTheReadmesFourVariables()
+    {
+        var name = $"etcd-remediator-{Version}-linux-{NativeBuild.Architecture}";
+        var dist = await PackAsync(name);
+        var user = Directory.CreateDirectory(Path.Combine(_work, "user")).FullName;
+        foreach (var file in new[] { $"{name}.tar.gz", "SHA256SUMS" }) File.Copy(Path.Combine(dist, file), Path.Combine(user, file));
+
+        var (checkedOk, check) = await InAsync(user, "sha256sum", "-c", "--ignore-missing", "SHA256SUMS");
+        Assert.True(checkedOk == 0, check);
+        var (_, listing) = await InAsync(user, "tar", "-tvzf", $"{name}.tar.gz");
+        var entries = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(entries, e => Assert.Contains(" root/root ", e, StringComparison.Ordinal));
+        Assert.Equal([$"{name}/", $"{name}/EtcdRemediator", $"{name}/appsettings.json", $"{name}/libe_sqlite3.so"],
+            entries.Select(e => e.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).Order(StringComparer.Ordinal));
+        Assert.Equal(0, (await InAsync(user, "tar", "-xzf", $"{name}.tar.gz")).ExitCode);
+
+        var pki = Directory.CreateDirectory(Path.Combine(_work, "pki")).FullName;
+        await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { ClientTls = _pki.WritePem(pki, _pki.Server, "server") });
+        var client = _pki.WritePem(pki, _pki.Client, "healthcheck-client");
+        var url = $"http://127.0.0.1:{FreePorts.Next()}";
+        var info = new ProcessStartInfo(Path.Combine(user, name, "EtcdRemediator"), ["--urls", url]) { WorkingDirectory = user };
+        info.Environment.Clear();
+        info.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+        info.Environment["HOME"] = user;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Remediator:Clusters:0:Endpoints:0"] = cluster.Endpoints[0],
+            ["Remediator:Clusters:0:Tls:CaFile"] = client.Ca,
+            ["Remediator:Clusters:0:Tls:CertFile"] = client.Cert,
+            ["Remediator:Clusters:0:Tls:KeyFile"] = client.Key,
+        };
+        EtcdUnderTest.AcceptAdvisories(settings);
+        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+
+        await using var service = await ManagedProcess.StartAsync(info, url, "/readyz", r => r.IsSuccessStatusCode, "the unpacked release");
+        Assert.Contains("reachable: 3 members answer", await service.Client.GetStringAsync("/readyz"), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(user, "data", "remediator.db")), "the run database is not in data/ under the working directory");
+    }
+
+    [Fact]
+    public async Task ATarballChangedInTransitFailsTheReadmesCheck()
+    {
+        var name = $"etcd-remediator-{Version}-linux-{NativeBuild.Architecture}";
+        var dist = await PackAsync(name);
+        var tarball = Path.Combine(dist, $"{name}.tar.gz");
+        var bytes = await File.ReadAllBytesAsync(tarball);
+        bytes[bytes.Length / 2] ^= 0x01;
+        await File.WriteAllBytesAsync(tarball, bytes);
+
+        var (exit, said) = await InAsync(dist, "sha256sum", "-c", "--ignore-missing", "SHA256SUMS");
+        Assert.NotEqual(0, exit);
+        Assert.Contains($"{name}.tar.gz: FAILED", said, StringComparison.Ordinal);
+    }
+
+    /// <summary>This run's native service, named as a release names it, packed by the release's own code; the dist folder.</summary>
+    private async Task<string> PackAsync(string name)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_work, "pack", name)).FullName;
+        foreach (var file in Directory.GetFiles(await NativeBuild.FolderAsync(_work)))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var dist = Directory.CreateDirectory(Path.Combine(_work, "dist")).FullName;
+        var (exit, said) = await Tools.RunInAsync(RepoFiles.Root, new Dictionary<string, string>(), TimeSpan.FromMinutes(2), "bash", "-c",
+            "source scripts/lib/publish.sh && source scripts/lib/package.sh && pack_release \"$1\" \"$2\" \"$3\" && write_sums \"$3\"",
+            "package", folder, NativeBuild.Architecture, dist);
+        Assert.True(exit == 0, said);
+        return dist;
+    }
+
+    private static Task<(int ExitCode, string Output)> InAsync(string folder, string file, params string[] arguments) =>
+        Tools.RunInAsync(folder, new Dictionary<string, string>(), TimeSpan.FromMinutes(1), file, arguments);
+}
