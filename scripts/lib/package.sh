@@ -9,8 +9,8 @@ pack_release() {
   machine=$(elf_machine "$folder/EtcdRemediator")
   [ "$machine" = "$arch" ] || { echo "$name/EtcdRemediator is not native $arch code (ELF machine: $machine)" >&2; return 1; }
   # The static web assets manifest is the SDK's, for a development host.
-  rm -f "$folder"/*.staticwebassets.endpoints.json
-  tar -C "$(dirname "$folder")" --owner=0 --group=0 --sort=name -czf "$dist/$name.tar.gz" "$name"
+  rm -f "$folder"/*.staticwebassets.endpoints.json || return 1
+  tar -C "$(dirname "$folder")" --owner=0 --group=0 --sort=name -czf "$dist/$name.tar.gz" "$name" || return 1
   echo "$dist/$name.tar.gz: $(tar -tzf "$dist/$name.tar.gz" | tr '\n' ' ')"
 }
 

@@ -59,9 +59,6 @@ public sealed class ImageFileSystemTests
         }
     }
 
-    /// <summary>By hand, without scripts/test.sh's output: the same publish it runs, scripts/lib/publish.sh (the build stage's
-    /// COPY lines into a context of its own, then its restore and publish lines). The Dockerfile's other RUN lines install the
-    /// toolchain into the SDK image; scripts/test.sh installs the same packages on this machine.</summary>
     /// <summary>Processes whose root directory is <paramref name="root"/> (chrooted into it), by /proc/PID/root.</summary>
     private static List<int> ProcessesRootedAt(string root) =>
         [.. Directory.GetDirectories("/proc").Select(Path.GetFileName).OfType<string>()

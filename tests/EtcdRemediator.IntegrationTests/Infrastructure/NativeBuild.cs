@@ -3,7 +3,9 @@ namespace EtcdRemediator.IntegrationTests.Infrastructure;
 /// <summary>
 /// The service as the image and the releases hold it, for tests that take its files rather than start it: scripts/test.sh's
 /// native publish when it ran (ETCDREM_SERVICE_DIR: the compile is the longest step of a run), else published here with
-/// the same script, scripts/lib/publish.sh, for this machine's architecture.
+/// the same script, scripts/lib/publish.sh, for this machine's architecture (the build stage's COPY lines into a context of
+/// its own, then its restore and publish lines; the Dockerfile's other RUN lines install the toolchain into the SDK image,
+/// scripts/test.sh installs the same packages on this machine).
 /// </summary>
 public static class NativeBuild
 {
