@@ -38,7 +38,7 @@ cleanup() {
   echo "stopping..."
   stop_stack
   stop_local_etcd
-  echo "stopped; nothing is left running. Logs, snapshots and the run database stay in $work"
+  echo "stopped; nothing is left running. Logs, snapshots and the run database stay in $work (rm -rf it when done)"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

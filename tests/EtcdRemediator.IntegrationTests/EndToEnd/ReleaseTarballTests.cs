@@ -57,6 +57,12 @@ public sealed class ReleaseTarballTests : IDisposable
         await using var service = await ManagedProcess.StartAsync(info, url, "/readyz", r => r.IsSuccessStatusCode, "the unpacked release");
         Assert.Contains("reachable: 3 members answer", await service.Client.GetStringAsync("/readyz"), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(user, "data", "remediator.db")), "the run database is not in data/ under the working directory");
+        // The README's status curl for this path: the cluster is named "local" when no name is set.
+        using var status = new HttpRequestMessage(HttpMethod.Get, "/api/v1/clusters/local/status") { Headers = { { "Accept", "text/plain" } } };
+        var table = await service.Client.SendAsync(status);
+        Assert.Equal(HttpStatusCode.OK, table.StatusCode);
+        var rows = await table.Content.ReadAsStringAsync();
+        foreach (var member in cluster.Members) Assert.Contains(member.Name, rows, StringComparison.Ordinal);
     }
 
     [Fact]
