@@ -28,7 +28,7 @@ public static class Footprint
         var info = await ServiceProcess.StartInfoAsync("--urls", url);
         info.Environment.Remove("KUBERNETES_SERVICE_HOST");
         EtcdUnderTest.AcceptAdvisories(settings);
-        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        ServiceProcess.SetSettings(info, settings);
 
         using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(90) };
         var output = new List<string>();

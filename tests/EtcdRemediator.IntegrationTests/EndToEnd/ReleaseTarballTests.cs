@@ -52,7 +52,7 @@ public sealed class ReleaseTarballTests : IDisposable
         };
         // None on etcd 3.5.30 (this class is not in the 3.4 pass): the four variables are all a user sets there.
         EtcdUnderTest.AcceptAdvisories(settings);
-        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        ServiceProcess.SetSettings(info, settings);
 
         await using var service = await ManagedProcess.StartAsync(info, url, "/readyz", r => r.IsSuccessStatusCode, "the unpacked release");
         Assert.Contains("reachable: 3 members answer", await service.Client.GetStringAsync("/readyz"), StringComparison.Ordinal);

@@ -43,6 +43,12 @@ public static class ServiceProcess
         return said == "ok" ? published : throw new InvalidOperationException($"the service's native publish failed:\n{said}");
     }
 
+    /// <summary>Settings as an operator gives them to the process: environment variables, <c>__</c> for the configuration's ':'.</summary>
+    public static void SetSettings(ProcessStartInfo info, IEnumerable<KeyValuePair<string, string?>> settings)
+    {
+        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+    }
+
     /// <summary>With its run database and snapshots in <paramref name="data"/>, as a deployment keeps them on a volume.</summary>
     /// <param name="workingDirectory">Where it is started from; its own folder when null.</param>
     public static Task<ManagedProcess> StartAsync(string data, IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null) =>
@@ -60,7 +66,7 @@ public static class ServiceProcess
         info.Environment.Remove("KUBERNETES_SERVICE_HOST"); // a CI runner in a pod: only a test that sets it means it
         var accepting = new Dictionary<string, string?>(settings);
         EtcdUnderTest.AcceptAdvisories(accepting);
-        foreach (var (key, value) in accepting) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        SetSettings(info, accepting);
         return await ManagedProcess.StartAsync(info, url, "/healthz", r => r.IsSuccessStatusCode, "the service");
     }
 
@@ -87,7 +93,7 @@ public static class ServiceProcess
         (info.RedirectStandardOutput, info.RedirectStandardError) = (true, true);
         info.Environment["Remediator__Storage__Path"] = Path.Combine(data, "remediator.db");
         info.Environment.Remove("KUBERNETES_SERVICE_HOST");
-        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        SetSettings(info, settings);
         using var process = Process.Start(info)!;
         try
         {

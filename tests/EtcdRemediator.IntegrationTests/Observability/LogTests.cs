@@ -19,7 +19,7 @@ public sealed class LogTests
             info.Environment["Remediator__Storage__Path"] = Path.Combine(data, "remediator.db");
             info.Environment["Remediator__Snapshots__Directory"] = Path.Combine(data, "snapshots");
             info.Environment["Remediator__Policy__PauseBetweenMembers"] = "0s";
-            foreach (var (key, value) in RemediatorApp.ForCluster(cluster)) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            ServiceProcess.SetSettings(info, RemediatorApp.ForCluster(cluster));
             await using var service = await ManagedProcess.StartAsync(info, url, "/healthz", r => r.IsSuccessStatusCode, "the service");
 
             var run = await service.Client.RunToEndAsync("lab", "defrag");
