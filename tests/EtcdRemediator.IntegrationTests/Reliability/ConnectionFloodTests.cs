@@ -61,8 +61,11 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
                     await Task.Delay(TimeSpan.FromSeconds(1));
                 }
             });
-            await Task.Delay(TimeSpan.FromSeconds(1)); // the accept loop has taken every connection the kernel completed
-            var held = LoopbackSource.HeldBy(server.Port, Flood);
+            // A connection the kernel has completed counts as ESTABLISHED in /proc/net/tcp until the accept loop takes it and the
+            // cap closes it: a fixed second once saw 33 (a fresh-clone run on a slow machine). Read again until the count is down
+            // to the cap; without the cap Kestrel keeps them for 130 s and it never gets there.
+            var held = await Poll.UntilAsync(() => Task.FromResult(LoopbackSource.HeldBy(server.Port, Flood)), n => n <= 32,
+                TimeSpan.FromSeconds(15), $"the service to hold at most 32 connections from {Flood}");
 
             var times = new List<(string Who, HttpStatusCode Status, TimeSpan Took)>();
             for (var round = 0; round < 3; round++) times.AddRange(await RoundAsync());
@@ -73,7 +76,6 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
             output.WriteLine($"600 connections from {Flood} (300 idle after a request, 300 slowloris): the service held {held}, {heldAfter} after the requests");
             foreach (var (who, status, took) in unflooded) output.WriteLine($"  before the flood, {who}: {(int)status} in {took.TotalMilliseconds:F0} ms");
             foreach (var (who, status, took) in times) output.WriteLine($"  {who}: {(int)status} in {took.TotalMilliseconds:F0} ms");
-            Assert.True(held <= 32, $"the service held {held} connections from one address");
             Assert.All(times, t => Assert.True(t.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{t.Who}: {t.Status}"));
             Assert.All(times, t => Assert.True(t.Took < TimeSpan.FromSeconds(1), $"{t.Who} answered in {t.Took.TotalMilliseconds:F0} ms"));
             // No keep-alive without credentials (a probe's connection is not held for 130 s); an operator's is kept.
