@@ -1,3 +1,4 @@
+using EtcdRemediator.Configuration;
 using System.Diagnostics.Metrics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -44,7 +45,7 @@ internal static class ObservabilityExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter()
-                .AddView(SeriesLimit));
+                .AddView(SeriesLimits(ConfiguredClusters(builder.Configuration))));
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeScopes = true;
@@ -67,14 +68,31 @@ internal static class ObservabilityExtensions
 
     /// <summary>
     /// How many series an instrument may keep. OpenTelemetry allocates each stream's points up front (2,000 by default,
-    /// ~130 bytes each) and, for cumulative streams as Prometheus reads them, never frees one: ~50 instruments of the
-    /// runtime and ASP.NET Core made megabytes of arrays at start-up, and moving them was a quarter of the start (perf).
-    /// Theirs are labelled by what the code holds (generations, Kestrel's endpoints, route templates, policies): 200 each.
-    /// Ours (a fleet's clusters times members, replaced members included) and http.server's (a caller chooses the method,
-    /// the path and so the status) keep the default: a series past a limit would be folded into one overflow series.
+    /// ~130 bytes each) and, for cumulative streams as Prometheus reads them, never frees one: ~70 instruments made
+    /// megabytes of arrays at start-up, and allocating and moving them was a quarter of the start (perf).
+    /// - The runtime's and ASP.NET Core's own instruments are labelled by what the code holds (generations, Kestrel's
+    ///   endpoints, route templates, policies): 200 each.
+    /// - Ours are labelled by cluster, and within it by member, action, outcome, alarm or advisory: 200 per configured
+    ///   cluster (up to the default): room for at least 40 members per cluster over one process's life, a replaced member
+    ///   being a new one (a cumulative series is never dropped), times the alarm and advisory kinds. The clusters are fixed
+    ///   at start-up. Alert names are the routes' or "other".
+    /// - http.server.request.duration keeps the default: a caller chooses the method, the path and so the status.
+    /// A series past a limit is folded into one series labelled otel_metric_overflow="true" on /metrics.
     /// </summary>
-    internal static MetricStreamConfiguration? SeriesLimit(Instrument instrument) =>
-        instrument.Meter.Name is RemediatorTelemetry.Name or "Microsoft.AspNetCore.Hosting" ? null : new() { CardinalityLimit = 200 };
+    internal static Func<Instrument, MetricStreamConfiguration?> SeriesLimits(int clusters) => instrument => instrument.Meter.Name switch
+    {
+        "Microsoft.AspNetCore.Hosting" => null,
+        RemediatorTelemetry.Name => new() { CardinalityLimit = Math.Min(DefaultSeriesLimit, SeriesPerCluster * Math.Max(1, clusters)) },
+        _ => new() { CardinalityLimit = FrameworkSeries },
+    };
+
+    internal const int FrameworkSeries = 200;
+    internal const int SeriesPerCluster = 200;
+    private const int DefaultSeriesLimit = 2000;
+
+    /// <summary>The configured clusters (none configured: the default one).</summary>
+    private static int ConfiguredClusters(IConfiguration configuration) =>
+        configuration.GetSection($"{RemediatorOptions.Section}:{nameof(RemediatorOptions.Clusters)}").GetChildren().Count();
 
     private static bool IsProbe(PathString path) =>
         path.StartsWithSegments("/metrics") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");

@@ -56,6 +56,22 @@ public sealed class StartupMistakeTests : IDisposable
     }
 
     [Fact]
+    public async Task AnHttpsListenAddressIsOneLineSayingTheServiceServesPlainHttp()
+    {
+        var port = FreePorts.Next();
+
+        var (exit, lines) = await ServiceProcess.RunUntilExitAsync(_dir, new Dictionary<string, string?>(), url: $"https://127.0.0.1:{port}");
+
+        var all = string.Join('\n', lines);
+        Assert.True(exit == 2, all);
+        Assert.Equal(
+        [
+            $"EtcdRemediator cannot start; fix the configuration: listen address 'https://127.0.0.1:{port}' (--urls or ASPNETCORE_URLS) " +
+            "is https://, but the service serves plain http only: listen on http:// and put TLS in front of it (an ingress, a service mesh).",
+        ], lines);
+    }
+
+    [Fact]
     public async Task AnEnvironmentVariableWithAMisspeltPrefixIsAWarningNamingItAndTheIntendedName()
     {
         await using var service = await ServiceProcess.StartAsync(_dir, new Dictionary<string, string?>

@@ -5,29 +5,35 @@ namespace EtcdRemediator.Tests.Observability;
 
 /// <summary>
 /// OpenTelemetry allocates every metric stream's points up front (2,000 by default) and never frees one of a cumulative
-/// stream: the runtime's and ASP.NET Core's own instruments keep 200 (issue 40: the start and the idle memory), while the
-/// instruments whose labels grow with the fleet or with what callers send keep the default.
+/// stream (issue 40: the start and the idle memory). The runtime's and ASP.NET Core's own instruments keep 200; ours 200
+/// per configured cluster, up to the default; the request durations, whose labels callers shape, the default.
 /// </summary>
 public sealed class SeriesLimitTests
 {
-    private static int? LimitOf(string meterName, string instrument)
+    private static int? LimitOf(string meterName, string instrument, int clusters = 1)
     {
         using var meter = new Meter(meterName);
-        return ObservabilityExtensions.SeriesLimit(meter.CreateCounter<long>(instrument))?.CardinalityLimit;
+        return ObservabilityExtensions.SeriesLimits(clusters)(meter.CreateCounter<long>(instrument))?.CardinalityLimit;
     }
 
     [Fact]
     public void TheRuntimesAndFrameworksOwnInstrumentsKeepTwoHundred()
     {
         Assert.Equal(200, LimitOf("System.Runtime", "dotnet.gc.collections"));
-        Assert.Equal(200, LimitOf("Microsoft.AspNetCore.Server.Kestrel", "kestrel.connection.duration"));
+        Assert.Equal(200, LimitOf("Microsoft.AspNetCore.Server.Kestrel", "kestrel.connection.duration", clusters: 30));
         Assert.Equal(200, LimitOf("Microsoft.AspNetCore.Routing", "aspnetcore.routing.match_attempts"));
     }
 
+    [Theory]
+    [InlineData(0, 200)] // none configured: the default cluster
+    [InlineData(1, 200)]
+    [InlineData(3, 600)]
+    [InlineData(10, 2000)]
+    [InlineData(50, 2000)] // at most OpenTelemetry's default
+    public void OursGrowWithTheConfiguredClusters(int clusters, int limit) =>
+        Assert.Equal(limit, LimitOf(RemediatorTelemetry.Name, "etcd_remediator_member_advisory", clusters));
+
     [Fact]
-    public void OursAndTheRequestsCallersShapeKeepTheDefault()
-    {
-        Assert.Null(LimitOf(RemediatorTelemetry.Name, "etcd_remediator_member_advisory"));
-        Assert.Null(LimitOf("Microsoft.AspNetCore.Hosting", "http.server.request.duration"));
-    }
+    public void TheRequestsCallersShapeKeepTheDefault() =>
+        Assert.Null(LimitOf("Microsoft.AspNetCore.Hosting", "http.server.request.duration", clusters: 1));
 }
