@@ -73,22 +73,22 @@ internal static class ObservabilityExtensions
     /// - The runtime's and ASP.NET Core's own instruments are labelled by what the code holds (generations, Kestrel's
     ///   endpoints, route templates, policies): 200 each.
     /// - Ours are labelled by cluster, and within it by member, action, outcome, alarm or advisory: 200 per configured
-    ///   cluster (up to the default): room for at least 40 members per cluster over one process's life, a replaced member
-    ///   being a new one (a cumulative series is never dropped), times the alarm and advisory kinds. The clusters are fixed
-    ///   at start-up. Alert names are the routes' or "other".
-    /// - http.server.request.duration keeps the default: a caller chooses the method, the path and so the status.
+    ///   cluster (the clusters are fixed at start-up), room for about 50 members per cluster over one process's life at
+    ///   the most series per member (4 advisories), a replaced member being a new one (a cumulative series is never dropped).
+    /// - Our alerts counter (alert name, the routes' or "other", times disposition) and http.server.request.duration
+    ///   (a caller chooses the method, the path and so the status) keep the default.
     /// A series past a limit is folded into one series labelled otel_metric_overflow="true" on /metrics.
     /// </summary>
-    internal static Func<Instrument, MetricStreamConfiguration?> SeriesLimits(int clusters) => instrument => instrument.Meter.Name switch
+    internal static Func<Instrument, MetricStreamConfiguration?> SeriesLimits(int clusters) => instrument => instrument switch
     {
-        "Microsoft.AspNetCore.Hosting" => null,
-        RemediatorTelemetry.Name => new() { CardinalityLimit = Math.Min(DefaultSeriesLimit, SeriesPerCluster * Math.Max(1, clusters)) },
+        { Meter.Name: "Microsoft.AspNetCore.Hosting" } => null,
+        { Meter.Name: RemediatorTelemetry.Name, Name: RemediatorTelemetry.AlertsInstrument } => null,
+        { Meter.Name: RemediatorTelemetry.Name } => new() { CardinalityLimit = SeriesPerCluster * Math.Max(1, clusters) },
         _ => new() { CardinalityLimit = FrameworkSeries },
     };
 
     internal const int FrameworkSeries = 200;
     internal const int SeriesPerCluster = 200;
-    private const int DefaultSeriesLimit = 2000;
 
     /// <summary>The configured clusters (none configured: the default one).</summary>
     private static int ConfiguredClusters(IConfiguration configuration) =>

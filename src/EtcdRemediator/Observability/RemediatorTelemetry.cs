@@ -11,6 +11,9 @@ internal sealed class RemediatorTelemetry : IDisposable
 {
     public const string Name = "EtcdRemediator";
 
+    /// <summary>Labelled by alert name and disposition, not by cluster (see ObservabilityExtensions.SeriesLimits).</summary>
+    public const string AlertsInstrument = "etcd_remediator_alerts_total";
+
     private readonly Meter _meter;
 
     /// <param name="sourceName">The ActivitySource's name: <see cref="Name"/>, which the tracing
@@ -26,7 +29,7 @@ internal sealed class RemediatorTelemetry : IDisposable
         ReclaimedBytes = _meter.CreateCounter<long>("etcd_remediator_reclaimed_bytes_total", unit: "By",
             description: "Bytes given back by defragmentation");
         SnapshotBytes = _meter.CreateGauge<long>("etcd_remediator_snapshot_bytes", unit: "By", description: "Size of the latest verified snapshot");
-        Alerts = _meter.CreateCounter<long>("etcd_remediator_alerts_total", description: "Alerts received, by what became of them");
+        Alerts = _meter.CreateCounter<long>(AlertsInstrument, description: "Alerts received, by what became of them");
         Backoffs = _meter.CreateCounter<long>("etcd_remediator_trigger_backoffs_total",
             description: "Automatic triggers that started nothing because the cluster's last runs were refused for one reason");
     }

@@ -23,8 +23,11 @@ internal sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : 
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _writerLoop;
 
+    // One transaction: a new store's tables and indexes are made together (none half made) with one fsync, not
+    // one per statement (7-45 ms on a first start here, issue 40); on an existing store every statement is a no-op.
     private const string Schema = """
         PRAGMA journal_mode = WAL;
+        BEGIN;
         CREATE TABLE IF NOT EXISTS runs (
             id TEXT PRIMARY KEY,
             cluster TEXT NOT NULL,
@@ -43,6 +46,7 @@ internal sealed class RemediatorDatabase(IOptions<RemediatorOptions> options) : 
         CREATE TABLE IF NOT EXISTS schedule_marks (
             key TEXT PRIMARY KEY,
             due_at TEXT NOT NULL);
+        COMMIT;
         """;
 
     private string? _connectionString;

@@ -66,7 +66,7 @@ public sealed class StartupMistakeTests : IDisposable
         Assert.True(exit == 2, all);
         Assert.Equal(
         [
-            $"EtcdRemediator cannot start; fix the configuration: listen address 'https://127.0.0.1:{port}' (--urls or ASPNETCORE_URLS) " +
+            $"EtcdRemediator cannot start; fix the configuration: listen address 'https://127.0.0.1:{port}' (urls: --urls, ASPNETCORE_URLS or DOTNET_URLS) " +
             "is https://, but the service serves plain http only: listen on http:// and put TLS in front of it (an ingress, a service mesh).",
         ], lines);
     }

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Configuration;
 namespace EtcdRemediator.Tests.Configuration;
 
 /// <summary>
-/// The native binary has no Kestrel HTTPS configuration (the slim builder): an https listen address, in any of the ways
-/// ASP.NET Core takes one, is refused before the host starts, naming the setting; plain http passes.
+/// The native binary has no Kestrel HTTPS configuration (the slim builder): an https listen address, from Kestrel's
+/// Endpoints section, urls or https_ports, is refused before the host starts, naming the setting, where Kestrel would
+/// have used it (its Endpoints before urls, urls before the ports); plain http passes.
 /// </summary>
 public sealed class PlainHttpListenTests
 {
@@ -24,10 +25,23 @@ public sealed class PlainHttpListenTests
 
     [Fact]
     public void AnHttpsUrlAmongSeveralIsNamed() =>
-        Assert.StartsWith("listen address 'HTTPS://[::1]:8443' (--urls or ASPNETCORE_URLS) is https://",
+        Assert.StartsWith("listen address 'HTTPS://[::1]:8443' (urls: --urls, ASPNETCORE_URLS or DOTNET_URLS) is https://",
             RefusalOf(("urls", "http://127.0.0.1:8080; HTTPS://[::1]:8443")));
 
     [Fact]
     public void HttpsPortsAreNamed() =>
-        Assert.StartsWith("ASPNETCORE_HTTPS_PORTS '8443' asks for https", RefusalOf(("https_ports", "8443")));
+        Assert.StartsWith("https_ports '8443' (ASPNETCORE_HTTPS_PORTS, DOTNET_HTTPS_PORTS or --https_ports) asks for https",
+            RefusalOf(("https_ports", "8443")));
+
+    [Fact]
+    public void HttpsPortsBesideUrlsAreNotUsedSoPass() =>
+        Assert.Null(RefusalOf(("urls", "http://127.0.0.1:8080"), ("https_ports", "8443")));
+
+    [Fact]
+    public void AnHttpsKestrelEndpointIsNamedAndTheUrlsItOverridesAreNot()
+    {
+        Assert.StartsWith("Kestrel:Endpoints:Secure:Url 'https://0.0.0.0:8443' is https://",
+            RefusalOf(("Kestrel:Endpoints:Plain:Url", "http://0.0.0.0:8080"), ("Kestrel:Endpoints:Secure:Url", "https://0.0.0.0:8443")));
+        Assert.Null(RefusalOf(("Kestrel:Endpoints:Plain:Url", "http://0.0.0.0:8080"), ("urls", "https://0.0.0.0:8443")));
+    }
 }

@@ -6,7 +6,8 @@ namespace EtcdRemediator.Tests.Observability;
 /// <summary>
 /// OpenTelemetry allocates every metric stream's points up front (2,000 by default) and never frees one of a cumulative
 /// stream (issue 40: the start and the idle memory). The runtime's and ASP.NET Core's own instruments keep 200; ours 200
-/// per configured cluster, up to the default; the request durations, whose labels callers shape, the default.
+/// per configured cluster; our alerts counter (not labelled by cluster) and the request durations (labels callers shape)
+/// the default.
 /// </summary>
 public sealed class SeriesLimitTests
 {
@@ -29,11 +30,14 @@ public sealed class SeriesLimitTests
     [InlineData(1, 200)]
     [InlineData(3, 600)]
     [InlineData(10, 2000)]
-    [InlineData(50, 2000)] // at most OpenTelemetry's default
+    [InlineData(50, 10_000)] // each cluster its own room, however many
     public void OursGrowWithTheConfiguredClusters(int clusters, int limit) =>
         Assert.Equal(limit, LimitOf(RemediatorTelemetry.Name, "etcd_remediator_member_advisory", clusters));
 
     [Fact]
-    public void TheRequestsCallersShapeKeepTheDefault() =>
+    public void TheAlertsAndTheRequestsCallersShapeKeepTheDefault()
+    {
+        Assert.Null(LimitOf(RemediatorTelemetry.Name, RemediatorTelemetry.AlertsInstrument, clusters: 1));
         Assert.Null(LimitOf("Microsoft.AspNetCore.Hosting", "http.server.request.duration", clusters: 1));
+    }
 }
