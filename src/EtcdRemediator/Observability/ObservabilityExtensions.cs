@@ -1,5 +1,5 @@
-using EtcdRemediator.Configuration;
 using System.Diagnostics.Metrics;
+using EtcdRemediator.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -87,8 +87,8 @@ internal static class ObservabilityExtensions
         _ => new() { CardinalityLimit = FrameworkSeries },
     };
 
-    internal const int FrameworkSeries = 200;
-    internal const int SeriesPerCluster = 200;
+    private const int FrameworkSeries = 200;
+    private const int SeriesPerCluster = 200;
 
     /// <summary>The configured clusters (none configured: the default one).</summary>
     private static int ConfiguredClusters(IConfiguration configuration) =>

@@ -8,7 +8,8 @@ namespace EtcdRemediator.IntegrationTests.EndToEnd;
 /// </summary>
 public sealed class ReleaseTarballTests : IDisposable
 {
-    private const string Version = "0.0.0-test";
+    /// <summary>A release's name for this machine's architecture, as scripts/package.sh names it.</summary>
+    private static readonly string Name = $"etcd-remediator-0.0.0-test-linux-{NativeBuild.Architecture}";
     private readonly string _work = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "release-").FullName;
     private readonly TestPki _pki = new("etcd-ca");
 
@@ -21,25 +22,24 @@ public sealed class ReleaseTarballTests : IDisposable
     [Fact]
     public async Task TheTarballChecksUnpacksAndServesWithTheReadmesFourVariables()
     {
-        var name = $"etcd-remediator-{Version}-linux-{NativeBuild.Architecture}";
-        var dist = await PackAsync(name);
+        var dist = await PackAsync();
         var user = Directory.CreateDirectory(Path.Combine(_work, "user")).FullName;
-        foreach (var file in new[] { $"{name}.tar.gz", "SHA256SUMS" }) File.Copy(Path.Combine(dist, file), Path.Combine(user, file));
+        foreach (var file in new[] { $"{Name}.tar.gz", "SHA256SUMS" }) File.Copy(Path.Combine(dist, file), Path.Combine(user, file));
 
         var (checkedOk, check) = await InAsync(user, "sha256sum", "-c", "--ignore-missing", "SHA256SUMS");
         Assert.True(checkedOk == 0, check);
-        var (_, listing) = await InAsync(user, "tar", "-tvzf", $"{name}.tar.gz");
+        var (_, listing) = await InAsync(user, "tar", "-tvzf", $"{Name}.tar.gz");
         var entries = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.All(entries, e => Assert.Contains(" root/root ", e, StringComparison.Ordinal));
-        Assert.Equal([$"{name}/", $"{name}/EtcdRemediator", $"{name}/appsettings.json", $"{name}/libe_sqlite3.so"],
+        Assert.Equal([$"{Name}/", $"{Name}/EtcdRemediator", $"{Name}/appsettings.json", $"{Name}/libe_sqlite3.so"],
             entries.Select(e => e.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).Order(StringComparer.Ordinal));
-        Assert.Equal(0, (await InAsync(user, "tar", "-xzf", $"{name}.tar.gz")).ExitCode);
+        Assert.Equal(0, (await InAsync(user, "tar", "-xzf", $"{Name}.tar.gz")).ExitCode);
 
         var pki = Directory.CreateDirectory(Path.Combine(_work, "pki")).FullName;
         await using var cluster = await EtcdTestCluster.StartAsync(new EtcdTestClusterOptions { ClientTls = _pki.WritePem(pki, _pki.Server, "server") });
         var client = _pki.WritePem(pki, _pki.Client, "healthcheck-client");
         var url = $"http://127.0.0.1:{FreePorts.Next()}";
-        var info = new ProcessStartInfo(Path.Combine(user, name, "EtcdRemediator"), ["--urls", url]) { WorkingDirectory = user };
+        var info = new ProcessStartInfo(Path.Combine(user, Name, "EtcdRemediator"), ["--urls", url]) { WorkingDirectory = user };
         info.Environment.Clear();
         info.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
         info.Environment["HOME"] = user;
@@ -68,22 +68,21 @@ public sealed class ReleaseTarballTests : IDisposable
     [Fact]
     public async Task ATarballChangedInTransitFailsTheReadmesCheck()
     {
-        var name = $"etcd-remediator-{Version}-linux-{NativeBuild.Architecture}";
-        var dist = await PackAsync(name);
-        var tarball = Path.Combine(dist, $"{name}.tar.gz");
+        var dist = await PackAsync();
+        var tarball = Path.Combine(dist, $"{Name}.tar.gz");
         var bytes = await File.ReadAllBytesAsync(tarball);
         bytes[bytes.Length / 2] ^= 0x01;
         await File.WriteAllBytesAsync(tarball, bytes);
 
         var (exit, said) = await InAsync(dist, "sha256sum", "-c", "--ignore-missing", "SHA256SUMS");
         Assert.NotEqual(0, exit);
-        Assert.Contains($"{name}.tar.gz: FAILED", said, StringComparison.Ordinal);
+        Assert.Contains($"{Name}.tar.gz: FAILED", said, StringComparison.Ordinal);
     }
 
     /// <summary>This run's native service, named as a release names it, packed by the release's own code; the dist folder.</summary>
-    private async Task<string> PackAsync(string name)
+    private async Task<string> PackAsync()
     {
-        var folder = Directory.CreateDirectory(Path.Combine(_work, "pack", name)).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(_work, "pack", Name)).FullName;
         foreach (var file in Directory.GetFiles(await NativeBuild.FolderAsync(_work)))
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         var dist = Directory.CreateDirectory(Path.Combine(_work, "dist")).FullName;

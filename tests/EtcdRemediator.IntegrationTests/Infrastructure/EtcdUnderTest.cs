@@ -27,6 +27,9 @@ public static partial class EtcdUnderTest
     /// <summary>"3.4.23", as <c>etcd --version</c> says.</summary>
     public static string Release => ReleaseOnce.Value;
 
+    /// <summary>A 3.4 release (end of life): no Talos release ships one, and it lacks flags 3.5 added.</summary>
+    public static bool Is34 => Release.StartsWith("3.4.", StringComparison.Ordinal);
+
     public static IReadOnlyList<string> AcceptedAdvisories =>
         AcceptedByRelease.TryGetValue(Release, out var ids) ? ids : [.. AdvisoryTable.Affecting(Release).Select(a => a.Id)];
 

@@ -21,7 +21,7 @@ internal sealed class EachBackendAttribute(params object[] rest) : DataAttribute
         Enum.GetValues<Backend>().Where(RunsOnEtcdUnderTest).Select(b => (object[])[b, .. rest]);
 
     private static bool RunsOnEtcdUnderTest(Backend backend) =>
-        backend != Backend.Talos || !EtcdUnderTest.Release.StartsWith("3.4.", StringComparison.Ordinal);
+        backend != Backend.Talos || !EtcdUnderTest.Is34;
 }
 
 /// <summary>
