@@ -97,7 +97,15 @@ done
 # Locked: every project restores exactly its packages.lock.json (versions and content hashes) or fails.
 dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mode failed (a package differs from packages.lock.json)"; echo "tests: 0 passed, 1 failed"; exit 1; }
 # Niced below the publish, which every test that starts the service waits for; the tests are niced below both.
-nice -n 5 dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore || { echo "tests: 0 passed, 1 failed"; exit 1; }
+# One compiler server for the four projects, not a cold compiler per project (72 against 82 CPU-seconds, 46 against
+# 55 s alone), stopped when the build ends. Without ILLink's Roslyn analyzers (trim, AOT and single-file warnings,
+# 14 CPU-seconds): the native publish beside this build fails on the same warnings (ILC --warnaserror) from the code
+# it compiles; every other analyzer runs, and a plain `dotnet build` runs them all.
+built=0
+nice -n 5 dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --no-restore -p:UseSharedCompilation=true \
+  -p:EnableAotAnalyzer=false -p:EnableTrimAnalyzer=false -p:EnableSingleFileAnalyzer=false || built=1
+dotnet build-server shutdown >/dev/null 2>&1
+[ "$built" -eq 0 ] || { echo "tests: 0 passed, 1 failed"; exit 1; }
 wait "$tools_pid" || { cat "$tests_tmp/tools.log"; echo "tests: 0 passed, 1 failed"; exit 1; }
 
 # counts DIR: "passed failed skipped files" summed over DIR's TRX files.

@@ -57,8 +57,7 @@ public sealed class RestartTests
             id = (await service.Client.TriggerAsync("lab", "defrag")).Id;
             // Killed while etcd's own log shows a defragment started and not finished (3.5 takes
             // a fraction of a second per member here, so "started" alone is not "during").
-            await Poll.UntilAsync(() => Task.FromResult(cluster.Members.Any(m =>
-                    m.Log.Count(l => l.Message == "starting defragment") > m.Log.Count(l => l.Message == "finished defragment"))),
+            await Poll.UntilAsync(() => Task.FromResult(DefragEvidence.Read(cluster).Running),
                 TimeSpan.FromSeconds(90), "etcd to be in the middle of a defragment");
             await service.KillAsync();
         }
@@ -72,8 +71,7 @@ public sealed class RestartTests
             asked = run.Steps.Count(s => s.Name == "defragment");
         }
         // etcd finishes the defragment it was asked for on its own; nobody starts another.
-        var windows = await Poll.UntilAsync(() => Task.FromResult(DefragEvidence.Windows(cluster)),
-            w => cluster.Members.All(m => m.Log.Count(l => l.Message == "starting defragment") == m.Log.Count(l => l.Message == "finished defragment")),
+        var (windows, _) = await Poll.UntilAsync(() => Task.FromResult(DefragEvidence.Read(cluster)), look => !look.Running,
             TimeSpan.FromSeconds(30), "etcd to finish that defragment");
         Assert.Equal(asked, windows.Count);
         await cluster.WaitForLeaderAsync();
