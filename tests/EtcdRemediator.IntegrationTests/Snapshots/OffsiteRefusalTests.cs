@@ -6,7 +6,7 @@ namespace EtcdRemediator.IntegrationTests.Snapshots;
 /// The off-site copy when the bucket says no or is out of reach: the server's own refusal in the run, nothing left behind,
 /// and a defrag that still defragments.
 /// </summary>
-public sealed class OffsiteRefusalTests(Xunit.Abstractions.ITestOutputHelper output) : OffsiteTests(output)
+public sealed class OffsiteRefusalTests(Xunit.Abstractions.ITestOutputHelper output) : OffsiteTestBase(output)
 {
     /// <summary>
     /// A key the server refuses: the snapshot run fails with the server's status and S3 error code, naming the bucket, and

@@ -8,7 +8,7 @@ namespace EtcdRemediator.IntegrationTests.Snapshots;
 /// Gateway: <see cref="TestBucket"/>), Debian's `age` decrypting what the service wrote, etcdutl reading the result.
 /// </summary>
 [StartsFirst]
-public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper output) : OffsiteTests(output)
+public sealed class OffsiteSnapshotTests(Xunit.Abstractions.ITestOutputHelper output) : OffsiteTestBase(output)
 {
     [Theory]
     [MemberData(nameof(TestBucket.Servers), MemberType = typeof(TestBucket))]

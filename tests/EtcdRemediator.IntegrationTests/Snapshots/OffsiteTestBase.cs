@@ -5,7 +5,7 @@ namespace EtcdRemediator.IntegrationTests.Snapshots;
 /// bucket encrypted to it, and `age -d` and etcdutl to read a copy back. Two classes of tests, so that the runner spreads
 /// their fourteen cases over its slots (one class of them ended its pass alone for a minute, measured).
 /// </summary>
-public abstract class OffsiteTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public abstract class OffsiteTestBase(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _keys = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "age-").FullName;
     private string _identity = "";
