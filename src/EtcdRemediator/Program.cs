@@ -19,7 +19,7 @@ using EtcdRemediator.Watch;
 if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 
 // The slim builder: plain HTTP/1.1 and HTTP/2 (TLS to the service is the ingress' or the mesh's), console logging only,
-// no route regex constraints. The rest is not linked into the native binary: 1 MB less, ~30 ms sooner ready (issue 40).
+// no route regex constraints. The rest is not linked into the native binary: 1 MB less, idle 1.8 MiB less (issue 40).
 var builder = WebApplication.CreateSlimBuilder(HostArguments.WithoutFileWatching(args));
 builder.AddRemediatorConfiguration();
 builder.AddObservability();

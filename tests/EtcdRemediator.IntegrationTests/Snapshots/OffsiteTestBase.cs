@@ -8,19 +8,18 @@ namespace EtcdRemediator.IntegrationTests.Snapshots;
 public abstract class OffsiteTestBase(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _keys = Directory.CreateTempSubdirectory(Etcd.EtcdTestCluster.TempPrefix + "age-").FullName;
-    private string _identity = "";
-    private string _recipient = "";
 
     protected Xunit.Abstractions.ITestOutputHelper Output { get; } = output;
 
-    protected string Recipient => _recipient;
+    protected string Recipient { get; private set; } = "";
+
+    private string Identity => Path.Combine(_keys, "key.txt");
 
     public async Task InitializeAsync()
     {
-        _identity = Path.Combine(_keys, "key.txt");
-        var (code, said) = await Tools.RunAsync("age-keygen", "-o", _identity);
+        var (code, said) = await Tools.RunAsync("age-keygen", "-o", Identity);
         Assert.True(code == 0, said);
-        _recipient = (await Tools.RunAsync("age-keygen", "-y", _identity)).Output.Trim();
+        Recipient = (await Tools.RunAsync("age-keygen", "-y", Identity)).Output.Trim();
     }
 
     public Task DisposeAsync()
@@ -29,7 +28,7 @@ public abstract class OffsiteTestBase(Xunit.Abstractions.ITestOutputHelper outpu
         return Task.CompletedTask;
     }
 
-    protected void Encrypted(Dictionary<string, string?> settings) => settings["Remediator:Snapshots:Offsite:AgeRecipients:0"] = _recipient;
+    protected void Encrypted(Dictionary<string, string?> settings) => settings["Remediator:Snapshots:Offsite:AgeRecipients:0"] = Recipient;
 
     /// <summary>Off-site copies to the test's bucket, encrypted to the test's age key.</summary>
     protected void EncryptedTo(TestBucket s3, Dictionary<string, string?> settings)
@@ -66,7 +65,7 @@ public abstract class OffsiteTestBase(Xunit.Abstractions.ITestOutputHelper outpu
         using (var copy = await client.GetObjectAsync(bucket, key))
             await copy.WriteResponseStreamToFileAsync(encrypted, append: false, CancellationToken.None);
         var decrypted = Path.Combine(_keys, "copy.db");
-        var (code, said) = await Tools.RunAsync("age", "-d", "-i", _identity, "-o", decrypted, encrypted);
+        var (code, said) = await Tools.RunAsync("age", "-d", "-i", Identity, "-o", decrypted, encrypted);
         Assert.True(code == 0, said);
         return (encrypted, decrypted);
     }
