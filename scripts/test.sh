@@ -45,10 +45,10 @@ trap cleanup EXIT
 
 # The service the tests start as a process is the build the image ships: docker/Dockerfile's own
 # restore and publish commands (scripts/lib/publish.sh reads them from it) in a copy of what its COPY lines take,
-# for this machine's architecture. Its native compile is the longest step of a run (~130 CPU-seconds), so it
-# starts first and runs beside everything else: the build, the unit pass (which starts no service) and the
-# integration tests that need none; a test that starts the service waits for ETCDREM_SERVICE_PUBLISHED, the file
-# written when the compile has ended ("ok" or its log: Infrastructure/ServiceProcess.cs).
+# for this machine's architecture. Its native compile is the longest step of a run (~150 CPU-seconds), so it
+# starts first and runs beside the build and the unit pass (which starts no service); the integration passes start
+# when it has ended (below). ETCDREM_SERVICE_PUBLISHED is the file written then ("ok" or its log), which a test that
+# starts the service waits for when it runs outside this script (Infrastructure/ServiceProcess.cs).
 # The other architecture's cross-compile is the release workflow's (scripts/package.sh checks its machine type).
 source scripts/lib/publish.sh
 case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
@@ -125,17 +125,14 @@ counts() {
   echo "$p $f $s $n"
 }
 
-# run NAME PROJECT [ENV...]: one dotnet test pass with its own results folder (TRX names are timestamps)
-# and its own console log; its exit code beside them.
+# run NAME NICE PROJECT [ENV...]: one dotnet test pass at that nice level, with its own results folder (TRX names are
+# timestamps) and its own console log; its exit code beside them.
 run() {
-  local name=$1 project=$2; shift 2
+  local name=$1 niceness=$2 project=$3; shift 3
   # Only this run's TRX files are counted: a kept results folder (ETCDREM_TEST_RESULTS) may hold an earlier run's.
   rm -rf "${results:?}/$name"
   mkdir -p "$results/$name"
-  # Below the native publish and the build in the CPU's order (nice): every test that starts the service waits for it.
-  # As far below as nice goes: the kernel weighs each thread, and a pass's dozens (etcd's, the test host's) at nice 10
-  # took more than half the cores from the compiler's few (the publish 190 -> 246 s once the build ended sooner).
-  env TMPDIR="$tests_tmp" "$@" nice -n 19 dotnet test "$project" -c Release --no-build -nologo \
+  env TMPDIR="$tests_tmp" "$@" nice -n "$niceness" dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/$name" "${test_args[@]}" \
     > "$results/$name.log" 2>&1
   echo $? > "$results/$name.rc"
@@ -151,9 +148,16 @@ done
 # the cores idle while its last long tests ran (the unit pass, then 3.5, then 3.4 in turn took 10.7 min;
 # together they take the longest one's time and a little more). Each has its own processes, ports and
 # temporary folders; their logs are printed whole, one after the other, when all have ended.
+# The unit pass starts beside the native compile, below it in the CPU's order (it starts no service and keeps no
+# clock that matters); the integration passes start when the compile has ended. Beside it, their etcd members were
+# either starved (at nice 19: a write of 1 MB went unanswered for seconds, "etcdserver: request timed out", in three
+# tests of two runs) or, being dozens of threads, took the cores from its few (at nice 10: the publish 190 -> 246 s);
+# the kernel weighs threads, and sessions of their own (autogroups) did not share fairly either (measured: two busy
+# threads in a session of their own got a sixth of the CPU beside one pass).
 passes=()
 test_args=("${all_args[@]}")
-run "unit" tests/EtcdRemediator.Tests/EtcdRemediator.Tests.csproj & passes+=("unit")
+run "unit" 10 tests/EtcdRemediator.Tests/EtcdRemediator.Tests.csproj & passes+=("unit")
+wait "$publish_pid"
 for v in "${versions[@]}"; do
   dir=${bin_dir[$v]}
   if [ "$v" = 3.4 ] && [ ${#versions[@]} -gt 1 ]; then
@@ -164,15 +168,15 @@ for v in "${versions[@]}"; do
   name="integration on etcd $(etcd_version "$dir")"
   # Ports of its own per pass, below the kernel's ephemeral range (32768-60999): FreePorts.cs.
   ports=$([ "$v" = 3.5 ] && echo 10000-20999 || echo 21000-31999)
-  run "$name" tests/EtcdRemediator.IntegrationTests/EtcdRemediator.IntegrationTests.csproj \
+  run "$name" 0 tests/EtcdRemediator.IntegrationTests/EtcdRemediator.IntegrationTests.csproj \
     PATH="$dir:$PATH" ETCD_BIN="$dir/etcd" ETCDREM_TEST_PORTS="$ports" &
   passes+=("$name")
 done
-echo "running ${#passes[@]} passes side by side, beside the service's native publish: $(printf '%s; ' "${passes[@]}")"
+echo "running ${#passes[@]} passes side by side: $(printf '%s; ' "${passes[@]}")"
 wait
 published=$(cat "$ETCDREM_SERVICE_PUBLISHED" 2>/dev/null)
 if [ "$published" = ok ]; then
-  echo "published the service (native, $arch) in $(cat "$tests_tmp/publish.seconds") s, beside the tests"
+  echo "published the service (native, $arch) in $(cat "$tests_tmp/publish.seconds") s, beside the build and the unit pass"
 else
   echo "the service's native publish failed:"; echo "$published"
 fi

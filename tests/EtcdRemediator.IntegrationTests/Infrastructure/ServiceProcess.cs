@@ -12,8 +12,8 @@ public static class ServiceProcess
     /// <summary>
     /// The folder of the service a test starts as a process: what scripts/test.sh publishes with docker/Dockerfile's own
     /// command (ETCDREM_SERVICE_DIR), so that the tests run the build the image ships; the build beside the tests when
-    /// a test is run by hand. scripts/test.sh compiles it while the first tests run, which need no service: then
-    /// ETCDREM_SERVICE_PUBLISHED names the file it writes once the compile has ended ("ok", or the compile's log).
+    /// a test is run by hand. scripts/test.sh starts the integration tests once that compile has ended; run beside a compile,
+    /// ETCDREM_SERVICE_PUBLISHED names the file it writes when the compile ends ("ok", or the compile's log).
     /// </summary>
     public static Task<string> FolderAsync() => Published.Value;
 
@@ -37,7 +37,7 @@ public static class ServiceProcess
     {
         if (Environment.GetEnvironmentVariable("ETCDREM_SERVICE_DIR") is not { Length: > 0 } published) return AppContext.BaseDirectory;
         if (Environment.GetEnvironmentVariable("ETCDREM_SERVICE_PUBLISHED") is not { Length: > 0 } state) return published;
-        // A bound, not a guess: the compile takes 2-3 minutes on 2 cores beside the tests.
+        // A bound, not a guess: the compile takes 2-3 minutes on 2 cores beside a build.
         await Poll.UntilAsync(() => Task.FromResult(File.Exists(state)), TimeSpan.FromMinutes(15), $"scripts/test.sh's native publish ({state})");
         var said = (await File.ReadAllTextAsync(state)).Trim();
         return said == "ok" ? published : throw new InvalidOperationException($"the service's native publish failed:\n{said}");
