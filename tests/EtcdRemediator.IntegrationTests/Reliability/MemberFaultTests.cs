@@ -2,6 +2,7 @@ namespace EtcdRemediator.IntegrationTests.Reliability;
 
 /// <summary>Members that die or freeze while a run is under way: the run stops and touches nothing more.</summary>
 [Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
+[StartsFirst]
 public sealed class MemberFaultTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>A 3 s pause between members to act in, and a 2 s deadline on each request to etcd.</summary>

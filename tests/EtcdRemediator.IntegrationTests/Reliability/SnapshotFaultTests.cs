@@ -2,6 +2,7 @@ namespace EtcdRemediator.IntegrationTests.Reliability;
 
 /// <summary>No verified snapshot, no defrag: a full disk, an unusable directory, a service killed mid-stream.</summary>
 [Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
+[StartsFirst]
 public sealed class SnapshotFaultTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]

@@ -5,6 +5,7 @@ using Grpc.Core;
 namespace EtcdRemediator.IntegrationTests.Remediation;
 
 [Trait(EtcdVersions.Trait, EtcdVersions.DiffersByVersion)]
+[StartsFirst]
 public sealed class NoSpaceRecoveryTests
 {
     private const long Quota = 16L * 1024 * 1024;

@@ -1,5 +1,6 @@
 namespace EtcdRemediator.IntegrationTests.Remediation;
 
+[StartsFirst]
 public sealed class RestartTests
 {
     [Fact]

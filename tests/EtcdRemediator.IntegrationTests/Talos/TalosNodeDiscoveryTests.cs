@@ -5,6 +5,7 @@ namespace EtcdRemediator.IntegrationTests.Talos;
 /// id), not by comparing names: talosconfigs name nodes by host name or IPv6 address, while etcd on
 /// Talos advertises whichever address the node routes first.
 /// </summary>
+[StartsFirst]
 public sealed class TalosNodeDiscoveryTests
 {
     [Fact]
