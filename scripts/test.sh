@@ -45,10 +45,10 @@ trap cleanup EXIT
 
 # The service the tests start as a process is the build the image ships: docker/Dockerfile's own
 # restore and publish commands (scripts/lib/publish.sh reads them from it) in a copy of what its COPY lines take,
-# for this machine's architecture. Its native compile is the longest step of a run (~150 CPU-seconds), so it
+# for this machine's architecture. Its native compile is the longest step of a run (130-145 CPU-seconds), so it
 # starts first and runs beside the build and the unit pass (which starts no service); the integration passes start
-# when it has ended (below). ETCDREM_SERVICE_PUBLISHED is the file written then ("ok" or its log), which a test that
-# starts the service waits for when it runs outside this script (Infrastructure/ServiceProcess.cs).
+# when it has ended (below). ETCDREM_SERVICE_PUBLISHED is the file it writes then, "ok" or its log: a test that starts
+# the service reads it, and fails with that log when the compile failed (Infrastructure/ServiceProcess.cs).
 # The other architecture's cross-compile is the release workflow's (scripts/package.sh checks its machine type).
 source scripts/lib/publish.sh
 case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
@@ -97,8 +97,7 @@ done
 
 # Locked: every project restores exactly its packages.lock.json (versions and content hashes) or fails.
 dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mode failed (a package differs from packages.lock.json)"; echo "tests: 0 passed, 1 failed"; exit 1; }
-# Niced below the publish, which every test that starts the service waits for; the tests are niced below both.
-# One compiler server for the four projects, not a cold compiler per project (72 against 82 CPU-seconds, 46 against
+# Niced below the publish, which the integration passes wait for. One compiler server for the four projects, not a cold compiler per project (72 against 82 CPU-seconds, 46 against
 # 55 s alone; the property overrides an environment that turns the server off), stopped when the build ends and again
 # on exit (the publish beside it may start one). Without ILLink's Roslyn analyzers (trim, AOT and single-file warnings,
 # 14 CPU-seconds): the native publish beside this build fails on the same warnings (ILC --warnaserror) in the code the
@@ -109,6 +108,7 @@ nice -n 5 dotnet build EtcdRemediator.sln -c Release -nologo -clp:ErrorsOnly --n
 dotnet build-server shutdown >/dev/null 2>&1
 [ "$built" -eq 0 ] || { echo "tests: 0 passed, 1 failed"; exit 1; }
 wait "$tools_pid" || { cat "$tests_tmp/tools.log"; echo "tests: 0 passed, 1 failed"; exit 1; }
+tools_pid=""
 
 # counts DIR: "passed failed skipped files" summed over DIR's TRX files.
 counts() {
@@ -144,12 +144,11 @@ user_filter="" rest=()
 while [ $# -gt 0 ]; do
   case $1 in --filter) user_filter=$2; shift 2 ;; --filter=*) user_filter=${1#--filter=}; shift ;; *) rest+=("$1"); shift ;; esac
 done
-# The passes run side by side: each is mostly waiting on etcd, Prometheus or a clock, and alone each left
-# the cores idle while its last long tests ran (the unit pass, then 3.5, then 3.4 in turn took 10.7 min;
-# together they take the longest one's time and a little more). Each has its own processes, ports and
-# temporary folders; their logs are printed whole, one after the other, when all have ended.
-# The unit pass starts beside the native compile, below it in the CPU's order (it starts no service and keeps no
-# clock that matters); the integration passes start when the compile has ended. Beside it, their etcd members were
+# The passes overlap: each is mostly waiting on etcd, Prometheus or a clock, and alone each left the cores idle while
+# its last long tests ran (the unit pass, then 3.5, then 3.4 in turn took 10.7 min). Each has its own processes, ports
+# and temporary folders; their logs are printed whole, one after the other, when all have ended.
+# The unit pass starts beside the native compile, below it in the CPU's order (it starts no service; its few timed
+# tests passed at nice 19 beside it); the integration passes start when the compile has ended. Beside it, their etcd members were
 # either starved (at nice 19: a write of 1 MB went unanswered for seconds, "etcdserver: request timed out", in three
 # tests of two runs) or, being dozens of threads, took the cores from its few (at nice 10: the publish 190 -> 246 s);
 # the kernel weighs threads, and sessions of their own (autogroups) did not share fairly either (measured: two busy
@@ -157,7 +156,9 @@ done
 passes=()
 test_args=("${all_args[@]}")
 run "unit" 10 tests/EtcdRemediator.Tests/EtcdRemediator.Tests.csproj & passes+=("unit")
+echo "running the unit pass beside the service's native compile"
 wait "$publish_pid"
+publish_pid="" # collected: its number may be another process's by the time cleanup runs
 for v in "${versions[@]}"; do
   dir=${bin_dir[$v]}
   if [ "$v" = 3.4 ] && [ ${#versions[@]} -gt 1 ]; then
@@ -172,7 +173,7 @@ for v in "${versions[@]}"; do
     PATH="$dir:$PATH" ETCD_BIN="$dir/etcd" ETCDREM_TEST_PORTS="$ports" &
   passes+=("$name")
 done
-echo "running ${#passes[@]} passes side by side: $(printf '%s; ' "${passes[@]}")"
+echo "the native compile has ended; running the integration passes side by side: $(printf '%s; ' "${passes[@]:1}")"
 wait
 published=$(cat "$ETCDREM_SERVICE_PUBLISHED" 2>/dev/null)
 if [ "$published" = ok ]; then

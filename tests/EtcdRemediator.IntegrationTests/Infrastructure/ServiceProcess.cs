@@ -12,8 +12,8 @@ public static class ServiceProcess
     /// <summary>
     /// The folder of the service a test starts as a process: what scripts/test.sh publishes with docker/Dockerfile's own
     /// command (ETCDREM_SERVICE_DIR), so that the tests run the build the image ships; the build beside the tests when
-    /// a test is run by hand. scripts/test.sh starts the integration tests once that compile has ended; run beside a compile,
-    /// ETCDREM_SERVICE_PUBLISHED names the file it writes when the compile ends ("ok", or the compile's log).
+    /// a test is run by hand. scripts/test.sh starts the integration tests once that compile has ended, and names in
+    /// ETCDREM_SERVICE_PUBLISHED the file the compile wrote ("ok", or its log, which a test that needs the service fails with).
     /// </summary>
     public static Task<string> FolderAsync() => Published.Value;
 
@@ -37,7 +37,7 @@ public static class ServiceProcess
     {
         if (Environment.GetEnvironmentVariable("ETCDREM_SERVICE_DIR") is not { Length: > 0 } published) return AppContext.BaseDirectory;
         if (Environment.GetEnvironmentVariable("ETCDREM_SERVICE_PUBLISHED") is not { Length: > 0 } state) return published;
-        // A bound, not a guess: the compile takes 2-3 minutes on 2 cores beside a build.
+        // The file is there when scripts/test.sh starts the tests; the wait is for a run beside a compile of one's own.
         await Poll.UntilAsync(() => Task.FromResult(File.Exists(state)), TimeSpan.FromMinutes(15), $"scripts/test.sh's native publish ({state})");
         var said = (await File.ReadAllTextAsync(state)).Trim();
         return said == "ok" ? published : throw new InvalidOperationException($"the service's native publish failed:\n{said}");
