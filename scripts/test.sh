@@ -97,9 +97,9 @@ done
 
 # Locked: every project restores exactly its packages.lock.json (versions and content hashes) or fails.
 dotnet restore EtcdRemediator.sln --locked-mode || { echo "restore in locked mode failed (a package differs from packages.lock.json)"; echo "tests: 0 passed, 1 failed"; exit 1; }
-# Niced below the publish, which the integration passes wait for. One compiler server for the four projects, not a cold compiler per project (72 against 82 CPU-seconds, 46 against
-# 55 s alone; the property overrides an environment that turns the server off), stopped when the build ends and again
-# on exit (the publish beside it may start one). Without ILLink's Roslyn analyzers (trim, AOT and single-file warnings,
+# Niced below the publish, which the integration passes wait for. One compiler server for the four projects, not a
+# cold compiler per project (72 against 82 CPU-seconds, 46 against 55 s alone; the property overrides an environment
+# that turns the server off), stopped when the build ends and again on exit (the publish beside it may start one). Without ILLink's Roslyn analyzers (trim, AOT and single-file warnings,
 # 14 CPU-seconds): the native publish beside this build fails on the same warnings (ILC --warnaserror) in the code the
 # executable keeps (code nothing reaches is not checked here); every other analyzer runs, and `dotnet build` runs all.
 built=0
@@ -148,11 +148,11 @@ done
 # its last long tests ran (the unit pass, then 3.5, then 3.4 in turn took 10.7 min). Each has its own processes, ports
 # and temporary folders; their logs are printed whole, one after the other, when all have ended.
 # The unit pass starts beside the native compile, below it in the CPU's order (it starts no service; its few timed
-# tests passed at nice 19 beside it); the integration passes start when the compile has ended. Beside it, their etcd members were
-# either starved (at nice 19: a write of 1 MB went unanswered for seconds, "etcdserver: request timed out", in three
-# tests of two runs) or, being dozens of threads, took the cores from its few (at nice 10: the publish 190 -> 246 s);
-# the kernel weighs threads, and sessions of their own (autogroups) did not share fairly either (measured: two busy
-# threads in a session of their own got a sixth of the CPU beside one pass).
+# tests passed at nice 19 beside it); the integration passes start when the compile has ended. Beside it, their etcd
+# members were either starved (at nice 19: a write of 1 MB went unanswered for seconds, "etcdserver: request timed
+# out", in three tests of two runs) or, being dozens of threads, took the cores from its few (at nice 10: the publish
+# 190 -> 246 s); the kernel weighs threads, and sessions of their own (autogroups) did not share fairly either
+# (measured: two busy threads in a session of their own got a sixth of the CPU beside one pass).
 passes=()
 test_args=("${all_args[@]}")
 run "unit" 10 tests/EtcdRemediator.Tests/EtcdRemediator.Tests.csproj & passes+=("unit")

@@ -50,8 +50,7 @@ public sealed partial class OffsiteComponentTests
         try
         {
             var identity = Path.Combine(folder, "key.txt");
-            Assert.Equal(0, (await Tools.RunAsync("age-keygen", "-o", identity)).ExitCode);
-            var recipient = (await Tools.RunAsync("age-keygen", "-y", identity)).Output.Trim();
+            var recipient = await Tools.NewAgeKeyAsync(identity);
             foreach (var key in keys)
                 await File.WriteAllTextAsync(Path.Combine(folder, key), key.EndsWith(".txt", StringComparison.Ordinal)
                     ? $"# on-call\n{recipient}\n" : "not-a-real-key\n");

@@ -6,6 +6,15 @@ public static class Tools
     public static Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments) =>
         RunWithInputAsync(null, file, arguments);
 
+    /// <summary>A new age identity in <paramref name="identity"/>, made by Debian's age-keygen; returns its recipient (age1...).</summary>
+    public static async Task<string> NewAgeKeyAsync(string identity)
+    {
+        // An exception, not Assert: the benchmarks compile this file too, without xunit.
+        var (code, said) = await RunAsync("age-keygen", "-o", identity);
+        if (code != 0) throw new InvalidOperationException($"age-keygen -o {identity} exited {code}: {said}");
+        return (await RunAsync("age-keygen", "-y", identity)).Output.Trim();
+    }
+
     /// <summary>The same, with <paramref name="input"/> written to the tool's standard input.</summary>
     public static Task<(int ExitCode, string Output)> RunWithInputAsync(string? input, string file, params string[] arguments) =>
         RunAsync(new ProcessStartInfo(file, arguments), input, TimeSpan.FromMinutes(2));

@@ -31,8 +31,7 @@ public sealed partial class OffsiteRestoreRunbookTests(Xunit.Abstractions.ITestO
         try
         {
             var identity = Path.Combine(work, "key.txt");
-            Assert.Equal(0, (await Tools.RunAsync("age-keygen", "-o", identity)).ExitCode);
-            var recipient = (await Tools.RunAsync("age-keygen", "-y", identity)).Output.Trim();
+            var recipient = await Tools.NewAgeKeyAsync(identity);
             var marker = $"written before the snapshot {Guid.NewGuid():N}";
             await using var s3 = await TestBucket.NewAsync(server);
             await using var lab = await LabScenario.StartAsync(configure: s =>

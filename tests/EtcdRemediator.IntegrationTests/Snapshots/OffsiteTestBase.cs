@@ -17,9 +17,7 @@ public abstract class OffsiteTestBase(Xunit.Abstractions.ITestOutputHelper outpu
 
     public async Task InitializeAsync()
     {
-        var (code, said) = await Tools.RunAsync("age-keygen", "-o", Identity);
-        Assert.True(code == 0, said);
-        Recipient = (await Tools.RunAsync("age-keygen", "-y", Identity)).Output.Trim();
+        Recipient = await Tools.NewAgeKeyAsync(Identity);
     }
 
     public Task DisposeAsync()

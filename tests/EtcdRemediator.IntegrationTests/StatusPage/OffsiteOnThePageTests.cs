@@ -13,10 +13,9 @@ public sealed class OffsiteOnThePageTests(Xunit.Abstractions.ITestOutputHelper o
         await using var cluster = await EtcdTestCluster.StartAsync();
         var data = Directory.CreateTempSubdirectory(EtcdTestCluster.TempPrefix + "page-offsite-").FullName;
         var keys = Path.Combine(data, "key.txt");
-        Assert.Equal(0, (await Tools.RunAsync("age-keygen", "-o", keys)).ExitCode);
         var settings = RemediatorApp.ForCluster(cluster);
         s3.Configure(settings);
-        settings["Remediator:Snapshots:Offsite:AgeRecipients:0"] = (await Tools.RunAsync("age-keygen", "-y", keys)).Output.Trim();
+        settings["Remediator:Snapshots:Offsite:AgeRecipients:0"] = await Tools.NewAgeKeyAsync(keys);
         await using var service = await ServiceProcess.StartAsync(data, settings);
         var run = await service.Client.RunToEndAsync("lab", "snapshot");
         Assert.Equal(RunStatus.Succeeded, run.Status);
